@@ -1,0 +1,410 @@
+"""Inventory of bulk datasets: validated records of what is held, about whom, with which fields.
+
+An inventory lists reference populations, datasets (with their fields, keys and
+quasi-identifiers) and investigations that combine datasets. It is read from
+YAML (the main format) or from a pair of CSV tables, validated up front with
+pydantic, and every problem is reported at once with its file, item and field.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .problems import (
+    InputError,
+    Problem,
+    file_problem,
+    problems_from_validation_error,
+    read_yaml,
+)
+from .taxonomy import Taxonomy, default_taxonomy
+
+__all__ = [
+    "Population",
+    "DatasetField",
+    "Overlap",
+    "Access",
+    "Dataset",
+    "Investigation",
+    "Inventory",
+    "load_inventory",
+    "parse_inventory",
+    "SOURCES",
+]
+
+SOURCES = ("government", "private", "open", "leaked", "purchased", "partner", "intercept", "other")
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Population(_Strict):
+    """A reference population datasets are drawn from (e.g. Dutch residents)."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    name: str = ""
+    size: int = Field(gt=0, description="number of persons in the population")
+    part_of: str | None = Field(default=None, description="id of an enclosing population")
+    description: str = ""
+
+
+class DatasetField(_Strict):
+    """One field (column) of a dataset."""
+
+    name: str = Field(min_length=1)
+    category: str
+    cardinality: int | None = Field(
+        default=None, ge=1, description="distinct values (for quasi-identifiers)"
+    )
+    key: str | None = Field(default=None, description="linkage key namespace, e.g. 'email'")
+    match_quality: float = Field(
+        default=1.0, ge=0.0, le=1.0, description="share of records whose key is usable"
+    )
+
+
+class Overlap(_Strict):
+    """An analyst's known number of persons shared with another dataset."""
+
+    with_: str = Field(alias="with")
+    persons: float = Field(ge=0)
+    note: str = ""
+
+
+class Access(_Strict):
+    """Who may work with the dataset."""
+
+    staff: int | None = Field(default=None, ge=0)
+    teams: int | None = Field(default=None, ge=0)
+
+
+class Dataset(_Strict):
+    """A bulk dataset."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    name: str
+    description: str = ""
+    service: str = ""
+    acquisition: str = ""
+    source: Literal[SOURCES]  # type: ignore[valid-type]
+    leaked: bool = False
+    paid: bool = False
+    made_public_by_subjects: bool = False
+    technical_only: bool = False
+    persons: int = Field(gt=0)
+    population: str
+    fields: list[DatasetField] = Field(min_length=1)
+    overlaps: list[Overlap] = []
+    acquired: date | None = None
+    relevance_deadline: date | None = None
+    extensions: list[date] = []
+    access: Access | None = None
+    cost: float = Field(default=1.0, gt=0, description="weight of escalating this dataset")
+
+    def categories(self) -> frozenset[str]:
+        """Categories of the dataset's fields."""
+        return frozenset(f.category for f in self.fields)
+
+    def keys(self) -> dict[str, float]:
+        """Key namespaces with their best match quality."""
+        keys: dict[str, float] = {}
+        for f in self.fields:
+            if f.key is not None:
+                keys[f.key] = max(keys.get(f.key, 0.0), f.match_quality)
+        return keys
+
+    def quasi_identifiers(self, taxonomy: Taxonomy) -> dict[str, int]:
+        """Quasi-identifier field names with their cardinality."""
+        return {
+            f.name: f.cardinality
+            for f in self.fields
+            if f.cardinality is not None and taxonomy.categories[f.category].quasi_identifier
+        }
+
+
+class Investigation(_Strict):
+    """A named use that combines datasets."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    name: str = ""
+    description: str = ""
+    datasets: list[str] = Field(min_length=2)
+
+
+class Inventory(_Strict):
+    """A validated inventory.
+
+    Examples
+    --------
+    >>> inv = parse_inventory({
+    ...     "title": "toy", "fictional": True,
+    ...     "populations": [{"id": "nl", "size": 1000}],
+    ...     "datasets": [{"id": "a", "name": "A", "source": "leaked", "leaked": True,
+    ...                   "persons": 100, "population": "nl",
+    ...                   "fields": [{"name": "email", "category": "contact", "key": "email"}]}],
+    ... })
+    >>> inv.dataset("a").persons
+    100
+    >>> inv.population_size("nl")
+    1000
+    """
+
+    title: str
+    fictional: bool
+    description: str = ""
+    populations: list[Population] = Field(min_length=1)
+    datasets: list[Dataset] = Field(min_length=1)
+    investigations: list[Investigation] = []
+    source_path: str | None = Field(default=None, exclude=True)
+
+    def dataset(self, dataset_id: str) -> Dataset:
+        """The dataset with this id."""
+        for d in self.datasets:
+            if d.id == dataset_id:
+                return d
+        raise KeyError(dataset_id)
+
+    def population(self, population_id: str) -> Population:
+        """The population with this id."""
+        for p in self.populations:
+            if p.id == population_id:
+                return p
+        raise KeyError(population_id)
+
+    def population_size(self, population_id: str) -> int:
+        """Size of a population."""
+        return self.population(population_id).size
+
+    def population_ancestors(self, population_id: str) -> list[str]:
+        """The population and its enclosing populations, innermost first."""
+        chain = [population_id]
+        while (parent := self.population(chain[-1]).part_of) is not None:
+            chain.append(parent)
+        return chain
+
+    def common_population(self, a: str, b: str) -> Population | None:
+        """The smallest population enclosing both populations, or None if they are unrelated."""
+        ancestors_b = set(self.population_ancestors(b))
+        for pid in self.population_ancestors(a):
+            if pid in ancestors_b:
+                return self.population(pid)
+        return None
+
+
+def _cross_check(data: dict[str, Any], file: str, taxonomy: Taxonomy) -> list[Problem]:
+    """Checks that span items: ids, references, sizes, dates, taxonomy terms."""
+    problems: list[Problem] = []
+    populations = [p for p in data.get("populations") or [] if isinstance(p, dict)]
+    datasets = [d for d in data.get("datasets") or [] if isinstance(d, dict)]
+    pop_size = {p.get("id"): p.get("size") for p in populations}
+    categories = sorted(taxonomy.categories)
+    namespaces = sorted(taxonomy.key_namespaces)
+
+    def item(kind: str, i: int, obj: dict[str, Any]) -> str:
+        return f"{kind}[{i}] (id {obj.get('id')!r})" if "id" in obj else f"{kind}[{i}]"
+
+    for kind, objs in (("populations", populations), ("datasets", datasets)):
+        seen: dict[Any, int] = {}
+        for i, obj in enumerate(objs):
+            oid = obj.get("id")
+            if oid in seen:
+                problems.append(Problem(file, item(kind, i, obj), "id",
+                                        f"duplicate id (first used by {kind}[{seen[oid]}])", oid))
+            else:
+                seen[oid] = i
+    for i, p in enumerate(populations):
+        parent = p.get("part_of")
+        if parent is not None and parent not in pop_size:
+            problems.append(Problem(file, item("populations", i, p), "part_of",
+                                    f"unknown population; known: {sorted(map(str, pop_size))}",
+                                    parent))
+    known_ids = {d.get("id") for d in datasets}
+    for i, d in enumerate(datasets):
+        where = item("datasets", i, d)
+        pop = d.get("population")
+        persons = d.get("persons")
+        if pop is not None and pop not in pop_size:
+            problems.append(Problem(file, where, "population",
+                                    f"unknown population; declared: {sorted(map(str, pop_size))}",
+                                    pop))
+        elif (isinstance(persons, int) and isinstance(pop_size.get(pop), int)
+              and persons > pop_size[pop]):
+            problems.append(Problem(file, where, "persons",
+                                    f"exceeds the size of population {pop!r} "
+                                    f"({pop_size[pop]:,}); must be at most that", persons))
+        for j, f in enumerate(d.get("fields") or []):
+            if not isinstance(f, dict):
+                continue
+            fwhere = f"fields[{j}]" + (f" (name {f['name']!r})" if "name" in f else "")
+            cat = f.get("category")
+            if cat is not None and cat not in taxonomy.categories:
+                problems.append(Problem(file, where, f"{fwhere}.category",
+                                        f"unknown category; one of {categories}", cat))
+            key = f.get("key")
+            if key is not None and key not in taxonomy.key_namespaces:
+                problems.append(Problem(file, where, f"{fwhere}.key",
+                                        f"unknown key namespace; one of {namespaces}", key))
+        for j, o in enumerate(d.get("overlaps") or []):
+            if not isinstance(o, dict):
+                continue
+            other = o.get("with")
+            if other == d.get("id"):
+                problems.append(Problem(file, where, f"overlaps[{j}].with",
+                                        "a dataset cannot overlap itself", other))
+            elif other is not None and other not in known_ids:
+                problems.append(Problem(file, where, f"overlaps[{j}].with",
+                                        "unknown dataset id", other))
+            shared = o.get("persons")
+            if isinstance(shared, int | float) and isinstance(persons, int) and shared > persons:
+                problems.append(Problem(file, where, f"overlaps[{j}].persons",
+                                        f"exceeds this dataset's persons ({persons:,})", shared))
+        src = d.get("source")
+        for flag, implied_by in (("leaked", "leaked"), ("paid", "purchased")):
+            if src == implied_by and d.get(flag) is False:
+                problems.append(Problem(file, where, flag,
+                                        f"source is {implied_by!r} but {flag} is false; "
+                                        f"set {flag}: true or change the source", False))
+        acquired, deadline = d.get("acquired"), d.get("relevance_deadline")
+        if isinstance(acquired, date) and isinstance(deadline, date) and deadline < acquired:
+            problems.append(Problem(file, where, "relevance_deadline",
+                                    f"before the acquisition date {acquired.isoformat()}",
+                                    deadline.isoformat()))
+        ext = [e for e in d.get("extensions") or [] if isinstance(e, date)]
+        start = deadline if isinstance(deadline, date) else None
+        for j, e in enumerate(ext):
+            if start is not None and e <= start:
+                problems.append(Problem(file, where, f"extensions[{j}]",
+                                        f"must be later than {start.isoformat()} "
+                                        "(extensions are successive new end terms)", e.isoformat()))
+            start = e
+    for i, inv in enumerate(data.get("investigations") or []):
+        if not isinstance(inv, dict):
+            continue
+        for j, ds in enumerate(inv.get("datasets") or []):
+            if ds not in known_ids:
+                problems.append(Problem(file, item("investigations", i, inv), f"datasets[{j}]",
+                                        "unknown dataset id", ds))
+    return problems
+
+
+def parse_inventory(
+    data: Any, file: str = "<inventory>", taxonomy: Taxonomy | None = None
+) -> Inventory:
+    """Validate an inventory given as plain data (as read from YAML).
+
+    Raises
+    ------
+    InputError
+        Listing every problem found, each with file, item, field and value.
+    """
+    taxonomy = taxonomy or default_taxonomy()
+    if not isinstance(data, dict):
+        raise InputError([Problem(file, "", None, "must be a mapping with keys 'title', "
+                                  "'fictional', 'populations', 'datasets'",
+                                  type(data).__name__)])
+    problems: list[Problem] = []
+    inventory = None
+    try:
+        inventory = Inventory.model_validate({**data, "source_path": file})
+    except ValidationError as exc:
+        problems += problems_from_validation_error(file, data, exc)
+    problems += _cross_check(data, file, taxonomy)
+    if problems or inventory is None:
+        raise InputError(problems)
+    return inventory
+
+
+_BOOL = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False, "": False}
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    try:
+        with path.open(newline="", encoding="utf-8") as fh:
+            return list(csv.DictReader(fh))
+    except FileNotFoundError:
+        raise file_problem(path, "file not found") from None
+
+
+def _inventory_from_csv(datasets_csv: Path) -> dict[str, Any]:
+    """Build inventory data from ``datasets.csv`` and the ``fields.csv`` beside it.
+
+    datasets.csv columns: id, name, source, persons, population, population_size and optionally
+    service, acquisition, leaked, paid, made_public_by_subjects, technical_only, cost, title.
+    fields.csv columns: dataset, name, category and optionally cardinality, key, match_quality.
+    """
+    fields_csv = datasets_csv.with_name("fields.csv")
+    rows, field_rows = _csv_rows(datasets_csv), _csv_rows(fields_csv)
+    fields_by_dataset: dict[str, list[dict[str, Any]]] = {}
+    for row in field_rows:
+        f: dict[str, Any] = {"name": row.get("name"), "category": row.get("category")}
+        for col, conv in (("cardinality", int), ("match_quality", float), ("key", str)):
+            if row.get(col):
+                try:
+                    f[col] = conv(row[col])
+                except ValueError:
+                    f[col] = row[col]  # let validation report it with its location
+        fields_by_dataset.setdefault(row.get("dataset", ""), []).append(f)
+    populations: dict[str, int | str] = {}
+    datasets = []
+    for row in rows:
+        d: dict[str, Any] = {k: v for k, v in row.items()
+                             if k not in ("population_size", "title") and v not in (None, "")}
+        for flag in ("leaked", "paid", "made_public_by_subjects", "technical_only"):
+            if flag in d:
+                d[flag] = _BOOL.get(d[flag].strip().lower(), d[flag])
+        for col, conv in (("persons", int), ("cost", float)):
+            if col in d:
+                try:
+                    d[col] = conv(d[col])
+                except ValueError:
+                    pass
+        d["fields"] = fields_by_dataset.get(row.get("id", ""), [])
+        datasets.append(d)
+        size = row.get("population_size", "")
+        populations[row.get("population", "")] = int(size) if size.isdigit() else size
+    title = next((r["title"] for r in rows if r.get("title")), datasets_csv.parent.name)
+    return {
+        "title": title,
+        "fictional": False,
+        "populations": [{"id": k, "size": v} for k, v in populations.items()],
+        "datasets": datasets,
+    }
+
+
+def load_inventory(path: str | Path, taxonomy: Taxonomy | None = None) -> Inventory:
+    """Load and validate an inventory from YAML, or from CSV tables.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.yaml``/``.yml`` file, a ``datasets.csv`` (with ``fields.csv``
+        beside it), or a directory holding those two CSV files.
+    taxonomy : Taxonomy, optional
+        Defaults to the bundled taxonomy.
+
+    Raises
+    ------
+    InputError
+        Listing every problem with file, item (position and id), field and value.
+
+    Examples
+    --------
+    >>> inv = load_inventory("data/synthetic/baseline.yaml")  # doctest: +SKIP
+    """
+    path = Path(path)
+    if path.is_dir():
+        path = path / "datasets.csv"
+    if path.suffix.lower() == ".csv":
+        data = _inventory_from_csv(path)
+    elif path.suffix.lower() in (".yaml", ".yml"):
+        data = read_yaml(path)
+    else:
+        raise file_problem(path, "unsupported inventory format; give a .yaml/.yml file, a "
+                           "datasets.csv, or a directory with datasets.csv and fields.csv")
+    return parse_inventory(data, str(path), taxonomy)

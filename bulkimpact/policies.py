@@ -1,0 +1,282 @@
+"""Decision rules (policies): which access regime each dataset gets.
+
+A policy assigns every dataset a regime ``r(d) >= L(d)``. A combination ``S``
+is protected when ``max_{d in S} r(d) >= L(S)``: to combine the sets, one needs
+access to every member. All policies share one signature,
+
+    policy(G, sets, rulebook, **params) -> PolicyResult
+
+and are registered by name in :data:`POLICIES`:
+
+- ``per_dataset``: the status quo and the ministers' position, ``r(d) = L(d)``.
+- ``component``: the CTIVD recommendation read literally; every dataset gets
+  the level of its whole connected component (the ministers' fear).
+- ``k_hop``: a dataset weighed with its neighbours up to ``k`` links away.
+- ``threshold``: only links with strength at least ``t`` count.
+- ``minimal_escalation``: the cheapest escalation that leaves no exposure set
+  under-protected, solved exactly as a MILP (HiGHS via ``scipy.optimize.milp``).
+- ``use_based``: no dataset is escalated; each combination that is used needs
+  an authorisation at its cumulative level.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+import numpy as np
+from scipy import sparse
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from .combinations import ExposureSet, cumulative_level
+from .rulebook import Rulebook
+
+__all__ = [
+    "PolicyResult",
+    "SolverError",
+    "POLICIES",
+    "FAST_POLICIES",
+    "per_dataset",
+    "component",
+    "k_hop",
+    "threshold",
+    "minimal_escalation",
+    "use_based",
+    "get_policy",
+]
+
+
+class SolverError(RuntimeError):
+    """The MILP solver did not prove optimality (time limit, infeasible, …)."""
+
+
+@dataclass(frozen=True)
+class PolicyResult:
+    """The regime a policy assigns, and how it got there.
+
+    ``authorised`` lists the member sets that a use-based rule authorises
+    case by case (empty for the other rules).
+    """
+
+    name: str
+    regime: dict[str, int]
+    status: str = "exact"
+    authorised: tuple[tuple[str, ...], ...] = ()
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+Policy = Callable[..., PolicyResult]
+
+
+def _own_levels(G: nx.Graph) -> dict[str, int]:
+    return {n: int(G.nodes[n]["level"]) for n in G.nodes}
+
+
+def per_dataset(G: nx.Graph, sets: Sequence[ExposureSet], rulebook: Rulebook,
+                **_: Any) -> PolicyResult:
+    """Each dataset on its own nature: ``r(d) = L(d)``.
+
+    Examples
+    --------
+    >>> G = nx.Graph(); G.add_node("a", level=1); G.add_node("b", level=2)
+    >>> per_dataset(G, [], None).regime
+    {'a': 1, 'b': 2}
+    """
+    return PolicyResult("per_dataset", _own_levels(G))
+
+
+def _level_of_groups(G: nx.Graph, groups: list[set[str]], rulebook: Rulebook) -> dict[str, int]:
+    """Give every member of each group the cumulative level of the group."""
+    regime = _own_levels(G)
+    for group in groups:
+        if len(group) >= 2:
+            level = cumulative_level(G, group, rulebook).level
+            for n in group:
+                regime[n] = max(regime[n], level)
+    return regime
+
+
+def component(G: nx.Graph, sets: Sequence[ExposureSet], rulebook: Rulebook,
+              **_: Any) -> PolicyResult:
+    """Every dataset at the cumulative level of its connected component.
+
+    Examples
+    --------
+    >>> from bulkimpact.examples import toy_graph, toy_rulebook
+    >>> G, rb = toy_graph("services"), toy_rulebook()
+    >>> per_dataset(G, [], rb).regime
+    {'forum': 1, 'adtech': 1, 'health-app': 1}
+    >>> component(G, [], rb).regime
+    {'forum': 3, 'adtech': 3, 'health-app': 3}
+    """
+    groups = [set(c) for c in nx.connected_components(G)]
+    return PolicyResult("component", _level_of_groups(G, groups, rulebook))
+
+
+def k_hop(G: nx.Graph, sets: Sequence[ExposureSet], rulebook: Rulebook, k: int = 1,
+          **_: Any) -> PolicyResult:
+    """``r(d) = L(N_k(d))``: the level of the ball of radius ``k`` around ``d``.
+
+    Since the ball grows with ``k`` and levels are monotone,
+    ``per_dataset <= k_hop <= component`` dataset by dataset.
+
+    Examples
+    --------
+    >>> from bulkimpact.examples import toy_graph, toy_rulebook
+    >>> k_hop(toy_graph("services"), [], toy_rulebook(), k=1).regime
+    {'forum': 1, 'adtech': 3, 'health-app': 3}
+    """
+    if k < 0:
+        raise ValueError(f"k must be a non-negative integer, got {k}")
+    regime = _own_levels(G)
+    for n in G.nodes:
+        ball = nx.single_source_shortest_path_length(G, n, cutoff=k)
+        if len(ball) >= 2:
+            regime[n] = max(regime[n], cumulative_level(G, ball, rulebook).level)
+    return PolicyResult("k_hop", regime, params={"k": k})
+
+
+def threshold(G: nx.Graph, sets: Sequence[ExposureSet], rulebook: Rulebook, t: float = 0.01,
+              weight: str = "strength", **_: Any) -> PolicyResult:
+    """Component rule on strong links only: edges with ``weight >= t`` count.
+
+    ``r(d)`` is the cumulative level of ``d``'s component in the graph of
+    strong links (scored on that graph, so only strong links add persons).
+    """
+    if t < 0:
+        raise ValueError(f"threshold t must be non-negative, got {t}")
+    strong = nx.Graph(**G.graph)
+    strong.add_nodes_from(G.nodes(data=True))
+    strong.add_edges_from((a, b, d) for a, b, d in G.edges(data=True) if d.get(weight, 0.0) >= t)
+    groups = [set(c) for c in nx.connected_components(strong)]
+    return PolicyResult("threshold", _level_of_groups(strong, groups, rulebook),
+                        params={"t": t})
+
+
+def minimal_escalation(G: nx.Graph, sets: Sequence[ExposureSet], rulebook: Rulebook,
+                       time_limit: float = 60.0, cost: str = "cost", **_: Any) -> PolicyResult:
+    """The cheapest escalation that leaves no exposure set under-protected (exact MILP).
+
+    Notes
+    -----
+    Binary ``x[d, l] = [r(d) >= l]`` for every level ``l`` above ``L(d)``;
+    ``x[d, l+1] <= x[d, l]`` (monotone); for every exposure set ``S`` and every
+    level ``l`` with ``max_{d in S} L(d) < l <= L(S)``:
+    ``sum_{d in S} x[d, l] >= 1``. Minimise ``sum_d cost_d sum_l x[d, l]``
+    (each level step of a dataset costs its ``cost``). Solved by HiGHS
+    through :func:`scipy.optimize.milp`; anything short of proven optimality
+    raises :class:`SolverError`.
+
+    Examples
+    --------
+    >>> from bulkimpact.combinations import ExposureSet
+    >>> from bulkimpact.rulebook import Profile
+    >>> G = nx.Graph()
+    >>> for n, c in (("a", 1.0), ("b", 3.0), ("c", 1.0)):
+    ...     G.add_node(n, level=1, cost=c)
+    >>> p = Profile(frozenset(), True, 1.0, False)
+    >>> sets = [ExposureSet(("a", "b"), 3, 1, 1.0, (), p),
+    ...         ExposureSet(("b", "c"), 2, 1, 1.0, (), p)]
+    >>> r = minimal_escalation(G, sets, None)
+    >>> r.regime, r.status
+    ({'a': 3, 'b': 1, 'c': 2}, 'optimal')
+    """
+    own = _own_levels(G)
+    var: dict[tuple[str, int], int] = {}
+    for n in G.nodes:
+        for lvl in range(own[n] + 1, max((s.level for s in sets), default=0) + 1):
+            var[(n, lvl)] = len(var)
+    rows, cols, lower = [], [], []
+    for s in sets:
+        base = max(own[n] for n in s.members)
+        for lvl in range(base + 1, s.level + 1):
+            r = len(lower)
+            for n in s.members:
+                rows.append(r)
+                cols.append(var[(n, lvl)])
+            lower.append(1.0)
+    if not lower:
+        return PolicyResult("minimal_escalation", own, status="optimal",
+                            params={"objective": 0.0})
+    cover = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(lower), len(var)))
+    mono_rows, mono_cols, mono_vals = [], [], []
+    for (n, lvl), j in var.items():
+        if (n, lvl + 1) in var:
+            r = len(mono_rows) // 2
+            mono_rows += [r, r]
+            mono_cols += [var[(n, lvl + 1)], j]
+            mono_vals += [1.0, -1.0]
+    constraints = [LinearConstraint(cover, np.array(lower), np.inf)]
+    if mono_rows:
+        mono = sparse.csr_matrix((mono_vals, (mono_rows, mono_cols)),
+                                 shape=(len(mono_rows) // 2, len(var)))
+        constraints.append(LinearConstraint(mono, -np.inf, 0.0))
+    c = np.array([float(G.nodes[n].get(cost, 1.0)) for (n, _lvl) in var])
+    res = milp(c, constraints=constraints, integrality=np.ones(len(var)),
+               bounds=Bounds(0, 1), options={"time_limit": time_limit})
+    if res.status != 0 or res.x is None:
+        raise SolverError(
+            f"minimal_escalation: HiGHS did not prove optimality (status {res.status}: "
+            f"{res.message}); {len(var)} variables, {len(lower)} cover constraints, "
+            f"time_limit={time_limit} s. Raise time_limit or reduce the exposure sets."
+        )
+    regime = dict(own)
+    for (n, lvl), j in var.items():
+        if res.x[j] > 0.5:
+            regime[n] = max(regime[n], lvl)
+    return PolicyResult("minimal_escalation", regime, status="optimal",
+                        params={"objective": float(res.fun), "mip_gap": float(
+                            getattr(res, "mip_gap", 0.0) or 0.0)})
+
+
+def use_based(G: nx.Graph, sets: Sequence[ExposureSet], rulebook: Rulebook,
+              **_: Any) -> PolicyResult:
+    """No escalation; each combination above its members' levels needs an authorisation.
+
+    Every exposure set whose cumulative level exceeds its members' levels is
+    authorised case by case at ``L(S)`` when it is used, so none is left
+    under-protected; the price is the authorisation workload (counted by
+    :mod:`bulkimpact.evaluate`, actual uses = investigations).
+
+    Examples
+    --------
+    >>> from bulkimpact.combinations import ExposureSet
+    >>> from bulkimpact.rulebook import Profile
+    >>> G = nx.Graph(); G.add_node("a", level=1); G.add_node("b", level=1)
+    >>> p = Profile(frozenset(), True, 1.0, False)
+    >>> use_based(G, [ExposureSet(("a", "b"), 3, 1, 1.0, (), p)], None).authorised
+    (('a', 'b'),)
+    """
+    own = _own_levels(G)
+    authorised = tuple(s.members for s in sets if s.level > max(own[n] for n in s.members))
+    return PolicyResult("use_based", own, authorised=authorised)
+
+
+POLICIES: dict[str, Policy] = {
+    "per_dataset": per_dataset,
+    "component": component,
+    "k_hop": k_hop,
+    "threshold": threshold,
+    "minimal_escalation": minimal_escalation,
+    "use_based": use_based,
+}
+
+#: The policies that need no solver (the sweep's cheap set).
+FAST_POLICIES = ("per_dataset", "component", "k_hop", "threshold", "use_based")
+
+
+def get_policy(name: str) -> Policy:
+    """Look a policy up by name, with a helpful error.
+
+    Examples
+    --------
+    >>> get_policy("k_hop").__name__
+    'k_hop'
+    """
+    try:
+        return POLICIES[name]
+    except KeyError:
+        raise ValueError(f"unknown policy {name!r}; choose from {sorted(POLICIES)}") from None
+

@@ -1,0 +1,373 @@
+"""Rulebook: ordered access regimes and the rules that place a profile in one, kept as data.
+
+A rulebook YAML file lists the regime levels (lowest first), the openness
+variants (which grounds make a dataset count as publicly accessible) and the
+rules. Each rule has a label, a rationale and a source (or is marked an
+assumption), a condition on a *profile* and the minimum level it demands. A
+profile's level is the highest level among the rules that fire, so scoring is
+monotone by construction: conditions may only ask for *more* (categories,
+identifiability, persons, non-public), never for less. The loader refuses
+conditions that would break this.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .estimates import fraction_unique
+from .inventory import Dataset, Inventory
+from .problems import InputError, Problem, problems_from_validation_error, read_yaml
+from .taxonomy import Taxonomy, default_taxonomy
+
+__all__ = [
+    "Level",
+    "Condition",
+    "Rule",
+    "OpennessVariant",
+    "Rulebook",
+    "Profile",
+    "Score",
+    "OPENNESS_GROUNDS",
+    "load_rulebook",
+    "default_rulebook_path",
+    "openness_grounds",
+    "is_public",
+    "qi_identifiable",
+    "dataset_profile",
+]
+
+#: Grounds on which a dataset may count as publicly accessible.
+OPENNESS_GROUNDS = ("made_public_by_subjects", "open_source", "leaked", "paid")
+
+
+def default_rulebook_path() -> Path:
+    """Path of the bundled illustrative rulebook (``data/rulebooks/default.yaml``)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "data" / "rulebooks" / "default.yaml",
+                      Path.cwd() / "data" / "rulebooks" / "default.yaml"):
+        if candidate.exists():
+            return candidate
+    return here.parent / "data" / "rulebooks" / "default.yaml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Level(_Strict):
+    """One access regime."""
+
+    level: int = Field(ge=0)
+    name: str
+    description: str = ""
+
+
+class Condition(_Strict):
+    """When a rule fires. Every given clause must hold; all are monotone."""
+
+    all_categories: frozenset[str] = frozenset()
+    any_categories: frozenset[str] = frozenset()
+    min_personal_categories: int | None = Field(default=None, ge=1)
+    identifiable: Literal[True] | None = None
+    min_persons: float | None = Field(default=None, ge=0)
+    not_public: Literal[True] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _explain_anti_monotone(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            if data.get("identifiable") is False:
+                raise ValueError("'identifiable: false' would let identifiability lower a "
+                                 "level; only 'identifiable: true' is allowed")
+            if data.get("not_public") is False:
+                raise ValueError("'not_public: false' would make a level fall when sets are "
+                                 "combined; only 'not_public: true' is allowed")
+            if "max_persons" in data:
+                raise ValueError("'max_persons' would let more persons lower a level; "
+                                 "use min_persons only")
+        return data
+
+
+class Rule(_Strict):
+    """A rule: a labelled, sourced condition demanding a minimum level."""
+
+    id: str
+    label: str
+    rationale: str
+    source: str | None = None
+    assumption: bool = False
+    kind: Literal["dataset", "mosaic"] = "dataset"
+    when: Condition
+    level: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _needs_provenance(self) -> Rule:
+        if not self.source and not self.assumption:
+            raise ValueError("every rule needs a 'source', or 'assumption: true' "
+                             "when it has none")
+        return self
+
+
+class OpennessVariant(_Strict):
+    """A reading of the openness criterion: which grounds make a dataset public."""
+
+    label: str
+    description: str = ""
+    counts_as_public: frozenset[Literal[OPENNESS_GROUNDS]]  # type: ignore[valid-type]
+    source: str | None = None
+
+
+class Identifiability(_Strict):
+    """When quasi-identifiers alone make persons identifiable."""
+
+    min_unique_fraction: float = Field(default=0.5, gt=0, le=1)
+    assumption: bool = True
+    rationale: str = ""
+
+
+class Linkage(_Strict):
+    """When two datasets count as linkable."""
+
+    min_expected_links: float = Field(default=1.0, ge=0)
+    qi_min_unique_fraction: float = Field(default=0.05, ge=0, le=1)
+    rationale: str = ""
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the rulebook scores: one dataset, or a linked set of datasets.
+
+    Examples
+    --------
+    >>> Profile(frozenset({"contact"}), identifiable=True, persons=10.0, public=False)
+    Profile(categories=frozenset({'contact'}), identifiable=True, persons=10.0, public=False)
+    """
+
+    categories: frozenset[str]
+    identifiable: bool
+    persons: float
+    public: bool
+
+
+@dataclass(frozen=True)
+class Score:
+    """A level with the ids of the rules that fired (highest level first)."""
+
+    level: int
+    rules: tuple[str, ...] = field(default=())
+
+
+class Rulebook(_Strict):
+    """A validated rulebook.
+
+    Examples
+    --------
+    >>> rb = load_rulebook(default_rulebook_path())
+    >>> rb.level_names()[0]
+    'outside regime'
+    >>> p = Profile(frozenset({"contact", "special_category"}), True, 5e4, False)
+    >>> rb.score(p).level
+    3
+    """
+
+    title: str
+    illustrative: bool
+    description: str = ""
+    levels: list[Level] = Field(min_length=2)
+    low_intrusion_level: int = Field(ge=0)
+    identifiability: Identifiability = Identifiability()
+    linkage: Linkage = Linkage()
+    openness_variants: dict[str, OpennessVariant] = Field(min_length=1)
+    rules: list[Rule] = Field(min_length=1)
+    source_path: str | None = Field(default=None, exclude=True)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Rulebook:
+        numbers = [lv.level for lv in self.levels]
+        if numbers != list(range(len(numbers))):
+            raise ValueError(f"levels must be numbered 0, 1, 2, … in order, got {numbers}")
+        top = numbers[-1]
+        for rule in self.rules:
+            if rule.level > top:
+                raise ValueError(f"rule {rule.id!r} demands level {rule.level}, "
+                                 f"but the highest level is {top}")
+        if self.low_intrusion_level > top:
+            raise ValueError(f"low_intrusion_level {self.low_intrusion_level} is above the "
+                             f"highest level {top}")
+        ids = [r.id for r in self.rules]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate rule ids: {dupes}")
+        return self
+
+    @property
+    def max_level(self) -> int:
+        """The highest (heaviest) level."""
+        return self.levels[-1].level
+
+    def level_names(self) -> list[str]:
+        """Names of the levels, lowest first."""
+        return [lv.name for lv in self.levels]
+
+    def rule(self, rule_id: str) -> Rule:
+        """The rule with this id."""
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise KeyError(rule_id)
+
+    def fires(self, rule: Rule, profile: Profile, personal: frozenset[str]) -> bool:
+        """Whether ``rule`` fires on ``profile``."""
+        c = rule.when
+        return (
+            c.all_categories <= profile.categories
+            and (not c.any_categories or bool(c.any_categories & profile.categories))
+            and (c.min_personal_categories is None
+                 or len(profile.categories & personal) >= c.min_personal_categories)
+            and (c.identifiable is None or profile.identifiable)
+            and (c.min_persons is None or profile.persons >= c.min_persons)
+            and (c.not_public is None or not profile.public)
+        )
+
+    def score(self, profile: Profile, taxonomy: Taxonomy | None = None) -> Score:
+        """Level of a profile: the highest level among the rules that fire.
+
+        The lowest level applies when no rule fires. Returns the level and the
+        ids of the rules that fired, highest level first.
+        """
+        personal = (taxonomy or default_taxonomy()).personal_categories()
+        fired = [r for r in self.rules if self.fires(r, profile, personal)]
+        fired.sort(key=lambda r: -r.level)
+        level = max((r.level for r in fired), default=self.levels[0].level)
+        return Score(level, tuple(r.id for r in fired))
+
+
+def _taxonomy_problems(data: dict[str, Any], file: str, taxonomy: Taxonomy) -> list[Problem]:
+    problems = []
+    known = sorted(taxonomy.categories)
+    for i, rule in enumerate(data.get("rules") or []):
+        if not isinstance(rule, dict) or not isinstance(rule.get("when"), dict):
+            continue
+        for clause in ("all_categories", "any_categories"):
+            for cat in rule["when"].get(clause) or []:
+                if cat not in taxonomy.categories:
+                    problems.append(Problem(file, f"rules[{i}] (id {rule.get('id')!r})",
+                                            f"when.{clause}",
+                                            f"unknown category; one of {known}", cat))
+    return problems
+
+
+def load_rulebook(path: str | Path, taxonomy: Taxonomy | None = None) -> Rulebook:
+    """Load and validate a rulebook YAML file.
+
+    Raises
+    ------
+    InputError
+        Listing every problem with file, rule, field and value.
+
+    Examples
+    --------
+    >>> rb = load_rulebook(default_rulebook_path())
+    >>> sorted(rb.openness_variants)[:2]
+    ['ctivd', 'services']
+    """
+    data = read_yaml(path)
+    problems: list[Problem] = []
+    rulebook = None
+    try:
+        rulebook = Rulebook.model_validate({**data, "source_path": str(path)})
+    except ValidationError as exc:
+        problems += problems_from_validation_error(str(path), data, exc)
+    except TypeError:
+        problems.append(Problem(str(path), "", None, "must be a mapping", has_value=False))
+    if isinstance(data, dict):
+        problems += _taxonomy_problems(data, str(path), taxonomy or default_taxonomy())
+    if problems or rulebook is None:
+        raise InputError(problems)
+    return rulebook
+
+
+def openness_grounds(dataset: Dataset) -> frozenset[str]:
+    """The grounds on which a dataset could count as publicly accessible.
+
+    Examples
+    --------
+    >>> from bulkimpact.inventory import Dataset
+    >>> d = Dataset(id="x", name="x", source="leaked", leaked=True, persons=1,
+    ...             population="p", fields=[{"name": "e", "category": "contact"}])
+    >>> sorted(openness_grounds(d))
+    ['leaked']
+    """
+    grounds = set()
+    if dataset.made_public_by_subjects:
+        grounds.add("made_public_by_subjects")
+    if dataset.source == "open":
+        grounds.add("open_source")
+    if dataset.leaked:
+        grounds.add("leaked")
+    if dataset.paid:
+        grounds.add("paid")
+    return frozenset(grounds)
+
+
+def is_public(dataset: Dataset, rulebook: Rulebook, openness: str) -> bool:
+    """Whether a dataset counts as publicly accessible under an openness variant."""
+    variant = rulebook.openness_variants.get(openness)
+    if variant is None:
+        raise ValueError(f"unknown openness variant {openness!r}; "
+                         f"this rulebook has {sorted(rulebook.openness_variants)}")
+    return bool(openness_grounds(dataset) & variant.counts_as_public)
+
+
+def qi_identifiable(cells: float, population: float, min_unique_fraction: float) -> bool:
+    """Whether quasi-identifiers with ``cells`` combinations single out enough people.
+
+    A person counts as identifiable by quasi-identifiers when at least
+    ``min_unique_fraction`` of the population is unique on them
+    (:func:`bulkimpact.estimates.fraction_unique` with ``n`` = population).
+
+    Examples
+    --------
+    >>> qi_identifiable(cells=36_500 * 450_000, population=17_900_000, min_unique_fraction=0.5)
+    True
+    >>> qi_identifiable(cells=100, population=17_900_000, min_unique_fraction=0.5)
+    False
+    """
+    if cells <= 1:
+        return False
+    return fraction_unique(population, cells) >= min_unique_fraction
+
+
+def dataset_profile(
+    dataset: Dataset,
+    inventory: Inventory,
+    rulebook: Rulebook,
+    openness: str,
+    taxonomy: Taxonomy | None = None,
+) -> Profile:
+    """The profile of one dataset: categories, identifiability, persons, openness.
+
+    Identifiable when a field's category identifies on its own (taxonomy
+    ``identifying``), or when the dataset's quasi-identifiers together are
+    unique enough in its population (:func:`qi_identifiable`).
+    """
+    taxonomy = taxonomy or default_taxonomy()
+    categories = dataset.categories()
+    qis = dataset.quasi_identifiers(taxonomy)
+    cells = math.prod(qis.values()) if qis else 1
+    identifiable = bool(categories & taxonomy.identifying_categories()) or qi_identifiable(
+        cells,
+        inventory.population_size(dataset.population),
+        rulebook.identifiability.min_unique_fraction,
+    )
+    return Profile(
+        categories=categories,
+        identifiable=identifiable,
+        persons=float(dataset.persons),
+        public=is_public(dataset, rulebook, openness),
+    )
