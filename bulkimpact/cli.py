@@ -1,0 +1,134 @@
+"""The ``bulkimpact`` command line: validate, assess, sweep, synth, report, notebooks.
+
+Bad input never ends in a traceback: every problem is printed on stderr with
+its file, item and field, and the command exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .problems import InputError, read_yaml
+
+__all__ = ["main", "build_parser"]
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .inventory import load_inventory
+    from .rulebook import load_rulebook
+
+    failed = False
+    for path in args.paths:
+        try:
+            is_rulebook = Path(path).suffix in (".yaml", ".yml") and isinstance(
+                data := read_yaml(path), dict) and "rules" in data
+            if is_rulebook:
+                rb = load_rulebook(path)
+                print(f"{path}: OK: rulebook {rb.title!r}: {len(rb.levels)} levels, "
+                      f"{len(rb.rules)} rules, openness variants "
+                      f"{', '.join(sorted(rb.openness_variants))}")
+            else:
+                inv = load_inventory(path)
+                print(f"{path}: OK: inventory {inv.title!r}: {len(inv.datasets)} datasets, "
+                      f"{len(inv.populations)} populations, "
+                      f"{len(inv.investigations)} investigations"
+                      + (" (fictional)" if inv.fictional else ""))
+        except InputError as exc:
+            failed = True
+            print(f"{path}: {len(exc.problems)} problem(s):", file=sys.stderr)
+            for problem in exc.problems:
+                print(f"  {problem}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _assess(args: argparse.Namespace) -> int:
+    from .assessment import assess, render_text
+
+    params = {"k": args.k, "t": args.threshold, "time_limit": args.time_limit}
+    record = assess(args.inventory, args.rulebook, args.openness, args.policy, params,
+                    include=args.include)
+    if args.json:
+        json.dump(record, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(render_text(record))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    from .combinations import EXPOSURE_KINDS
+    from .policies import POLICIES
+
+    parser = argparse.ArgumentParser(
+        prog="bulkimpact",
+        description="Cumulative privacy impact of bulk datasets held together.",
+    )
+    parser.add_argument("--version", action="version", version=f"bulkimpact {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check inventory and rulebook files")
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="inventory YAML/CSV or rulebook YAML files")
+    p.set_defaults(handler=_validate)
+
+    p = sub.add_parser("assess", help="levels, links, exposure sets and decision rules")
+    p.add_argument("inventory", metavar="INVENTORY")
+    p.add_argument("--rulebook", metavar="PATH", default=None,
+                   help="rulebook YAML (default: data/rulebooks/default.yaml)")
+    p.add_argument("--openness", default="ctivd",
+                   help="openness variant of the rulebook: services, ctivd, … (default ctivd)")
+    p.add_argument("--policy", action="append", choices=sorted(POLICIES), default=None,
+                   help="decision rule to apply (repeatable; default: all)")
+    p.add_argument("--k", type=int, default=1, help="radius for k_hop (default 1)")
+    p.add_argument("--threshold", type=float, default=0.01,
+                   help="minimum link strength for the threshold rule (default 0.01)")
+    p.add_argument("--time-limit", type=float, default=60.0,
+                   help="seconds for the minimal_escalation solver (default 60)")
+    p.add_argument("--include", nargs="+", default=["edge", "investigation"],
+                   choices=EXPOSURE_KINDS, help="exposure-set kinds to judge on")
+    p.add_argument("--json", action="store_true", help="print the JSON record")
+    p.set_defaults(handler=_assess)
+
+    for module in ("sweep", "synth.cli", "report.cli"):
+        register = _optional_registrar(module)
+        if register is not None:
+            register(sub)
+    return parser
+
+
+def _optional_registrar(module: str):
+    import importlib
+
+    try:
+        mod = importlib.import_module(f".{module}", __package__)
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith(__package__):
+            return None
+        raise
+    return getattr(mod, "add_subparsers", None) or getattr(mod, "add_subparser", None)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except InputError as exc:
+        print(f"{len(exc.problems)} problem(s) in the input:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
