@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +54,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+
+from ._atomic import atomic_output
 
 __all__ = [
     "NL_PERSONS",
@@ -419,19 +420,9 @@ def write_population(out: str | os.PathLike[str], persons: int = NL_PERSONS, see
     1000
     """
     out = Path(out)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent or ".")
-    os.close(fd)
-    try:
-        with pq.ParquetWriter(tmp, SCHEMA, compression="zstd") as writer:
-            for batch in population_batches(persons, seed, params):
-                writer.write_batch(batch, row_group_size=CHUNK)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_output(out) as tmp, pq.ParquetWriter(tmp, SCHEMA, compression="zstd") as writer:
+        for batch in population_batches(persons, seed, params):
+            writer.write_batch(batch, row_group_size=CHUNK)
     return out
 
 
