@@ -93,8 +93,13 @@ def linked_persons(G: nx.Graph, nodes: Iterable[str], weight: str = "expected_li
     nodes = list(nodes)
     if len(nodes) == 1:
         return float(G.nodes[nodes[0]].get("persons", 0.0))
-    sub = G.subgraph(nodes)
-    return float(max((w for _, _, w in sub.edges(data=weight, default=0.0)), default=0.0))
+    members = set(nodes)
+    best = 0.0
+    for u in nodes:
+        for v, attrs in G.adj[u].items():
+            if v in members:
+                best = max(best, attrs.get(weight, 0.0))
+    return float(best)
 
 
 def union_profile(

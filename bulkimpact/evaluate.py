@@ -122,10 +122,13 @@ class Evaluation:
         component                         0          3              3
         minimal_escalation                0          1              1
         """
-        rows = [{"policy": name, **{k: getattr(o, k) for k in HEADLINE},
+        return pd.DataFrame(self.rows()).set_index("policy")
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The headline metrics as plain records, one per policy (for sweeps)."""
+        return [{"policy": name, **{k: getattr(o, k) for k in HEADLINE},
                  "datasets": self.datasets, "exposure_sets": len(self.sets)}
                 for name, o in self.outcomes.items()]
-        return pd.DataFrame(rows).set_index("policy")
 
     def regimes(self) -> pd.DataFrame:
         """One row per dataset, one column per policy: the regime it assigns."""
