@@ -410,7 +410,7 @@ def _run_on_dask(scenarios, policies, params, scheduler, workers, chunk_size, pr
             from tqdm import tqdm
             bar = tqdm(total=len(scenarios), desc="scenarios", file=sys.stderr)
         rows = []
-        for future, result in as_completed(futures, with_results=True):
+        for _future, result in as_completed(futures, with_results=True):
             rows.extend(result)
             if bar is not None:
                 bar.update(len({r["index"] for r in result}))
