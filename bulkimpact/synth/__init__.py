@@ -3,8 +3,31 @@
 Every overlap, uniqueness and link that :mod:`bulkimpact.estimates` predicts is
 counted here exactly, on persons, so the closed forms can be validated and a
 reviewer can see concretely how combining two innocuous sets names people.
+
+- :mod:`~bulkimpact.synth.population`: the seeded Dutch-like population.
+- :mod:`~bulkimpact.synth.extracts`: datasets as noisy, biased samples of it.
+- :mod:`~bulkimpact.synth.measure`: exact uniqueness, overlap and links (DuckDB).
+- :mod:`~bulkimpact.synth.validate`: exact versus analytic per edge of an inventory.
+- :mod:`~bulkimpact.synth.mosaic`: two innocuous extracts that together name persons.
+- :mod:`~bulkimpact.synth.cli`: ``bulkimpact synth population|uniqueness|validate``.
 """
 
+from .extracts import ExtractSpec, draw_extract
+from .measure import (
+    DEFAULT_QI_SETS,
+    LinkCount,
+    SourceError,
+    Uniqueness,
+    calibration_table,
+    connect,
+    key_links,
+    links,
+    overlap,
+    qi_links,
+    uniqueness,
+    uniqueness_table,
+)
+from .mosaic import MosaicResult, mosaic_example
 from .population import (
     KOOT_2010,
     NL_PERSONS,
@@ -13,12 +36,44 @@ from .population import (
     population_table,
     write_population,
 )
+from .validate import (
+    Validation,
+    World,
+    WorldDataset,
+    WorldField,
+    WorldPopulation,
+    validate_inventory,
+    world_from_inventory,
+)
 
 __all__ = [
+    "DEFAULT_QI_SETS",
+    "ExtractSpec",
     "KOOT_2010",
+    "LinkCount",
+    "MosaicResult",
     "NL_PERSONS",
     "PopulationParams",
+    "SourceError",
+    "Uniqueness",
+    "Validation",
+    "World",
+    "WorldDataset",
+    "WorldField",
+    "WorldPopulation",
     "calibrate_age_tilt",
+    "calibration_table",
+    "connect",
+    "draw_extract",
+    "key_links",
+    "links",
+    "mosaic_example",
+    "overlap",
     "population_table",
+    "qi_links",
+    "uniqueness",
+    "uniqueness_table",
+    "validate_inventory",
+    "world_from_inventory",
     "write_population",
 ]

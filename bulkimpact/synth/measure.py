@@ -101,22 +101,27 @@ class _Scope:
     def __init__(self, con: duckdb.DuckDBPyConnection | None):
         self.con = con if con is not None else connect()
         self.names: list[str] = []
+        self.labels: dict[str, str] = {}
 
     def view(self, source: Source, label: str = "source") -> tuple[str, list[str]]:
+        """Register ``source`` as a view; errors name the file (or ``label`` for tables)."""
         name = f"_src{next(_counter)}"
         if isinstance(source, (pa.Table, pd.DataFrame)):
             self.con.register(name, source)
         else:
             path = Path(source)
+            label = str(path)
             if not path.is_file():
-                raise SourceError(f"{label}: no such Parquet file: {path}")
+                raise SourceError(f"{path}: no such Parquet file")
             escaped = str(path).replace("'", "''")
             try:
                 self.con.execute(
                     f"CREATE TEMP VIEW {name} AS SELECT * FROM read_parquet('{escaped}')")
             except duckdb.Error as exc:
-                raise SourceError(f"{label}: not a readable Parquet file: {path} ({exc})") from None
+                reason = str(exc).splitlines()[0]
+                raise SourceError(f"{path}: not a readable Parquet file ({reason})") from None
         self.names.append(name)
+        self.labels[name] = label
         columns = [r[0] for r in self.con.execute(f"DESCRIBE {name}").fetchall()]
         return name, columns
 
@@ -239,7 +244,7 @@ def uniqueness(source: Source, qi: Sequence[str] | str, *,
     names = _qi_list(qi)
     with _Scope(con) as scope:
         view, columns = scope.view(source)
-        exprs = [qi_expression(q, columns) for q in names]
+        exprs = [qi_expression(q, columns, scope.labels[view]) for q in names]
         not_null = " AND ".join(f"({e}) IS NOT NULL" for e in exprs)
         persons = scope.con.execute(f"SELECT count(*) FROM {view}").fetchone()[0]
         classes = scope.con.execute(
@@ -333,17 +338,18 @@ class LinkCount:
 
 
 def _pairs_sql(va: str, ca: list[str], vb: str, cb: list[str],
-               keys: Sequence[str], qis: Sequence[str]) -> str:
+               keys: Sequence[str], qis: Sequence[str], la: str = "a", lb: str = "b") -> str:
     """SQL for distinct (person_a, person_b) pairs linked by any key or by QIs unique in both."""
     parts = []
     for k in keys:
         if k not in ca or k not in cb:
-            raise SourceError(f"key column {k!r} missing; a has {ca}, b has {cb}")
+            side, cols = (la, ca) if k not in ca else (lb, cb)
+            raise SourceError(f"{side}: unknown key column {k!r}; valid: {', '.join(cols)}")
         parts.append(f"SELECT a.person_id AS pa, b.person_id AS pb FROM {va} a "
                      f"JOIN {vb} b ON a.\"{k}\" = b.\"{k}\"")
     if qis:
-        ea = [qi_expression(q, ca, "a") for q in qis]
-        eb = [qi_expression(q, cb, "b") for q in qis]
+        ea = [qi_expression(q, ca, la) for q in qis]
+        eb = [qi_expression(q, cb, lb) for q in qis]
         cols = [f"q{i}" for i in range(len(qis))]
 
         def unique_side(view: str, exprs: list[str]) -> str:
@@ -385,7 +391,7 @@ def links(a: Source, b: Source, *, keys: Sequence[str] = (), qis: Sequence[str] 
     with _Scope(con) as scope:
         va, ca = scope.view(a, "a")
         vb, cb = scope.view(b, "b")
-        sql = _pairs_sql(va, ca, vb, cb, keys, qis)
+        sql = _pairs_sql(va, ca, vb, cb, keys, qis, scope.labels[va], scope.labels[vb])
         true, false = scope.con.execute(
             f"SELECT count(*) FILTER (WHERE pa = pb), count(*) FILTER (WHERE pa <> pb) "
             f"FROM ({sql})").fetchone()
