@@ -219,7 +219,8 @@ def exposure_sets(
     Returns
     -------
     list of ExposureSet
-        Each distinct member set once (the first kind that produced it).
+        Each distinct member set once, under the first kind that produced it
+        in the order investigation, edge, k_hop, component, connected_subsets.
 
     Examples
     --------
@@ -239,12 +240,14 @@ def exposure_sets(
     if unknown:
         raise ValueError(f"unknown exposure-set kinds {unknown}; choose from {EXPOSURE_KINDS}")
     candidates: list[tuple[str, str, list[str]]] = []
-    if "edge" in include:
-        candidates += [("edge", "", sorted(e)) for e in G.edges()]
+    # Investigations first: a pair that is both an edge and an investigation is an
+    # actual use, which is what the use-based rule's workload counts.
     if "investigation" in include:
         for inv_id, members in sorted(G.graph.get("investigations", {}).items()):
             for part in _connected_parts(G, members):
                 candidates.append(("investigation", inv_id, part))
+    if "edge" in include:
+        candidates += [("edge", "", sorted(e)) for e in G.edges()]
     if "k_hop" in include:
         for n in sorted(G.nodes):
             ball = nx.ego_graph(G, n, radius=k)

@@ -46,13 +46,16 @@ OPENNESS_GROUNDS = ("made_public_by_subjects", "open_source", "leaked", "paid")
 
 
 def default_rulebook_path() -> Path:
-    """Path of the bundled illustrative rulebook (``data/rulebooks/default.yaml``)."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "data" / "rulebooks" / "default.yaml",
-                      Path.cwd() / "data" / "rulebooks" / "default.yaml"):
-        if candidate.exists():
-            return candidate
-    return here.parent / "data" / "rulebooks" / "default.yaml"
+    """Path of the bundled illustrative rulebook (``data/rulebooks/default.yaml``).
+
+    Relative to the working directory when it lies beneath it, so reports
+    name it the way a reader of the repository would.
+    """
+    path = Path(__file__).resolve().parent.parent / "data" / "rulebooks" / "default.yaml"
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 class _Strict(BaseModel):

@@ -1,0 +1,199 @@
+"""One analysis: validated notebook parameters and everything computed from them.
+
+Every notebook starts the same way: its ``parameters`` cell (papermill) names
+an inventory, a rulebook, an openness variant, a seed and a few policy
+parameters; :func:`load_analysis` validates them once at the boundary (clear
+errors naming the parameter and what is allowed), loads the inputs, builds the
+linkage graph and evaluates the policies. Notebooks then only show results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+from . import __version__
+from .assessment import file_sha256
+from .combinations import EXPOSURE_KINDS, ExposureSet, exposure_sets, exposure_sets_frame
+from .evaluate import DEFAULT_PARAMS, Evaluation, evaluate_policies
+from .inventory import Inventory, load_inventory
+from .linkage import build_linkage_graph
+from .policies import POLICIES
+from .rulebook import Rulebook, default_rulebook_path, load_rulebook
+
+__all__ = ["Analysis", "load_analysis", "ParameterError"]
+
+
+class ParameterError(ValueError):
+    """A notebook parameter is invalid."""
+
+
+@dataclass
+class Analysis:
+    """Inputs, linkage graph, exposure sets and policy outcomes of one run.
+
+    Examples
+    --------
+    >>> a = load_analysis("data/synthetic/baseline.yaml", openness="services")
+    >>> a.graph.number_of_nodes() == len(a.inventory.datasets)
+    True
+    >>> "minimal_escalation" in a.evaluation.outcomes
+    True
+    """
+
+    inventory_path: str
+    rulebook_path: str
+    openness: str
+    seed: int
+    inventory: Inventory
+    rulebook: Rulebook
+    params: dict[str, Any] = field(default_factory=dict)
+    include: tuple[str, ...] = ("edge", "investigation")
+    policies: tuple[str, ...] = tuple(POLICIES)
+
+    @cached_property
+    def graph(self) -> nx.Graph:
+        """The linkage graph under this openness variant."""
+        return build_linkage_graph(self.inventory, self.rulebook, self.openness)
+
+    @cached_property
+    def sets(self) -> list[ExposureSet]:
+        """The exposure sets the policies are judged on."""
+        return exposure_sets(self.graph, self.rulebook, include=self.include)
+
+    @cached_property
+    def evaluation(self) -> Evaluation:
+        """Every policy measured on :attr:`sets`."""
+        return evaluate_policies(self.graph, self.rulebook, self.policies, self.params,
+                                 sets=self.sets)
+
+    def with_openness(self, openness: str) -> Analysis:
+        """The same analysis under another openness variant."""
+        return load_analysis(self.inventory_path, self.rulebook_path, openness, self.seed,
+                             include=self.include, policies=self.policies, **self.params)
+
+    def level_name(self, level: int) -> str:
+        """Name of a regime level, e.g. ``"2 medium"``."""
+        return f"{level} {self.rulebook.levels[level].name}"
+
+    def parameters_frame(self) -> pd.DataFrame:
+        """The validated parameters and input hashes, as a table for the report."""
+        rows = [
+            ("inventory", self.inventory_path),
+            ("inventory SHA-256", file_sha256(self.inventory_path)),
+            ("inventory is fictional", "yes" if self.inventory.fictional else "no"),
+            ("rulebook", self.rulebook_path),
+            ("rulebook SHA-256", file_sha256(self.rulebook_path)),
+            ("rulebook is an illustrative assumption",
+             "yes" if self.rulebook.illustrative else "no"),
+            ("openness variant", f"{self.openness}: "
+                                 f"{self.rulebook.openness_variants[self.openness].label}"),
+            ("exposure sets judged", ", ".join(self.include)),
+            ("seed", str(self.seed)),
+            *((f"policy parameter {k}", str(v)) for k, v in self.params.items()),
+            ("bulkimpact version", __version__),
+        ]
+        return pd.DataFrame(rows, columns=["parameter", "value"]).set_index("parameter")
+
+    def datasets_frame(self) -> pd.DataFrame:
+        """One row per dataset: what it holds and its level on its own, with why."""
+        G = self.graph
+        rows = []
+        for d in self.inventory.datasets:
+            node = G.nodes[d.id]
+            rows.append({
+                "dataset": d.id,
+                "name": d.name,
+                "source": d.source,
+                "persons": d.persons,
+                "categories": ", ".join(node["categories"]),
+                "public": node["public"],
+                "identifiable": node["identifiable"],
+                "level": self.level_name(node["level"]),
+                "rules that fired": ", ".join(node["rules"]) or "(none)",
+            })
+        return pd.DataFrame(rows).set_index("dataset")
+
+    def edges_frame(self) -> pd.DataFrame:
+        """One row per link: keys/QIs, expected overlap and links, strength, assumptions."""
+        rows = [{
+            "a": a, "b": b,
+            "linked through": ", ".join(e["keys"] + e["qis"]),
+            "expected shared persons": e["expected_overlap"],
+            "expected links": e["expected_links"],
+            "strength": e["strength"],
+            "source": e["source"],
+            "assumptions": "; ".join(e["assumptions"]),
+        } for a, b, e in self.graph.edges(data=True)]
+        return pd.DataFrame(rows)
+
+    def sets_frame(self) -> pd.DataFrame:
+        """Exposure sets as a table."""
+        return exposure_sets_frame(self.sets)
+
+
+def load_analysis(
+    inventory: str | Path,
+    rulebook: str | Path | None = None,
+    openness: str = "ctivd",
+    seed: int = 0,
+    include: tuple[str, ...] | list[str] = ("edge", "investigation"),
+    policies: tuple[str, ...] | list[str] | None = None,
+    **params: Any,
+) -> Analysis:
+    """Validate notebook parameters and load the inputs.
+
+    Parameters
+    ----------
+    inventory, rulebook : path
+        Inventory (YAML/CSV) and rulebook YAML (default: the bundled one).
+    openness : str
+        An openness variant the rulebook defines.
+    seed : int
+    include : sequence of str
+        Exposure-set kinds (see :func:`bulkimpact.combinations.exposure_sets`).
+    policies : sequence of str, optional
+        Default all.
+    **params
+        Policy parameters ``k``, ``t``, ``time_limit``.
+
+    Raises
+    ------
+    ParameterError
+        Naming the parameter, the value and what is allowed.
+    bulkimpact.problems.InputError
+        For problems inside the inventory or rulebook files.
+    """
+    rulebook = rulebook or default_rulebook_path()
+    for name, path in (("inventory", inventory), ("rulebook", rulebook)):
+        if not Path(path).exists():
+            raise ParameterError(f"parameter {name!r}: no such file or directory: {path}")
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise ParameterError(f"parameter 'seed': must be an integer, got {seed!r}")
+    unknown = sorted(set(params) - set(DEFAULT_PARAMS))
+    if unknown:
+        raise ParameterError(f"unknown policy parameters {unknown}; allowed: "
+                             f"{sorted(DEFAULT_PARAMS)}")
+    bad_kinds = sorted(set(include) - set(EXPOSURE_KINDS))
+    if bad_kinds:
+        raise ParameterError(f"parameter 'include': unknown kinds {bad_kinds}; allowed: "
+                             f"{list(EXPOSURE_KINDS)}")
+    names = tuple(policies) if policies is not None else tuple(POLICIES)
+    bad_policies = sorted(set(names) - set(POLICIES))
+    if bad_policies:
+        raise ParameterError(f"parameter 'policies': unknown {bad_policies}; allowed: "
+                             f"{sorted(POLICIES)}")
+    rb = load_rulebook(rulebook)
+    if openness not in rb.openness_variants:
+        raise ParameterError(f"parameter 'openness': {openness!r} is not a variant of "
+                             f"{rulebook}; allowed: {sorted(rb.openness_variants)}")
+    return Analysis(
+        inventory_path=str(inventory), rulebook_path=str(rulebook), openness=openness,
+        seed=seed, inventory=load_inventory(inventory), rulebook=rb,
+        params={**DEFAULT_PARAMS, **params}, include=tuple(include), policies=names,
+    )

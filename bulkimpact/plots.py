@@ -1,0 +1,370 @@
+"""Figures for the notebooks and reports: readable, colour-blind-safe, with alt text.
+
+Each plotting function takes computed results and a title that states the
+finding (computed by the caller, never typed in), and returns a matplotlib
+``Figure``. :func:`show_figure` embeds a figure in a notebook or report as a
+PNG inside an HTML ``<figure>`` with alt text and a caption; the PNG carries no
+timestamp, so reruns give identical reports.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+from collections.abc import Mapping, Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import networkx as nx  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+
+__all__ = [
+    "LEVEL_COLOURS",
+    "POLICY_COLOURS",
+    "figure_html",
+    "show_figure",
+    "levels_by_variant",
+    "linkage_graph",
+    "links_by_channel",
+    "raised_sets",
+    "policy_frontier",
+    "density_sweep",
+    "robustness_intervals",
+    "exact_vs_estimated",
+]
+
+# Okabe–Ito palette (colour-blind safe); levels ordered light → dark.
+LEVEL_COLOURS = ["#D9D9D9", "#56B4E9", "#E69F00", "#D55E00", "#882255", "#332288"]
+POLICY_COLOURS = {
+    "per_dataset": "#0072B2", "component": "#D55E00", "k_hop": "#E69F00",
+    "threshold": "#CC79A7", "minimal_escalation": "#009E73", "use_based": "#56B4E9",
+}
+POLICY_MARKERS = {"per_dataset": "o", "component": "s", "k_hop": "^", "threshold": "D",
+                  "minimal_escalation": "*", "use_based": "P"}
+
+plt.rcParams.update({
+    "font.size": 11, "axes.titlesize": 13, "axes.titleweight": "bold", "axes.labelsize": 11,
+    "legend.fontsize": 10, "figure.dpi": 100, "savefig.dpi": 110,
+    "axes.spines.top": False, "axes.spines.right": False, "svg.hashsalt": "bulkimpact",
+})
+
+
+def figure_html(fig: Figure, alt: str, caption: str = "") -> str:
+    """A figure as self-contained HTML: embedded PNG with alt text and caption.
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots(); _ = ax.plot([0, 1], [0, 1])
+    >>> out = figure_html(fig, alt="a rising line", caption="Figure 1")
+    >>> out.startswith("<figure") and 'alt="a rising line"' in out
+    True
+    >>> figure_html(fig, alt="a rising line") == figure_html(fig, alt="a rising line")
+    True
+    """
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
+    return (f'<figure class="bulkimpact-figure" style="margin:1em 0">'
+            f'<img style="max-width:100%" alt="{html.escape(alt, quote=True)}" '
+            f'src="data:image/png;base64,{data}"/>{cap}</figure>')
+
+
+def show_figure(fig: Figure, alt: str, caption: str = "") -> None:
+    """Display a figure in a notebook (as :func:`figure_html`) and close it."""
+    from IPython.display import HTML, display
+
+    display(HTML(figure_html(fig, alt, caption)))
+    plt.close(fig)
+
+
+def _level_legend(ax, level_names: Sequence[str], **kwargs) -> None:
+    handles = [Line2D([], [], marker="o", linestyle="", markersize=10,
+                      markerfacecolor=LEVEL_COLOURS[i], markeredgecolor="#333333",
+                      label=f"{i} {name}") for i, name in enumerate(level_names)]
+    ax.legend(handles=handles, title="level on its own", frameon=False, **kwargs)
+
+
+def levels_by_variant(counts: pd.DataFrame, title: str) -> Figure:
+    """Grouped bars: datasets per level (rows) under each openness variant (columns).
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"services": [1, 5, 2], "ctivd": [1, 2, 5]},
+    ...                  index=["0 outside", "1 light", "2 medium"])
+    >>> levels_by_variant(c, "More sets are medium under the CTIVD reading").axes[0].get_ylabel()
+    'datasets'
+    """
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    width = 0.8 / max(len(counts.columns), 1)
+    x = np.arange(len(counts.index))
+    hatches = ["", "//", "..", "xx"]
+    for i, variant in enumerate(counts.columns):
+        bars = ax.bar(x + i * width - 0.4 + width / 2, counts[variant], width,
+                      label=variant, color=LEVEL_COLOURS[1 + i % 4], edgecolor="#333333",
+                      hatch=hatches[i % len(hatches)])
+        ax.bar_label(bars, fontsize=10)
+    ax.set_xticks(x, counts.index)
+    ax.set_xlabel("access regime (level) of the dataset on its own")
+    ax.set_ylabel("datasets")
+    ax.set_title(title, loc="left")
+    ax.legend(title="openness reading", frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def _graph_layout(G: nx.Graph, seed: int) -> dict:
+    """Connected parts by force layout; isolated datasets in a row underneath."""
+    linked = [n for n in G if G.degree(n) > 0]
+    isolated = sorted(n for n in G if G.degree(n) == 0)
+    pos = {}
+    if linked:
+        sub = G.subgraph(linked)
+        pos = nx.spring_layout(sub, seed=seed, k=1.6 / math.sqrt(max(len(linked), 1)),
+                               iterations=200, weight=None)
+    for i, n in enumerate(isolated):
+        cols = max(6, math.ceil(math.sqrt(len(isolated)) * 2))
+        pos[n] = np.array([-1.0 + 2.0 * (i % cols) / max(cols - 1, 1),
+                           -1.35 - 0.18 * (i // cols)])
+    return pos
+
+
+def linkage_graph(G: nx.Graph, level_names: Sequence[str], title: str, seed: int = 0,
+                  label: bool = True) -> Figure:
+    """The linkage graph: colour = level on its own, size = persons, width = link strength.
+
+    Examples
+    --------
+    >>> from bulkimpact.examples import toy_graph
+    >>> fig = linkage_graph(toy_graph(), ["outside", "light", "medium", "heavy"], "Toy")
+    >>> fig.axes[0].get_title(loc="left")
+    'Toy'
+    """
+    n = G.number_of_nodes()
+    side = min(16, max(8, 0.24 * n + 6))
+    fig, ax = plt.subplots(figsize=(side, side * 0.8))
+    pos = _graph_layout(G, seed)
+    persons = np.array([G.nodes[v]["persons"] for v in G], dtype=float)
+    sizes = 60 + 900 * np.sqrt(persons / max(persons.max(), 1.0))
+    colours = [LEVEL_COLOURS[G.nodes[v]["level"]] for v in G]
+    strengths = np.array([e.get("strength", 0.0) for *_, e in G.edges(data=True)])
+    widths = 0.6 + 4.0 * np.sqrt(strengths / strengths.max()) if len(strengths) else []
+    nx.draw_networkx_edges(G, pos, ax=ax, width=widths, edge_color="#777777", alpha=0.7)
+    nx.draw_networkx_nodes(G, pos, ax=ax, node_size=sizes, node_color=colours,
+                           edgecolors="#333333", linewidths=0.8)
+    if label:
+        nx.draw_networkx_labels(
+            G, {k: (x, y - 0.045) for k, (x, y) in pos.items()}, ax=ax, font_size=9,
+            verticalalignment="top",
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75})
+    _level_legend(ax, level_names, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.set_title(title, loc="left")
+    ax.text(0.0, -0.02, "Node size: persons in the dataset. Line width: link strength "
+            "(expected links / smaller set). Bottom row: datasets with no link.",
+            transform=ax.transAxes, fontsize=10, va="top")
+    ax.set_axis_off()
+    fig.tight_layout()
+    return fig
+
+
+def links_by_channel(G: nx.Graph, title: str) -> Figure:
+    """Horizontal bars: links and expected linked persons per key namespace or QI set.
+
+    Examples
+    --------
+    >>> from bulkimpact.examples import toy_graph
+    >>> links_by_channel(toy_graph(), "E-mail and device").axes[0].get_xlabel()
+    'links (edges) carried'
+    """
+    edges = pd.Series({}, dtype=float)
+    persons = pd.Series({}, dtype=float)
+    for *_, e in G.edges(data=True):
+        channels = e["keys"] + (["QIs: " + "+".join(e["qis"])] if e["qis"] else [])
+        for ch in channels:
+            edges[ch] = edges.get(ch, 0.0) + 1
+            persons[ch] = persons.get(ch, 0.0) + e["expected_links"]
+    order = edges.sort_values().index
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, max(3, 0.45 * len(order) + 1.5)),
+                                   sharey=True)
+    ax1.barh(order, edges[order], color="#0072B2")
+    ax1.set_xlabel("links (edges) carried")
+    ax2.barh(order, persons[order], color="#E69F00")
+    ax2.set_xscale("log")
+    ax2.set_xlabel("expected linked persons (sum over edges, log scale)")
+    ax1.set_title(title, loc="left")
+    fig.tight_layout()
+    return fig
+
+
+def raised_sets(frame: pd.DataFrame, level_names: Sequence[str], title: str,
+                top: int = 25) -> Figure:
+    """Dumbbells: highest member level → cumulative level, for sets raised by combining.
+
+    ``frame`` is :func:`bulkimpact.combinations.exposure_sets_frame` output.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"members": ["a, b"], "member_level": [1], "level": [3],
+    ...                   "persons": [10.0], "raised": [True], "kind": ["edge"]})
+    >>> raised_sets(f, ["o", "l", "m", "h"], "One set").axes[0].get_xlabel()
+    'access regime (level)'
+    """
+    raised = frame[frame["raised"]].sort_values("persons", ascending=False).head(top)
+    raised = raised.iloc[::-1]
+    fig, ax = plt.subplots(figsize=(11, max(3, 0.38 * len(raised) + 1.6)))
+    y = np.arange(len(raised))
+    ax.hlines(y, raised["member_level"], raised["level"], color="#999999", linewidth=2)
+    ax.scatter(raised["member_level"], y, color=[LEVEL_COLOURS[v] for v in
+               raised["member_level"]], edgecolor="#333333", s=80, zorder=3,
+               label="highest level of a member alone")
+    ax.scatter(raised["level"], y, color=[LEVEL_COLOURS[v] for v in raised["level"]],
+               edgecolor="#333333", s=160, marker="D", zorder=3, label="level of the combination")
+    labels = [f"{m}  ({p:,.0f} persons)" for m, p in zip(raised["members"], raised["persons"],
+                                                          strict=True)]
+    ax.set_yticks(y, labels, fontsize=9)
+    ax.set_xticks(range(len(level_names)), [f"{i} {n}" for i, n in enumerate(level_names)])
+    ax.set_xlim(-0.3, len(level_names) - 0.7)
+    ax.set_xlabel("access regime (level)")
+    ax.set_title(title, loc="left")
+    ax.legend(loc="lower right", frameon=True)
+    fig.tight_layout()
+    return fig
+
+
+def policy_frontier(frame: pd.DataFrame, title: str, x: str = "escalated",
+                    y: str = "under_protected") -> Figure:
+    """Each policy as a point: escalation (x) against under-protection (y).
+
+    ``frame`` is :meth:`bulkimpact.evaluate.Evaluation.to_frame` output.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"escalated": [0, 5], "under_protected": [4, 0]},
+    ...                  index=["per_dataset", "component"])
+    >>> policy_frontier(f, "Trade-off").axes[0].get_ylabel()
+    'under-protected exposure sets'
+    """
+    labels = {"escalated": "datasets escalated above their own level",
+              "escalation_cost": "escalation cost (cost × levels raised)",
+              "under_protected": "under-protected exposure sets",
+              "under_protected_persons": "persons in under-protected sets"}
+    fig, ax = plt.subplots(figsize=(9, 5.5))
+    for name, row in frame.iterrows():
+        ax.scatter(row[x], row[y], s=170, color=POLICY_COLOURS.get(name, "#000000"),
+                   marker=POLICY_MARKERS.get(name, "o"), edgecolor="#333333", zorder=3)
+        ax.annotate(name, (row[x], row[y]), textcoords="offset points", xytext=(9, 6),
+                    fontsize=11)
+    ax.set_xlabel(labels.get(x, x))
+    ax.set_ylabel(labels.get(y, y))
+    ax.set_xlim(left=-0.5, right=max(frame[x].max() * 1.25, 1))
+    ax.set_ylim(bottom=-0.5, top=max(frame[y].max() * 1.2, 1))
+    ax.grid(alpha=0.3)
+    ax.set_title(title, loc="left")
+    ax.text(0.99, 0.97, "better: bottom left", transform=ax.transAxes, ha="right",
+            va="top", fontsize=10, color="#555555")
+    fig.tight_layout()
+    return fig
+
+
+def density_sweep(frame: pd.DataFrame, title: str) -> Figure:
+    """Share of datasets escalated and under-protected sets against linkage density.
+
+    ``frame``: sweep rows with ``density``, ``policy``, ``escalated``,
+    ``n_datasets``, ``under_protected``, ``largest_component``.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"density": [0.1, 0.1, 0.2, 0.2], "policy": ["component", "k_hop"] * 2,
+    ...                   "escalated": [1, 0, 3, 1], "n_datasets": 4, "under_protected": 0,
+    ...                   "largest_component": [2, 2, 4, 4]})
+    >>> len(density_sweep(f, "Sweep").axes)
+    2
+    """
+    df = frame.assign(share=frame["escalated"] / frame["n_datasets"],
+                      giant=frame["largest_component"] / frame["n_datasets"])
+    mean = df.groupby(["density", "policy"])[["share", "under_protected", "giant"]].mean()
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 4.8))
+    for policy in mean.index.get_level_values("policy").unique():
+        part = mean.xs(policy, level="policy")
+        style = {"color": POLICY_COLOURS.get(policy, "#000"),
+                 "marker": POLICY_MARKERS.get(policy, "o"), "label": policy}
+        ax1.plot(part.index, 100 * part["share"], **style)
+        ax2.plot(part.index, part["under_protected"], **style)
+    giant = mean.groupby("density")["giant"].first()
+    ax1.plot(giant.index, 100 * giant, color="#333333", linestyle="--",
+             label="largest linked component")
+    ax1.set_xlabel("linkage density (probability a dataset holds a key)")
+    ax1.set_ylabel("% of datasets (mean over scenarios)")
+    ax1.set_title("Datasets escalated", loc="left")
+    ax2.set_xlabel("linkage density (probability a dataset holds a key)")
+    ax2.set_ylabel("under-protected sets (mean)")
+    ax2.set_title("Combinations left under-protected", loc="left")
+    ax1.legend(frameon=False, fontsize=9)
+    for ax in (ax1, ax2):
+        ax.grid(alpha=0.3)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
+    fig.tight_layout()
+    return fig
+
+
+def robustness_intervals(summary: pd.DataFrame, metrics: Mapping[str, str],
+                         title: str) -> Figure:
+    """Median and interval per policy for a few metrics (``summarise_robustness`` output).
+
+    Examples
+    --------
+    >>> cols = pd.MultiIndex.from_product([["escalated"], ["low", "median", "high"]])
+    >>> s = pd.DataFrame([[1.0, 2.0, 3.0]], index=["k_hop"], columns=cols)
+    >>> len(robustness_intervals(s, {"escalated": "datasets escalated"}, "R").axes)
+    1
+    """
+    fig, axes = plt.subplots(1, len(metrics), figsize=(5.5 * len(metrics), 4.2), squeeze=False)
+    policies = list(summary.index)
+    y = np.arange(len(policies))
+    for ax, (metric, label) in zip(axes[0], metrics.items(), strict=True):
+        med = summary[(metric, "median")]
+        lo, hi = summary[(metric, "low")], summary[(metric, "high")]
+        for i, p in enumerate(policies):
+            ax.errorbar(med[p], i, xerr=[[med[p] - lo[p]], [hi[p] - med[p]]], fmt="o",
+                        color=POLICY_COLOURS.get(p, "#000"), capsize=5, markersize=8)
+        ax.set_yticks(y, policies)
+        ax.set_xlabel(label)
+        ax.grid(axis="x", alpha=0.3)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
+    fig.tight_layout()
+    return fig
+
+
+def exact_vs_estimated(frame: pd.DataFrame, x: str, y: str, title: str,
+                       label: str = "edge") -> Figure:
+    """Scatter of estimated (x) against exactly counted (y) values, log axes, identity line.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"est": [10.0, 100.0], "exact": [12.0, 95.0], "edge": ["a", "b"]})
+    >>> exact_vs_estimated(f, "est", "exact", "Close").axes[0].get_xscale()
+    'log'
+    """
+    data = frame[(frame[x] > 0) & (frame[y] > 0)]
+    fig, ax = plt.subplots(figsize=(7, 6))
+    ax.scatter(data[x], data[y], s=50, color="#0072B2", edgecolor="#333333", zorder=3)
+    lo = min(data[x].min(), data[y].min()) if len(data) else 1
+    hi = max(data[x].max(), data[y].max()) if len(data) else 10
+    ax.plot([lo / 2, hi * 2], [lo / 2, hi * 2], color="#D55E00", linestyle="--",
+            label="exact = estimated")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(f"estimated ({x.replace('_', ' ')})")
+    ax.set_ylabel(f"counted in the synthetic world ({y.replace('_', ' ')})")
+    ax.legend(frameon=False)
+    ax.grid(alpha=0.3, which="both")
+    ax.set_title(title, loc="left")
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,97 @@
+# %% [markdown]
+# # Per dataset or together: the combinations that are heavier than any of their parts
+#
+# **Question.** Which linked combinations of datasets reach a higher level than per-dataset
+# assessment gives any of their members, how many persons are linked in them, and which
+# categories of data meet there (the *mosaic*)?
+
+# %% tags=["parameters"]
+inventory = "data/synthetic/baseline.yaml"
+rulebook = "data/rulebooks/default.yaml"
+openness = "ctivd"
+seed = 0
+out_dir = "reports"
+top = 25
+
+# %% [markdown]
+# ## Inputs and parameters
+
+# %%
+import pandas as pd
+from IPython.display import Markdown, display
+
+from bulkimpact import findings, plots
+from bulkimpact.analysis import load_analysis
+
+analysis = load_analysis(inventory, rulebook, openness, seed)
+analysis.parameters_frame()
+
+# %% [markdown]
+# ## Exposure sets: every link and every investigation
+# The cumulative level of a linked set is the level of its union profile (categories
+# together, identifiability carried across links, persons linked, public only if every member
+# is) and never below its heaviest member.
+
+# %%
+sets = analysis.sets_frame()
+raised = sets[sets["raised"]]
+by_kind = raised["kind"].value_counts()
+display(Markdown(
+    f"Of **{findings.plural(len(sets), 'exposure set')}**, **{len(raised)}** "
+    f"({findings.percent(len(raised), len(sets))}) reach a higher level together than any "
+    f"member alone (" + ", ".join(f"{n} {k}" for k, n in by_kind.items()) + "). "
+    f"Together they link **{findings.plural(raised['persons'].sum(), 'person')}** "
+    "(summed over sets; a person in several sets counts in each)."
+))
+fig = plots.raised_sets(
+    sets, analysis.rulebook.level_names(),
+    f"{len(raised)} combinations are heavier than any of their members", top=top)
+plots.show_figure(
+    fig,
+    alt=f"Dumbbell chart of the {min(top, len(raised))} raised combinations with the most linked "
+        "persons; each line runs from the highest member level to the combination's level. "
+        + "; ".join(f"{r.members}: {r.member_level} to {r.level}"
+                    for r in raised.sort_values("persons", ascending=False).head(top).itertuples()),
+    caption=f"Top {min(top, len(raised))} raised combinations by linked persons.",
+)
+
+# %% [markdown]
+# ## The mosaic: which categories meet where
+# For each raised combination, what each member brings, and the rules that fire only on the
+# combination.
+
+# %%
+G = analysis.graph
+rb = analysis.rulebook
+rows = []
+for s in sorted((s for s in analysis.sets if s.raised), key=lambda s: -s.persons)[:top]:
+    own_rules = set().union(*(G.nodes[m]["rules"] for m in s.members))
+    rows.append({
+        "combination": " + ".join(s.members),
+        "what each member brings": " | ".join(
+            f"{m}: {', '.join(G.nodes[m]['categories'])}" for m in s.members),
+        "levels alone": ", ".join(str(G.nodes[m]["level"]) for m in s.members),
+        "level together": analysis.level_name(s.level),
+        "rules firing only together": ", ".join(
+            rb.rule(r).label for r in s.rules if r not in own_rules),
+        "linked persons": s.persons,
+    })
+mosaic = pd.DataFrame(rows)
+if len(mosaic):
+    common = mosaic["rules firing only together"].str.split(", ").explode().value_counts()
+    display(Markdown(f"The rule that most often fires only on a combination: "
+                     f"**{common.index[0]}** ({findings.plural(common.iloc[0], 'combination')})."))
+mosaic.style.format({"linked persons": "{:,.0f}"}).hide(axis="index")
+
+# %% [markdown]
+# ## What it means
+# Each raised combination is one the per-dataset regime does not see: its members sit in
+# lighter regimes, so staff with access to each member can join them into something the
+# rulebook itself would place higher. Report 04 compares the decision rules that close
+# this gap and what they cost.
+#
+# ## Caveats
+# "Linked persons" is the largest expected number of persons joined across any one link in
+# the set (a lower bound for the set). Exposure sets are every link and every investigation's
+# linked part; larger combinations (k-hop neighbourhoods, whole components) can be added with
+# the `include` parameter of `bulkimpact assess`.
