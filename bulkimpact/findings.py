@@ -48,7 +48,8 @@ def policy_findings(evaluation: Evaluation, rulebook: Rulebook) -> list[str]:
     >>> from bulkimpact.evaluate import evaluate_policies
     >>> ev = evaluate_policies(toy_graph("services"), toy_rulebook())
     >>> print(policy_findings(ev, toy_rulebook())[0])
-    **per_dataset** (each dataset on its own nature): 1 exposure set under-protected (4,000 linked persons); escalates nothing.
+    **per_dataset** (each dataset on its own nature): 1 exposure set under-protected
+    (4,000 linked persons); escalates nothing.
     """
     low = f"{rulebook.low_intrusion_level} {rulebook.levels[rulebook.low_intrusion_level].name}"
     n = evaluation.datasets
@@ -94,7 +95,8 @@ def dispute_verdict(evaluation: Evaluation, rulebook: Rulebook) -> list[str]:
     >>> from bulkimpact.evaluate import evaluate_policies
     >>> ev = evaluate_policies(toy_graph("services"), toy_rulebook())
     >>> print(dispute_verdict(ev, toy_rulebook())[0])
-    CTIVD: per-dataset assessment leaves 1 of 2 exposure sets under-protected, with 4,000 linked persons.
+    CTIVD: per-dataset assessment leaves 1 of 2 exposure sets under-protected,
+    with 4,000 linked persons.
     """
     o = evaluation.outcomes
     n_sets = len(evaluation.sets)
@@ -130,8 +132,9 @@ def openness_findings(levels: pd.DataFrame, variants: Sequence[str],
     Examples
     --------
     >>> lv = pd.DataFrame({"services": [1, 2], "ctivd": [2, 2]}, index=["a", "b"])
-    >>> openness_findings(lv, ["services", "ctivd"], pd.Series({"a": 10, "b": 5}))[0]
-    'From the services reading to the ctivd reading, 1 dataset changes level (a), holding 10 persons; 1 goes up.'
+    >>> print(openness_findings(lv, ["services", "ctivd"], pd.Series({"a": 10, "b": 5}))[0])
+    From the services reading to the ctivd reading, 1 dataset changes level (a),
+    holding 10 persons; 1 goes up.
     """
     a, b = variants
     changed = levels.index[levels[a] != levels[b]]

@@ -24,7 +24,6 @@ robustness_draws = 100
 # ## Inputs and parameters
 
 # %%
-import pandas as pd
 from IPython.display import Markdown, display
 
 from bulkimpact import findings, plots
@@ -52,7 +51,8 @@ params
 # %%
 ev = analysis.evaluation
 frame = ev.to_frame()
-display(Markdown("\n".join(f"- {line}" for line in findings.policy_findings(ev, analysis.rulebook))))
+display(Markdown("\n".join(f"- {line}"
+                           for line in findings.policy_findings(ev, analysis.rulebook))))
 frame[["under_protected", "under_protected_persons", "escalated", "escalated_low",
        "escalated_persons", "escalation_cost", "level_increase", "authorisations", "status"]]
 

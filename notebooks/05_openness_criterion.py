@@ -27,8 +27,8 @@ from bulkimpact.analysis import ParameterError, load_analysis
 
 analysis = load_analysis(inventory, rulebook, openness, seed)
 if len(compare) != 2 or not set(compare) <= set(analysis.rulebook.openness_variants):
-    raise ParameterError(f"parameter 'compare': two of {sorted(analysis.rulebook.openness_variants)}"
-                         f", got {compare!r}")
+    raise ParameterError(f"parameter 'compare': two of "
+                         f"{sorted(analysis.rulebook.openness_variants)}, got {compare!r}")
 params = analysis.parameters_frame()
 params.loc["readings compared"] = " vs ".join(compare)
 params
