@@ -1,0 +1,1 @@
+"""Batch execution of the analysis notebooks into self-contained HTML reports."""

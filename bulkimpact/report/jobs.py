@@ -1,0 +1,178 @@
+"""One report to make (a job) and what came of it (a job result).
+
+A job is one notebook run on one inventory with one rulebook and openness
+variant. Its report goes to ``OUT/<inventory stem>/<notebook stem>.html``,
+with the executed notebook beside it as ``.ipynb`` for analysts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bulkimpact.report.files import InputFile, display_path
+from bulkimpact.report.notebooks import NotebookInfo
+
+__all__ = ["OPENNESS_VARIANTS", "Job", "JobResult", "generated_at_now"]
+
+OPENNESS_VARIANTS = {
+    "services": "the services' reading: leaked datasets and datasets offered for payment "
+                "count as publicly accessible",
+    "ctivd": "the CTIVD's reading: only data the persons concerned made public themselves "
+             "count as publicly accessible; leaked data do not",
+}
+"""The openness variants a batch can run, with the plain-language gloss reports show."""
+
+OK = "OK"
+FAILED = "FAILED"
+
+
+def generated_at_now() -> str:
+    """Return the time a batch is generated, as reports print it.
+
+    When ``SOURCE_DATE_EPOCH`` is set (reproducible-build convention), that
+    time is used, so reruns print the same line.
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ["SOURCE_DATE_EPOCH"] = "0"
+    >>> generated_at_now()
+    '1970-01-01 00:00:00 UTC'
+    >>> del os.environ["SOURCE_DATE_EPOCH"]
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = (dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch
+              else dt.datetime.now(dt.timezone.utc))
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook to run on one inventory, rulebook and openness variant.
+
+    Attributes
+    ----------
+    notebook : NotebookInfo
+    inventory, rulebook : InputFile
+    openness : str
+        A key of :data:`OPENNESS_VARIANTS`.
+    out_dir : Path
+        Root of the batch's output (``reports/``), absolute.
+    cwd : Path
+        Directory the batch runs in: kernels start there and shown paths are
+        relative to it.
+    seed : int, optional
+        Injected as ``seed`` when given; otherwise the notebook's default holds.
+    params : mapping
+        Further parameters injected into the notebook.
+    timeout : float, optional
+        Seconds a single cell may run before the job fails.
+    generated_at : str, optional
+        The "generated at" line of the report; None leaves it out.
+    """
+
+    notebook: NotebookInfo
+    inventory: InputFile
+    rulebook: InputFile
+    openness: str
+    out_dir: Path
+    cwd: Path
+    seed: int | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+    timeout: float | None = None
+    generated_at: str | None = None
+
+    @property
+    def scenario(self) -> str:
+        """The folder the job's files go to: the inventory's file stem."""
+        return self.inventory.path.stem
+
+    @property
+    def report_path(self) -> Path:
+        """The HTML report."""
+        return self.out_dir / self.scenario / f"{self.notebook.stem}.html"
+
+    @property
+    def executed_path(self) -> Path:
+        """The executed notebook, for analysts."""
+        return self.out_dir / self.scenario / f"{self.notebook.stem}.ipynb"
+
+    @property
+    def files_dir(self) -> Path:
+        """Where the notebook may write extra files (its ``out_dir`` parameter)."""
+        return self.out_dir / self.scenario / f"{self.notebook.stem}_files"
+
+    @property
+    def label(self) -> str:
+        """Short name for messages: ``baseline/00_overview``."""
+        return f"{self.scenario}/{self.notebook.stem}"
+
+    def injected_parameters(self) -> dict[str, Any]:
+        """The parameters papermill injects into the notebook.
+
+        Paths are given as shown (relative to :attr:`cwd` when inside it);
+        the kernel starts in :attr:`cwd`, so they resolve.
+        """
+        injected: dict[str, Any] = {
+            "inventory": self.inventory.shown,
+            "rulebook": self.rulebook.shown,
+            "openness": self.openness,
+            "out_dir": display_path(self.files_dir, self.cwd),
+        }
+        if self.seed is not None:
+            injected["seed"] = self.seed
+        injected.update(self.params)
+        return injected
+
+    def effective_parameters(self) -> dict[str, tuple[str, str]]:
+        """Every parameter the run used: name -> (value as Python source, origin).
+
+        The origin is ``"batch"`` for injected values and ``"notebook
+        default"`` for declared ones left alone.
+        """
+        values = {name: (text, "notebook default")
+                  for name, text in self.notebook.parameters.items()}
+        values.update({name: (repr(value), "batch")
+                       for name, value in self.injected_parameters().items()})
+        return values
+
+    def undeclared_parameters(self) -> list[str]:
+        """Injected parameters the notebook's ``parameters`` cell does not declare."""
+        return [name for name in self.injected_parameters() if name not in self.notebook.parameters]
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """What came of a job.
+
+    Attributes
+    ----------
+    job : Job
+    status : str
+        ``"OK"`` or ``"FAILED"``.
+    seconds : float
+        Wall time of execution, rendering and writing.
+    error : str, optional
+        One-line summary of the failure (``"ValueError: ..."``).
+    failed_cell : int, optional
+        1-based number of the failing cell in the notebook file.
+    warnings : tuple of str
+        Things an operator should know that did not fail the job.
+    """
+
+    job: Job
+    status: str
+    seconds: float
+    error: str | None = None
+    failed_cell: int | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True when the notebook ran to the end and the report is self-contained."""
+        return self.status == OK

@@ -1,0 +1,257 @@
+"""The analysis notebooks as files: finding them, reading them, pairing them.
+
+Notebooks live in ``notebooks/`` as jupytext percent-format ``.py`` files
+named ``NN_name.py``. The batch driver reads them in memory; batch users who
+run plain ``papermill`` themselves need ``.ipynb`` files, which
+:func:`write_paired_notebooks` writes next to the ``.py`` files.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import jupytext
+import nbformat
+
+from bulkimpact.report.files import InputFile, atomic_write
+
+__all__ = [
+    "NotebookInfo",
+    "declared_parameters",
+    "find_notebooks",
+    "notebook_title",
+    "read_notebook",
+    "write_paired_notebooks",
+]
+
+NOTEBOOK_GLOB = "[0-9][0-9]_*.py"
+"""File names the driver treats as notebooks (other ``.py`` files are helpers)."""
+
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+_HEADING = re.compile(r"^\s{0,3}#\s+(.+?)\s*#*\s*$", re.MULTILINE)
+
+
+def find_notebooks(directory: str | os.PathLike[str], only: Sequence[str] = ()) -> list[Path]:
+    """List the notebooks in `directory`, sorted by name, optionally a subset.
+
+    Parameters
+    ----------
+    directory : path-like
+        The notebook directory (``notebooks/``).
+    only : sequence of str
+        Names to keep; each may be the file name (``00_overview.py``), the
+        stem (``00_overview``) or the stem without its number (``overview``).
+        Empty keeps all.
+
+    Returns
+    -------
+    list of Path
+
+    Raises
+    ------
+    FileNotFoundError
+        If `directory` does not exist or holds no notebook.
+    ValueError
+        If a name in `only` matches no notebook; the message lists the names
+        that would.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     for name in ("00_overview.py", "10_policies.py", "helpers.py"):
+    ...         _ = pathlib.Path(d, name).write_text("")
+    ...     [p.name for p in find_notebooks(d)], [p.name for p in find_notebooks(d, ["policies"])]
+    (['00_overview.py', '10_policies.py'], ['10_policies.py'])
+    """
+    folder = Path(directory)
+    if not folder.is_dir():
+        raise FileNotFoundError(
+            f"notebook directory not found: {folder} (expected a folder of jupytext "
+            f"percent-format notebooks named like 00_overview.py; pass --notebooks DIR)"
+        )
+    notebooks = sorted(folder.glob(NOTEBOOK_GLOB))
+    if not notebooks:
+        raise FileNotFoundError(
+            f"no notebooks in {folder}: expected files named like 00_overview.py "
+            f"(pattern {NOTEBOOK_GLOB})"
+        )
+    if not only:
+        return notebooks
+    chosen: list[Path] = []
+    unknown = []
+    for name in only:
+        matches = [p for p in notebooks if name in (p.name, p.stem, p.stem[3:])]
+        if not matches:
+            unknown.append(name)
+        chosen.extend(p for p in matches if p not in chosen)
+    if unknown:
+        available = ", ".join(p.stem for p in notebooks)
+        raise ValueError(f"no notebook named {', '.join(map(repr, unknown))} in {folder}; "
+                         f"available: {available}")
+    return sorted(chosen)
+
+
+def read_notebook(path: str | os.PathLike[str]) -> nbformat.NotebookNode:
+    """Read a jupytext notebook (or an ``.ipynb``) with stable cell ids.
+
+    jupytext gives every cell a random id, which would make two renderings of
+    the same notebook differ; the ids are replaced by ``cell-0``, ``cell-1``...
+    The notebook gets the ``python3`` kernelspec if it names none.
+
+    Parameters
+    ----------
+    path : path-like
+        A ``.py`` percent-format notebook or an ``.ipynb`` file.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+    """
+    nb = jupytext.read(path)
+    renumber_cells(nb)
+    nb.metadata.setdefault("kernelspec", dict(KERNELSPEC))
+    return nb
+
+
+def renumber_cells(nb: nbformat.NotebookNode) -> None:
+    """Give the cells of `nb` the ids ``cell-0``, ``cell-1``, ... in order.
+
+    Examples
+    --------
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(t) for t in "ab"])
+    >>> renumber_cells(nb); [c.id for c in nb.cells]
+    ['cell-0', 'cell-1']
+    """
+    for index, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{index}"
+
+
+def notebook_title(nb: nbformat.NotebookNode, default: str) -> str:
+    """Return the text of the notebook's first level-1 markdown heading.
+
+    Examples
+    --------
+    >>> nb = nbformat.v4.new_notebook(cells=[
+    ...     nbformat.v4.new_markdown_cell("Intro\\n\\n# Who is in two datasets?\\nText")])
+    >>> notebook_title(nb, "00_overview")
+    'Who is in two datasets?'
+    >>> notebook_title(nbformat.v4.new_notebook(), "00_overview")
+    '00_overview'
+    """
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            match = _HEADING.search(cell.source)
+            if match:
+                return match.group(1)
+    return default
+
+
+def declared_parameters(nb: nbformat.NotebookNode) -> dict[str, str]:
+    """Return the names and default values (as source text) of the ``parameters`` cell.
+
+    Only simple assignments ``name = value`` at the top level of the cell
+    count, which is what papermill overrides.
+
+    Examples
+    --------
+    >>> cell = nbformat.v4.new_code_cell('seed = 0\\nopenness = "services"  # or ctivd')
+    >>> cell.metadata["tags"] = ["parameters"]
+    >>> declared_parameters(nbformat.v4.new_notebook(cells=[cell]))
+    {'seed': '0', 'openness': "'services'"}
+    """
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
+            found: dict[str, str] = {}
+            for node in ast.parse(cell.source).body:
+                if isinstance(node, ast.Assign | ast.AnnAssign):
+                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                    if node.value is None:
+                        continue
+                    text = ast.unparse(node.value)
+                    for target in targets:
+                        if isinstance(target, ast.Name):
+                            found[target.id] = text
+            return found
+    return {}
+
+
+@dataclass(frozen=True)
+class NotebookInfo:
+    """What the driver knows about a notebook before running it.
+
+    Attributes
+    ----------
+    file : InputFile
+        The ``.py`` file, its shown path and hash.
+    title : str
+        First level-1 heading (or the file stem).
+    parameters : dict
+        Declared parameters and their default values as source text.
+    """
+
+    file: InputFile
+    title: str
+    parameters: dict[str, str]
+
+    @property
+    def stem(self) -> str:
+        """The file name without ``.py``; also the report's file name."""
+        return self.file.path.stem
+
+    @classmethod
+    def from_path(cls, path: str | os.PathLike[str], base: str | os.PathLike[str]) -> NotebookInfo:
+        """Read and describe the notebook at `path` (see :meth:`InputFile.from_path`)."""
+        file = InputFile.from_path(path, base)
+        nb = read_notebook(file.path)
+        return cls(file=file, title=notebook_title(nb, file.path.stem),
+                   parameters=declared_parameters(nb))
+
+
+def write_paired_notebooks(
+    notebooks: Iterable[str | os.PathLike[str]], out_dir: str | os.PathLike[str] | None = None
+) -> list[Path]:
+    """Write an ``.ipynb`` for each jupytext ``.py`` notebook, for plain papermill.
+
+    papermill's command line reads only ``.ipynb``. The written files carry
+    the jupytext pairing ``ipynb,py:percent`` (JupyterLab with jupytext keeps
+    both in sync) and the ``python3`` kernelspec, so
+    ``papermill notebooks/00_overview.ipynb out.ipynb -p seed 1`` works.
+
+    Parameters
+    ----------
+    notebooks : iterable of path-like
+        The ``.py`` notebooks (see :func:`find_notebooks`).
+    out_dir : path-like, optional
+        Where to write; by default next to each ``.py`` file.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     src = pathlib.Path(d, "00_demo.py")
+    ...     _ = src.write_text('# %% tags=["parameters"]\\nseed = 0\\n')
+    ...     [out] = write_paired_notebooks([src])
+    ...     nb = nbformat.read(out, as_version=4)
+    ...     out.name, nb.cells[0].metadata["tags"], nb.metadata["jupytext"]["formats"]
+    ('00_demo.ipynb', ['parameters'], 'ipynb,py:percent')
+    """
+    written = []
+    for source in map(Path, notebooks):
+        nb = read_notebook(source)
+        nb.metadata.setdefault("jupytext", {})["formats"] = "ipynb,py:percent"
+        target = (Path(out_dir) if out_dir is not None else source.parent) / f"{source.stem}.ipynb"
+        atomic_write(target, nbformat.writes(nb) + "\n")
+        written.append(target)
+    return written

@@ -1,0 +1,173 @@
+"""Standalone pages of a batch: the index of all reports, and a failure page.
+
+Both are small self-contained HTML documents that use the report stylesheet
+inline and load nothing.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+import bulkimpact
+from bulkimpact.report.jobs import FAILED, OK, Job, JobResult
+from bulkimpact.report.provenance import (
+    ERROR_ANCHOR,
+    GENERATED_CLASS,
+    banner_html,
+    fictional_notice_html,
+)
+from bulkimpact.report.render import stylesheet
+
+__all__ = ["NOT_RUN", "failure_page", "index_page", "summary_line"]
+
+NOT_RUN = "NOT RUN"
+"""Status of a job a batch did not get to (it was interrupted)."""
+
+
+def _page(title: str, body: str) -> str:
+    return "\n".join([
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1.0">',
+        f"<title>{html.escape(title)}</title>",
+        f"<style>\n{stylesheet()}</style>",
+        "</head>",
+        '<body class="bi-page">',
+        body,
+        "</body>",
+        "</html>",
+        "",
+    ])
+
+
+def failure_page(job: Job, error: str, details: str = "") -> str:
+    """A report page for a job that could not be rendered at all.
+
+    Parameters
+    ----------
+    job : Job
+    error : str
+        One-line summary.
+    details : str
+        Longer text (a traceback) shown below it.
+
+    Returns
+    -------
+    str
+    """
+    body = "\n".join([
+        banner_html(job, FAILED, error),
+        f"<h1>{html.escape(job.notebook.title)}</h1>",
+        f'<div class="bi-failure" id="{ERROR_ANCHOR}"><strong>No report could be made.</strong> '
+        f"{html.escape(error)}"
+        + (f"<pre>{html.escape(details)}</pre>" if details else "") + "</div>",
+    ])
+    return _page(job.notebook.title, body)
+
+
+def summary_line(results: Sequence[JobResult], seconds: float) -> str:
+    """The batch summary: ``N reports, F failed, T s``.
+
+    Examples
+    --------
+    >>> summary_line([], 0.04)
+    '0 reports, 0 failed, 0.0 s'
+    """
+    failed = sum(1 for r in results if r.status != OK)
+    return f"{len(results)} reports, {failed} failed, {seconds:.1f} s"
+
+
+def _short_hash(label: str, path: str, digest: str) -> str:
+    return (f'{label} <span class="bi-path">{html.escape(path)}</span> '
+            f'<span class="bi-hash" title="SHA-256 {digest}">{digest[:12]}</span>')
+
+
+def _row(result: JobResult) -> str:
+    job = result.job
+    relative = f"{job.scenario}/{job.notebook.stem}"
+    title = html.escape(job.notebook.title)
+    if result.status == NOT_RUN:
+        report = (f'{title}<br><span class="bi-muted">'
+                  f"{html.escape(job.notebook.file.shown)}</span>")
+    else:
+        report = (f'<a href="{html.escape(relative)}.html">{title}</a><br>'
+                  f'<span class="bi-muted">{html.escape(job.notebook.file.shown)}'
+                  + (f' · <a href="{html.escape(relative)}.ipynb">notebook</a>'
+                     if job.executed_path.exists() else "")
+                  + "</span>")
+    if result.status == OK:
+        status = '<span class="bi-status-ok">OK</span>'
+    else:
+        where = f" (cell {result.failed_cell})" if result.failed_cell is not None else ""
+        status = (f'<span class="bi-status-failed">{html.escape(result.status)}</span>{where}'
+                  + (f'<br><span class="bi-code">{html.escape(result.error)}</span>'
+                     if result.error else ""))
+    inputs = "<br>".join([
+        _short_hash("inventory", job.inventory.shown, job.inventory.sha256),
+        _short_hash("rulebook", job.rulebook.shown, job.rulebook.sha256),
+        _short_hash("notebook", job.notebook.file.path.name, job.notebook.file.sha256),
+        f'openness <span class="bi-code">{html.escape(job.openness)}</span>',
+    ])
+    seconds = "" if result.status == NOT_RUN else f"{result.seconds:.1f} s"
+    row_class = ' class="bi-row-failed"' if result.status != OK else ""
+    return (f"<tr{row_class}><td>{html.escape(job.scenario)}</td><td>{report}</td>"
+            f'<td>{status}</td><td class="bi-num">{seconds}</td><td>{inputs}</td></tr>')
+
+
+def index_page(results: Sequence[JobResult], seconds: float,
+               generated_at: str | None = None) -> str:
+    """The index of a batch: every report with its status, inputs and run time.
+
+    Parameters
+    ----------
+    results : sequence of JobResult
+        In the order to list them.
+    seconds : float
+        Wall time of the whole batch.
+    generated_at : str, optional
+        Shown on a line of its own; None leaves the line out.
+
+    Returns
+    -------
+    str
+    """
+    inventories = list(dict.fromkeys(r.job.inventory for r in results))
+    rulebooks = list(dict.fromkeys(r.job.rulebook for r in results))
+    files = "".join(
+        f"<tr><th>{kind}</th><td>"
+        f'<span class="bi-path">{html.escape(f.shown)}</span><br>'
+        f'<span class="bi-hash">SHA-256 {f.sha256}</span></td></tr>'
+        for kind, group in (("Inventory", inventories), ("Rulebook", rulebooks)) for f in group)
+    openness = ", ".join(dict.fromkeys(r.job.openness for r in results))
+    body = [
+        "<h1>bulkimpact reports</h1>",
+        '<div class="bi-banner">',
+        fictional_notice_html(inventories, rulebooks),
+        f"<p><strong>{html.escape(summary_line(results, seconds))}</strong></p>",
+        '<table class="bi-facts"><tbody>',
+        files,
+        f'<tr><th>Openness variant</th><td><span class="bi-code">{html.escape(openness)}'
+        "</span></td></tr>",
+        f'<tr><th>bulkimpact</th><td>version <span class="bi-code">'
+        f"{html.escape(bulkimpact.__version__)}</span></td></tr>",
+        "</tbody></table>",
+    ]
+    if generated_at:
+        body.append(f'<p class="{GENERATED_CLASS} bi-muted">Generated at '
+                    f"{html.escape(generated_at)}</p>")
+    body += [
+        "</div>",
+        '<table class="bi-index">',
+        "<thead><tr><th>Inventory</th><th>Report</th><th>Status</th><th>Run time</th>"
+        "<th>Inputs (SHA-256, first 12 hex digits)</th></tr></thead>",
+        "<tbody>",
+        *(_row(r) for r in results),
+        "</tbody>",
+        "</table>",
+        '<p class="bi-muted">Run times vary between runs; the reports themselves do not, '
+        "except for their &ldquo;Generated at&rdquo; line.</p>",
+    ]
+    return _page("bulkimpact reports", "\n".join(body))

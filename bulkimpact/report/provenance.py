@@ -1,0 +1,182 @@
+"""The provenance banner at the top of every report.
+
+The driver, not the notebook, writes it, so every report says the same
+things in the same place: whether the inventory is the bundled fictional one,
+that the bundled rulebook is an illustrative assumption, the inputs with their
+SHA-256, the openness variant, every parameter and the seed, the package
+version and whether the run succeeded.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from pathlib import Path
+
+import bulkimpact
+from bulkimpact.report.files import InputFile
+from bulkimpact.report.jobs import OK, OPENNESS_VARIANTS, Job
+
+__all__ = [
+    "BANNER_TAG",
+    "ERROR_ANCHOR",
+    "GENERATED_CLASS",
+    "banner_html",
+    "fictional_notice_html",
+    "is_bundled",
+]
+
+BANNER_TAG = "bulkimpact-provenance"
+"""Cell tag of the banner cell in executed notebooks."""
+
+ERROR_ANCHOR = "bulkimpact-error"
+"""HTML id of the note placed just before a failing cell."""
+
+GENERATED_CLASS = "bi-generated"
+"""Class of the one line that holds the generation time (the only time in a report)."""
+
+_PACKAGE = Path(bulkimpact.__file__).resolve().parent
+# Bundled data sit in the source checkout (data/ beside the package) or, in an
+# installed package, under bulkimpact/data/.
+_BUNDLED_ROOTS = {
+    "synthetic": (_PACKAGE.parent / "data" / "synthetic", _PACKAGE / "data" / "synthetic"),
+    "rulebooks": (_PACKAGE.parent / "data" / "rulebooks", _PACKAGE / "data" / "rulebooks"),
+}
+
+
+def is_bundled(path: str | os.PathLike[str], kind: str) -> bool:
+    """Tell whether `path` is one of bulkimpact's bundled files of `kind`.
+
+    Parameters
+    ----------
+    path : path-like
+    kind : {"synthetic", "rulebooks"}
+        Bundled fictional inventories or bundled illustrative rulebooks.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> is_bundled(_PACKAGE.parent / "data" / "synthetic" / "baseline.yaml", "synthetic")
+    True
+    >>> is_bundled("/tmp/my_inventory.yaml", "synthetic")
+    False
+    """
+    resolved = Path(path).resolve()
+    return any(resolved.is_relative_to(root.resolve()) for root in _BUNDLED_ROOTS[kind])
+
+
+def _e(text: object) -> str:
+    # The banner is a markdown cell holding HTML; "$" would start TeX there.
+    return html.escape(str(text)).replace("$", "&#36;")
+
+
+def fictional_notice_html(inventories: list[InputFile], rulebooks: list[InputFile]) -> str:
+    """The warning paragraphs on fictional data and the rulebook's status.
+
+    Examples
+    --------
+    >>> bundled = _PACKAGE.parent / "data" / "rulebooks" / "default.yaml"
+    >>> rb = InputFile(bundled, "data/rulebooks/default.yaml", "0" * 64)
+    >>> inv = InputFile(Path("/srv/inv.yaml"), "/srv/inv.yaml", "1" * 64)
+    >>> text = fictional_notice_html([inv], [rb])
+    >>> "Analyst-supplied inventory" in text, "Illustrative rulebook" in text
+    (True, True)
+    """
+    paragraphs = []
+    fictional = [f for f in inventories if is_bundled(f.path, "synthetic")]
+    supplied = [f for f in inventories if f not in fictional]
+    if fictional:
+        names = ", ".join(f'<span class="bi-path">{_e(f.shown)}</span>' for f in fictional)
+        paragraphs.append(
+            f"<p><strong>Fictional data.</strong> The inventory {names} is bundled with "
+            "bulkimpact and invented for illustration. It describes no real dataset of the "
+            "AIVD or MIVD, and its numbers are not estimates of real holdings.</p>")
+    if supplied:
+        names = ", ".join(f'<span class="bi-path">{_e(f.shown)}</span>' for f in supplied)
+        paragraphs.append(
+            f"<p><strong>Analyst-supplied inventory</strong> {names}. The results are only as "
+            "good as its entries; bulkimpact has not checked them against reality.</p>")
+    bundled_rb = [f for f in rulebooks if is_bundled(f.path, "rulebooks")]
+    own_rb = [f for f in rulebooks if f not in bundled_rb]
+    if bundled_rb:
+        names = ", ".join(f'<span class="bi-path">{_e(f.shown)}</span>' for f in bundled_rb)
+        paragraphs.append(
+            f"<p><strong>Illustrative rulebook.</strong> The criteria of the Tijdelijke "
+            "regeling verdere verwerking bulkdatasets Wiv 2017 are not public in full. The "
+            f"rulebook {names} is an assumption made for illustration, not the services' "
+            "actual assessment.</p>")
+    if own_rb:
+        names = ", ".join(f'<span class="bi-path">{_e(f.shown)}</span>' for f in own_rb)
+        paragraphs.append(
+            f"<p><strong>Analyst-supplied rulebook</strong> {names}: an assumption of its "
+            "author, not the services' official criteria.</p>")
+    return f'<div class="bi-warning">{"".join(paragraphs)}</div>'
+
+
+def _file_cell(file: InputFile) -> str:
+    return (f'<span class="bi-path">{_e(file.shown)}</span><br>'
+            f'<span class="bi-hash">SHA-256 {file.sha256}</span>')
+
+
+def banner_html(job: Job, status: str, error: str | None = None,
+                failed_cell: int | None = None) -> str:
+    """Return the provenance banner of `job`'s report as one HTML block.
+
+    The block has no blank line, so as the source of a markdown cell it is
+    passed through unchanged by markdown renderers (CommonMark HTML block).
+    The generation time, when the job has one, is on a line of its own with
+    class :data:`GENERATED_CLASS`.
+
+    Parameters
+    ----------
+    job : Job
+    status : {"OK", "FAILED"}
+    error : str, optional
+        One-line failure summary.
+    failed_cell : int, optional
+        1-based number of the failing cell in the notebook file.
+
+    Returns
+    -------
+    str
+    """
+    if status == OK:
+        status_html = '<span class="bi-status-ok">OK</span> (the notebook ran to the end)'
+    else:
+        where = f" in cell {failed_cell}" if failed_cell is not None else ""
+        status_html = (f'<span class="bi-status-failed">FAILED</span>{where}: '
+                       f'<span class="bi-code">{_e(error or "unknown error")}</span> '
+                       f'(<a href="#{ERROR_ANCHOR}">go to the error</a>; '
+                       "the report stops there)")
+    gloss = OPENNESS_VARIANTS.get(job.openness, "")
+    parameters = "<br>".join(
+        f'<span class="bi-code">{_e(name)} = {_e(value)}</span> '
+        f'<span class="bi-muted">({_e(origin)})</span>'
+        for name, (value, origin) in job.effective_parameters().items())
+    seed = job.effective_parameters().get("seed", ("not set", ""))[0]
+    rows = [
+        ("Status", status_html),
+        ("Inventory", _file_cell(job.inventory)),
+        ("Rulebook", _file_cell(job.rulebook)),
+        ("Openness variant", f'<span class="bi-code">{_e(job.openness)}</span>: {_e(gloss)}'),
+        ("Seed", f'<span class="bi-code">{_e(seed)}</span>'),
+        ("Parameters", parameters),
+        ("Notebook", _file_cell(job.notebook.file)),
+        ("bulkimpact", f'version <span class="bi-code">{_e(bulkimpact.__version__)}</span>'),
+    ]
+    lines = [
+        f'<div class="bi-banner" id="{BANNER_TAG}">',
+        '<p><strong>About this report</strong></p>',
+        fictional_notice_html([job.inventory], [job.rulebook]),
+        '<table class="bi-facts"><tbody>',
+        *(f"<tr><th>{name}</th><td>{value}</td></tr>" for name, value in rows),
+        "</tbody></table>",
+    ]
+    if job.generated_at:
+        lines.append(f'<p class="{GENERATED_CLASS} bi-muted">'
+                     f"Generated at {_e(job.generated_at)}</p>")
+    lines.append("</div>")
+    return "\n".join(lines)

@@ -1,0 +1,175 @@
+"""Self-contained HTML from executed notebooks, and a check that it is.
+
+The stock nbconvert ``lab`` template loads require.js, MathJax and mermaid
+from a CDN. The ``bulkimpact_report`` template (under ``templates/``) extends
+``lab`` with those blocks emptied; the exporter hides code and prompts and
+embeds images, so a report reads the same with the network off.
+:func:`external_loads` finds anything a browser would still fetch.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter
+from traitlets.config import Config
+
+__all__ = [
+    "TEMPLATE_NAME",
+    "TEMPLATE_ROOT",
+    "external_links",
+    "external_loads",
+    "make_exporter",
+    "render_html",
+    "stylesheet",
+]
+
+TEMPLATE_ROOT = Path(__file__).resolve().parent / "templates"
+TEMPLATE_NAME = "bulkimpact_report"
+
+_TAG = re.compile(r"<([a-zA-Z][\w:-]*)((?:\s[^>]*)?)>")
+_ATTRIBUTE = re.compile(r"""([\w:-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
+_STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style>", re.DOTALL | re.IGNORECASE)
+_CSS_URL = re.compile(r"""url\(\s*(["']?)(.*?)\1\s*\)""", re.IGNORECASE)
+_CSS_IMPORT = re.compile(r"""@import\s+(?:url\(\s*)?["']?([^"')\s;]+)""", re.IGNORECASE)
+# Attributes whose value the browser fetches when the page loads.
+_LOADING_ATTRIBUTES = {"src", "srcset", "data", "poster", "background", "xlink:href"}
+_EXTERNAL = re.compile(r"^\s*(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?//")
+
+
+def make_exporter() -> HTMLExporter:
+    """Build the HTML exporter every report shares.
+
+    Code inputs and prompts are left out, images referenced from markdown are
+    embedded, and the template loads nothing from the network. Cells tagged
+    ``remove-cell`` are dropped and outputs of cells tagged ``remove-output``
+    are hidden (for setup cells whose output means nothing to a reader).
+    Building it costs a second or so; reuse one per process.
+
+    Returns
+    -------
+    nbconvert.HTMLExporter
+    """
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = {"remove-cell"}
+    config.TagRemovePreprocessor.remove_all_outputs_tags = {"remove-output"}
+    return HTMLExporter(
+        config=config,
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATE_ROOT)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+
+
+def render_html(nb: nbformat.NotebookNode, exporter: HTMLExporter, title: str) -> str:
+    """Render an executed notebook as a self-contained report page.
+
+    Code cells without output are left out: with their code hidden they
+    would only add empty space.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The executed notebook (not modified).
+    exporter : HTMLExporter
+        From :func:`make_exporter`.
+    title : str
+        The page title.
+
+    Returns
+    -------
+    str
+        The HTML document.
+    """
+    shown = nbformat.from_dict(dict(nb))
+    shown.cells = [c for c in nb.cells if c.cell_type != "code" or c.get("outputs")]
+    body, _ = exporter.from_notebook_node(shown, resources={"metadata": {"name": title}})
+    return body
+
+
+def stylesheet() -> str:
+    """The bulkimpact stylesheet (banner, index page), as the template inlines it."""
+    return (TEMPLATE_ROOT / TEMPLATE_NAME / "static" / "bulkimpact.css").read_text("utf-8")
+
+
+def _tags(document: str):
+    for match in _TAG.finditer(document):
+        attributes = {name.lower(): value.strip("\"'")
+                      for name, value in _ATTRIBUTE.findall(match.group(2) or "")}
+        yield match.group(1).lower(), attributes
+
+
+def _is_inline(url: str) -> bool:
+    url = url.strip()
+    return url == "" or url.startswith(("data:", "#")) or url.lower() == "about:blank"
+
+
+def external_loads(document: str) -> list[str]:
+    """List what a browser would fetch from outside `document` when opening it.
+
+    Checks ``src``-like attributes of every tag, ``<link href>``, and CSS
+    ``url(...)`` and ``@import`` in ``<style>`` blocks and ``style``
+    attributes. ``data:`` URIs and ``#fragment`` references are inline and
+    allowed; anything else, relative paths included, would make the page
+    depend on other files. Plain links (``<a href>``) are navigation, not
+    loads; see :func:`external_links`. Text shown in the page (escaped
+    markup) is not mistaken for a tag.
+
+    Parameters
+    ----------
+    document : str
+        An HTML document.
+
+    Returns
+    -------
+    list of str
+        The offending references, in document order.
+
+    Examples
+    --------
+    >>> external_loads('<img src="data:image/png;base64,AAAA"><a href="https://x.org">x</a>')
+    []
+    >>> external_loads('<script src="https://cdn.example/require.js"></script>')
+    ['https://cdn.example/require.js']
+    >>> external_loads('<link rel="stylesheet" href="style.css">')
+    ['style.css']
+    >>> external_loads("<style>@import url('https://fonts.example/css');</style>")
+    ['https://fonts.example/css']
+    >>> external_loads('<pre>&lt;img src="https://shown.as/text.png"&gt;</pre>')
+    []
+    """
+    found: list[str] = []
+    for tag, attributes in _tags(document):
+        for name, value in attributes.items():
+            is_load = name in _LOADING_ATTRIBUTES or (tag == "link" and name == "href")
+            if is_load and not _is_inline(value):
+                found.append(value)
+        if "style" in attributes:
+            found.extend(_css_loads(attributes["style"]))
+    for block in _STYLE_BLOCK.findall(document):
+        found.extend(_css_loads(block))
+    return found
+
+
+def _css_loads(css: str) -> list[str]:
+    loads = [url for _, url in _CSS_URL.findall(css) if not _is_inline(url)]
+    loads.extend(url for url in _CSS_IMPORT.findall(css) if not _is_inline(url))
+    return list(dict.fromkeys(loads))
+
+
+def external_links(document: str) -> list[str]:
+    """List the hyperlinks of `document` that point to another site.
+
+    Examples
+    --------
+    >>> external_links('<a href="#top">top</a> <a href="https://www.ctivd.nl/">CTIVD</a>')
+    ['https://www.ctivd.nl/']
+    """
+    return [attributes["href"] for tag, attributes in _tags(document)
+            if tag == "a" and _EXTERNAL.match(attributes.get("href", ""))]
