@@ -30,16 +30,10 @@ from tqdm import tqdm
 
 from bulkimpact.report.execute import prepare_worker, run_job, write_failure_page
 from bulkimpact.report.files import InputFile, atomic_write
-from bulkimpact.report.jobs import (
-    FAILED,
-    OK,
-    OPENNESS_VARIANTS,
-    Job,
-    JobResult,
-    generated_at_now,
-)
+from bulkimpact.report.jobs import FAILED, OK, Job, JobResult, generated_at_now
 from bulkimpact.report.notebooks import NotebookInfo, find_notebooks
 from bulkimpact.report.pages import NOT_RUN, index_page, summary_line
+from bulkimpact.report.provenance import is_bundled
 
 __all__ = [
     "BatchResult",
@@ -102,10 +96,10 @@ class BatchResult:
         return summary_line(self.results, self.seconds)
 
 
-def _input_file(path: str | os.PathLike[str], kind: str, expected: str, cwd: Path) -> InputFile:
+def _existing(path: str | os.PathLike[str], kind: str, expected: str, cwd: Path) -> Path:
     if not Path(cwd, path).is_file():
         raise FileNotFoundError(f"{kind} not found: {path} (looked in {cwd}); expected {expected}")
-    return InputFile.from_path(Path(cwd, path), cwd)
+    return Path(cwd, path)
 
 
 def make_jobs(
@@ -113,7 +107,7 @@ def make_jobs(
     inventories: Iterable[str | os.PathLike[str]],
     rulebook: str | os.PathLike[str],
     *,
-    openness: str = "services",
+    openness: str | None = None,
     out_dir: str | os.PathLike[str] = "reports",
     cwd: str | os.PathLike[str] | None = None,
     seed: int | None = None,
@@ -123,19 +117,19 @@ def make_jobs(
 ) -> list[Job]:
     """One job per (inventory, notebook), inventories outermost.
 
-    Every input is checked and hashed here, once, before anything runs.
+    Every input is loaded (validated), hashed and checked here, once, before
+    anything runs: a broken inventory fails the command, not every notebook.
 
     Parameters
     ----------
     notebooks : iterable of path-like
         Notebook files (see :func:`~bulkimpact.report.notebooks.find_notebooks`).
     inventories : iterable of path-like
-        Inventory YAML files; their file stems name the output folders.
+        Inventory files; their file stems name the output folders.
     rulebook : path-like
         Rulebook YAML file.
-    openness : str
-        An openness variant, a key of
-        :data:`~bulkimpact.report.jobs.OPENNESS_VARIANTS`.
+    openness : str, optional
+        One of the rulebook's openness variants; None keeps each notebook's default.
     out_dir : path-like
         Output root.
     cwd : path-like, optional
@@ -152,33 +146,46 @@ def make_jobs(
     ------
     FileNotFoundError
         An input file is missing; the message names it and what was expected.
+    bulkimpact.problems.InputError
+        An inventory or the rulebook is invalid (every problem is listed).
     ValueError
         Unknown openness variant, or two inventories with the same file stem
         (their reports would overwrite each other).
     """
+    from bulkimpact.inventory import load_inventory
+    from bulkimpact.rulebook import load_rulebook
+
     base = Path(cwd if cwd is not None else os.getcwd()).resolve()
-    if openness not in OPENNESS_VARIANTS:
-        raise ValueError(f"unknown openness variant {openness!r}; "
-                         f"choose one of {', '.join(OPENNESS_VARIANTS)}")
-    inventory_files = [
-        _input_file(p, "inventory", "an inventory YAML file such as data/synthetic/baseline.yaml "
-                    "(run from the repository root, or pass --inventory PATH)", base)
-        for p in inventories]
-    stems: dict[str, InputFile] = {}
-    for file in inventory_files:
-        if file.path.stem in stems and stems[file.path.stem] != file:
-            raise ValueError(f"inventories {stems[file.path.stem].shown} and {file.shown} share "
-                             f"the name {file.path.stem!r}, so their reports would overwrite "
-                             "each other; rename one")
-        stems[file.path.stem] = file
-    rulebook_file = _input_file(rulebook, "rulebook", "a rulebook YAML file such as "
-                                "data/rulebooks/default.yaml (pass --rulebook PATH)", base)
+    rulebook_path = _existing(rulebook, "rulebook", "a rulebook YAML file such as "
+                              "data/rulebooks/default.yaml (pass --rulebook PATH)", base)
+    book = load_rulebook(rulebook_path)
+    if openness is not None and openness not in book.openness_variants:
+        raise ValueError(f"unknown openness variant {openness!r}: the rulebook {rulebook} has "
+                         f"{', '.join(book.openness_variants)}")
+    rulebook_file = InputFile.from_path(
+        rulebook_path, base, title=book.title,
+        illustrative=book.illustrative or is_bundled(rulebook_path, "rulebooks"))
+    by_stem: dict[str, InputFile] = {}
+    for path in inventories:
+        path = _existing(path, "inventory", "an inventory file such as "
+                         "data/synthetic/baseline.yaml (run from the repository root, or pass "
+                         "--inventory PATH)", base)
+        inventory = load_inventory(path)
+        file = InputFile.from_path(
+            path, base, title=inventory.title,
+            illustrative=inventory.fictional or is_bundled(path, "synthetic"))
+        earlier = by_stem.setdefault(path.stem, file)
+        if earlier.path != file.path:
+            raise ValueError(f"inventories {earlier.shown} and {file.shown} share the name "
+                             f"{path.stem!r}, so their reports would overwrite each other; "
+                             "rename one")
     infos = [NotebookInfo.from_path(Path(base, p), base) for p in notebooks]
+    labels = {name: variant.label for name, variant in book.openness_variants.items()}
     return [
         Job(notebook=info, inventory=inventory, rulebook=rulebook_file, openness=openness,
-            out_dir=Path(base, out_dir), cwd=base, seed=seed, params=dict(params or {}),
-            timeout=timeout, generated_at=generated_at)
-        for inventory in stems.values() for info in infos
+            openness_labels=labels, out_dir=Path(base, out_dir), cwd=base, seed=seed,
+            params=dict(params or {}), timeout=timeout, generated_at=generated_at)
+        for inventory in by_stem.values() for info in infos
     ]
 
 
@@ -335,7 +342,7 @@ def run_reports(
     *,
     notebooks_dir: str | os.PathLike[str] = "notebooks",
     only: Sequence[str] = (),
-    openness: str = "services",
+    openness: str | None = None,
     out_dir: str | os.PathLike[str] = "reports",
     workers: int | None = None,
     seed: int | None = None,
@@ -359,7 +366,8 @@ def run_reports(
     only : sequence of str
         Run only these notebooks (see
         :func:`~bulkimpact.report.notebooks.find_notebooks`).
-    openness : {"services", "ctivd"}
+    openness : str, optional
+        Openness variant of the rulebook to inject; None keeps each notebook's default.
     out_dir : path-like
     workers : int, optional
         Worker processes; :func:`default_workers` by default.
@@ -381,7 +389,8 @@ def run_reports(
     Raises
     ------
     FileNotFoundError, ValueError
-        Missing or inconsistent inputs, before anything runs.
+        Missing, invalid or inconsistent inputs (see :func:`make_jobs`),
+        before anything runs.
     """
     start = time.perf_counter()
     generated_at = generated_at_now() if timestamp else None

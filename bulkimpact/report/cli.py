@@ -20,7 +20,6 @@ import yaml
 
 from bulkimpact.report.batch import default_workers, run_reports
 from bulkimpact.report.files import display_path
-from bulkimpact.report.jobs import OPENNESS_VARIANTS
 from bulkimpact.report.notebooks import NotebookInfo, find_notebooks, write_paired_notebooks
 
 __all__ = ["DEFAULT_INVENTORY", "DEFAULT_RULEBOOK", "add_subparsers", "main"]
@@ -59,8 +58,8 @@ def _add_notebook_selection(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--notebooks", default=DEFAULT_NOTEBOOKS, metavar="DIR",
                         help=f"folder of NN_name.py notebooks (default: {DEFAULT_NOTEBOOKS})")
     parser.add_argument("--only", action="append", default=[], metavar="NAME",
-                        help="only this notebook (file name, stem, or stem without its "
-                             "number); repeatable")
+                        help="only this notebook (file name, stem, stem without its number, "
+                             "or number); repeatable")
 
 
 def add_subparsers(subparsers: argparse._SubParsersAction) -> None:
@@ -83,9 +82,10 @@ def add_subparsers(subparsers: argparse._SubParsersAction) -> None:
                         help=f"inventory YAML; repeatable (default: {DEFAULT_INVENTORY})")
     report.add_argument("--rulebook", default=DEFAULT_RULEBOOK, metavar="PATH",
                         help=f"rulebook YAML (default: {DEFAULT_RULEBOOK})")
-    report.add_argument("--openness", choices=list(OPENNESS_VARIANTS), default="services",
-                        help="openness variant: 'services' counts leaked and paid data as "
-                             "public, 'ctivd' does not (default: services)")
+    report.add_argument("--openness", default=None, metavar="VARIANT",
+                        help="openness variant of the rulebook: 'services' counts leaked and "
+                             "paid data as public, 'ctivd' does not (default: each notebook's "
+                             "own)")
     report.add_argument("--out", default="reports", metavar="DIR",
                         help="output folder (default: reports)")
     report.add_argument("--workers", type=_positive_int, default=None, metavar="N",
@@ -118,7 +118,10 @@ def add_subparsers(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _error(command: str, exc: Exception) -> int:
-    print(f"bulkimpact {command}: error: {exc}", file=sys.stderr)
+    first, *rest = str(exc).splitlines() or [""]
+    print(f"bulkimpact {command}: error: {first}", file=sys.stderr)
+    for line in rest:
+        print(f"  {line}", file=sys.stderr)
     return 2
 
 

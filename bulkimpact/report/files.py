@@ -96,14 +96,23 @@ class InputFile:
         :func:`display_path`).
     sha256 : str
         SHA-256 of the file's contents.
+    title : str
+        The title the file gives itself, if any.
+    illustrative : bool
+        The file is not about reality: a fictional inventory or an
+        illustrative rulebook (by its own declaration, or because it is one of
+        bulkimpact's bundled files).
     """
 
     path: Path
     shown: str
     sha256: str
+    title: str = ""
+    illustrative: bool = False
 
     @classmethod
-    def from_path(cls, path: str | os.PathLike[str], base: str | os.PathLike[str]) -> InputFile:
+    def from_path(cls, path: str | os.PathLike[str], base: str | os.PathLike[str],
+                  title: str = "", illustrative: bool = False) -> InputFile:
         """Hash `path` and describe it relative to `base` (the batch's directory).
 
         Examples
@@ -116,7 +125,8 @@ class InputFile:
         ('inv.yaml', 64)
         """
         absolute = Path(os.path.abspath(path))
-        return cls(path=absolute, shown=display_path(absolute, base), sha256=sha256_file(absolute))
+        return cls(path=absolute, shown=display_path(absolute, base),
+                   sha256=sha256_file(absolute), title=title, illustrative=illustrative)
 
 
 def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:

@@ -7,6 +7,7 @@ with the executed notebook beside it as ``.ipynb`` for analysts.
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import os
 from collections.abc import Mapping
@@ -17,15 +18,7 @@ from typing import Any
 from bulkimpact.report.files import InputFile, display_path
 from bulkimpact.report.notebooks import NotebookInfo
 
-__all__ = ["OPENNESS_VARIANTS", "Job", "JobResult", "generated_at_now"]
-
-OPENNESS_VARIANTS = {
-    "services": "the services' reading: leaked datasets and datasets offered for payment "
-                "count as publicly accessible",
-    "ctivd": "the CTIVD's reading: only data the persons concerned made public themselves "
-             "count as publicly accessible; leaked data do not",
-}
-"""The openness variants a batch can run, with the plain-language gloss reports show."""
+__all__ = ["FAILED", "OK", "Job", "JobResult", "generated_at_now"]
 
 OK = "OK"
 FAILED = "FAILED"
@@ -59,8 +52,10 @@ class Job:
     ----------
     notebook : NotebookInfo
     inventory, rulebook : InputFile
-    openness : str
-        A key of :data:`OPENNESS_VARIANTS`.
+    openness : str, optional
+        Openness variant to inject; None leaves each notebook's default.
+    openness_labels : mapping
+        The rulebook's openness variants and their labels, for the banner.
     out_dir : Path
         Root of the batch's output (``reports/``), absolute.
     cwd : Path
@@ -79,9 +74,10 @@ class Job:
     notebook: NotebookInfo
     inventory: InputFile
     rulebook: InputFile
-    openness: str
+    openness: str | None
     out_dir: Path
     cwd: Path
+    openness_labels: Mapping[str, str] = field(default_factory=dict)
     seed: int | None = None
     params: Mapping[str, Any] = field(default_factory=dict)
     timeout: float | None = None
@@ -121,9 +117,10 @@ class Job:
         injected: dict[str, Any] = {
             "inventory": self.inventory.shown,
             "rulebook": self.rulebook.shown,
-            "openness": self.openness,
             "out_dir": display_path(self.files_dir, self.cwd),
         }
+        if self.openness is not None:
+            injected["openness"] = self.openness
         if self.seed is not None:
             injected["seed"] = self.seed
         injected.update(self.params)
@@ -140,6 +137,16 @@ class Job:
         values.update({name: (repr(value), "batch")
                        for name, value in self.injected_parameters().items()})
         return values
+
+    def parameter_value(self, name: str) -> Any:
+        """The value of parameter `name` in the run (None if unknown or not a literal)."""
+        injected = self.injected_parameters()
+        if name in injected:
+            return injected[name]
+        try:
+            return ast.literal_eval(self.notebook.parameters.get(name, "None"))
+        except (ValueError, SyntaxError):
+            return None
 
     def undeclared_parameters(self) -> list[str]:
         """Injected parameters the notebook's ``parameters`` cell does not declare."""

@@ -46,8 +46,8 @@ def find_notebooks(directory: str | os.PathLike[str], only: Sequence[str] = ()) 
         The notebook directory (``notebooks/``).
     only : sequence of str
         Names to keep; each may be the file name (``00_overview.py``), the
-        stem (``00_overview``) or the stem without its number (``overview``).
-        Empty keeps all.
+        stem (``00_overview``), the stem without its number (``overview``) or
+        the number (``00``). Empty keeps all.
 
     Returns
     -------
@@ -67,8 +67,10 @@ def find_notebooks(directory: str | os.PathLike[str], only: Sequence[str] = ()) 
     >>> with tempfile.TemporaryDirectory() as d:
     ...     for name in ("00_overview.py", "10_policies.py", "helpers.py"):
     ...         _ = pathlib.Path(d, name).write_text("")
-    ...     [p.name for p in find_notebooks(d)], [p.name for p in find_notebooks(d, ["policies"])]
-    (['00_overview.py', '10_policies.py'], ['10_policies.py'])
+    ...     everything = [p.name for p in find_notebooks(d)]
+    ...     chosen = [p.name for p in find_notebooks(d, ["policies", "00"])]
+    >>> everything, chosen
+    (['00_overview.py', '10_policies.py'], ['00_overview.py', '10_policies.py'])
     """
     folder = Path(directory)
     if not folder.is_dir():
@@ -87,7 +89,7 @@ def find_notebooks(directory: str | os.PathLike[str], only: Sequence[str] = ()) 
     chosen: list[Path] = []
     unknown = []
     for name in only:
-        matches = [p for p in notebooks if name in (p.name, p.stem, p.stem[3:])]
+        matches = [p for p in notebooks if name in (p.name, p.stem, p.stem[3:], p.stem[:2])]
         if not matches:
             unknown.append(name)
         chosen.extend(p for p in matches if p not in chosen)

@@ -109,7 +109,8 @@ def _row(result: JobResult) -> str:
         _short_hash("inventory", job.inventory.shown, job.inventory.sha256),
         _short_hash("rulebook", job.rulebook.shown, job.rulebook.sha256),
         _short_hash("notebook", job.notebook.file.path.name, job.notebook.file.sha256),
-        f'openness <span class="bi-code">{html.escape(job.openness)}</span>',
+        f'openness <span class="bi-code">{html.escape(str(job.parameter_value("openness")))}'
+        "</span>",
     ])
     seconds = "" if result.status == NOT_RUN else f"{result.seconds:.1f} s"
     row_class = ' class="bi-row-failed"' if result.status != OK else ""
@@ -141,7 +142,7 @@ def index_page(results: Sequence[JobResult], seconds: float,
         f'<span class="bi-path">{html.escape(f.shown)}</span><br>'
         f'<span class="bi-hash">SHA-256 {f.sha256}</span></td></tr>'
         for kind, group in (("Inventory", inventories), ("Rulebook", rulebooks)) for f in group)
-    openness = ", ".join(dict.fromkeys(r.job.openness for r in results))
+    openness = ", ".join(dict.fromkeys(str(r.job.parameter_value("openness")) for r in results))
     body = [
         "<h1>bulkimpact reports</h1>",
         '<div class="bi-banner">',

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import bulkimpact
 from bulkimpact.report.files import InputFile
-from bulkimpact.report.jobs import OK, OPENNESS_VARIANTS, Job
+from bulkimpact.report.jobs import OK, Job
 
 __all__ = [
     "BANNER_TAG",
@@ -74,50 +74,50 @@ def _e(text: object) -> str:
 
 
 def fictional_notice_html(inventories: list[InputFile], rulebooks: list[InputFile]) -> str:
-    """The warning paragraphs on fictional data and the rulebook's status.
+    """The warning paragraphs on fictional data and on the rulebook's status.
 
     Examples
     --------
-    >>> bundled = _PACKAGE.parent / "data" / "rulebooks" / "default.yaml"
-    >>> rb = InputFile(bundled, "data/rulebooks/default.yaml", "0" * 64)
+    >>> rb = InputFile(Path("/r/default.yaml"), "data/rulebooks/default.yaml", "0" * 64,
+    ...                illustrative=True)
     >>> inv = InputFile(Path("/srv/inv.yaml"), "/srv/inv.yaml", "1" * 64)
     >>> text = fictional_notice_html([inv], [rb])
     >>> "Analyst-supplied inventory" in text, "Illustrative rulebook" in text
     (True, True)
     """
+    def names(files: list[InputFile]) -> str:
+        return ", ".join(f'<span class="bi-path">{_e(f.shown)}</span>' for f in files)
+
     paragraphs = []
-    fictional = [f for f in inventories if is_bundled(f.path, "synthetic")]
-    supplied = [f for f in inventories if f not in fictional]
+    fictional = [f for f in inventories if f.illustrative]
+    supplied = [f for f in inventories if not f.illustrative]
     if fictional:
-        names = ", ".join(f'<span class="bi-path">{_e(f.shown)}</span>' for f in fictional)
         paragraphs.append(
-            f"<p><strong>Fictional data.</strong> The inventory {names} is bundled with "
-            "bulkimpact and invented for illustration. It describes no real dataset of the "
-            "AIVD or MIVD, and its numbers are not estimates of real holdings.</p>")
+            f"<p><strong>Fictional data.</strong> The inventory {names(fictional)} is invented "
+            "for illustration. It describes no real dataset of the AIVD or MIVD, and its "
+            "numbers are not estimates of real holdings.</p>")
     if supplied:
-        names = ", ".join(f'<span class="bi-path">{_e(f.shown)}</span>' for f in supplied)
         paragraphs.append(
-            f"<p><strong>Analyst-supplied inventory</strong> {names}. The results are only as "
-            "good as its entries; bulkimpact has not checked them against reality.</p>")
-    bundled_rb = [f for f in rulebooks if is_bundled(f.path, "rulebooks")]
-    own_rb = [f for f in rulebooks if f not in bundled_rb]
-    if bundled_rb:
-        names = ", ".join(f'<span class="bi-path">{_e(f.shown)}</span>' for f in bundled_rb)
+            f"<p><strong>Analyst-supplied inventory</strong> {names(supplied)}. The results are "
+            "only as good as its entries; bulkimpact has not checked them against reality.</p>")
+    illustrative = [f for f in rulebooks if f.illustrative]
+    own = [f for f in rulebooks if not f.illustrative]
+    if illustrative:
         paragraphs.append(
-            f"<p><strong>Illustrative rulebook.</strong> The criteria of the Tijdelijke "
+            "<p><strong>Illustrative rulebook.</strong> The criteria of the Tijdelijke "
             "regeling verdere verwerking bulkdatasets Wiv 2017 are not public in full. The "
-            f"rulebook {names} is an assumption made for illustration, not the services' "
-            "actual assessment.</p>")
-    if own_rb:
-        names = ", ".join(f'<span class="bi-path">{_e(f.shown)}</span>' for f in own_rb)
+            f"rulebook {names(illustrative)} is an assumption made for illustration, not the "
+            "services' actual assessment.</p>")
+    if own:
         paragraphs.append(
-            f"<p><strong>Analyst-supplied rulebook</strong> {names}: an assumption of its "
+            f"<p><strong>Analyst-supplied rulebook</strong> {names(own)}: an assumption of its "
             "author, not the services' official criteria.</p>")
     return f'<div class="bi-warning">{"".join(paragraphs)}</div>'
 
 
 def _file_cell(file: InputFile) -> str:
-    return (f'<span class="bi-path">{_e(file.shown)}</span><br>'
+    title = f"{_e(file.title)}<br>" if file.title else ""
+    return (f'{title}<span class="bi-path">{_e(file.shown)}</span><br>'
             f'<span class="bi-hash">SHA-256 {file.sha256}</span>')
 
 
@@ -151,7 +151,8 @@ def banner_html(job: Job, status: str, error: str | None = None,
                        f'<span class="bi-code">{_e(error or "unknown error")}</span> '
                        f'(<a href="#{ERROR_ANCHOR}">go to the error</a>; '
                        "the report stops there)")
-    gloss = OPENNESS_VARIANTS.get(job.openness, "")
+    openness = job.parameter_value("openness")
+    gloss = job.openness_labels.get(openness, "")
     parameters = "<br>".join(
         f'<span class="bi-code">{_e(name)} = {_e(value)}</span> '
         f'<span class="bi-muted">({_e(origin)})</span>'
@@ -161,7 +162,8 @@ def banner_html(job: Job, status: str, error: str | None = None,
         ("Status", status_html),
         ("Inventory", _file_cell(job.inventory)),
         ("Rulebook", _file_cell(job.rulebook)),
-        ("Openness variant", f'<span class="bi-code">{_e(job.openness)}</span>: {_e(gloss)}'),
+        ("Openness variant",
+         f'<span class="bi-code">{_e(openness)}</span>' + (f": {_e(gloss)}" if gloss else "")),
         ("Seed", f'<span class="bi-code">{_e(seed)}</span>'),
         ("Parameters", parameters),
         ("Notebook", _file_cell(job.notebook.file)),

@@ -23,6 +23,7 @@ __all__ = [
     "external_loads",
     "make_exporter",
     "render_html",
+    "stable_styler_ids",
     "stylesheet",
 ]
 
@@ -37,6 +38,7 @@ _CSS_IMPORT = re.compile(r"""@import\s+(?:url\(\s*)?["']?([^"')\s;]+)""", re.IGN
 # Attributes whose value the browser fetches when the page loads.
 _LOADING_ATTRIBUTES = {"src", "srcset", "data", "poster", "background", "xlink:href"}
 _EXTERNAL = re.compile(r"^\s*(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?//")
+_STYLER_TABLE_ID = re.compile(r'<table id="T_([0-9a-f]{5})"')
 
 
 def make_exporter() -> HTMLExporter:
@@ -90,7 +92,25 @@ def render_html(nb: nbformat.NotebookNode, exporter: HTMLExporter, title: str) -
     shown = nbformat.from_dict(dict(nb))
     shown.cells = [c for c in nb.cells if c.cell_type != "code" or c.get("outputs")]
     body, _ = exporter.from_notebook_node(shown, resources={"metadata": {"name": title}})
-    return body
+    return stable_styler_ids(body)
+
+
+def stable_styler_ids(document: str) -> str:
+    """Replace the random ids of pandas ``Styler`` tables by numbered ones.
+
+    A styled DataFrame gets ids like ``T_3dbfd`` from a fresh uuid on every
+    run, in its ``<table>`` and its CSS; numbering them in order of
+    appearance makes reruns give identical reports.
+
+    Examples
+    --------
+    >>> page = '<style>#T_3dbfd_row0 {color: red}</style><table id="T_3dbfd"><td id="T_3dbfd_row0">'
+    >>> stable_styler_ids(page)
+    '<style>#T_bi0_row0 {color: red}</style><table id="T_bi0"><td id="T_bi0_row0">'
+    """
+    for number, uuid in enumerate(dict.fromkeys(_STYLER_TABLE_ID.findall(document))):
+        document = re.sub(rf"\bT_{uuid}(?![0-9a-zA-Z])", f"T_bi{number}", document)
+    return document
 
 
 def stylesheet() -> str:
