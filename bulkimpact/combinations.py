@@ -111,8 +111,10 @@ def union_profile(
     -----
     Categories: union. Identifiable: any member identifiable (identity
     propagates along links), or the members' quasi-identifiers together
-    (product of the smallest cardinality per QI name) identify in the largest
-    member population (:func:`bulkimpact.rulebook.qi_identifiable`). Persons:
+    (product over QI names of the finest cardinality any member holds)
+    identify in the smallest member population
+    (:func:`bulkimpact.rulebook.qi_identifiable`); both choices keep the
+    profile monotone as members are added. Persons:
     :func:`linked_persons`. Public: only if every member is public.
 
     Examples
@@ -132,12 +134,14 @@ def union_profile(
     profiles = [G.nodes[n]["profile"] for n in nodes]
     identifiable = any(p.identifiable for p in profiles)
     if not identifiable:
+        # The finest version of each QI and the smallest population: both only
+        # grow more identifying as members are added, so L(S) stays monotone.
         qis: dict[str, int] = {}
         for n in nodes:
             for name, card in G.nodes[n].get("qis", {}).items():
-                qis[name] = min(card, qis.get(name, card))
+                qis[name] = max(card, qis.get(name, card))
         if qis:
-            population = max(G.nodes[n]["population_size"] for n in nodes)
+            population = min(G.nodes[n]["population_size"] for n in nodes)
             identifiable = qi_identifiable(
                 math.prod(qis.values()), population, rulebook.identifiability.min_unique_fraction
             )
@@ -170,6 +174,12 @@ def cumulative_level(
     """
     taxonomy = taxonomy or default_taxonomy()
     members = tuple(sorted(nodes))
+    if len(members) == 1:
+        # A single dataset is no combination: its level is its own, L({d}) = L(d).
+        node = G.nodes[members[0]]
+        return Combination(members=members, level=node["level"], member_level=node["level"],
+                           persons=float(node.get("persons", 0.0)),
+                           rules=tuple(node.get("rules", ())), profile=node["profile"])
     profile = union_profile(G, members, rulebook, taxonomy)
     score = rulebook.score(profile, taxonomy)
     member_level = max(G.nodes[n]["level"] for n in members)
@@ -274,19 +284,14 @@ def exposure_sets(
 def _connected_subsets(G: nx.Graph, max_sets: int) -> list[list[str]]:
     """All connected subsets of two or more datasets, refused when too many.
 
-    The count is bounded above by ``2 ** size - size - 1`` per component; the
-    exact count is only known by enumerating, which stops at ``max_sets``.
+    A component of ``n`` datasets has up to ``2**n - n - 1`` of them (a path
+    only ``n(n-1)/2``); the exact count is only known by enumerating, which
+    stops with :class:`ExposureSetLimitError` beyond ``max_sets``.
     """
     components = [sorted(c) for c in nx.connected_components(G) if len(c) >= 2]
-    bound = sum(2 ** len(c) - len(c) - 1 for c in components)
-    if bound > max_sets and max(len(c) for c in components) > 20:
-        biggest = max(len(c) for c in components)
-        raise ExposureSetLimitError(
-            f"enumerating all connected subsets is exponential: the largest component has "
-            f"{biggest} datasets, up to 2^{biggest} ≈ {2.0 ** biggest:.3g} subsets "
-            f"(limit max_sets={max_sets:,}); use 'edge', 'investigation', 'k_hop' or "
-            f"'component' instead"
-        )
+    if not components:
+        return []
+    biggest = max(len(c) for c in components)
     found: list[list[str]] = []
     for comp in components:
         # ESU (Wernicke 2006): every connected subset once, rooted at its smallest node.
@@ -299,8 +304,12 @@ def _connected_subsets(G: nx.Graph, max_sets: int) -> list[list[str]]:
                     found.append(sorted(subset, key=order.get))
                     if len(found) > max_sets:
                         raise ExposureSetLimitError(
-                            f"more than max_sets={max_sets:,} connected subsets (stopped "
-                            f"counting); use 'edge', 'investigation', 'k_hop' or 'component'"
+                            f"enumerating all connected subsets is exponential: more than "
+                            f"max_sets={max_sets:,} connected subsets found before stopping; "
+                            f"the largest component has {biggest} datasets, up to "
+                            f"2^{biggest} ≈ "
+                            f"{2.0 ** biggest:.3g} subsets. Use 'edge', 'investigation', "
+                            f"'k_hop' or 'component' instead, or raise max_sets"
                         )
                 extension = set(extension)
                 neighbourhood = subset.union(*(G[x] for x in subset))

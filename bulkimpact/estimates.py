@@ -160,6 +160,8 @@ def fraction_unique_weighted(n: float, cell_probabilities: Iterable[float]) -> f
     p = np.asarray(list(cell_probabilities), dtype=float)
     if p.size == 0 or np.any(p < 0) or not math.isclose(p.sum(), 1.0, rel_tol=1e-6):
         raise ValueError("cell_probabilities must be non-negative and sum to 1")
+    if n == 1:
+        return 1.0  # one person is always unique (and 0 * log(0) would give nan)
     return float(np.sum(p * np.exp((n - 1) * np.log1p(-np.minimum(p, 1 - 1e-300)))))
 
 

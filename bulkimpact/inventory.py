@@ -9,6 +9,7 @@ pydantic, and every problem is reported at once with its file, item and field.
 from __future__ import annotations
 
 import csv
+import difflib
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -97,7 +98,7 @@ class Dataset(_Strict):
     paid: bool = False
     made_public_by_subjects: bool = False
     technical_only: bool = False
-    persons: int = Field(gt=0)
+    persons: int = Field(gt=0, strict=True)
     population: str
     fields: list[DatasetField] = Field(min_length=1)
     overlaps: list[Overlap] = []
@@ -197,99 +198,150 @@ class Inventory(_Strict):
         return None
 
 
+def _as_date(value: Any) -> date | None:
+    """A date given as a YAML date or an ISO string; None when absent or invalid."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None  # reported by field validation
+    return None
+
+
+def _suggest(value: Any, known: list[str], list_known: bool = True) -> str:
+    """``; did you mean 'x'?`` for a near miss, then ``; known: [...]`` when short.
+
+    Examples
+    --------
+    >>> _suggest("forun", ["forum", "shop"])
+    "; did you mean 'forum'?; known: ['forum', 'shop']"
+    """
+    hint = ""
+    if isinstance(value, str):
+        close = difflib.get_close_matches(value, known, n=1)
+        if close:
+            hint = f"; did you mean {close[0]!r}?"
+    if list_known and known and len(known) <= 12:
+        hint += f"; known: {known}"
+    return hint
+
+
 def _cross_check(data: dict[str, Any], file: str, taxonomy: Taxonomy) -> list[Problem]:
     """Checks that span items: ids, references, sizes, dates, taxonomy terms."""
     problems: list[Problem] = []
     populations = [p for p in data.get("populations") or [] if isinstance(p, dict)]
     datasets = [d for d in data.get("datasets") or [] if isinstance(d, dict)]
+    investigations = [i for i in data.get("investigations") or [] if isinstance(i, dict)]
     pop_size = {p.get("id"): p.get("size") for p in populations}
+    pop_parent = {p.get("id"): p.get("part_of") for p in populations}
+    pop_ids = sorted(map(str, pop_size))
     categories = sorted(taxonomy.categories)
     namespaces = sorted(taxonomy.key_namespaces)
+    persons_of = {d.get("id"): d.get("persons") for d in datasets}
+    dataset_ids = sorted(map(str, persons_of))
 
     def item(kind: str, i: int, obj: dict[str, Any]) -> str:
         return f"{kind}[{i}] (id {obj.get('id')!r})" if "id" in obj else f"{kind}[{i}]"
 
-    for kind, objs in (("populations", populations), ("datasets", datasets)):
+    def add(where: str, field: str, message: str, value: Any = None, has_value: bool = True):
+        problems.append(Problem(file, where, field, message, value, has_value))
+
+    for kind, objs in (("populations", populations), ("datasets", datasets),
+                       ("investigations", investigations)):
         seen: dict[Any, int] = {}
         for i, obj in enumerate(objs):
             oid = obj.get("id")
             if oid in seen:
-                problems.append(Problem(file, item(kind, i, obj), "id",
-                                        f"duplicate id (first used by {kind}[{seen[oid]}])", oid))
+                add(item(kind, i, obj), "id", f"duplicate id (first used by {kind}[{seen[oid]}])",
+                    oid)
             else:
                 seen[oid] = i
     for i, p in enumerate(populations):
-        parent = p.get("part_of")
-        if parent is not None and parent not in pop_size:
-            problems.append(Problem(file, item("populations", i, p), "part_of",
-                                    f"unknown population; known: {sorted(map(str, pop_size))}",
-                                    parent))
-    known_ids = {d.get("id") for d in datasets}
+        where, parent = item("populations", i, p), p.get("part_of")
+        if parent is None:
+            continue
+        if parent not in pop_size:
+            add(where, "part_of", "unknown population" + _suggest(parent, pop_ids), parent)
+            continue
+        chain, node = [p.get("id")], parent
+        while node is not None and node not in chain and node in pop_parent:
+            chain.append(node)
+            node = pop_parent[node]
+        if node in chain:
+            add(where, "part_of", "populations nest in a cycle ("
+                + " → ".join(map(str, [*chain, node])) + "); part_of must lead to an "
+                "outermost population", parent)
+        size, parent_size = p.get("size"), pop_size.get(parent)
+        if isinstance(size, int) and isinstance(parent_size, int) and size > parent_size:
+            add(where, "size", f"larger than population {parent!r} ({parent_size:,}) it is "
+                "part_of; must be at most that", size)
     for i, d in enumerate(datasets):
         where = item("datasets", i, d)
         pop = d.get("population")
         persons = d.get("persons")
         if pop is not None and pop not in pop_size:
-            problems.append(Problem(file, where, "population",
-                                    f"unknown population; declared: {sorted(map(str, pop_size))}",
-                                    pop))
+            add(where, "population", "unknown population" + _suggest(pop, pop_ids), pop)
         elif (isinstance(persons, int) and isinstance(pop_size.get(pop), int)
               and persons > pop_size[pop]):
-            problems.append(Problem(file, where, "persons",
-                                    f"exceeds the size of population {pop!r} "
-                                    f"({pop_size[pop]:,}); must be at most that", persons))
+            add(where, "persons", f"exceeds the size of population {pop!r} "
+                f"({pop_size[pop]:,}); must be at most that", persons)
         for j, f in enumerate(d.get("fields") or []):
             if not isinstance(f, dict):
                 continue
-            fwhere = f"fields[{j}]" + (f" (name {f['name']!r})" if "name" in f else "")
+            fwhere = f"{where} / fields[{j}]" + (f" (name {f['name']!r})" if "name" in f else "")
             cat = f.get("category")
             if cat is not None and cat not in taxonomy.categories:
-                problems.append(Problem(file, where, f"{fwhere}.category",
-                                        f"unknown category; one of {categories}", cat))
+                add(fwhere, "category", "unknown category" + _suggest(cat, categories, False)
+                    + f"; one of {categories}", cat)
             key = f.get("key")
             if key is not None and key not in taxonomy.key_namespaces:
-                problems.append(Problem(file, where, f"{fwhere}.key",
-                                        f"unknown key namespace; one of {namespaces}", key))
+                add(fwhere, "key", "unknown key namespace" + _suggest(key, namespaces, False)
+                    + f"; one of {namespaces}", key)
         for j, o in enumerate(d.get("overlaps") or []):
             if not isinstance(o, dict):
                 continue
-            other = o.get("with")
+            other, shared = o.get("with"), o.get("persons")
             if other == d.get("id"):
-                problems.append(Problem(file, where, f"overlaps[{j}].with",
-                                        "a dataset cannot overlap itself", other))
-            elif other is not None and other not in known_ids:
-                problems.append(Problem(file, where, f"overlaps[{j}].with",
-                                        "unknown dataset id", other))
-            shared = o.get("persons")
-            if isinstance(shared, int | float) and isinstance(persons, int) and shared > persons:
-                problems.append(Problem(file, where, f"overlaps[{j}].persons",
-                                        f"exceeds this dataset's persons ({persons:,})", shared))
+                add(where, f"overlaps[{j}].with", "a dataset cannot overlap itself", other)
+            elif other is not None and other not in persons_of:
+                add(where, f"overlaps[{j}].with", "unknown dataset id"
+                    + _suggest(other, dataset_ids), other)
+            if isinstance(shared, int | float) and not isinstance(shared, bool):
+                if isinstance(persons, int) and shared > persons:
+                    add(where, f"overlaps[{j}].persons",
+                        f"exceeds this dataset's persons ({persons:,})", shared)
+                elif (isinstance(persons_of.get(other), int) and persons_of[other] > 0
+                      and shared > persons_of[other]):
+                    add(where, f"overlaps[{j}].persons",
+                        f"exceeds the persons of {other!r} ({persons_of[other]:,})", shared)
         src = d.get("source")
         for flag, implied_by in (("leaked", "leaked"), ("paid", "purchased")):
             if src == implied_by and d.get(flag) is False:
-                problems.append(Problem(file, where, flag,
-                                        f"source is {implied_by!r} but {flag} is false; "
-                                        f"set {flag}: true or change the source", False))
-        acquired, deadline = d.get("acquired"), d.get("relevance_deadline")
-        if isinstance(acquired, date) and isinstance(deadline, date) and deadline < acquired:
-            problems.append(Problem(file, where, "relevance_deadline",
-                                    f"before the acquisition date {acquired.isoformat()}",
-                                    deadline.isoformat()))
-        ext = [e for e in d.get("extensions") or [] if isinstance(e, date)]
-        start = deadline if isinstance(deadline, date) else None
-        for j, e in enumerate(ext):
+                add(where, flag, f"source is {implied_by!r} but {flag} is false; "
+                    f"set {flag}: true or change the source", False)
+        acquired, deadline = _as_date(d.get("acquired")), _as_date(d.get("relevance_deadline"))
+        if acquired and deadline and deadline < acquired:
+            add(where, "relevance_deadline",
+                f"before the acquisition date {acquired.isoformat()}", deadline.isoformat())
+        start = deadline
+        for j, e in enumerate(_as_date(x) for x in d.get("extensions") or []):
+            if e is None:
+                continue
             if start is not None and e <= start:
-                problems.append(Problem(file, where, f"extensions[{j}]",
-                                        f"must be later than {start.isoformat()} "
-                                        "(extensions are successive new end terms)", e.isoformat()))
+                add(where, f"extensions[{j}]", f"must be later than {start.isoformat()} "
+                    "(extensions are successive new end terms)", e.isoformat())
             start = e
-    for i, inv in enumerate(data.get("investigations") or []):
-        if not isinstance(inv, dict):
-            continue
-        for j, ds in enumerate(inv.get("datasets") or []):
-            if ds not in known_ids:
-                problems.append(Problem(file, item("investigations", i, inv), f"datasets[{j}]",
-                                        "unknown dataset id", ds))
+    for i, inv in enumerate(investigations):
+        members = inv.get("datasets") or []
+        for j, ds in enumerate(members):
+            if ds not in persons_of:
+                add(item("investigations", i, inv), f"datasets[{j}]",
+                    "unknown dataset id" + _suggest(ds, dataset_ids), ds)
+            elif ds in members[:j]:
+                add(item("investigations", i, inv), f"datasets[{j}]",
+                    "listed twice; an investigation combines distinct datasets", ds)
     return problems
 
 

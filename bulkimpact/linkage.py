@@ -130,7 +130,11 @@ def edge_estimate(
 
 
 def _candidate_pairs(inventory: Inventory, taxonomy: Taxonomy) -> set[tuple[int, int]]:
-    """Pairs of dataset positions that share a key namespace, a QI name or a stated overlap."""
+    """Pairs of dataset positions that share a key namespace or a QI name.
+
+    A stated overlap alone does not make a pair linkable: records can only be
+    joined through something both sets hold.
+    """
     groups: dict[tuple[str, str], list[int]] = {}
     for i, d in enumerate(inventory.datasets):
         for key in d.keys():

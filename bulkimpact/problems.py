@@ -63,6 +63,21 @@ class InputError(ValueError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML loading in which an impossible date is a located error, not a crash."""
+
+    def construct_yaml_timestamp(self, node: yaml.Node):  # noqa: D102
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"invalid date {node.value!r} ({exc}); write YYYY-MM-DD",
+                node.start_mark) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
 def file_problem(path: str | Path, message: str) -> InputError:
     """An :class:`InputError` about a whole file (missing, empty, wrong format).
 
@@ -97,7 +112,7 @@ def read_yaml(path: str | Path) -> Any:
     except UnicodeDecodeError as exc:
         raise file_problem(path, f"not UTF-8 text ({exc.reason})") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"

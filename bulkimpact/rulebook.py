@@ -189,25 +189,6 @@ class Rulebook(_Strict):
     rules: list[Rule] = Field(min_length=1)
     source_path: str | None = Field(default=None, exclude=True)
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Rulebook:
-        numbers = [lv.level for lv in self.levels]
-        if numbers != list(range(len(numbers))):
-            raise ValueError(f"levels must be numbered 0, 1, 2, … in order, got {numbers}")
-        top = numbers[-1]
-        for rule in self.rules:
-            if rule.level > top:
-                raise ValueError(f"rule {rule.id!r} demands level {rule.level}, "
-                                 f"but the highest level is {top}")
-        if self.low_intrusion_level > top:
-            raise ValueError(f"low_intrusion_level {self.low_intrusion_level} is above the "
-                             f"highest level {top}")
-        ids = [r.id for r in self.rules]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
-        if dupes:
-            raise ValueError(f"duplicate rule ids: {dupes}")
-        return self
-
     @property
     def max_level(self) -> int:
         """The highest (heaviest) level."""
@@ -250,17 +231,39 @@ class Rulebook(_Strict):
         return Score(level, tuple(r.id for r in fired))
 
 
-def _taxonomy_problems(data: dict[str, Any], file: str, taxonomy: Taxonomy) -> list[Problem]:
+def _cross_check(data: dict[str, Any], file: str, taxonomy: Taxonomy) -> list[Problem]:
+    """Checks that span items: level numbering, rule levels, rule ids, taxonomy terms."""
     problems = []
+    levels = [lv.get("level") for lv in data.get("levels") or [] if isinstance(lv, dict)]
+    numbered = all(isinstance(n, int) for n in levels)
+    if numbered and levels != list(range(len(levels))):
+        problems.append(Problem(file, "levels", "level",
+                                "levels must be numbered 0, 1, 2, … in order", levels))
+    top = len(levels) - 1 if numbered else None
+    low = data.get("low_intrusion_level")
+    if top is not None and isinstance(low, int) and low > top:
+        problems.append(Problem(file, "", "low_intrusion_level",
+                                f"above the highest level {top}", low))
     known = sorted(taxonomy.categories)
+    seen: dict[Any, int] = {}
     for i, rule in enumerate(data.get("rules") or []):
-        if not isinstance(rule, dict) or not isinstance(rule.get("when"), dict):
+        if not isinstance(rule, dict):
+            continue
+        where = f"rules[{i}] (id {rule.get('id')!r})"
+        if rule.get("id") in seen:
+            problems.append(Problem(file, where, "id", f"duplicate rule id (first used by "
+                                    f"rules[{seen[rule.get('id')]}])", rule.get("id")))
+        seen.setdefault(rule.get("id"), i)
+        level = rule.get("level")
+        if top is not None and isinstance(level, int) and level > top:
+            problems.append(Problem(file, where, "level", f"rule {rule.get('id')!r} demands "
+                                    f"level {level}, but the highest level is {top}", level))
+        if not isinstance(rule.get("when"), dict):
             continue
         for clause in ("all_categories", "any_categories"):
             for cat in rule["when"].get(clause) or []:
                 if cat not in taxonomy.categories:
-                    problems.append(Problem(file, f"rules[{i}] (id {rule.get('id')!r})",
-                                            f"when.{clause}",
+                    problems.append(Problem(file, where, f"when.{clause}",
                                             f"unknown category; one of {known}", cat))
     return problems
 
@@ -289,7 +292,7 @@ def load_rulebook(path: str | Path, taxonomy: Taxonomy | None = None) -> Ruleboo
     except TypeError:
         problems.append(Problem(str(path), "", None, "must be a mapping", has_value=False))
     if isinstance(data, dict):
-        problems += _taxonomy_problems(data, str(path), taxonomy or default_taxonomy())
+        problems += _cross_check(data, str(path), taxonomy or default_taxonomy())
     if problems or rulebook is None:
         raise InputError(problems)
     return rulebook

@@ -145,15 +145,12 @@ def test_fraction_unique_is_a_probability_falling_in_n_and_rising_in_cells(
 def test_fraction_unique_edge_cases() -> None:
     assert fraction_unique(1, 1) == 1.0  # alone in the only cell
     assert fraction_unique(2, 1) == 0.0
-    with np.errstate(divide="ignore"):  # log1p(-1) = -inf on the certain cell; see xfail below
+    with np.errstate(divide="ignore"):  # log1p(-1) = -inf on the certain cell
         assert fraction_unique_weighted(3, [1.0, 0.0]) == 0.0
     # Accurate for huge cell counts, where (1 - 1/C) would round to 1.
     assert fraction_unique(1e6, 1e18) == pytest.approx(1 - 1e-12, abs=1e-15)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "fraction_unique_weighted(1, [1.0]) is nan: 0 * log1p(-1) = 0 * -inf; one person is "
-    "always unique, as fraction_unique(1, 1) == 1.0 says"))
 def test_fraction_unique_weighted_one_person_one_certain_cell() -> None:
     with np.errstate(all="ignore"):
         assert fraction_unique_weighted(1, [1.0]) == 1.0

@@ -3,9 +3,7 @@
 The corpus in ``tests/bad_inputs/`` holds small inventories that each break one
 thing; the table below says which parts of the message matter for each: the
 item (position and id), the field, the bad value and the words that say what
-would be valid. ``gap_*.yaml`` files are inputs the loader should refuse but
-accepts today (strict xfail: fixing a gap makes its test fail until the file
-moves into the main table). ``tests/bad_rulebooks/`` does the same for rulebooks.
+would be valid. ``tests/bad_rulebooks/`` does the same for rulebooks.
 """
 
 from __future__ import annotations
@@ -58,7 +56,7 @@ BAD_INVENTORIES: dict[str, tuple[int, tuple[str, ...]]] = {
     "duplicate_population_id": (1, ("populations[1] (id 'nl')", "field 'id'",
                                     "duplicate id (first used by populations[0])", "got 'nl'")),
     "unknown_population": (1, ("datasets[1] (id 'forum')", "field 'population'",
-                               "unknown population; declared: ['nl']", "got 'nl_residents'")),
+                               "unknown population; known: ['nl']", "got 'nl_residents'")),
     "part_of_unknown": (1, ("populations[0] (id 'nl')", "field 'part_of'",
                             "unknown population; known: ['nl']", "got 'wereld'")),
     "persons_exceed_population": (1, ("datasets[1] (id 'forum')", "field 'persons'",
@@ -69,16 +67,17 @@ BAD_INVENTORIES: dict[str, tuple[int, tuple[str, ...]]] = {
                                     "got 1.5")),
     "cardinality_zero": (1, ("datasets[1] (id 'forum') / fields[1] (name 'birth_year')",
                              "field 'cardinality'", "greater than or equal to 1", "got 0")),
-    "unknown_category": (1, ("datasets[1] (id 'forum')",
-                             "field 'fields[0] (name 'email').category'", "unknown category",
+    "unknown_category": (1, ("datasets[1] (id 'forum') / fields[0] (name 'email')",
+                             "field 'category'", "unknown category; did you mean 'contact'?",
                              CATEGORIES, "got 'contacts'")),
-    "unknown_key_namespace": (1, ("datasets[0] (id 'shop')",
-                                  "field 'fields[0] (name 'email').key'", "unknown key namespace",
+    "unknown_key_namespace": (1, ("datasets[0] (id 'shop') / fields[0] (name 'email')",
+                                  "field 'key'", "unknown key namespace; did you mean 'email'?",
                                   "one of ['bsn', 'device', 'email', 'iban', 'ip', "
                                   "'licence_plate', 'name_dob', 'passport', 'phone', 'username']",
                                   "got 'e-mail'")),
     "overlap_unknown_dataset": (1, ("datasets[0] (id 'shop')", "field 'overlaps[0].with'",
-                                    "unknown dataset id", "got 'forun'")),
+                                    "unknown dataset id; did you mean 'forum'?",
+                                    "got 'forun'")),
     "overlap_self": (1, ("datasets[0] (id 'shop')", "field 'overlaps[0].with'",
                          "a dataset cannot overlap itself", "got 'shop'")),
     "overlap_exceeds_persons": (1, ("datasets[0] (id 'shop')", "field 'overlaps[0].persons'",
@@ -113,19 +112,29 @@ BAD_INVENTORIES: dict[str, tuple[int, tuple[str, ...]]] = {
                            "unknown category", "got 'contacts'",
                            "investigations[0] (id 'inv-1')", "unknown dataset id",
                            "got 'forun'")),
+    "part_of_cycle": (2, ("populations[0] (id 'nl')", "field 'part_of'",
+                              "populations nest in a cycle (nl → residents → nl)",
+                              "must lead to an outermost population", "got 'residents'")),
+    "part_of_larger_than_parent": (1, ("populations[0] (id 'nl')", "field 'size'",
+                                           "larger than population 'amsterdam' (900,000)",
+                                           "must be at most that", "got 17900000")),
+    "investigation_repeats_dataset": (1, ("investigations[0] (id 'inv-1')",
+                                              "field 'datasets[1]'", "listed twice",
+                                              "combines distinct datasets", "got 'shop'")),
+    "duplicate_investigation_id": (1, ("investigations[1] (id 'inv-1')", "field 'id'",
+                                           "duplicate id (first used by investigations[0])",
+                                           "got 'inv-1'")),
+    "overlap_exceeds_other_dataset": (1, ("datasets[1] (id 'forum')",
+                                              "field 'overlaps[0].persons'",
+                                              "exceeds the persons of 'shop' (1,000)",
+                                              "got 1500")),
+    "quoted_dates_not_cross_checked": (1, ("datasets[0] (id 'shop')",
+                                               "field 'relevance_deadline'",
+                                               "before the acquisition date 2024-06-01",
+                                               "got '2024-01-01'")),
+    "persons_boolean": (1, ("datasets[1] (id 'forum')", "field 'persons'",
+                                "valid integer", "got True")),
 }
-
-#: Inputs the loader should refuse but does not (yet): file stem -> what is missing.
-KNOWN_GAPS: dict[str, str] = {
-    "gap_part_of_cycle": "no check for part_of cycles; population_ancestors() loops forever",
-    "gap_part_of_larger_than_parent": "no check that a population fits in its part_of parent",
-    "gap_investigation_repeats_dataset": "min_length=2 counts a repeated dataset twice",
-    "gap_duplicate_investigation_id": "investigation ids are not checked for duplicates",
-    "gap_overlap_exceeds_other_dataset": "an overlap is checked against this dataset only",
-    "gap_quoted_dates_not_cross_checked": "date cross-checks skip dates given as strings",
-    "gap_persons_boolean": "pydantic's lax mode reads persons: true as 1",
-}
-
 
 def _message(path: Path) -> InputError:
     with pytest.raises(InputError) as exc:
@@ -136,7 +145,7 @@ def _message(path: Path) -> InputError:
 def test_corpus_and_table_agree() -> None:
     """Every bad input has an entry in one of the tables, and every entry has a file."""
     on_disk = {p.stem for p in BAD_INPUTS.glob("*.yaml")}
-    tabled = set(BAD_INVENTORIES) | set(KNOWN_GAPS) | {"invalid_date_unquoted"}
+    tabled = set(BAD_INVENTORIES) | {"invalid_date_unquoted"}
     assert on_disk == tabled
     assert len(BAD_INVENTORIES) >= 24
 
@@ -154,27 +163,16 @@ def test_bad_inventory_is_refused_with_a_located_message(stem: str) -> None:
     assert "Traceback" not in text
 
 
-@pytest.mark.xfail(raises=ValueError, strict=True,
-                   reason="PyYAML's date constructor raises a bare ValueError for 2024-13-45, "
-                          "which read_yaml does not turn into a located InputError")
 def test_unquoted_impossible_date_is_refused_with_its_line() -> None:
     path = BAD_INPUTS / "invalid_date_unquoted.yaml"
     text = str(_message(path))
     assert "line 13" in text and "2024-13-45" in text
 
 
-@pytest.mark.parametrize(
-    "stem", [pytest.param(s, marks=pytest.mark.xfail(strict=True, reason=r))
-             for s, r in sorted(KNOWN_GAPS.items())]
-)
-def test_known_gap_is_refused(stem: str) -> None:
-    _message(BAD_INPUTS / f"{stem}.yaml")
-
-
 def test_three_problems_are_reported_together() -> None:
     err = _message(BAD_INPUTS / "three_problems.yaml")
     fields = sorted(p.field for p in err.problems)
-    assert fields == ["datasets[1]", "fields[0] (name 'email').category", "persons"]
+    assert fields == ["category", "datasets[1]", "persons"]
     assert [p.value for p in err.problems].count(-5) == 1
 
 

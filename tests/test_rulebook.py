@@ -135,7 +135,8 @@ def test_loader_reports_every_problem_at_once(tmp_path: Path) -> None:
     [
         ({"levels": [{"level": 0, "name": "a"}, {"level": 2, "name": "b"}]},
          r"levels must be numbered 0, 1, 2, … in order, got \[0, 2\]"),
-        ({"low_intrusion_level": 7}, "low_intrusion_level 7 is above the highest level 3"),
+        ({"low_intrusion_level": 7},
+         "field 'low_intrusion_level': above the highest level 3, got 7"),
     ],
 )
 def test_loader_checks_levels(tmp_path: Path, changes: dict, message: str) -> None:
@@ -148,7 +149,8 @@ def test_loader_refuses_rule_above_top_level_and_duplicate_ids(tmp_path: Path) -
             "level: %d}")
     with pytest.raises(InputError, match="rule 'x' demands level 4, but the highest level is 3"):
         load_rulebook(write_rulebook(tmp_path, f"[{rule % 4}]"))
-    with pytest.raises(InputError, match=r"duplicate rule ids: \['x'\]"):
+    with pytest.raises(InputError, match=r"rules\[1\] \(id 'x'\): field 'id': duplicate rule id "
+                       r"\(first used by rules\[0\]\), got 'x'"):
         load_rulebook(write_rulebook(tmp_path, f"[{rule % 1}, {rule % 2}]"))
 
 
