@@ -288,9 +288,11 @@ def test_k_hop_zero_is_per_dataset(tiny_rulebook: Rulebook) -> None:
 CATEGORY_POOL = ["direct_identifier", "contact", "location", "financial", "travel",
                  "comms_metadata", "special_category", "criminal", "technical"]
 NAMESPACES = ["email", "phone", "username", "device", "ip"]
-#: One cardinality per QI name and one population: QIs never disagree between members
-#: (that case breaks monotonicity; see test_combinations' xfail tests).
-QI_FIELDS = {"dob": 36_500, "postcode": 4_000, "sex": 2}
+#: The same QI at different granularities in different sets, and sets from a nested city
+#: population beside the country: union identifiability must stay monotone across both.
+QI_FIELDS = {"dob": [365, 36_500], "postcode": [4_000, 450_000], "sex": [2]}
+POPULATIONS = [{"id": "pop", "size": 1_000_000},
+               {"id": "city", "size": 300_000, "part_of": "pop"}]
 SOURCES = [{"source": "private"}, {"source": "leaked", "leaked": True},
            {"source": "purchased", "paid": True}, {"source": "open"},
            {"source": "private", "made_public_by_subjects": True}]
@@ -306,13 +308,16 @@ def random_inventories(draw: st.DrawFn, min_size: int = 3, max_size: int = 8,
                                                     max_size=3))]
         fields += [key_field(k, draw(st.sampled_from(["online_identifier"] * 3 + ["contact"])))
                    for k in draw(st.sets(st.sampled_from(NAMESPACES), max_size=3))]
-        fields += [{"name": q, "category": "demographic", "cardinality": QI_FIELDS[q]}
+        fields += [{"name": q, "category": "demographic",
+                    "cardinality": draw(st.sampled_from(QI_FIELDS[q]))}
                    for q in draw(st.sets(st.sampled_from(sorted(QI_FIELDS)), max_size=2))]
         if not fields:
             fields = [field("netflow", "technical")]
+        population = draw(st.sampled_from(POPULATIONS))
         datasets.append(dataset(
-            f"d{i}", fields,
-            persons=draw(st.sampled_from([2_000, 50_000, 400_000, 1_000_000])),
+            f"d{i}", fields, population=population["id"],
+            persons=draw(st.sampled_from([p for p in (2_000, 50_000, 300_000, 1_000_000)
+                                          if p <= population["size"]])),
             cost=draw(st.sampled_from([1.0, 1.5, 2.0, 5.0])),
             **draw(st.sampled_from(SOURCES)),
         ))
@@ -322,7 +327,7 @@ def random_inventories(draw: st.DrawFn, min_size: int = 3, max_size: int = 8,
         members = draw(st.lists(st.sampled_from(ids), min_size=2, max_size=4, unique=True))
         investigations = [{"id": "op", "datasets": members}]
     return {"title": "random", "fictional": True,
-            "populations": [{"id": "pop", "size": 1_000_000}],
+            "populations": POPULATIONS,
             "datasets": datasets, "investigations": investigations}
 
 
