@@ -2,10 +2,10 @@
 
 Prints time and peak memory of each step. Every step runs in its own
 subprocess under ``/usr/bin/time -v`` so its peak resident set size is its
-own; times are measured inside the subprocess (best of ``--repeat`` runs,
-imports and file opening excluded where the engine allows). Reference
-implementations (bare DuckDB SQL, pandas, polars if installed) run in the
-same invocation on the same Parquet files.
+own. Times are measured inside a subprocess (best of ``--repeat`` rounds,
+engines alternating within a round so that load from other processes hits
+them alike). Reference implementations (bare DuckDB SQL, pandas, polars if
+installed) run in the same invocation on the same Parquet files.
 
 Usage::
 
@@ -28,16 +28,78 @@ from pathlib import Path
 QI = ["date_of_birth", "postcode", "sex"]
 
 
+# ---------------------------------------------------------------- engines
+def uniqueness_engines(pop: Path) -> dict:
+    """Ways to count persons unique on QI, each returning that count."""
+    import duckdb
+
+    from bulkimpact.synth import uniqueness
+
+    def bare() -> int:
+        con = duckdb.connect()
+        return con.execute(f"SELECT count(*) FROM (SELECT 1 FROM read_parquet('{pop}') "
+                           f"GROUP BY {', '.join(QI)} HAVING count(*) = 1)").fetchone()[0]
+
+    def pandas() -> int:
+        import pandas as pd
+
+        df = pd.read_parquet(pop, columns=QI)
+        return int((df.groupby(QI, observed=True, sort=False).size() == 1).sum())
+
+    engines = {"ours": lambda: uniqueness(pop, QI).unique, "duckdb": bare, "pandas": pandas}
+    try:
+        import polars as pl
+
+        engines["polars"] = lambda: (pl.scan_parquet(pop).group_by(QI).len()
+                                     .filter(pl.col("len") == 1).select(pl.len()).collect()
+                                     .item())
+    except ImportError:
+        pass
+    return engines
+
+
+def linkage_engines(ext_a: Path, ext_b: Path) -> dict:
+    """Ways to count record pairs with equal e-mail, each returning that count."""
+    import duckdb
+
+    from bulkimpact.synth import key_links
+
+    def bare() -> int:
+        con = duckdb.connect()
+        return con.execute(f"SELECT count(*) FROM read_parquet('{ext_a}') a "
+                           f"JOIN read_parquet('{ext_b}') b ON a.email = b.email").fetchone()[0]
+
+    engines = {"ours": lambda: key_links(ext_a, ext_b, "email").total, "duckdb": bare}
+    try:
+        import polars as pl
+
+        engines["polars"] = lambda: (pl.scan_parquet(ext_a).select("email")
+                                     .join(pl.scan_parquet(ext_b).select("email"), on="email")
+                                     .select(pl.len()).collect().item())
+    except ImportError:
+        pass
+    return engines
+
+
+def interleaved(engines: dict, rounds: int) -> dict:
+    """Best time per engine over ``rounds`` rounds, engines alternating within a round.
+
+    Alternating spreads any load from other processes on the machine evenly
+    over the engines, so their ratio is fair even when absolute times drift.
+    """
+    best = {name: float("inf") for name in engines}
+    values = {}
+    for _ in range(rounds):
+        for name, fn in engines.items():
+            start = time.perf_counter()
+            values[name] = fn()
+            best[name] = min(best[name], time.perf_counter() - start)
+    if len(set(values.values())) != 1:
+        raise SystemExit(f"engines disagree: {values}")
+    return {"seconds": best, "value": next(iter(values.values()))}
+
+
 # ---------------------------------------------------------------- single steps
-def _best(fn, repeat: int) -> tuple[float, object]:
-    best, value = float("inf"), None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        value = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, value
-
-
 def step(name: str, args: argparse.Namespace) -> dict:
     work = Path(args.workdir)
     pop10 = work / "population_uniqueness.parquet"
@@ -55,70 +117,24 @@ def step(name: str, args: argparse.Namespace) -> dict:
     if name == "prepare":
         from bulkimpact.synth import ExtractSpec, draw_extract, write_population
 
+        start = time.perf_counter()
         write_population(pop10, int(args.uniqueness), seed=2)
         n = int(args.extract)
         for i, out in enumerate((ext_a, ext_b)):
             spec = ExtractSpec(f"x{i}", n, ("email", "date_of_birth", "postcode"),
                                {"email": 0.95})
             draw_extract(pop10, spec, seed=10 + i, out=out)
-        return {"seconds": 0.0}
-    if name == "uniq_ours":
-        from bulkimpact.synth import uniqueness
-
-        seconds, u = _best(lambda: uniqueness(pop10, QI), args.repeat)
-        return {"seconds": seconds, "unique": u.unique}
-    if name == "uniq_duckdb":
-        import duckdb
-
-        con = duckdb.connect()
-        sql = (f"SELECT count(*) FROM (SELECT 1 FROM read_parquet('{pop10}') "
-               f"GROUP BY {', '.join(QI)} HAVING count(*) = 1)")
-        seconds, value = _best(lambda: con.execute(sql).fetchone()[0], args.repeat)
-        return {"seconds": seconds, "unique": value}
-    if name == "uniq_pandas":
-        import pandas as pd
-
-        def run() -> tuple[int, float]:
-            df = pd.read_parquet(pop10, columns=QI)
-            start = time.perf_counter()
-            sizes = df.groupby(QI, observed=True, sort=False).size()
-            return int((sizes == 1).sum()), time.perf_counter() - start
-
-        seconds, (unique, groupby_only) = _best(run, args.repeat)
-        return {"seconds": seconds, "groupby_only_seconds": groupby_only, "unique": unique}
-    if name == "uniq_polars":
-        import polars as pl
-
-        def run() -> int:
-            return (pl.scan_parquet(pop10).group_by(QI).len().filter(pl.col("len") == 1)
-                    .select(pl.len()).collect().item())
-
-        seconds, value = _best(run, args.repeat)
-        return {"seconds": seconds, "unique": value}
-    if name == "link_ours":
-        from bulkimpact.synth import key_links
-
-        seconds, links = _best(lambda: key_links(ext_a, ext_b, "email"), args.repeat)
-        return {"seconds": seconds, "links": links.total, "true": links.true}
-    if name == "link_duckdb":
-        import duckdb
-
-        con = duckdb.connect()
-        sql = (f"SELECT count(*) FROM read_parquet('{ext_a}') a "
-               f"JOIN read_parquet('{ext_b}') b ON a.email = b.email")
-        seconds, value = _best(lambda: con.execute(sql).fetchone()[0], args.repeat)
-        return {"seconds": seconds, "links": value}
-    if name == "link_polars":
-        import polars as pl
-
-        def run() -> int:
-            a = pl.scan_parquet(ext_a).select("email")
-            b = pl.scan_parquet(ext_b).select("email")
-            return a.join(b, on="email").select(pl.len()).collect().item()
-
-        seconds, value = _best(run, args.repeat)
-        return {"seconds": seconds, "links": value}
-    raise SystemExit(f"unknown step {name!r}")
+        return {"seconds": time.perf_counter() - start}
+    if name == "time_uniqueness":
+        return interleaved(uniqueness_engines(pop10), args.repeat)
+    if name == "time_linkage":
+        return interleaved(linkage_engines(ext_a, ext_b), args.repeat)
+    task, _, engine = name.partition(":")  # one run for the peak memory of one engine
+    engines = (uniqueness_engines(pop10) if task == "rss_uniqueness"
+               else linkage_engines(ext_a, ext_b))
+    start = time.perf_counter()
+    value = engines[engine]()
+    return {"seconds": time.perf_counter() - start, "value": value}
 
 
 # ---------------------------------------------------------------- orchestration
@@ -145,7 +161,8 @@ def main() -> None:
                         help="persons for the uniqueness benchmark (default 10 M)")
     parser.add_argument("--extract", type=float, default=3_000_000,
                         help="persons per extract for the linkage benchmark (default 3 M)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per step, best kept")
+    parser.add_argument("--repeat", type=int, default=5,
+                        help="interleaved timing rounds, best kept (default 5)")
     parser.add_argument("--workdir", default="benchmarks/out/synth",
                         help="where the Parquet files go (default benchmarks/out/synth)")
     parser.add_argument("--step", help=argparse.SUPPRESS)
@@ -162,32 +179,32 @@ def main() -> None:
     except ImportError:
         have_polars = False
     steps = [] if args.skip_generate else ["generate"]
-    steps += ["prepare", "uniq_ours", "uniq_duckdb", "uniq_pandas"]
-    steps += ["uniq_polars"] if have_polars else []
-    steps += ["link_ours", "link_duckdb"] + (["link_polars"] if have_polars else [])
+    steps += ["prepare", "time_uniqueness", "time_linkage"]
+    steps += [f"rss_uniqueness:{e}" for e in ("ours", "duckdb", "pandas")]
+    steps += [f"rss_linkage:{e}" for e in ("ours", "duckdb")]
+    steps += ["rss_uniqueness:polars", "rss_linkage:polars"] if have_polars else []
     results = {}
     for name in steps:
         results[name] = r = run_step(name, args)
-        print(f"{name:12s} {r['seconds']:8.2f} s  peak RSS {r['peak_rss_mb']:8.0f} MB  "
-              + json.dumps({k: v for k, v in r.items()
-                            if k not in ("seconds", "peak_rss_mb", "step")}), flush=True)
+        seconds = r["seconds"] if isinstance(r["seconds"], float) else {
+            k: round(v, 2) for k, v in r["seconds"].items()}
+        print(f"{name:24s} peak RSS {r['peak_rss_mb']:6.0f} MB  seconds {seconds}", flush=True)
     print()
     if "generate" in results:
         g = results["generate"]
         print(f"generate {g['persons']:,} persons: {g['seconds']:.1f} s, "
               f"peak RSS {g['peak_rss_mb']:.0f} MB, file {g['file_mb']:.0f} MB")
-    u, d, p = results["uniq_ours"], results["uniq_duckdb"], results["uniq_pandas"]
-    assert u["unique"] == d["unique"] == p["unique"], "engines disagree on uniqueness"
-    print(f"uniqueness on {'+'.join(QI)}, {int(args.uniqueness):,} rows: ours "
-          f"{u['seconds']:.2f} s = {u['seconds'] / d['seconds']:.2f}x bare DuckDB "
-          f"({d['seconds']:.2f} s); pandas {p['seconds']:.2f} s (groupby alone "
-          f"{p['groupby_only_seconds']:.2f} s) = {p['seconds'] / u['seconds']:.1f}x slower"
-          + (f"; polars {results['uniq_polars']['seconds']:.2f} s" if have_polars else ""))
-    lo, ld = results["link_ours"], results["link_duckdb"]
-    assert lo["links"] == ld["links"], "engines disagree on links"
-    print(f"exact-key linkage of two {int(args.extract):,} extracts: ours {lo['seconds']:.2f} s "
-          f"= {lo['seconds'] / ld['seconds']:.2f}x bare DuckDB join ({ld['seconds']:.2f} s)"
-          + (f"; polars {results['link_polars']['seconds']:.2f} s" if have_polars else ""))
+    for task, label in (("uniqueness", f"uniqueness on {' + '.join(QI)}, "
+                                       f"{int(args.uniqueness):,} rows"),
+                        ("linkage", f"exact-key (e-mail) linkage of two "
+                                    f"{int(args.extract):,}-person extracts")):
+        t = results[f"time_{task}"]["seconds"]
+        rss = {e: results[f"rss_{task}:{e}"]["peak_rss_mb"] for e in t}
+        print(f"{label}: ours {t['ours']:.2f} s = {t['ours'] / t['duckdb']:.2f}x bare DuckDB "
+              f"({t['duckdb']:.2f} s)"
+              + "".join(f"; {e} {t[e]:.2f} s = {t[e] / t['ours']:.1f}x ours"
+                        for e in t if e not in ("ours", "duckdb"))
+              + "; peak RSS " + ", ".join(f"{e} {v:.0f} MB" for e, v in rss.items()))
     out = Path(args.workdir) / "results.json"
     out.write_text(json.dumps(results, indent=2))
     for f in Path(args.workdir).glob("*.parquet"):
