@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +17,9 @@ from . import __version__
 from .problems import InputError, read_yaml
 
 __all__ = ["main", "build_parser"]
+
+#: Top-level keys only a rulebook has (a file with any of them is checked as one).
+RULEBOOK_KEYS = {"rules", "levels", "openness_variants", "low_intrusion_level"}
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -26,7 +30,7 @@ def _validate(args: argparse.Namespace) -> int:
     for path in args.paths:
         try:
             is_rulebook = Path(path).suffix in (".yaml", ".yml") and isinstance(
-                data := read_yaml(path), dict) and "rules" in data
+                data := read_yaml(path), dict) and bool(set(data) & RULEBOOK_KEYS)
             if is_rulebook:
                 rb = load_rulebook(path)
                 print(f"{path}: OK: rulebook {rb.title!r}: {len(rb.levels)} levels, "
@@ -128,6 +132,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -51,7 +51,9 @@ def edge_estimate(
     -----
     - Overlap: the analyst's known overlap if stated, else
       :func:`~bulkimpact.estimates.expected_overlap` in the smallest population
-      enclosing both (independent random draws).
+      enclosing both (independent random draws). Two sibling populations
+      (say two cities in one country) are treated as overlapping at random
+      within their parent; when they are disjoint, state an overlap of 0.
     - Channels: every shared key namespace links a shared person with
       probability ``q_a * q_b`` (both sets' match quality); shared
       quasi-identifiers (cells = product over shared QIs of the smaller
