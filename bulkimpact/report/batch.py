@@ -350,12 +350,13 @@ def run_reports(
     timeout: float | None = None,
     progress: bool = True,
     timestamp: bool = True,
+    cwd: str | os.PathLike[str] | None = None,
 ) -> BatchResult:
     """Run every notebook for every inventory and write the reports and their index.
 
     Reports go to ``out_dir/<inventory stem>/<notebook stem>.html`` with the
     executed ``.ipynb`` beside them; the index to ``out_dir/index.html``.
-    Relative paths are taken from the current directory.
+    Relative paths are taken from `cwd`, where the kernels also start.
 
     Parameters
     ----------
@@ -381,6 +382,8 @@ def run_reports(
         Progress bar on stderr.
     timestamp : bool
         Print a "Generated at" line (``SOURCE_DATE_EPOCH`` fixes its value).
+    cwd : path-like, optional
+        The directory the batch runs in; the current directory by default.
 
     Returns
     -------
@@ -393,12 +396,13 @@ def run_reports(
         before anything runs.
     """
     start = time.perf_counter()
+    base = Path(cwd if cwd is not None else os.getcwd()).resolve()
     generated_at = generated_at_now() if timestamp else None
-    jobs = make_jobs(find_notebooks(notebooks_dir, only), inventories, rulebook,
-                     openness=openness, out_dir=out_dir, seed=seed, params=params,
+    jobs = make_jobs(find_notebooks(Path(base, notebooks_dir), only), inventories, rulebook,
+                     openness=openness, out_dir=out_dir, cwd=base, seed=seed, params=params,
                      timeout=timeout, generated_at=generated_at)
     results, interrupted = run_jobs(jobs, workers, progress=progress)
     seconds = time.perf_counter() - start
-    index = Path(out_dir, "index.html").resolve()
+    index = Path(base, out_dir, "index.html")
     atomic_write(index, index_page(results, seconds, generated_at))
     return BatchResult(tuple(results), seconds, index, interrupted)

@@ -24,6 +24,7 @@ __all__ = [
     "make_exporter",
     "render_html",
     "stable_styler_ids",
+    "strip_css_comments",
     "stylesheet",
 ]
 
@@ -32,13 +33,14 @@ TEMPLATE_NAME = "bulkimpact_report"
 
 _TAG = re.compile(r"<([a-zA-Z][\w:-]*)((?:\s[^>]*)?)>")
 _ATTRIBUTE = re.compile(r"""([\w:-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
-_STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style>", re.DOTALL | re.IGNORECASE)
+_STYLE_BLOCK = re.compile(r"(<style\b[^>]*>)(.*?)(</style>)", re.DOTALL | re.IGNORECASE)
 _CSS_URL = re.compile(r"""url\(\s*(["']?)(.*?)\1\s*\)""", re.IGNORECASE)
 _CSS_IMPORT = re.compile(r"""@import\s+(?:url\(\s*)?["']?([^"')\s;]+)""", re.IGNORECASE)
 # Attributes whose value the browser fetches when the page loads.
 _LOADING_ATTRIBUTES = {"src", "srcset", "data", "poster", "background", "xlink:href"}
 _EXTERNAL = re.compile(r"^\s*(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?//")
 _STYLER_TABLE_ID = re.compile(r'<table id="T_([0-9a-f]{5})"')
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 
 
 def make_exporter() -> HTMLExporter:
@@ -92,7 +94,22 @@ def render_html(nb: nbformat.NotebookNode, exporter: HTMLExporter, title: str) -
     shown = nbformat.from_dict(dict(nb))
     shown.cells = [c for c in nb.cells if c.cell_type != "code" or c.get("outputs")]
     body, _ = exporter.from_notebook_node(shown, resources={"metadata": {"name": title}})
-    return stable_styler_ids(body)
+    return stable_styler_ids(strip_css_comments(body))
+
+
+def strip_css_comments(document: str) -> str:
+    """Drop comments from the ``<style>`` blocks of `document`.
+
+    The inlined JupyterLab stylesheet is a third of a megabyte, and its
+    comments cite web addresses that a report has no use for.
+
+    Examples
+    --------
+    >>> strip_css_comments("<style>/* see https://x.org */ p {margin: 0}</style><p>/* kept */</p>")
+    '<style> p {margin: 0}</style><p>/* kept */</p>'
+    """
+    return _STYLE_BLOCK.sub(
+        lambda m: m.group(1) + _CSS_COMMENT.sub("", m.group(2)) + m.group(3), document)
 
 
 def stable_styler_ids(document: str) -> str:
@@ -172,7 +189,7 @@ def external_loads(document: str) -> list[str]:
                 found.append(value)
         if "style" in attributes:
             found.extend(_css_loads(attributes["style"]))
-    for block in _STYLE_BLOCK.findall(document):
+    for _, block, _ in _STYLE_BLOCK.findall(document):
         found.extend(_css_loads(block))
     return found
 
