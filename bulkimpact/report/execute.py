@@ -229,15 +229,15 @@ def run_job(job: Job) -> JobResult:
                 executed, failure = _execute(nb, job, scratch)
             log_tail = _log_tail(log)
         full, shown, cell_number = _assemble(executed, job, failure, log_tail)
-        title = job.notebook.title
-        html = render_html(shown, _shared_exporter(), title)
+        title, source_dir = job.notebook.title, job.notebook.file.path.parent
+        html = render_html(shown, _shared_exporter(), title, source_dir)
         loads = external_loads(html)
         if loads and failure is None:
             more = f" and {len(loads) - 1} more" if len(loads) > 1 else ""
             failure = _Failure(f"report is not self-contained: it loads {loads[0]}{more}",
                                None, cell_error=False)
             full, shown, cell_number = _assemble(executed, job, failure, "")
-            html = render_html(shown, _shared_exporter(), title)
+            html = render_html(shown, _shared_exporter(), title, source_dir)
         atomic_write(job.executed_path, nbformat.writes(full) + "\n")
         atomic_write(job.report_path, html)
         with contextlib.suppress(OSError):

@@ -9,6 +9,7 @@ embeds images, so a report reads the same with the network off.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -71,7 +72,8 @@ def make_exporter() -> HTMLExporter:
     )
 
 
-def render_html(nb: nbformat.NotebookNode, exporter: HTMLExporter, title: str) -> str:
+def render_html(nb: nbformat.NotebookNode, exporter: HTMLExporter, title: str,
+                source_dir: str | os.PathLike[str] | None = None) -> str:
     """Render an executed notebook as a self-contained report page.
 
     Code cells without output are left out: with their code hidden they
@@ -85,6 +87,9 @@ def render_html(nb: nbformat.NotebookNode, exporter: HTMLExporter, title: str) -
         From :func:`make_exporter`.
     title : str
         The page title.
+    source_dir : path-like, optional
+        The notebook's folder: images its markdown refers to by relative
+        path are looked up there and embedded.
 
     Returns
     -------
@@ -93,7 +98,10 @@ def render_html(nb: nbformat.NotebookNode, exporter: HTMLExporter, title: str) -
     """
     shown = nbformat.from_dict(dict(nb))
     shown.cells = [c for c in nb.cells if c.cell_type != "code" or c.get("outputs")]
-    body, _ = exporter.from_notebook_node(shown, resources={"metadata": {"name": title}})
+    metadata = {"name": title}
+    if source_dir is not None:
+        metadata["path"] = str(source_dir)
+    body, _ = exporter.from_notebook_node(shown, resources={"metadata": metadata})
     return stable_styler_ids(strip_css_comments(body))
 
 
