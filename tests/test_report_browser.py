@@ -1,0 +1,65 @@
+"""Browser check: the reports in headless Chromium with the network off.
+
+Skipped where Debian's ``chromium`` is not installed. Renders two fixture
+reports, screenshots them and the index, and checks that no page asked the
+network for anything, while a page that does is caught.
+"""
+
+from __future__ import annotations
+
+import shutil
+import struct
+from pathlib import Path
+
+import pytest
+
+import bulkimpact
+from bulkimpact.report.batch import run_reports
+from bulkimpact.report.screenshots import find_chromium, main, screenshot_page
+
+pytestmark = pytest.mark.skipif(find_chromium() is None,
+                                reason="chromium not installed (apt-get install chromium)")
+
+REPO = Path(bulkimpact.__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", header[16:24])
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("browser")
+    shutil.copytree(FIXTURES, root / "notebooks", ignore=shutil.ignore_patterns("conftest.py"))
+    run_reports([REPO / "data" / "synthetic" / "baseline.yaml"],
+                REPO / "data" / "rulebooks" / "default.yaml", only=["00", "01"],
+                out_dir="reports", progress=False, cwd=root)
+    return root / "reports"
+
+
+def test_screenshots_of_index_and_reports_offline(reports, capsys):
+    assert main([str(reports)]) == 0
+    out = capsys.readouterr().out
+    assert "3 pages, 0 failed the offline check" in out
+    shots = sorted(p.name for p in (reports / "screenshots").iterdir())
+    assert shots == ["baseline__00_fixture_table_figure.png", "baseline__01_fixture_fails.png",
+                     "index.png"]
+    for name in shots:
+        png = reports / "screenshots" / name
+        assert png_size(png) == (1280, 2000)
+        # A blank page compresses to a few kilobytes; text, tables and the figure do not.
+        assert png.stat().st_size > 30_000, name
+
+
+def test_a_page_that_needs_the_network_is_caught(tmp_path):
+    page = tmp_path / "leaky.html"
+    page.write_text('<html><body><p>text</p><img src="https://example.org/pixel.png">'
+                    '<script src="http://cdn.example.org/require.js"></script></body></html>')
+    shot = screenshot_page(find_chromium(), page, tmp_path / "leaky.png", width=400, height=300)
+    assert not shot.ok
+    assert set(shot.requests) == {"https://example.org/pixel.png",
+                                  "http://cdn.example.org/require.js"}
+    assert png_size(tmp_path / "leaky.png") == (400, 300)
