@@ -118,3 +118,20 @@ def test_mosaic_names_persons_with_a_health_condition():
     named = result.linked[result.linked["correct"] & result.linked["special_category"]]
     assert named["email"].str.contains("@").all() and named["phone"].str.len().eq(10).all()
     assert set(result.categories_combined) == {"contact", "demographic", "special_category"}
+
+
+def test_enclosing_populations_are_realised_by_their_part_inside_the_reference():
+    email = (F("email", "contact", key="email"),)
+    world = World(
+        (WorldPopulation("world", 8_000_000_000), WorldPopulation("nl", 17_900_000, "world"),
+         WorldPopulation("region_a", 60_000_000, "world")),
+        (WorldDataset("global-leak", 400_000_000, "world", email),
+         WorldDataset("nl-shop", 4_000_000, "nl", email),
+         WorldDataset("region-roster", 1_000_000, "region_a", email)))
+    result = validate_inventory(world, persons=100_000, seed=2)
+    assert result.reference == "nl"
+    assert "region_a" in result.not_realised["region-roster"]
+    (edge,) = result.to_frame().itertuples()
+    # the global leak holds 400 M / 8 G of the Dutch: 5 % of 100,000 synthetic persons
+    assert (edge.n_a, edge.n_b, edge.N, edge.scope) == (5_000, 22_346, 100_000, "whole")
+    assert abs(edge.overlap_z) < 4

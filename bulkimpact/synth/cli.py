@@ -76,7 +76,7 @@ def _uniqueness(args: argparse.Namespace) -> int:
     return 0
 
 
-_SHOWN = ["a", "b", "keys", "qis", "overlap_exact", "overlap_expected", "overlap_z",
+_SHOWN = ["a", "b", "keys", "qis", "N", "overlap_exact", "overlap_expected", "overlap_z",
           "key_links_exact", "key_links_expected", "qi_links_exact", "qi_links_expected",
           "qi_links_expected_skewed", "links_exact", "links_expected", "links_rel_error"]
 
@@ -99,17 +99,20 @@ def _validate(args: argparse.Namespace) -> int:
 
     inventory = load_inventory(path)
     result = validate_inventory(inventory, persons=args.persons, seed=args.seed,
-                                graph=_load_graph(inventory))
+                                reference=args.reference, graph=_load_graph(inventory))
     if args.json:
         print(json.dumps({"inventory": str(path), **result.to_dict()}, indent=2, default=str))
         return 0
     edges = result.to_frame()
     print(f"{path}: {len(edges)} linkable pairs realised with {args.persons:,} synthetic persons "
+          f"standing for population {result.reference!r} "
           f"(seed {args.seed}; {result.scale:.4g} synthetic per real person)")
     if len(edges):
         shown = edges[[c for c in _SHOWN if c in edges.columns]]
         print()
         print(shown.to_markdown(index=False, floatfmt=".5g"))
+    for dataset, reason in result.not_realised.items():
+        print(f"note: {dataset}: not realised: {reason}")
     for dataset, fields in result.unrealised.items():
         print(f"note: {dataset}: fields not realised in the synthetic world: {', '.join(fields)}")
     return 0
@@ -152,6 +155,9 @@ def add_subparser(subparsers: Any) -> argparse.ArgumentParser:
     v.add_argument("--persons", type=_positive_int, default=200_000,
                    help="size of the synthetic world (default 200,000)")
     v.add_argument("--seed", type=int, default=0, help="seed (default 0)")
+    v.add_argument("--reference", metavar="POPULATION",
+                   help="population the synthetic persons stand for (default: the one of at "
+                        "most ~18.8 M persons enclosing the most datasets)")
     v.add_argument("--json", action="store_true", help="print JSON")
     v.set_defaults(handler=_validate)
     return synth

@@ -31,7 +31,7 @@ import pandas as pd
 from .. import estimates
 from .extracts import GENERIC_KEYS, ExtractSpec, draw_extract
 from .measure import Source, _Scope, connect, links, overlap, qi_expression
-from .population import population_table, write_population
+from .population import NL_PERSONS, population_table, write_population
 
 __all__ = [
     "WorldPopulation",
@@ -106,12 +106,12 @@ class WorldDataset:
                 if f.key not in KEY_COLUMNS and f.name not in QI_COLUMNS
                 and f.category not in _SENSITIVE]
 
-    def spec(self, scale: float) -> ExtractSpec:
-        """The extract that realises this dataset at ``scale``."""
+    def spec(self, persons: int) -> ExtractSpec:
+        """The extract that realises this dataset with ``persons`` synthetic persons."""
         quality = {**self.keys(), **self.qis()}
         columns = list(quality) + sorted({_SENSITIVE[f.category] for f in self.fields
                                           if f.category in _SENSITIVE})
-        return ExtractSpec(self.id, max(1, round(self.persons * scale)), tuple(columns),
+        return ExtractSpec(self.id, persons, tuple(columns),
                            {c: q for c, q in quality.items() if q < 1.0})
 
 
@@ -141,6 +141,27 @@ class World:
         up = set(self.ancestors(b))
         return next((p for p in self.ancestors(a) if p in up), None)
 
+    def reference_population(self, largest: float = 1.05 * NL_PERSONS) -> str:
+        """The population the synthetic persons stand for.
+
+        The synthetic population models the Netherlands, so the reference is
+        the population enclosing the most datasets among those no larger than
+        ``largest`` (ties: the larger population); without such a population,
+        the one enclosing the most datasets.
+
+        Examples
+        --------
+        >>> w = World((WorldPopulation("world", 8_000_000_000),
+        ...            WorldPopulation("nl", 17_900_000, "world")), ())
+        >>> w.reference_population()
+        'nl'
+        """
+        def enclosed(pid: str) -> int:
+            return sum(pid in self.ancestors(d.population) for d in self.datasets)
+
+        candidates = [p for p in self.populations if p.size <= largest] or list(self.populations)
+        return max(candidates, key=lambda p: (enclosed(p.id), p.size)).id
+
 
 def world_from_inventory(inventory: Any) -> World:
     """Adapt an inventory (anything with ``populations`` and ``datasets``) to a :class:`World`.
@@ -168,23 +189,24 @@ def world_from_inventory(inventory: Any) -> World:
     return World(pops, datasets)
 
 
-def _memberships(world: World, persons: int, seed: int) -> tuple[dict[str, np.ndarray], float]:
-    """Person ids of every population, scaled so the root populations hold ``persons``."""
-    roots = [p for p in world.populations if p.part_of is None]
-    scale = persons / sum(p.size for p in roots)
+def _memberships(world: World, persons: int, seed: int, reference: str
+                 ) -> tuple[dict[str, np.ndarray], float]:
+    """Person ids of the reference population and of the populations inside it.
+
+    The reference population is the whole synthetic world (``persons``);
+    populations inside it are random subsets (parents first), scaled by
+    ``persons / size of the reference``. Enclosing populations (the EU, the
+    world) are represented by their part inside the reference.
+    """
+    scale = persons / world.population(reference).size
     rng = np.random.default_rng(np.random.SeedSequence([seed, 23]))
-    members: dict[str, np.ndarray] = {}
-    start = 0
-    for i, p in enumerate(roots):  # roots are disjoint blocks of the world
-        size = persons - start if i == len(roots) - 1 else round(p.size * scale)
-        members[p.id] = np.arange(start, start + size, dtype=np.int64)
-        start += size
-    pending = [p for p in world.populations if p.part_of is not None]
-    while pending:  # parents before children; sub-populations are random subsets
-        ready = [p for p in pending if p.part_of in members]
-        if not ready:
-            raise ValueError("populations: part_of forms a cycle or names an unknown population")
-        for p in ready:
+    members: dict[str, np.ndarray] = {reference: np.arange(persons, dtype=np.int64)}
+    for pid in world.ancestors(reference)[1:]:
+        members[pid] = members[reference]
+    pending = [p for p in world.populations
+               if p.id not in members and reference in world.ancestors(p.id)]
+    while pending:
+        for p in [p for p in pending if p.part_of in members]:
             parent = members[p.part_of]
             size = min(len(parent), max(1, round(p.size * scale)))
             members[p.id] = np.sort(rng.choice(parent, size, replace=False))
@@ -237,6 +259,10 @@ class Validation:
         Synthetic persons per real person.
     unrealised : dict
         Per dataset, fields the world does not realise.
+    reference : str
+        The population the synthetic persons stand for.
+    not_realised : dict
+        Datasets left out, with the reason.
     """
 
     edges: pd.DataFrame
@@ -244,6 +270,8 @@ class Validation:
     seed: int
     scale: float
     unrealised: dict[str, list[str]] = field(default_factory=dict)
+    reference: str = ""
+    not_realised: dict[str, str] = field(default_factory=dict)
 
     def to_frame(self) -> pd.DataFrame:
         """The per-edge table."""
@@ -252,6 +280,7 @@ class Validation:
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON output."""
         return {"persons": self.persons, "seed": self.seed, "scale": self.scale,
+                "reference": self.reference, "not_realised": self.not_realised,
                 "unrealised": self.unrealised,
                 "edges": json_records(self.edges)}
 
@@ -270,7 +299,8 @@ def _rel(exact: float, expected: float) -> float:
 
 
 def validate_inventory(inventory: Any, persons: int = 200_000, seed: int = 0, *,
-                       population: Source | None = None, graph: Any = None,
+                       reference: str | None = None, population: Source | None = None,
+                       graph: Any = None,
                        con: duckdb.DuckDBPyConnection | None = None) -> Validation:
     """Realise an inventory record by record and compare exact counts with the closed forms.
 
@@ -280,10 +310,18 @@ def validate_inventory(inventory: Any, persons: int = 200_000, seed: int = 0, *,
         Datasets and populations; a path is read with
         :func:`bulkimpact.inventory.load_inventory`.
     persons : int
-        Size of the synthetic world. Every population and dataset size is
-        multiplied by ``persons / (total size of the root populations)``.
+        Size of the synthetic world, which stands for the reference
+        population (:meth:`World.reference_population`, e.g. Dutch
+        residents). Every population and dataset size is multiplied by
+        ``scale = persons / size of the reference``. A dataset of an enclosing
+        population (the world, the EU) is realised by its expected part inside
+        the reference, ``persons_d * size_ref / size_pop``, which keeps its
+        overlap with every dataset inside the reference; a dataset of a
+        population outside the reference is not realised.
     seed : int
         Seed for the population, the sub-populations and the extracts.
+    reference : str, optional
+        Id of the reference population (default: chosen as above).
     population : source, optional
         An existing synthetic population of ``persons`` rows to reuse.
     graph : networkx.Graph, optional
@@ -333,7 +371,21 @@ def validate_inventory(inventory: Any, persons: int = 200_000, seed: int = 0, *,
 
         inventory = load_inventory(inventory)
     world = world_from_inventory(inventory)
-    members, scale = _memberships(world, persons, seed)
+    reference = reference or world.reference_population()
+    members, scale = _memberships(world, persons, seed, reference)
+    ref_size = world.population(reference).size
+    realised: dict[str, tuple[str, int]] = {}  # dataset -> (population realised, persons)
+    not_realised: dict[str, str] = {}
+    for d in world.datasets:
+        if d.population not in members:
+            not_realised[d.id] = f"population {d.population!r} lies outside {reference!r}"
+            continue
+        size = world.population(d.population).size
+        n = round(d.persons * scale * min(1.0, ref_size / size))
+        if n < 1:
+            not_realised[d.id] = f"fewer than one synthetic person at scale {scale:.3g}"
+            continue
+        realised[d.id] = (d.population if size <= ref_size else reference, n)
     con = con if con is not None else connect()
     with tempfile.TemporaryDirectory(prefix="bulkimpact-synth-") as tmp, _Scope(con) as scope:
         if population is None:
@@ -344,19 +396,28 @@ def validate_inventory(inventory: Any, persons: int = 200_000, seed: int = 0, *,
         view, pop_columns = scope.view(population, "population")
         extracts = {}
         for i, d in enumerate(world.datasets):
-            spec = d.spec(scale)
-            extracts[d.id] = draw_extract(population, spec, seed * 1009 + i,
-                                          members=members[d.population], con=con)
+            if d.id in realised:
+                pid, n = realised[d.id]
+                extracts[d.id] = draw_extract(population, d.spec(n), seed * 1009 + i,
+                                              members=members[pid], con=con)
         rows = []
-        for i, a in enumerate(world.datasets):
-            for b in world.datasets[i + 1:]:
-                row = _edge_row(con, view, pop_columns, world, members, extracts, a, b, scale)
+        done = [d for d in world.datasets if d.id in realised]
+        for i, a in enumerate(done):
+            for b in done[i + 1:]:
+                common = world.common_population(realised[a.id][0], realised[b.id][0])
+                row = _edge_row(con, view, pop_columns, members[common], extracts, a, b)
                 if row is not None:
-                    rows.append(row)
+                    whole = any(world.population(d.population).size <= ref_size
+                                for d in (a, b))
+                    rows.append({**row, "population": common,
+                                 "scope": "whole" if whole else f"inside {reference}"})
     edges = pd.DataFrame(rows)
+    if len(edges):
+        first = ["a", "b", "keys", "qis", "population", "scope"]
+        edges = edges[first + [c for c in edges.columns if c not in first]]
     if graph is not None and len(edges):
         def graph_value(r: pd.Series, attr: str) -> float:
-            if graph.has_edge(r["a"], r["b"]):
+            if graph.has_edge(r["a"], r["b"]) and r["scope"] == "whole":
                 return float(graph.edges[r["a"], r["b"]][attr]) * scale
             return float("nan")
 
@@ -365,27 +426,27 @@ def validate_inventory(inventory: Any, persons: int = 200_000, seed: int = 0, *,
                                                       attr="expected_overlap")
         edges["graph_expected_links"] = edges.apply(graph_value, axis=1, attr="expected_links")
     unrealised = {d.id: d.unrealised() for d in world.datasets if d.unrealised()}
-    return Validation(edges, persons, seed, scale, unrealised)
+    return Validation(edges, persons, seed, scale, unrealised, reference, not_realised)
 
 
-def _edge_row(con: duckdb.DuckDBPyConnection, view: str, pop_columns: list[str], world: World,
-              members: dict[str, np.ndarray], extracts: dict[str, Any],
-              a: WorldDataset, b: WorldDataset, scale: float) -> dict[str, Any] | None:
+def _edge_row(con: duckdb.DuckDBPyConnection, view: str, pop_columns: list[str],
+              members: np.ndarray, extracts: dict[str, Any],
+              a: WorldDataset, b: WorldDataset) -> dict[str, Any] | None:
+    """Exact and expected counts for one pair, ``members`` being their common population."""
     keys_a, keys_b = a.keys(), b.keys()
     qi_a, qi_b = a.qis(), b.qis()
     keys = sorted(set(keys_a) & set(keys_b))
     qis = sorted(set(qi_a) & set(qi_b))
-    common = world.common_population(a.population, b.population)
-    if common is None or (not keys and not qis):
+    if not keys and not qis:
         return None
     ea, eb = extracts[a.id], extracts[b.id]
-    n_a, n_b, big_n = ea.num_rows, eb.num_rows, len(members[common])
+    n_a, n_b, big_n = ea.num_rows, eb.num_rows, len(members)
     m_exact = overlap(ea, eb, con=con)
     m = estimates.expected_overlap(n_a, n_b, big_n)
     sd = math.sqrt(estimates.overlap_variance(n_a, n_b, big_n))
     row: dict[str, Any] = {
         "a": a.id, "b": b.id, "keys": ",".join(keys), "qis": ",".join(qis),
-        "population": common, "n_a": n_a, "n_b": n_b, "N": big_n,
+        "n_a": n_a, "n_b": n_b, "N": big_n,
         "overlap_exact": m_exact, "overlap_expected": m, "overlap_sd": sd,
         "overlap_z": (m_exact - m) / sd if sd else float("nan"),
         "overlap_rel_error": _rel(m_exact, m),
@@ -400,7 +461,7 @@ def _edge_row(con: duckdb.DuckDBPyConnection, view: str, pop_columns: list[str],
     qi_p = 0.0
     if qis:
         q_qi = math.prod(qi_a[q] * qi_b[q] for q in qis)
-        cells, joint = _cell_uniqueness(con, view, pop_columns, members[common], qis, n_a, n_b)
+        cells, joint = _cell_uniqueness(con, view, pop_columns, members, qis, n_a, n_b)
         exact = links(ea, eb, qis=qis, con=con)
         uniform = estimates.expected_qi_links(n_a, n_b, big_n, cells) * q_qi
         qi_p = uniform / m if m else 0.0
