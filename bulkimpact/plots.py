@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import html
 import io
-import math
 from collections.abc import Mapping, Sequence
 
 import matplotlib
@@ -121,18 +120,43 @@ def levels_by_variant(counts: pd.DataFrame, title: str) -> Figure:
 
 
 def _graph_layout(G: nx.Graph, seed: int) -> dict:
-    """Connected parts by force layout; isolated datasets in a row underneath."""
-    linked = [n for n in G if G.degree(n) > 0]
+    """Readable layout: the largest component large on the left, smaller components
+    stacked on the right, datasets without a link in rows underneath.
+
+    Each component is laid out on its own (Kamada–Kawai, seeded spring layout as its
+    start), so a few small components cannot squash the large one into a corner.
+    """
+    components = sorted((sorted(c) for c in nx.connected_components(G) if len(c) > 1),
+                        key=lambda c: (-len(c), c))
     isolated = sorted(n for n in G if G.degree(n) == 0)
-    pos = {}
-    if linked:
-        sub = G.subgraph(linked)
-        pos = nx.spring_layout(sub, seed=seed, k=1.6 / math.sqrt(max(len(linked), 1)),
-                               iterations=200, weight=None)
+    pos: dict = {}
+
+    def place(nodes: list, x0: float, y0: float, width: float, height: float) -> None:
+        sub = G.subgraph(nodes)
+        start = nx.spring_layout(sub, seed=seed)
+        raw = nx.kamada_kawai_layout(sub, pos=start) if len(nodes) > 2 else start
+        xy = np.array([raw[n] for n in nodes], dtype=float)
+        span = np.ptp(xy, axis=0)
+        span[span == 0] = 1.0
+        xy = (xy - xy.min(axis=0)) / span
+        for n, (x, y) in zip(nodes, xy, strict=True):
+            pos[n] = np.array([x0 + 0.08 * width + 0.84 * width * x,
+                               y0 + 0.08 * height + 0.84 * height * y])
+
+    if components:
+        main_width = 0.72 if len(components) > 1 else 1.0
+        place(components[0], 0.0, 0.0, main_width, 1.0)
+        rest = components[1:]
+        total = sum(len(c) for c in rest) or 1
+        y = 1.0
+        for comp in rest:
+            height = max(0.12, len(comp) / total)
+            y -= height
+            place(comp, main_width + 0.02, max(y, 0.0), 1.0 - main_width - 0.02, height)
+    cols = max(5, min(len(isolated), 8))
     for i, n in enumerate(isolated):
-        cols = max(6, math.ceil(math.sqrt(len(isolated)) * 2))
-        pos[n] = np.array([-1.0 + 2.0 * (i % cols) / max(cols - 1, 1),
-                           -1.35 - 0.18 * (i // cols)])
+        pos[n] = np.array([0.06 + 0.88 * (i % cols) / max(cols - 1, 1),
+                           -0.12 - 0.1 * (i // cols)])
     return pos
 
 
@@ -148,26 +172,27 @@ def linkage_graph(G: nx.Graph, level_names: Sequence[str], title: str, seed: int
     'Toy'
     """
     n = G.number_of_nodes()
-    side = min(16, max(8, 0.24 * n + 6))
-    fig, ax = plt.subplots(figsize=(side, side * 0.8))
+    side = min(17, max(9, 0.22 * n + 7))
+    fig, ax = plt.subplots(figsize=(side, side * 0.78))
     pos = _graph_layout(G, seed)
     persons = np.array([G.nodes[v]["persons"] for v in G], dtype=float)
     sizes = 60 + 900 * np.sqrt(persons / max(persons.max(), 1.0))
     colours = [LEVEL_COLOURS[G.nodes[v]["level"]] for v in G]
     strengths = np.array([e.get("strength", 0.0) for *_, e in G.edges(data=True)])
     widths = 0.6 + 4.0 * np.sqrt(strengths / strengths.max()) if len(strengths) else []
-    nx.draw_networkx_edges(G, pos, ax=ax, width=widths, edge_color="#777777", alpha=0.7)
+    nx.draw_networkx_edges(G, pos, ax=ax, width=widths, edge_color="#8A8A8A", alpha=0.45)
     nx.draw_networkx_nodes(G, pos, ax=ax, node_size=sizes, node_color=colours,
                            edgecolors="#333333", linewidths=0.8)
     if label:
         nx.draw_networkx_labels(
-            G, {k: (x, y - 0.045) for k, (x, y) in pos.items()}, ax=ax, font_size=9,
+            G, {k: (x, y - 0.022) for k, (x, y) in pos.items()}, ax=ax, font_size=9,
             verticalalignment="top",
             bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75})
     _level_legend(ax, level_names, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_title(title, loc="left")
-    ax.text(0.0, -0.02, "Node size: persons in the dataset. Line width: link strength "
-            "(expected links / smaller set). Bottom row: datasets with no link.",
+    ax.text(0.0, -0.01, "Node size: persons in the dataset. Line width: link strength "
+            "(expected links / smaller set). Right: smaller linked groups. "
+            "Bottom rows: datasets with no link.",
             transform=ax.transAxes, fontsize=10, va="top")
     ax.set_axis_off()
     fig.tight_layout()
@@ -233,7 +258,8 @@ def raised_sets(frame: pd.DataFrame, level_names: Sequence[str], title: str,
     ax.set_xlim(-0.3, len(level_names) - 0.7)
     ax.set_xlabel("access regime (level)")
     ax.set_title(title, loc="left")
-    ax.legend(loc="lower right", frameon=True)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06 - 1.2 / max(len(raised), 1)),
+              ncol=2, frameon=False)
     fig.tight_layout()
     return fig
 
@@ -258,9 +284,17 @@ def policy_frontier(frame: pd.DataFrame, title: str, x: str = "escalated",
     fig, ax = plt.subplots(figsize=(9, 5.5))
     for name, row in frame.iterrows():
         ax.scatter(row[x], row[y], s=170, color=POLICY_COLOURS.get(name, "#000000"),
-                   marker=POLICY_MARKERS.get(name, "o"), edgecolor="#333333", zorder=3)
-        ax.annotate(name, (row[x], row[y]), textcoords="offset points", xytext=(9, 6),
-                    fontsize=11)
+                   marker=POLICY_MARKERS.get(name, "o"), edgecolor="#333333", zorder=3,
+                   label=name)
+    # One label per position (rules that coincide share it), staggered when points are close.
+    groups = frame.groupby([frame[x].round(6), frame[y].round(6)], sort=True)
+    span = max(float(frame[x].max() - frame[x].min()), 1.0)
+    last_x, lift = None, 0
+    for (px, py), part in groups:
+        lift = lift + 1 if last_x is not None and abs(px - last_x) < 0.2 * span else 0
+        ax.annotate(" = ".join(part.index), (px, py), textcoords="offset points",
+                    xytext=(9, 6 + 16 * lift), fontsize=11)
+        last_x = px
     ax.set_xlabel(labels.get(x, x))
     ax.set_ylabel(labels.get(y, y))
     ax.set_xlim(left=-0.5, right=max(frame[x].max() * 1.25, 1))

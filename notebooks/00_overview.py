@@ -6,9 +6,10 @@
 # safeguards-and-access regime on its own nature. The oversight committee CTIVD (report 84,
 # 2026) recommended a decision framework to weigh datasets *together*, because results of
 # different sets can be combined within one investigation. The ministers declined that one
-# recommendation: weighing together would "very probably" pull even datasets of very slight
-# intrusion into a heavier regime; the regime follows "de aard van die bulkdataset zelf, niet
-# door alle andere sets waarmee deze in combinatie kan worden gebracht".
+# recommendation: weighing together would "zeer waarschijnlijk" (very probably) pull even
+# datasets of very slight intrusion into a heavier regime; the conditions follow "de aard van
+# die bulkdataset zelf, niet door alle andere sets waarmee deze in combinatie kan worden
+# gebracht" (the nature of the dataset itself, not all other sets it can be combined with).
 #
 # **The question.** Both claims are statements about a graph of datasets and a rulebook, so
 # both can be measured: how many combinations does per-dataset assessment leave
@@ -29,9 +30,14 @@ t = 0.01
 # The parameters are validated by the package before anything is computed.
 
 # %%
+import pandas as pd
 from IPython.display import Markdown, display
 
 from bulkimpact import findings, plots
+
+# Reports show whole cells: a reviewer cannot widen a truncated column.
+pd.set_option("display.max_colwidth", None)
+
 from bulkimpact.analysis import load_analysis
 
 analysis = load_analysis(inventory, rulebook, openness, seed, k=k, t=t)

@@ -20,6 +20,10 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from bulkimpact import findings, plots
+
+# Reports show whole cells: a reviewer cannot widen a truncated column.
+pd.set_option("display.max_colwidth", None)
+
 from bulkimpact.analysis import load_analysis
 
 analysis = load_analysis(inventory, rulebook, openness, seed)

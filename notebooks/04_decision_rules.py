@@ -24,9 +24,14 @@ robustness_draws = 100
 # ## Inputs and parameters
 
 # %%
+import pandas as pd
 from IPython.display import Markdown, display
 
 from bulkimpact import findings, plots
+
+# Reports show whole cells: a reviewer cannot widen a truncated column.
+pd.set_option("display.max_colwidth", None)
+
 from bulkimpact.analysis import load_analysis
 from bulkimpact.sweep import (
     SweepConfig,

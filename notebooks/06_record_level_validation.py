@@ -23,9 +23,14 @@ mosaic_persons = 200_000
 
 # %%
 import numpy as np
+import pandas as pd
 from IPython.display import Markdown, display
 
 from bulkimpact import findings, plots
+
+# Reports show whole cells: a reviewer cannot widen a truncated column.
+pd.set_option("display.max_colwidth", None)
+
 from bulkimpact.analysis import ParameterError, load_analysis
 from bulkimpact.synth import (
     calibration_table,
