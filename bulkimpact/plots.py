@@ -55,18 +55,33 @@ plt.rcParams.update({
 })
 
 
+def _figure_title(fig: Figure) -> str:
+    """The figure's suptitle, or else its first axes title."""
+    if fig._suptitle is not None and fig._suptitle.get_text():
+        return fig._suptitle.get_text()
+    for ax in fig.axes:
+        for loc in ("left", "center"):
+            if ax.get_title(loc=loc):
+                return ax.get_title(loc=loc)
+    return ""
+
+
 def figure_html(fig: Figure, alt: str, caption: str = "") -> str:
     """A figure as self-contained HTML: embedded PNG with alt text and caption.
 
     Examples
     --------
     >>> fig, ax = plt.subplots(); _ = ax.plot([0, 1], [0, 1])
+    >>> _ = ax.set_title("Up it goes")
     >>> out = figure_html(fig, alt="a rising line", caption="Figure 1")
-    >>> out.startswith("<figure") and 'alt="a rising line"' in out
+    >>> out.startswith("<figure") and 'alt="Up it goes. a rising line"' in out
     True
     >>> figure_html(fig, alt="a rising line") == figure_html(fig, alt="a rising line")
     True
     """
+    title = _figure_title(fig)
+    if title and not alt.startswith(title):
+        alt = f"{title}. {alt}"  # the finding first, for screen readers and search
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
