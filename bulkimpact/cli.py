@@ -99,23 +99,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the JSON record")
     p.set_defaults(handler=_assess)
 
-    for module in ("sweep", "synth.cli", "report.cli"):
-        register = _optional_registrar(module)
-        if register is not None:
-            register(sub)
+    from .report.cli import add_subparsers as add_report
+    from .sweep import add_subparsers as add_sweep
+    from .synth.cli import add_subparser as add_synth
+
+    for register in (add_sweep, add_synth, add_report):
+        register(sub)
     return parser
-
-
-def _optional_registrar(module: str):
-    import importlib
-
-    try:
-        mod = importlib.import_module(f".{module}", __package__)
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith(__package__):
-            return None
-        raise
-    return getattr(mod, "add_subparsers", None) or getattr(mod, "add_subparser", None)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -412,17 +412,21 @@ def _csv_rows(path: Path) -> list[dict[str, str]]:
         raise file_problem(path, "file not found") from None
 
 
-def _inventory_from_csv(datasets_csv: Path) -> dict[str, Any]:
+def _inventory_from_csv(datasets_csv: Path) -> tuple[dict[str, Any], list[Problem]]:
     """Build inventory data from ``datasets.csv`` and the ``fields.csv`` beside it.
 
     datasets.csv columns: id, name, source, persons, population, population_size and optionally
-    service, acquisition, leaked, paid, made_public_by_subjects, technical_only, cost, title.
-    fields.csv columns: dataset, name, category and optionally cardinality, key, match_quality.
+    service, acquisition, leaked, paid, made_public_by_subjects, technical_only, cost, title,
+    description, fictional. fields.csv columns: dataset, name, category and optionally
+    cardinality, key, match_quality. Returns the data and the problems only the tables show
+    (fields of unknown datasets, conflicting population sizes).
     """
     fields_csv = datasets_csv.with_name("fields.csv")
     rows, field_rows = _csv_rows(datasets_csv), _csv_rows(fields_csv)
+    problems: list[Problem] = []
+    ids = [row.get("id", "") for row in rows]
     fields_by_dataset: dict[str, list[dict[str, Any]]] = {}
-    for row in field_rows:
+    for i, row in enumerate(field_rows):
         f: dict[str, Any] = {"name": row.get("name"), "category": row.get("category")}
         for col, conv in (("cardinality", int), ("match_quality", float), ("key", str)):
             if row.get(col):
@@ -430,12 +434,18 @@ def _inventory_from_csv(datasets_csv: Path) -> dict[str, Any]:
                     f[col] = conv(row[col])
                 except ValueError:
                     f[col] = row[col]  # let validation report it with its location
-        fields_by_dataset.setdefault(row.get("dataset", ""), []).append(f)
+        dataset = row.get("dataset", "")
+        if dataset not in ids:
+            problems.append(Problem(str(fields_csv), f"row {i + 2}", "dataset",
+                                    "no such dataset in datasets.csv" + _suggest(dataset, ids),
+                                    dataset))
+        fields_by_dataset.setdefault(dataset, []).append(f)
     populations: dict[str, int | str] = {}
     datasets = []
-    for row in rows:
+    for i, row in enumerate(rows):
         d: dict[str, Any] = {k: v for k, v in row.items()
-                             if k not in ("population_size", "title") and v not in (None, "")}
+                             if k not in ("population_size", "title", "fictional")
+                             and v not in (None, "")}
         for flag in ("leaked", "paid", "made_public_by_subjects", "technical_only"):
             if flag in d:
                 d[flag] = _BOOL.get(d[flag].strip().lower(), d[flag])
@@ -447,15 +457,23 @@ def _inventory_from_csv(datasets_csv: Path) -> dict[str, Any]:
                     pass
         d["fields"] = fields_by_dataset.get(row.get("id", ""), [])
         datasets.append(d)
-        size = row.get("population_size", "")
-        populations[row.get("population", "")] = int(size) if size.isdigit() else size
+        raw = row.get("population_size", "")
+        size: int | str = int(raw) if raw.isdigit() else raw
+        pop = row.get("population", "")
+        if pop in populations and populations[pop] != size:
+            problems.append(Problem(str(datasets_csv), f"row {i + 2} (id {row.get('id')!r})",
+                                    "population_size", f"differs from the size given earlier "
+                                    f"for population {pop!r} ({populations[pop]}); one "
+                                    "population has one size", size))
+        populations.setdefault(pop, size)
     title = next((r["title"] for r in rows if r.get("title")), datasets_csv.parent.name)
+    fictional = any(_BOOL.get((r.get("fictional") or "").strip().lower(), False) for r in rows)
     return {
         "title": title,
-        "fictional": False,
+        "fictional": fictional,
         "populations": [{"id": k, "size": v} for k, v in populations.items()],
         "datasets": datasets,
-    }
+    }, problems
 
 
 def load_inventory(path: str | Path, taxonomy: Taxonomy | None = None) -> Inventory:
@@ -476,13 +494,22 @@ def load_inventory(path: str | Path, taxonomy: Taxonomy | None = None) -> Invent
 
     Examples
     --------
-    >>> inv = load_inventory("data/synthetic/baseline.yaml")  # doctest: +SKIP
+    >>> inv = load_inventory("data/synthetic/csv_example")
+    >>> len(inv.datasets), inv.datasets[0].fields[0].category, inv.fictional
+    (5, 'direct_identifier', True)
     """
     path = Path(path)
     if path.is_dir():
         path = path / "datasets.csv"
     if path.suffix.lower() == ".csv":
-        data = _inventory_from_csv(path)
+        data, table_problems = _inventory_from_csv(path)
+        try:
+            inventory = parse_inventory(data, str(path), taxonomy)
+        except InputError as exc:
+            raise InputError(table_problems + exc.problems) from None
+        if table_problems:
+            raise InputError(table_problems)
+        return inventory
     elif path.suffix.lower() in (".yaml", ".yml"):
         data = read_yaml(path)
     else:
