@@ -273,3 +273,46 @@ def test_a_job_that_kills_its_worker_fails_alone(workdir, tmp_path, monkeypatch)
         page = result.job.report_path.read_text("utf-8")
         assert "No report could be made." in page and "exit code 7" in page
         assert external_loads(page) == []
+
+
+ENDLESS_RUNNER = '''
+from bulkimpact.report.files import atomic_write
+
+def run(job):
+    while True:  # rewrite a large report until the batch is interrupted
+        atomic_write(job.report_path, "x" * 20_000_000)
+'''
+
+
+def test_interrupt_stops_workers_and_leaves_no_partial_files(workdir, tmp_path, monkeypatch):
+    import os
+    import signal
+    import threading
+    import time
+
+    from bulkimpact.report.batch import make_jobs
+
+    (tmp_path / "endless_runner.py").write_text(ENDLESS_RUNNER, "utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import endless_runner
+
+    notebooks = [workdir / "notebooks" / f"{nb}.py" for nb in NOTEBOOKS]
+    out = tmp_path / "interrupted"
+    jobs = make_jobs(notebooks, ["analyst.yaml"], "rulebook.yaml", cwd=workdir, out_dir=out)
+    def interrupt_once_writing() -> None:
+        deadline = time.monotonic() + 60
+        while not any(out.rglob("*.html")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.3)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Thread(target=interrupt_once_writing, daemon=True).start()
+    results, interrupted = run_jobs(jobs, 2, progress=False, runner=endless_runner.run)
+    assert interrupted
+    assert any(out.rglob("*.html"))
+    assert [r.status for r in results] == ["NOT RUN"] * 3
+    files = sorted(p.name for p in out.rglob("*") if p.is_file())
+    # Whole reports or none: no temporary file survives the interrupt.
+    assert all(name.endswith(".html") for name in files), files
+    for path in out.rglob("*.html"):
+        assert path.stat().st_size == 20_000_000

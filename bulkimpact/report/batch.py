@@ -8,11 +8,16 @@ notebooks cannot see each other's state.
 
 A worker is given one job at a time, so when a worker process dies the
 driver knows which job killed it: that job is marked FAILED, a new worker
-takes over and the batch goes on.
+takes over and the batch goes on. The longest jobs start first (their
+durations are read from the executed notebooks of the previous run, new
+jobs count as long), which keeps one slow notebook from finishing alone
+at the end.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import signal
 import sys
@@ -30,15 +35,16 @@ from tqdm import tqdm
 
 from bulkimpact.report.execute import prepare_worker, run_job, write_failure_page
 from bulkimpact.report.files import InputFile, atomic_write
-from bulkimpact.report.jobs import FAILED, OK, Job, JobResult, generated_at_now
+from bulkimpact.report.jobs import FAILED, NOT_RUN, OK, Job, JobResult, generated_at_now
 from bulkimpact.report.notebooks import NotebookInfo, find_notebooks
-from bulkimpact.report.pages import NOT_RUN, index_page, summary_line
+from bulkimpact.report.pages import index_page, summary_line
 from bulkimpact.report.provenance import is_bundled
 
 __all__ = [
     "BatchResult",
     "default_workers",
     "make_jobs",
+    "previous_seconds",
     "run_jobs",
     "run_reports",
 ]
@@ -263,6 +269,22 @@ class _Pool:
         self.workers.clear()
 
 
+def previous_seconds(job: Job) -> float:
+    """How long `job`'s notebook ran last time, from its executed notebook; inf if unknown.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> previous_seconds(SimpleNamespace(executed_path=Path("/nonexistent.ipynb")))
+    inf
+    """
+    try:
+        with open(job.executed_path, encoding="utf-8") as fh:
+            return float(json.load(fh)["metadata"]["papermill"]["duration"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return math.inf
+
+
 def run_jobs(jobs: Sequence[Job], workers: int | None = None, *, progress: bool = True,
              runner: Runner = run_job) -> tuple[list[JobResult], bool]:
     """Run `jobs` on `workers` processes; return their results and whether interrupted.
@@ -282,13 +304,15 @@ def run_jobs(jobs: Sequence[Job], workers: int | None = None, *, progress: bool 
     Returns
     -------
     results : list of JobResult
-        In job order. A job whose worker process died is FAILED; after an
-        interrupt (Ctrl-C), jobs that did not finish are NOT RUN.
+        In job order (whatever order they ran in: longest first, see
+        :func:`previous_seconds`). A job whose worker process died is FAILED;
+        after an interrupt (Ctrl-C), jobs that did not finish are NOT RUN.
     interrupted : bool
     """
     count = max(1, min(workers or default_workers(), len(jobs)))
     results: list[JobResult | None] = [None] * len(jobs)
-    pending = deque(range(len(jobs)))
+    expected = [previous_seconds(job) for job in jobs]
+    pending = deque(sorted(range(len(jobs)), key=lambda i: -expected[i]))
     pool = _Pool(runner)
     bar = tqdm(total=len(jobs), unit="report", file=sys.stderr, disable=not progress,
                desc="reports", dynamic_ncols=True)

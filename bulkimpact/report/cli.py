@@ -20,6 +20,7 @@ import yaml
 
 from bulkimpact.report.batch import default_workers, run_reports
 from bulkimpact.report.files import display_path
+from bulkimpact.report.jobs import FAILED
 from bulkimpact.report.notebooks import NotebookInfo, find_notebooks, write_paired_notebooks
 
 __all__ = ["DEFAULT_INVENTORY", "DEFAULT_RULEBOOK", "add_subparsers", "main"]
@@ -140,9 +141,10 @@ def report_command(args: argparse.Namespace) -> int:
     for warning in dict.fromkeys(w for r in batch.results for w in r.warnings):
         print(f"warning: {warning}", file=sys.stderr)
     for result in batch.failed:
-        where = f" (cell {result.failed_cell})" if result.failed_cell is not None else ""
-        print(f"{result.status} {result.job.label}{where}: {result.error}\n"
-              f"    {display_path(result.job.report_path, cwd)}")
+        if result.status == FAILED:
+            where = f" (cell {result.failed_cell})" if result.failed_cell is not None else ""
+            print(f"FAILED {result.job.label}{where}: {result.error}\n"
+                  f"    {display_path(result.job.report_path, cwd)}")
     if batch.interrupted:
         print("interrupted: the index lists the reports not made as NOT RUN")
     print(batch.summary())

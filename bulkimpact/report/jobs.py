@@ -18,10 +18,12 @@ from typing import Any
 from bulkimpact.report.files import InputFile, display_path
 from bulkimpact.report.notebooks import NotebookInfo
 
-__all__ = ["FAILED", "OK", "Job", "JobResult", "generated_at_now"]
+__all__ = ["FAILED", "NOT_RUN", "OK", "Job", "JobResult", "generated_at_now"]
 
 OK = "OK"
 FAILED = "FAILED"
+NOT_RUN = "NOT RUN"
+"""Status of a job an interrupted batch did not get to."""
 
 
 def generated_at_now() -> str:
@@ -161,7 +163,7 @@ class JobResult:
     ----------
     job : Job
     status : str
-        ``"OK"`` or ``"FAILED"``.
+        ``"OK"``, ``"FAILED"`` or ``"NOT RUN"``.
     seconds : float
         Wall time of execution, rendering and writing.
     error : str, optional

@@ -10,7 +10,7 @@ import html
 from collections.abc import Sequence
 
 import bulkimpact
-from bulkimpact.report.jobs import FAILED, OK, Job, JobResult
+from bulkimpact.report.jobs import FAILED, NOT_RUN, OK, Job, JobResult
 from bulkimpact.report.provenance import (
     ERROR_ANCHOR,
     GENERATED_CLASS,
@@ -19,11 +19,7 @@ from bulkimpact.report.provenance import (
 )
 from bulkimpact.report.render import stylesheet
 
-__all__ = ["NOT_RUN", "failure_page", "index_page", "summary_line"]
-
-NOT_RUN = "NOT RUN"
-"""Status of a job a batch did not get to (it was interrupted)."""
-
+__all__ = ["failure_page", "index_page", "summary_line"]
 
 def _page(title: str, body: str) -> str:
     return "\n".join([
@@ -69,15 +65,17 @@ def failure_page(job: Job, error: str, details: str = "") -> str:
 
 
 def summary_line(results: Sequence[JobResult], seconds: float) -> str:
-    """The batch summary: ``N reports, F failed, T s``.
+    """The batch summary: ``N reports, F failed, T s`` (and how many did not run).
 
     Examples
     --------
     >>> summary_line([], 0.04)
     '0 reports, 0 failed, 0.0 s'
     """
-    failed = sum(1 for r in results if r.status != OK)
-    return f"{len(results)} reports, {failed} failed, {seconds:.1f} s"
+    failed = sum(1 for r in results if r.status == FAILED)
+    not_run = sum(1 for r in results if r.status == NOT_RUN)
+    return (f"{len(results)} reports, {failed} failed, {seconds:.1f} s"
+            + (f", {not_run} not run (interrupted)" if not_run else ""))
 
 
 def _short_hash(label: str, path: str, digest: str) -> str:
