@@ -18,10 +18,8 @@ from typing import Any
 
 import yaml
 
-from bulkimpact.report.batch import default_workers, run_reports
-from bulkimpact.report.files import display_path
-from bulkimpact.report.jobs import FAILED
-from bulkimpact.report.notebooks import NotebookInfo, find_notebooks, write_paired_notebooks
+# The machinery (papermill, nbconvert, jupytext) is imported by the handlers,
+# not here: every `bulkimpact` command builds this parser.
 
 __all__ = ["DEFAULT_INVENTORY", "DEFAULT_RULEBOOK", "add_subparsers", "main"]
 
@@ -90,8 +88,7 @@ def add_subparsers(subparsers: argparse._SubParsersAction) -> None:
     report.add_argument("--out", default="reports", metavar="DIR",
                         help="output folder (default: reports)")
     report.add_argument("--workers", type=_positive_int, default=None, metavar="N",
-                        help=f"worker processes (default: {default_workers()} here, "
-                             "min(2, CPUs))")
+                        help="worker processes (default: min(2, CPUs))")
     _add_notebook_selection(report)
     report.add_argument("--seed", type=int, default=None,
                         help="seed injected into every notebook (default: each notebook's own)")
@@ -128,6 +125,10 @@ def _error(command: str, exc: Exception) -> int:
 
 def report_command(args: argparse.Namespace) -> int:
     """Run ``bulkimpact report``; return the exit code."""
+    from bulkimpact.report.batch import run_reports
+    from bulkimpact.report.files import display_path
+    from bulkimpact.report.jobs import FAILED
+
     try:
         batch = run_reports(
             args.inventory or [DEFAULT_INVENTORY], args.rulebook,
@@ -154,6 +155,9 @@ def report_command(args: argparse.Namespace) -> int:
 
 def notebooks_command(args: argparse.Namespace) -> int:
     """Run ``bulkimpact notebooks``; return the exit code."""
+    from bulkimpact.report.files import display_path
+    from bulkimpact.report.notebooks import NotebookInfo, find_notebooks, write_paired_notebooks
+
     try:
         paths = find_notebooks(args.notebooks, args.only)
     except (FileNotFoundError, ValueError) as exc:
