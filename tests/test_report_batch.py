@@ -114,7 +114,7 @@ def test_failed_report_shows_cells_before_the_failure_and_the_error(workdir, fir
     # Cells after the failing one never ran: they are not in the report.
     assert "Findings written after the failure" not in html
     assert "this cell is never run" not in html
-    assert "2 later cell(s) of the notebook did not run." in html
+    assert "2 later cell(s) of the notebook did not run and are not shown." in html
 
 
 def test_kernel_death_gives_a_failed_report(workdir, first_run_html):

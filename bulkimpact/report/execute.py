@@ -165,7 +165,7 @@ def _failure_note(failure: _Failure, cell_number: int | None, log_tail: str) -> 
     else:
         text = (f"<strong>The run stopped with an error in the next cell (cell {cell_number} "
                 "of the notebook file).</strong> Its output, with the error, follows; the "
-                "cells after it did not run and are left out of this report.")
+                "cells after it did not run.")
     if log_tail and not failure.cell_error:
         text += f"<pre>{escape(log_tail)}</pre>"
     return f'<div class="bi-failure" id="{ERROR_ANCHOR}">{text}</div>'
@@ -197,7 +197,8 @@ def _assemble(executed: nbformat.NotebookNode, job: Job, failure: _Failure | Non
     not_run = len(full.cells) - len(shown)
     if not_run:
         shown.append(_markdown(
-            f'<p class="bi-muted">{not_run} later cell(s) of the notebook did not run.</p>',
+            f'<p class="bi-muted">{not_run} later cell(s) of the notebook did not run and are '
+            "not shown.</p>",
             _FAILURE_TAG, cell_id="not-run"))
     return full, _with_cells(full, shown), cell_number
 

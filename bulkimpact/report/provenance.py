@@ -149,8 +149,7 @@ def banner_html(job: Job, status: str, error: str | None = None,
         where = f" in cell {failed_cell}" if failed_cell is not None else ""
         status_html = (f'<span class="bi-status-failed">FAILED</span>{where}: '
                        f'<span class="bi-code">{_e(error or "unknown error")}</span> '
-                       f'(<a href="#{ERROR_ANCHOR}">go to the error</a>; '
-                       "the report stops there)")
+                       f'(<a href="#{ERROR_ANCHOR}">go to the error</a>)')
     openness = job.parameter_value("openness")
     gloss = job.openness_labels.get(openness, "")
     parameters = "<br>".join(
