@@ -184,6 +184,7 @@ def main() -> None:
     steps += [f"rss_linkage:{e}" for e in ("ours", "duckdb")]
     steps += ["rss_uniqueness:polars", "rss_linkage:polars"] if have_polars else []
     results = {}
+    load_before = os.getloadavg()
     for name in steps:
         results[name] = r = run_step(name, args)
         seconds = r["seconds"] if isinstance(r["seconds"], float) else {
@@ -209,7 +210,9 @@ def main() -> None:
     out.write_text(json.dumps(results, indent=2))
     for f in Path(args.workdir).glob("*.parquet"):
         f.unlink()
-    print(f"\nfigures saved to {out}; cpu count {os.cpu_count()}")
+    print(f"\nfigures saved to {out}; cpu count {os.cpu_count()}; load average "
+          f"(1, 5, 15 min) before {load_before}, after {os.getloadavg()} "
+          f"(other processes compete when it exceeds the cpu count)")
 
 
 if __name__ == "__main__":

@@ -245,11 +245,16 @@ def uniqueness(source: Source, qi: Sequence[str] | str, *,
     with _Scope(con) as scope:
         view, columns = scope.view(source)
         exprs = [qi_expression(q, columns, scope.labels[view]) for q in names]
-        not_null = " AND ".join(f"({e}) IS NOT NULL" for e in exprs)
-        persons = scope.con.execute(f"SELECT count(*) FROM {view}").fetchone()[0]
+        bases = sorted({DERIVED[q][0] if q not in columns else q for q in names})
+        # count(column) comes from Parquet statistics: a filter only when there are nulls
+        non_null = ", ".join(f'count("{b}")' for b in bases)
+        counts = scope.con.execute(f"SELECT count(*), {non_null} FROM {view}").fetchone()
+        persons = counts[0]
+        where = ("" if all(c == persons for c in counts[1:]) else
+                 "WHERE " + " AND ".join(f"({e}) IS NOT NULL" for e in exprs))
         classes = scope.con.execute(
             f"SELECT k AS size, count(*) AS classes, k * count(*) AS persons FROM "
-            f"(SELECT count(*) AS k FROM {view} WHERE {not_null} GROUP BY {', '.join(exprs)}) "
+            f"(SELECT count(*) AS k FROM {view} {where} GROUP BY {', '.join(exprs)}) "
             f"GROUP BY k ORDER BY k"
         ).df()
     classes = classes.astype({"size": "int64", "classes": "int64", "persons": "int64"})
