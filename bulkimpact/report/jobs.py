@@ -26,21 +26,20 @@ NOT_RUN = "NOT RUN"
 """Status of a job an interrupted batch did not get to."""
 
 
-def generated_at_now() -> str:
+def generated_at_now(environ: Mapping[str, str] = os.environ) -> str:
     """Return the time a batch is generated, as reports print it.
 
-    When ``SOURCE_DATE_EPOCH`` is set (reproducible-build convention), that
-    time is used, so reruns print the same line.
+    When ``SOURCE_DATE_EPOCH`` is set in `environ` (the reproducible-builds
+    convention), that time is used, so reruns print the same line.
 
     Examples
     --------
-    >>> import os
-    >>> os.environ["SOURCE_DATE_EPOCH"] = "0"
-    >>> generated_at_now()
+    >>> generated_at_now({"SOURCE_DATE_EPOCH": "0"})
     '1970-01-01 00:00:00 UTC'
-    >>> del os.environ["SOURCE_DATE_EPOCH"]
+    >>> generated_at_now({}).endswith(" UTC")
+    True
     """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    epoch = environ.get("SOURCE_DATE_EPOCH")
     moment = (dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch
               else dt.datetime.now(dt.timezone.utc))
     return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
