@@ -151,12 +151,13 @@ def banner_html(job: Job, status: str, error: str | None = None,
                        f'<span class="bi-code">{_e(error or "unknown error")}</span> '
                        f'(<a href="#{ERROR_ANCHOR}">go to the error</a>)')
     openness = job.parameter_value("openness")
-    gloss = job.openness_labels.get(openness, "")
+    gloss = job.openness_labels.get(openness, "") if isinstance(openness, str) else ""
+    effective = job.effective_parameters()
     parameters = "<br>".join(
         f'<span class="bi-code">{_e(name)} = {_e(value)}</span> '
         f'<span class="bi-muted">({_e(origin)})</span>'
-        for name, (value, origin) in job.effective_parameters().items())
-    seed = job.effective_parameters().get("seed", ("not set", ""))[0]
+        for name, (value, origin) in effective.items())
+    seed = effective.get("seed", ("not set", ""))[0]
     rows = [
         ("Status", status_html),
         ("Inventory", _file_cell(job.inventory)),
