@@ -16,6 +16,7 @@ from bulkimpact.report.provenance import (
     GENERATED_CLASS,
     banner_html,
     fictional_notice_html,
+    input_file_html,
 )
 from bulkimpact.report.render import stylesheet
 
@@ -136,9 +137,7 @@ def index_page(results: Sequence[JobResult], seconds: float,
     inventories = list(dict.fromkeys(r.job.inventory for r in results))
     rulebooks = list(dict.fromkeys(r.job.rulebook for r in results))
     files = "".join(
-        f"<tr><th>{kind}</th><td>"
-        f'<span class="bi-path">{html.escape(f.shown)}</span><br>'
-        f'<span class="bi-hash">SHA-256 {f.sha256}</span></td></tr>'
+        f"<tr><th>{kind}</th><td>{input_file_html(f)}</td></tr>"
         for kind, group in (("Inventory", inventories), ("Rulebook", rulebooks)) for f in group)
     openness = ", ".join(dict.fromkeys(str(r.job.parameter_value("openness")) for r in results))
     body = [

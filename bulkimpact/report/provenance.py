@@ -23,6 +23,7 @@ __all__ = [
     "GENERATED_CLASS",
     "banner_html",
     "fictional_notice_html",
+    "input_file_html",
     "is_bundled",
 ]
 
@@ -115,7 +116,14 @@ def fictional_notice_html(inventories: list[InputFile], rulebooks: list[InputFil
     return f'<div class="bi-warning">{"".join(paragraphs)}</div>'
 
 
-def _file_cell(file: InputFile) -> str:
+def input_file_html(file: InputFile) -> str:
+    """An input file as reports show it: its title, path and SHA-256.
+
+    Examples
+    --------
+    >>> input_file_html(InputFile(Path("/p/a.yaml"), "a.yaml", "ab" * 32, title="A"))[:36]
+    'A<br><span class="bi-path">a.yaml</s'
+    """
     title = f"{_e(file.title)}<br>" if file.title else ""
     return (f'{title}<span class="bi-path">{_e(file.shown)}</span><br>'
             f'<span class="bi-hash">SHA-256 {file.sha256}</span>')
@@ -160,13 +168,13 @@ def banner_html(job: Job, status: str, error: str | None = None,
     seed = effective.get("seed", ("not set", ""))[0]
     rows = [
         ("Status", status_html),
-        ("Inventory", _file_cell(job.inventory)),
-        ("Rulebook", _file_cell(job.rulebook)),
+        ("Inventory", input_file_html(job.inventory)),
+        ("Rulebook", input_file_html(job.rulebook)),
         ("Openness variant",
          f'<span class="bi-code">{_e(openness)}</span>' + (f": {_e(gloss)}" if gloss else "")),
         ("Seed", f'<span class="bi-code">{_e(seed)}</span>'),
         ("Parameters", parameters),
-        ("Notebook", _file_cell(job.notebook.file)),
+        ("Notebook", input_file_html(job.notebook.file)),
         ("bulkimpact", f'version <span class="bi-code">{_e(bulkimpact.__version__)}</span>'),
     ]
     lines = [
