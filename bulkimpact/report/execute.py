@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-import shutil
 import tempfile
 import time
 import traceback
@@ -241,8 +240,7 @@ def run_job(job: Job) -> JobResult:
             html = render_html(shown, _shared_exporter(), title, source_dir)
         atomic_write(job.executed_path, nbformat.writes(full) + "\n")
         atomic_write(job.report_path, html)
-        with contextlib.suppress(OSError):
-            job.files_dir.rmdir()  # only if the notebook left it empty
+        _remove_if_empty(job.files_dir)
         return JobResult(job, OK if failure is None else FAILED, time.perf_counter() - start,
                          error=failure.summary if failure else None,
                          failed_cell=cell_number, warnings=warnings)
@@ -252,10 +250,15 @@ def run_job(job: Job) -> JobResult:
         return JobResult(job, FAILED, time.perf_counter() - start, error=error, warnings=warnings)
 
 
+def _remove_if_empty(folder: Path) -> None:
+    """Remove the notebook's ``out_dir`` if it wrote nothing there."""
+    with contextlib.suppress(OSError):
+        folder.rmdir()
+
+
 def write_failure_page(job: Job, error: str, details: str = "") -> None:
     """Write a minimal report for a job that produced none, and drop its stale notebook."""
     atomic_write(job.report_path, failure_page(job, error, details))
     with contextlib.suppress(FileNotFoundError):
         job.executed_path.unlink()
-    if job.files_dir.is_dir() and not any(job.files_dir.iterdir()):
-        shutil.rmtree(job.files_dir, ignore_errors=True)
+    _remove_if_empty(job.files_dir)
