@@ -273,9 +273,9 @@ def raised_sets(frame: pd.DataFrame, level_names: Sequence[str], title: str,
     ax.set_xlim(-0.3, len(level_names) - 0.7)
     ax.set_xlabel("access regime (level)")
     ax.set_title(title, loc="left")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06 - 1.2 / max(len(raised), 1)),
-              ncol=2, frameon=False)
-    fig.tight_layout()
+    height = fig.get_figheight()
+    fig.legend(loc="lower center", ncol=2, frameon=False)
+    fig.tight_layout(rect=(0, 0.5 / height, 1, 1))  # half an inch below for the legend
     return fig
 
 
