@@ -77,7 +77,8 @@ def policy_findings(evaluation: Evaluation, rulebook: Rulebook) -> list[str]:
             esc = "escalates nothing"
         extra = ""
         if o.authorisations_potential:
-            extra = (f"; {plural(o.authorisations, 'investigation')} need a case-by-case "
+            extra = (f"; {plural(o.authorisations, 'investigation')} "
+                     f"{'needs' if o.authorisations == 1 else 'need'} a case-by-case "
                      f"authorisation, {plural(o.authorisations_potential, 'combination')} "
                      "would if used")
         if o.status not in ("exact",):

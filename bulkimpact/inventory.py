@@ -189,35 +189,6 @@ class Inventory(_Strict):
             chain.append(parent)
         return chain
 
-    def within(self, population_id: str) -> Inventory:
-        """The part of the inventory drawn from one population and the populations inside it.
-
-        That population becomes the root; datasets, overlaps and investigation
-        members outside it are left out (investigations left with fewer than
-        two datasets are dropped).
-
-        Examples
-        --------
-        >>> from bulkimpact.examples import toy_inventory
-        >>> len(toy_inventory().within("nl").datasets)
-        3
-        """
-        self.population(population_id)  # KeyError for an unknown id
-        inside = {p.id for p in self.populations
-                  if population_id in self.population_ancestors(p.id)}
-        populations = [p.model_copy(update={"part_of": None}) if p.id == population_id else p
-                       for p in self.populations if p.id in inside]
-        kept = {d.id for d in self.datasets if d.population in inside}
-        datasets = [d.model_copy(update={"overlaps": [o for o in d.overlaps if o.with_ in kept]})
-                    for d in self.datasets if d.id in kept]
-        investigations = []
-        for inv in self.investigations:
-            members = [m for m in inv.datasets if m in kept]
-            if len(members) >= 2:
-                investigations.append(inv.model_copy(update={"datasets": members}))
-        return self.model_copy(update={"populations": populations, "datasets": datasets,
-                                       "investigations": investigations})
-
     def common_population(self, a: str, b: str) -> Population | None:
         """The smallest population enclosing both populations, or None if they are unrelated."""
         ancestors_b = set(self.population_ancestors(b))

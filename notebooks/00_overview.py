@@ -33,7 +33,7 @@ t = 0.01
 import pandas as pd
 from IPython.display import Markdown, display
 
-from bulkimpact import findings, plots
+from bulkimpact import findings, plots, tables
 
 # Reports show whole cells: a reviewer cannot widen a truncated column.
 pd.set_option("display.max_colwidth", None)
@@ -67,8 +67,8 @@ analysis.datasets_frame()["level"].value_counts().sort_index().rename("datasets"
 display(Markdown("\n".join(f"- {line}" for line in
                            findings.dispute_verdict(analysis.evaluation, analysis.rulebook))))
 frame = analysis.evaluation.to_frame()
-frame[["under_protected", "under_protected_persons", "escalated", "escalated_low",
-       "escalation_cost", "authorisations", "status"]]
+tables.policy_table(frame, ["under_protected", "under_protected_persons", "escalated",
+                            "escalated_low", "escalation_cost", "authorisations", "status"])
 
 # %%
 best = frame.loc["minimal_escalation"]

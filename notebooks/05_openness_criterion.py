@@ -22,7 +22,7 @@ compare = ["services", "ctivd"]
 import pandas as pd
 from IPython.display import Markdown, display
 
-from bulkimpact import findings, plots
+from bulkimpact import findings, plots, tables
 
 # Reports show whole cells: a reviewer cannot widen a truncated column.
 pd.set_option("display.max_colwidth", None)
@@ -93,14 +93,24 @@ side = pd.concat({v: x.evaluation.to_frame()[["under_protected", "under_protecte
                                               "escalated", "escalated_low",
                                               "escalation_cost"]]
                   for v, x in zip(compare, (a, b), strict=True)}, axis=1)
-side
+tables.policy_table(side)
 
 # %% [markdown]
 # ## What it means
 # Whether leaked and purchased data count as public decides the level of every dataset whose
-# only claim to openness is a leak or a sale. The reading also moves the baseline against
-# which combinations are judged: under the stricter reading more datasets are heavier on their
-# own, so fewer combinations rise above their members.
+# only claim to openness is a leak or a sale. The reading moves both sides of the dispute:
+# the levels datasets have on their own, and which combinations rise above them.
+
+# %%
+ea, eb = a.evaluation.outcomes, b.evaluation.outcomes
+display(Markdown(
+    f"- Per-dataset assessment leaves {ea['per_dataset'].under_protected} combinations "
+    f"under-protected under the {compare[0]} reading and {eb['per_dataset'].under_protected} "
+    f"under the {compare[1]} reading.\n"
+    f"- The component rule escalates {ea['component'].escalated} datasets under the "
+    f"{compare[0]} reading and {eb['component'].escalated} under the {compare[1]} reading; "
+    f"minimal escalation {ea['minimal_escalation'].escalated} and "
+    f"{eb['minimal_escalation'].escalated}."))
 #
 # ## Caveats
 # The third reading in the rulebook (`uk_part7a`) approximates the UK's 2024 test for
