@@ -81,6 +81,28 @@ class Analysis:
         """Name of a regime level, e.g. ``"2 medium"``."""
         return f"{level} {self.rulebook.levels[level].name}"
 
+    def levels_by_openness(self, variants: list[str] | None = None) -> pd.DataFrame:
+        """Each dataset's own level (rows) under each openness reading (columns).
+
+        Examples
+        --------
+        >>> a = load_analysis("data/synthetic/baseline.yaml")
+        >>> list(a.levels_by_openness(["services", "ctivd"]).columns)
+        ['services', 'ctivd']
+        """
+        variants = variants or list(self.rulebook.openness_variants)
+        return pd.DataFrame({
+            v: pd.Series(dict((self if v == self.openness else self.with_openness(v))
+                              .graph.nodes(data="level")))
+            for v in variants})
+
+    def level_counts(self, levels: pd.DataFrame) -> pd.DataFrame:
+        """Datasets per level (rows named like ``"2 medium"``) for each column of ``levels``."""
+        counts = pd.DataFrame({v: levels[v].value_counts().reindex(
+            range(len(self.rulebook.levels)), fill_value=0) for v in levels.columns})
+        counts.index = [self.level_name(i) for i in counts.index]
+        return counts
+
     def parameters_frame(self) -> pd.DataFrame:
         """The validated parameters and input hashes, as a table for the report."""
         rows = [

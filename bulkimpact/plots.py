@@ -30,6 +30,7 @@ __all__ = [
     "figure_html",
     "show_figure",
     "levels_by_variant",
+    "levels_alt",
     "linkage_graph",
     "links_by_channel",
     "raised_sets",
@@ -132,6 +133,20 @@ def levels_by_variant(counts: pd.DataFrame, title: str) -> Figure:
     ax.legend(title="openness reading", frameon=False)
     fig.tight_layout()
     return fig
+
+
+def levels_alt(counts: pd.DataFrame) -> str:
+    """Alt text for :func:`levels_by_variant`: every bar's count in words.
+
+    Examples
+    --------
+    >>> print(levels_alt(pd.DataFrame({"ctivd": [1, 2]}, index=["0 outside", "1 light"])))
+    Grouped bar chart of datasets per level for each openness reading:
+    ctivd: 1 at 0 outside, 2 at 1 light
+    """
+    return "Grouped bar chart of datasets per level for each openness reading: " + "; ".join(
+        f"{v}: " + ", ".join(f"{counts.loc[i, v]} at {i}" for i in counts.index)
+        for v in counts.columns)
 
 
 def _graph_layout(G: nx.Graph, seed: int) -> dict:

@@ -51,8 +51,7 @@ pd.DataFrame([{"reading": name, "label": v.label,
 
 # %%
 a, b = (analysis.with_openness(v) for v in compare)
-levels = pd.DataFrame({compare[0]: pd.Series(dict(a.graph.nodes(data="level"))),
-                       compare[1]: pd.Series(dict(b.graph.nodes(data="level")))})
+levels = analysis.levels_by_openness(compare)
 persons = pd.Series({d.id: d.persons for d in analysis.inventory.datasets})
 display(Markdown("\n".join(f"- {s}" for s in findings.openness_findings(levels, compare,
                                                                         persons))))
@@ -62,19 +61,12 @@ changed = levels[levels[compare[0]] != levels[compare[1]]].assign(
 changed
 
 # %%
-counts = pd.DataFrame({v: levels[v].value_counts().reindex(
-    range(len(analysis.rulebook.levels)), fill_value=0) for v in compare})
-counts.index = [analysis.level_name(i) for i in counts.index]
+counts = analysis.level_counts(levels)
 fig = plots.levels_by_variant(
     counts, f"{len(changed)} datasets change level between the {compare[0]} and "
             f"{compare[1]} readings")
-plots.show_figure(
-    fig,
-    alt="Grouped bar chart of datasets per level under the two readings: " + "; ".join(
-        f"{v}: " + ", ".join(f"{counts.loc[i, v]} at {i}" for i in counts.index)
-        for v in compare),
-    caption="Datasets per level on their own, under each reading.",
-)
+plots.show_figure(fig, alt=plots.levels_alt(counts),
+                  caption="Datasets per level on their own, under each reading.")
 
 # %% [markdown]
 # ## Combinations and decision rules under each reading
