@@ -94,11 +94,19 @@ def linked_persons(G: nx.Graph, nodes: Iterable[str], weight: str = "expected_li
     if len(nodes) == 1:
         return float(G.nodes[nodes[0]].get("persons", 0.0))
     members = set(nodes)
+    adj = G._adj  # the raw dict of dicts: AdjacencyView lookups dominated the sweeps
     best = 0.0
-    for u in nodes:
-        for v, attrs in G.adj[u].items():
-            if v in members:
-                best = max(best, attrs.get(weight, 0.0))
+    for u in members:
+        nbrs = adj[u]
+        if len(nbrs) > len(members):  # scan the shorter side: the members, not u's links
+            for v in members:
+                attrs = nbrs.get(v)
+                if attrs is not None and attrs.get(weight, 0.0) > best:
+                    best = attrs.get(weight, 0.0)
+        else:
+            for v, attrs in nbrs.items():
+                if v in members and attrs.get(weight, 0.0) > best:
+                    best = attrs.get(weight, 0.0)
     return float(best)
 
 
@@ -131,7 +139,7 @@ def union_profile(
     (['contact', 'location'], True, 20.0, False)
     """
     nodes = list(nodes)
-    profiles = [G.nodes[n]["profile"] for n in nodes]
+    profiles = [G._node[n]["profile"] for n in nodes]  # raw node dicts: no NodeView per call
     identifiable = any(p.identifiable for p in profiles)
     if not identifiable:
         # The finest version of each QI and the smallest population: both only
@@ -182,7 +190,8 @@ def cumulative_level(
                            rules=tuple(node.get("rules", ())), profile=node["profile"])
     profile = union_profile(G, members, rulebook, taxonomy)
     score = rulebook.score(profile, taxonomy)
-    member_level = max(G.nodes[n]["level"] for n in members)
+    attrs = G._node  # raw node dicts: no NodeView per call
+    member_level = max(attrs[n]["level"] for n in members)
     return Combination(
         members=members,
         level=max(member_level, score.level),
