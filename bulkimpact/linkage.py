@@ -81,15 +81,38 @@ def edge_estimate(
     (['email'], 200.0, 180.0, 0.18)
     """
     taxonomy = taxonomy or default_taxonomy()
-    keys_a, keys_b = a.keys(), b.keys()
+    return _estimate(a, b, a.keys(), b.keys(), a.quasi_identifiers(taxonomy),
+                     b.quasi_identifiers(taxonomy), inventory, rulebook)
+
+
+def _estimate(
+    a: Dataset,
+    b: Dataset,
+    keys_a: dict[str, float],
+    keys_b: dict[str, float],
+    qi_a: dict[str, int],
+    qi_b: dict[str, int],
+    inventory: Inventory,
+    rulebook: Rulebook,
+    commons: dict[tuple[str, str], Any] | None = None,
+) -> dict[str, Any] | None:
+    """:func:`edge_estimate` on the datasets' keys and QIs, derived once by the caller.
+
+    ``commons`` caches :meth:`Inventory.common_population` per population pair.
+    """
     shared_keys = sorted(set(keys_a) & set(keys_b))
-    qi_a, qi_b = a.quasi_identifiers(taxonomy), b.quasi_identifiers(taxonomy)
     shared_qis = sorted(set(qi_a) & set(qi_b))
     if not shared_keys and not shared_qis:
         return None
-    known = _known_overlap(a, b)
+    known = _known_overlap(a, b) if a.overlaps or b.overlaps else None
     assumptions = []
-    common = inventory.common_population(a.population, b.population)
+    pops = (a.population, b.population)
+    if commons is None:
+        common = inventory.common_population(*pops)
+    else:
+        if pops not in commons:
+            commons[pops] = inventory.common_population(*pops)
+        common = commons[pops]
     if known is not None:
         overlap, source = known, "override"
         assumptions.append("overlap stated by the analyst")
@@ -225,9 +248,13 @@ def build_linkage_graph(
             profile=profile,
         )
     pairs = _candidate_pairs(inventory, taxonomy)
+    # Keys and QIs once per dataset, not once per candidate pair (sweeps build many graphs).
+    keys = [d.keys() for d in inventory.datasets]
+    qis = [d.quasi_identifiers(taxonomy) for d in inventory.datasets]
+    commons: dict[tuple[str, str], Any] = {}
     for i, j in sorted(pairs):
         a, b = inventory.datasets[i], inventory.datasets[j]
-        est = edge_estimate(a, b, inventory, rulebook, taxonomy)
+        est = _estimate(a, b, keys[i], keys[j], qis[i], qis[j], inventory, rulebook, commons)
         if est is not None and est["expected_links"] >= rulebook.linkage.min_expected_links:
             G.add_edge(a.id, b.id, **est)
     return G
