@@ -184,9 +184,10 @@ def minimal_escalation(G: nx.Graph, sets: Sequence[ExposureSet], rulebook: Ruleb
     ({'a': 3, 'b': 1, 'c': 2}, 'optimal')
     """
     own = _own_levels(G)
+    top = max((s.level for s in sets), default=0)  # once, not once per dataset
     var: dict[tuple[str, int], int] = {}
     for n in G.nodes:
-        for lvl in range(own[n] + 1, max((s.level for s in sets), default=0) + 1):
+        for lvl in range(own[n] + 1, top + 1):
             var[(n, lvl)] = len(var)
     rows, cols, lower = [], [], []
     for s in sets:
