@@ -416,7 +416,7 @@ def _run_on_dask(scenarios, policies, params, scheduler, workers, chunk_size, pr
     else:
         n = workers or os.cpu_count() or 1
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
+                               dashboard_address=":0")  # any free port: never clash
         client = Client(cluster)
     try:
         n_workers = max(len(client.scheduler_info().get("workers", {})), 1)

@@ -1,0 +1,161 @@
+"""Sweeps and robustness: seeded scenarios, same numbers on Dask, failures recorded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+from bulkimpact.cli import main
+from bulkimpact.evaluate import evaluate_policies
+from bulkimpact.examples import toy_inventory, toy_rulebook
+from bulkimpact.linkage import build_linkage_graph
+from bulkimpact.policies import FAST_POLICIES
+from bulkimpact.rulebook import default_rulebook_path, load_rulebook
+from bulkimpact.sweep import (
+    Scenario,
+    SweepConfig,
+    expand_scenarios,
+    random_inventory,
+    robustness,
+    run_scenario,
+    run_sweep,
+    scale_rulebook,
+    summarise_robustness,
+)
+
+
+def test_scenario_seeds_are_stable_and_distinct() -> None:
+    cfg = SweepConfig(seed=7, replicates=3, grid={"density": [0.01, 0.1]})
+    first, again = expand_scenarios(cfg), expand_scenarios(cfg)
+    assert [s.seed for s in first] == [s.seed for s in again]
+    assert len({s.seed for s in first}) == 6
+    other = expand_scenarios(SweepConfig(seed=8, replicates=3, grid={"density": [0.01, 0.1]}))
+    assert {s.seed for s in first}.isdisjoint(s.seed for s in other)
+
+
+def test_linkage_density_controls_the_graph() -> None:
+    """Mean degree grows with the shared-key density; the random-graph model links pairs."""
+    rb = load_rulebook(default_rulebook_path())
+
+    def mean_edges(model: str, density: float) -> float:
+        counts = []
+        for seed in range(8):
+            inv, tax = random_inventory(seed, 20, model, density)
+            counts.append(build_linkage_graph(inv, rb, "ctivd", tax).number_of_edges())
+        return sum(counts) / len(counts)
+
+    assert mean_edges("shared_key", 0.02) < mean_edges("shared_key", 0.3)
+    # Erdős–Rényi: 190 pairs at p = 0.5 is about 95 key links (plus any QI links).
+    assert mean_edges("random_graph", 0.5) >= 80
+    with pytest.raises(ValueError, match="model must be 'shared_key' or 'random_graph'"):
+        random_inventory(1, model="lattice")
+
+
+def test_component_rule_escalates_more_as_the_graph_percolates() -> None:
+    cfg = SweepConfig(seed=1, replicates=8, policies=["component", "per_dataset"],
+                      grid={"n_datasets": [20], "density": [0.0, 0.3]})
+    df = run_sweep(expand_scenarios(cfg), cfg.policies, serial=True)
+    share = (df[df["policy"] == "component"].groupby("density")["escalated"].mean() / 20)
+    assert share[0.3] > share[0.0]
+    assert (df[df["policy"] == "per_dataset"]["escalated"] == 0).all()
+
+
+def test_dask_local_cluster_gives_the_serial_numbers() -> None:
+    cfg = SweepConfig(seed=3, replicates=3, policies=list(FAST_POLICIES),
+                      grid={"n_datasets": [10], "density": [0.05, 0.2]})
+    scenarios = expand_scenarios(cfg)
+    serial = run_sweep(scenarios, cfg.policies, serial=True)
+    cluster = run_sweep(scenarios, cfg.policies, workers=2, chunk_size=2)
+    pd.testing.assert_frame_equal(serial, cluster)
+    assert len(serial) == len(scenarios) * len(FAST_POLICIES)
+
+
+def test_a_failing_scenario_is_recorded_and_the_rest_go_on() -> None:
+    rb = str(default_rulebook_path())
+    good = Scenario(index=0, seed=1, n_datasets=5, rulebook=rb)
+    bad = Scenario(index=1, seed=2, n_datasets=5, rulebook=rb, openness="no-such-reading")
+    df = run_sweep([good, bad], ["per_dataset"], serial=True)
+    failed = df[df["error"] != ""]
+    assert list(failed["index"]) == [1] and list(failed["seed"]) == [2]
+    assert "unknown openness variant 'no-such-reading'" in failed["error"].iloc[0]
+    assert (df.loc[df["index"] == 0, "error"] == "").all()
+
+
+def test_run_scenario_matches_a_direct_evaluation() -> None:
+    rb = load_rulebook(default_rulebook_path())
+    s = Scenario(index=0, seed=11, n_datasets=12, density=0.2,
+                 rulebook=str(default_rulebook_path()))
+    rows = {r["policy"]: r for r in run_scenario(s, ["per_dataset", "minimal_escalation"])}
+    inv, tax = random_inventory(11, 12, "shared_key", 0.2)
+    G = build_linkage_graph(inv, rb, "ctivd", tax)
+    ev = evaluate_policies(G, rb, ["per_dataset", "minimal_escalation"])
+    for name, outcome in ev.outcomes.items():
+        assert rows[name]["under_protected"] == outcome.under_protected
+        assert rows[name]["escalation_cost"] == outcome.escalation_cost
+    assert rows["per_dataset"]["largest_component"] == max(
+        len(c) for c in nx.connected_components(G))
+
+
+def test_threshold_scale_moves_person_thresholds_only() -> None:
+    rb = load_rulebook(default_rulebook_path())
+    half = scale_rulebook(rb, 0.5)
+    for before, after in zip(rb.rules, half.rules, strict=True):
+        if before.when.min_persons:
+            assert after.when.min_persons == before.when.min_persons * 0.5
+        assert after.level == before.level and after.id == before.id
+
+
+def test_robustness_without_uncertainty_reproduces_the_point_estimate() -> None:
+    """Degenerate ranges: every draw is the unperturbed inventory, so the interval is a point."""
+    fixed = {"overlap_factor": (1.0, 1.0), "cardinality_factor": (1.0, 1.0),
+             "match_quality_shift": (0.0, 0.0), "threshold_factor": (1.0, 1.0)}
+    draws = robustness(toy_inventory(), toy_rulebook(), "services", draws=4, ranges=fixed)
+    summary = summarise_robustness(draws)
+    point = evaluate_policies(build_linkage_graph(toy_inventory(), toy_rulebook(), "services"),
+                              toy_rulebook()).to_frame()
+    for policy in point.index:
+        for metric in ("under_protected", "escalated", "escalation_cost"):
+            assert summary.loc[policy, (metric, "low")] == point.loc[policy, metric]
+            assert summary.loc[policy, (metric, "high")] == point.loc[policy, metric]
+
+
+def test_robustness_intervals_widen_with_uncertainty() -> None:
+    draws = robustness(toy_inventory(), toy_rulebook(), "services", draws=30, seed=5,
+                       policies=["per_dataset"])
+    summary = summarise_robustness(draws)
+    assert summary.loc["per_dataset", ("under_protected_persons", "high")] > summary.loc[
+        "per_dataset", ("under_protected_persons", "low")]
+
+
+def _config(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "sweep.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_sweep_command_writes_parquet_and_exits_nonzero_on_failures(tmp_path: Path,
+                                                                    capsys) -> None:
+    ok = _config(tmp_path, "seed: 1\nreplicates: 2\npolicies: [per_dataset, component]\n"
+                           "grid: {n_datasets: [6], density: [0.1]}\n")
+    out = tmp_path / "ok.parquet"
+    assert main(["sweep", str(ok), "--out", str(out), "--serial", "--quiet"]) == 0
+    assert len(pd.read_parquet(out)) == 4
+    bad = _config(tmp_path, "seed: 1\npolicies: [per_dataset]\n"
+                            "grid: {n_datasets: [6], openness: [ctivd, nonsense]}\n")
+    out_bad = tmp_path / "bad.parquet"
+    assert main(["sweep", str(bad), "--out", str(out_bad), "--serial", "--quiet"]) == 1
+    frame = pd.read_parquet(out_bad)
+    assert (frame["error"] != "").sum() == 1 and (frame["error"] == "").sum() == 1
+    assert "1 failed" in capsys.readouterr().err
+    assert not list(tmp_path.glob(".*.tmp"))  # atomic write left nothing behind
+
+
+def test_sweep_config_errors_are_located(tmp_path: Path, capsys) -> None:
+    path = _config(tmp_path, "seed: 1\ngrid: {densty: [0.1]}\n")
+    assert main(["sweep", str(path), "--out", str(tmp_path / "x.parquet"), "--serial"]) == 1
+    err = capsys.readouterr().err
+    assert "sweep.yaml" in err and "densty" in err and "unknown key" in err
+    assert "Traceback" not in err
