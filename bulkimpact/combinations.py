@@ -93,8 +93,11 @@ def linked_persons(G: nx.Graph, nodes: Iterable[str], weight: str = "expected_li
     nodes = list(nodes)
     if len(nodes) == 1:
         return float(G.nodes[nodes[0]].get("persons", 0.0))
-    members = set(nodes)
     adj = G._adj  # the raw dict of dicts: AdjacencyView lookups dominated the sweeps
+    if len(nodes) == 2:  # most exposure sets are single links
+        attrs = adj[nodes[0]].get(nodes[1])
+        return float(attrs.get(weight, 0.0)) if attrs is not None else 0.0
+    members = set(nodes)
     best = 0.0
     for u in members:
         nbrs = adj[u]

@@ -132,7 +132,8 @@ def k_hop(G: nx.Graph, sets: Sequence[ExposureSet], rulebook: Rulebook, k: int =
         raise ValueError(f"k must be a non-negative integer, got {k}")
     regime = _own_levels(G)
     for n in G.nodes:
-        ball = nx.single_source_shortest_path_length(G, n, cutoff=k)
+        # k = 1 (the default) is the dataset and its neighbours: no search needed.
+        ball = [n, *G.adj[n]] if k == 1 else nx.single_source_shortest_path_length(G, n, cutoff=k)
         if len(ball) >= 2:
             regime[n] = max(regime[n], cumulative_level(G, ball, rulebook).level)
     return PolicyResult("k_hop", regime, params={"k": k})

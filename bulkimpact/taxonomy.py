@@ -7,10 +7,10 @@ different datasets can be joined. Analysts can extend it with their own file.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .problems import InputError, problems_from_validation_error, read_yaml
 
@@ -53,21 +53,24 @@ class Taxonomy(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     categories: dict[str, Category]
     key_namespaces: dict[str, KeyNamespace]
-    _personal: frozenset[str] = PrivateAttr()
-    _identifying: frozenset[str] = PrivateAttr()
+    # Scoring asks for these on every profile: derive them once (cached on the instance).
+    @cached_property
+    def personal(self) -> frozenset[str]:
+        """Ids of categories that describe persons."""
+        return frozenset(k for k, c in self.categories.items() if c.personal)
 
-    def model_post_init(self, __context: object) -> None:
-        # Scoring asks for these on every profile: derive them once.
-        self._personal = frozenset(k for k, c in self.categories.items() if c.personal)
-        self._identifying = frozenset(k for k, c in self.categories.items() if c.identifying)
+    @cached_property
+    def identifying(self) -> frozenset[str]:
+        """Ids of categories that identify a person on their own."""
+        return frozenset(k for k, c in self.categories.items() if c.identifying)
 
     def personal_categories(self) -> frozenset[str]:
         """Ids of categories that describe persons."""
-        return self._personal
+        return self.personal
 
     def identifying_categories(self) -> frozenset[str]:
         """Ids of categories that identify a person on their own."""
-        return self._identifying
+        return self.identifying
 
 
 def load_taxonomy(path: str | Path) -> Taxonomy:
