@@ -18,9 +18,9 @@ import networkx as nx
 import pandas as pd
 
 from . import __version__
-from .assessment import file_sha256
 from .combinations import EXPOSURE_KINDS, ExposureSet, exposure_sets, exposure_sets_frame
 from .evaluate import DEFAULT_PARAMS, Evaluation, evaluate_policies
+from .files import sha256
 from .inventory import Inventory, load_inventory
 from .linkage import build_linkage_graph
 from .policies import POLICIES
@@ -107,10 +107,10 @@ class Analysis:
         """The validated parameters and input hashes, as a table for the report."""
         rows = [
             ("inventory", self.inventory_path),
-            ("inventory SHA-256", file_sha256(self.inventory_path)),
+            ("inventory SHA-256", sha256(self.inventory_path)),
             ("inventory is fictional", "yes" if self.inventory.fictional else "no"),
             ("rulebook", self.rulebook_path),
-            ("rulebook SHA-256", file_sha256(self.rulebook_path)),
+            ("rulebook SHA-256", sha256(self.rulebook_path)),
             ("rulebook is an illustrative assumption",
              "yes" if self.rulebook.illustrative else "no"),
             ("openness variant", f"{self.openness}: "

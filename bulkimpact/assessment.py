@@ -6,7 +6,6 @@ JSON shape is a contract for other tools: keys are added, never renamed.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -15,32 +14,13 @@ import pandas as pd
 
 from . import __version__
 from .evaluate import DEFAULT_PARAMS, Evaluation, evaluate_policies
+from .files import sha256
 from .inventory import load_inventory
 from .linkage import DEFAULT_OPENNESS, build_linkage_graph
 from .policies import POLICIES
 from .rulebook import default_rulebook_path, load_rulebook
 
-__all__ = ["assess", "file_sha256", "render_text"]
-
-
-def file_sha256(path: str | Path) -> str:
-    """SHA-256 of a file, or of every file of a directory in name order (CSV inventories).
-
-    Examples
-    --------
-    >>> import tempfile, os
-    >>> with tempfile.NamedTemporaryFile("wb", delete=False) as f:
-    ...     _ = f.write(b"abc")
-    >>> file_sha256(f.name)[:16]
-    'ba7816bf8f01cfea'
-    >>> os.unlink(f.name)
-    """
-    path = Path(path)
-    digest = hashlib.sha256()
-    files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
-    for p in files:
-        digest.update(p.read_bytes())
-    return digest.hexdigest()
+__all__ = ["assess", "render_text"]
 
 
 def assess(
@@ -119,8 +99,8 @@ def assess(
         "policies": {name: o.to_json() for name, o in evaluation.outcomes.items()},
         "params": {**DEFAULT_PARAMS, **(params or {})},
         "inputs": {
-            "inventory_sha256": file_sha256(inventory_path),
-            "rulebook_sha256": file_sha256(rulebook_path),
+            "inventory_sha256": sha256(inventory_path),
+            "rulebook_sha256": sha256(rulebook_path),
         },
         "fictional": inventory.fictional,
         "illustrative_rulebook": rulebook.illustrative,

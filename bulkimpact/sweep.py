@@ -24,7 +24,6 @@ import itertools
 import math
 import os
 import sys
-import tempfile
 import time
 import traceback
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -39,6 +38,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .evaluate import DEFAULT_PARAMS, HEADLINE, evaluate_policies
+from .files import atomic_output
 from .inventory import Inventory, parse_inventory
 from .linkage import build_linkage_graph
 from .policies import POLICIES
@@ -464,17 +464,9 @@ def _run_on_dask(scenarios, policies, params, scheduler, workers, chunk_size, pr
 
 
 def write_parquet_atomic(frame: pd.DataFrame, path: str | Path) -> None:
-    """Write a frame to Parquet through a temporary file and an atomic rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
+    """Write a frame to Parquet atomically (see :func:`bulkimpact.files.atomic_output`)."""
+    with atomic_output(path) as tmp:
         frame.to_parquet(tmp, index=False)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 # --- robustness -------------------------------------------------------------------------

@@ -276,7 +276,7 @@ def test_a_job_that_kills_its_worker_fails_alone(workdir, tmp_path, monkeypatch)
 
 
 ENDLESS_RUNNER = '''
-from bulkimpact.report.files import atomic_write
+from bulkimpact.files import atomic_write
 
 def run(job):
     while True:  # rewrite a large report until the batch is interrupted

@@ -11,8 +11,8 @@ import nbformat
 import pytest
 from nbconvert import HTMLExporter
 
+from bulkimpact.files import atomic_write
 from bulkimpact.report.cli import main
-from bulkimpact.report.files import atomic_write
 from bulkimpact.report.notebooks import (
     declared_parameters,
     find_notebooks,

@@ -33,8 +33,9 @@ from typing import Any
 
 from tqdm import tqdm
 
+from bulkimpact.files import atomic_write
 from bulkimpact.report.execute import prepare_worker, run_job, write_failure_page
-from bulkimpact.report.files import InputFile, atomic_write
+from bulkimpact.report.files import InputFile
 from bulkimpact.report.jobs import FAILED, NOT_RUN, OK, Job, JobResult, generated_at_now
 from bulkimpact.report.notebooks import NotebookInfo, find_notebooks
 from bulkimpact.report.pages import index_page, summary_line

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import nbformat
 
-from bulkimpact.report.files import atomic_write, display_path
+from bulkimpact.files import atomic_write
+from bulkimpact.report.files import display_path
 from bulkimpact.report.jobs import FAILED, OK, Job, JobResult
 from bulkimpact.report.notebooks import read_notebook, renumber_cells
 from bulkimpact.report.pages import failure_page

@@ -18,7 +18,8 @@ from pathlib import Path
 import jupytext
 import nbformat
 
-from bulkimpact.report.files import InputFile, atomic_write
+from bulkimpact.files import atomic_write
+from bulkimpact.report.files import InputFile
 
 __all__ = [
     "NotebookInfo",

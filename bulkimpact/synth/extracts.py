@@ -23,7 +23,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from ._atomic import atomic_output
+from ..files import atomic_output
 from .measure import DERIVED, Source, SourceError, _Scope
 
 __all__ = ["ExtractSpec", "draw_extract", "GENERIC_KEYS", "extract_columns"]

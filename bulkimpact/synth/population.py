@@ -55,7 +55,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ._atomic import atomic_output
+from ..files import atomic_output
 
 __all__ = [
     "NL_PERSONS",
