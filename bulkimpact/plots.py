@@ -169,6 +169,11 @@ def _graph_layout(G: nx.Graph, seed: int) -> dict:
         span = np.ptp(xy, axis=0)
         span[span == 0] = 1.0
         xy = (xy - xy.min(axis=0)) / span
+        if len(nodes) > 8:
+            # Dense cores crowd their labels: blend in rank coordinates, which keep the
+            # left-right and up-down order but spread the points evenly.
+            ranks = xy.argsort(axis=0).argsort(axis=0) / (len(nodes) - 1)
+            xy = 0.4 * xy + 0.6 * ranks
         for n, (x, y) in zip(nodes, xy, strict=True):
             pos[n] = np.array([x0 + 0.08 * width + 0.84 * width * x,
                                y0 + 0.08 * height + 0.84 * height * y])
@@ -202,11 +207,12 @@ def linkage_graph(G: nx.Graph, level_names: Sequence[str], title: str, seed: int
     'Toy'
     """
     n = G.number_of_nodes()
-    side = min(17, max(9, 0.22 * n + 7))
-    fig, ax = plt.subplots(figsize=(side, side * 0.78))
+    # Reports show figures at page width (~1200 px): a wider figure only shrinks its labels.
+    side = min(13, max(9, 0.15 * n + 6))
+    fig, ax = plt.subplots(figsize=(side, side * 0.8))
     pos = _graph_layout(G, seed)
     persons = np.array([G.nodes[v]["persons"] for v in G], dtype=float)
-    sizes = 60 + 900 * np.sqrt(persons / max(persons.max(), 1.0))
+    sizes = 50 + 700 * np.sqrt(persons / max(persons.max(), 1.0))
     colours = [LEVEL_COLOURS[G.nodes[v]["level"]] for v in G]
     strengths = np.array([e.get("strength", 0.0) for *_, e in G.edges(data=True)])
     widths = 0.6 + 4.0 * np.sqrt(strengths / strengths.max()) if len(strengths) else []
@@ -215,7 +221,7 @@ def linkage_graph(G: nx.Graph, level_names: Sequence[str], title: str, seed: int
                            edgecolors="#333333", linewidths=0.8)
     if label:
         nx.draw_networkx_labels(
-            G, {k: (x, y - 0.022) for k, (x, y) in pos.items()}, ax=ax, font_size=9,
+            G, {k: (x, y - 0.022) for k, (x, y) in pos.items()}, ax=ax, font_size=10,
             verticalalignment="top",
             bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75})
     _level_legend(ax, level_names, loc="upper left", bbox_to_anchor=(1.0, 1.0))
