@@ -445,3 +445,33 @@ def test_minimal_escalation_equals_brute_force_optimum(
 def test_every_registered_policy_is_exercised() -> None:
     assert set(POLICIES) == {"per_dataset", "component", "k_hop", "threshold",
                              "minimal_escalation", "use_based"}
+
+
+def test_minimal_escalation_fails_loudly_without_proven_optimality(monkeypatch) -> None:
+    """A solver that stops at its time limit must not pass for an optimum."""
+    from scipy.optimize import OptimizeResult
+
+    import bulkimpact.policies as policies
+    from bulkimpact.combinations import exposure_sets
+    from bulkimpact.examples import toy_graph, toy_rulebook
+
+    G, rb = toy_graph("services"), toy_rulebook()
+    sets = exposure_sets(G, rb)
+    monkeypatch.setattr(policies, "milp", lambda *a, **k: OptimizeResult(
+        status=1, message="Time limit reached.", x=[1.0], fun=2.0, success=False))
+    with pytest.raises(policies.SolverError, match=r"did not prove optimality \(status 1: "
+                       r"Time limit reached.\).*time_limit=0.5 s"):
+        policies.minimal_escalation(G, sets, rb, time_limit=0.5)
+
+
+def test_assess_reports_a_solver_failure_without_a_traceback(monkeypatch, capsys) -> None:
+    from scipy.optimize import OptimizeResult
+
+    import bulkimpact.policies as policies
+    from bulkimpact.cli import main
+
+    monkeypatch.setattr(policies, "milp", lambda *a, **k: OptimizeResult(
+        status=1, message="Time limit reached.", x=None, fun=None, success=False))
+    code = main(["assess", "data/synthetic/baseline.yaml", "--policy", "minimal_escalation"])
+    err = capsys.readouterr().err
+    assert code == 1 and "did not prove optimality" in err and "Traceback" not in err
