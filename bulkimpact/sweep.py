@@ -231,7 +231,8 @@ def scale_rulebook(rulebook: Rulebook, scale: float) -> Rulebook:
 
 
 class SweepGrid(BaseModel):
-    """Scenario parameters; every list is a grid axis."""
+    """Scenario parameters; every list is a grid axis (sizes are log-uniform in
+    ``[min_persons, max_persons]``: the size mix)."""
 
     model_config = ConfigDict(extra="forbid")
     n_datasets: list[int] = Field(default=[30], min_length=1)
@@ -241,6 +242,8 @@ class SweepGrid(BaseModel):
     leaked_share: list[float] = Field(default=[0.3], min_length=1)
     paid_share: list[float] = Field(default=[0.1], min_length=1)
     technical_share: list[float] = Field(default=[0.1], min_length=1)
+    min_persons: list[float] = Field(default=[1e3], min_length=1)
+    max_persons: list[float] = Field(default=[1e7], min_length=1)
     openness: list[str] = Field(default=["ctivd"], min_length=1)
     threshold_scale: list[float] = Field(default=[1.0], min_length=1)
 

@@ -159,3 +159,12 @@ def test_sweep_config_errors_are_located(tmp_path: Path, capsys) -> None:
     err = capsys.readouterr().err
     assert "sweep.yaml" in err and "densty" in err and "unknown key" in err
     assert "Traceback" not in err
+
+
+def test_size_mix_is_a_grid_axis() -> None:
+    cfg = SweepConfig(grid={"n_datasets": [10], "min_persons": [1e3], "max_persons": [1e4, 1e7]})
+    small, large = expand_scenarios(cfg)
+    assert (small.max_persons, large.max_persons) == (1e4, 1e7)
+    inv, _ = random_inventory(small.seed, 10, min_persons=small.min_persons,
+                              max_persons=small.max_persons)
+    assert all(1e3 <= d.persons <= 1e4 for d in inv.datasets)
