@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -34,6 +35,8 @@ __all__ = [
     "Investigation",
     "Inventory",
     "load_inventory",
+    "population_chain",
+    "smallest_common_population",
     "parse_inventory",
     "SOURCES",
 ]
@@ -184,18 +187,39 @@ class Inventory(_Strict):
 
     def population_ancestors(self, population_id: str) -> list[str]:
         """The population and its enclosing populations, innermost first."""
-        chain = [population_id]
-        while (parent := self.population(chain[-1]).part_of) is not None:
-            chain.append(parent)
-        return chain
+        return population_chain({p.id: p.part_of for p in self.populations}, population_id)
 
     def common_population(self, a: str, b: str) -> Population | None:
         """The smallest population enclosing both populations, or None if they are unrelated."""
-        ancestors_b = set(self.population_ancestors(b))
-        for pid in self.population_ancestors(a):
-            if pid in ancestors_b:
-                return self.population(pid)
-        return None
+        pid = smallest_common_population({p.id: p.part_of for p in self.populations}, a, b)
+        return self.population(pid) if pid is not None else None
+
+
+def population_chain(part_of: Mapping[str, str | None], population_id: str) -> list[str]:
+    """A population and the populations enclosing it, innermost first.
+
+    Examples
+    --------
+    >>> population_chain({"nl": "eu", "eu": None, "be": "eu"}, "nl")
+    ['nl', 'eu']
+    """
+    chain = [population_id]
+    while (parent := part_of[chain[-1]]) is not None:
+        chain.append(parent)
+    return chain
+
+
+def smallest_common_population(part_of: Mapping[str, str | None], a: str, b: str) -> str | None:
+    """The smallest population enclosing both ``a`` and ``b``, or None if they are unrelated.
+
+    Examples
+    --------
+    >>> tree = {"nl": "eu", "eu": None, "be": "eu", "us": None}
+    >>> smallest_common_population(tree, "nl", "be"), smallest_common_population(tree, "nl", "us")
+    ('eu', None)
+    """
+    enclosing_b = set(population_chain(part_of, b))
+    return next((p for p in population_chain(part_of, a) if p in enclosing_b), None)
 
 
 def _as_date(value: Any) -> date | None:

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .. import estimates
+from ..inventory import population_chain, smallest_common_population
 from .extracts import GENERIC_KEYS, ExtractSpec, draw_extract
 from .measure import Source, _Scope, connect, links, overlap, qi_expression
 from .population import NL_PERSONS, population_table, write_population
@@ -131,15 +132,11 @@ class World:
 
     def ancestors(self, pid: str) -> list[str]:
         """The population and its enclosing ones, innermost first."""
-        chain = [pid]
-        while (parent := self.population(chain[-1]).part_of) is not None:
-            chain.append(parent)
-        return chain
+        return population_chain({p.id: p.part_of for p in self.populations}, pid)
 
     def common_population(self, a: str, b: str) -> str | None:
         """The smallest population enclosing both, or None."""
-        up = set(self.ancestors(b))
-        return next((p for p in self.ancestors(a) if p in up), None)
+        return smallest_common_population({p.id: p.part_of for p in self.populations}, a, b)
 
     def reference_population(self, largest: float = 1.05 * NL_PERSONS) -> str:
         """The population the synthetic persons stand for.
