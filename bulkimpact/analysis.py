@@ -9,7 +9,7 @@ linkage graph and evaluates the policies. Notebooks then only show results.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,7 @@ class Analysis:
     params: dict[str, Any] = field(default_factory=dict)
     include: tuple[str, ...] = ("edge", "investigation")
     policies: tuple[str, ...] = tuple(POLICIES)
+    _by_openness: dict[str, Analysis] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def graph(self) -> nx.Graph:
@@ -73,9 +74,25 @@ class Analysis:
                                  sets=self.sets)
 
     def with_openness(self, openness: str) -> Analysis:
-        """The same analysis under another openness variant."""
-        return load_analysis(self.inventory_path, self.rulebook_path, openness, self.seed,
-                             include=self.include, policies=self.policies, **self.params)
+        """The same analysis under another openness variant.
+
+        Reuses the loaded inputs, and each variant is built once: the analyses
+        of one inventory share a memo, so a notebook asking twice pays once.
+
+        Examples
+        --------
+        >>> a = load_analysis("data/synthetic/baseline.yaml", openness="ctivd")
+        >>> b = a.with_openness("services")
+        >>> a.with_openness("ctivd") is a, a.with_openness("services") is b
+        (True, True)
+        """
+        if openness not in self.rulebook.openness_variants:
+            raise ParameterError(f"openness {openness!r} is not a variant of {self.rulebook_path}; "
+                                 f"allowed: {sorted(self.rulebook.openness_variants)}")
+        self._by_openness.setdefault(self.openness, self)
+        if openness not in self._by_openness:
+            self._by_openness[openness] = replace(self, openness=openness)
+        return self._by_openness[openness]
 
     def level_name(self, level: int) -> str:
         """Name of a regime level, e.g. ``"2 medium"``."""
@@ -92,8 +109,7 @@ class Analysis:
         """
         variants = variants or list(self.rulebook.openness_variants)
         return pd.DataFrame({
-            v: pd.Series(dict((self if v == self.openness else self.with_openness(v))
-                              .graph.nodes(data="level")))
+            v: pd.Series(dict(self.with_openness(v).graph.nodes(data="level")))
             for v in variants})
 
     def level_counts(self, levels: pd.DataFrame) -> pd.DataFrame:
