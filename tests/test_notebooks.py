@@ -8,6 +8,7 @@ never typed in, so a wrong number here is a wrong number in a report.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import networkx as nx
@@ -38,10 +39,9 @@ def suite(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     out = tmp_path_factory.mktemp("reports")
     notebooks = find_notebooks(ROOT / "notebooks")
     assert len(notebooks) >= 7
-    jobs = []
-    for nb in notebooks:
-        jobs += make_jobs([nb], [INVENTORY], RULEBOOK, out_dir=out, cwd=ROOT,
-                          params=TINY.get(Path(nb).stem, {}), timeout=300)
+    jobs = [replace(job, params=TINY.get(job.notebook.stem, {}))
+            for job in make_jobs(notebooks, [INVENTORY], RULEBOOK, out_dir=out, cwd=ROOT,
+                                 timeout=300)]
     results, interrupted = run_jobs(jobs, workers=2, progress=False)
     assert not interrupted
     found = {}
