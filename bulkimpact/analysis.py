@@ -18,19 +18,33 @@ import networkx as nx
 import pandas as pd
 
 from . import __version__
-from .combinations import EXPOSURE_KINDS, ExposureSet, exposure_sets, exposure_sets_frame
-from .evaluate import DEFAULT_PARAMS, Evaluation, evaluate_policies
+from .combinations import (
+    EXPOSURE_KINDS,
+    SET_PERSON_UNITS,
+    ExposureSet,
+    exposure_sets,
+    exposure_sets_frame,
+)
+from .evaluate import POLICY_UNITS, Evaluation, evaluate_policies
 from .files import sha256
 from .inventory import Inventory, load_inventory
 from .linkage import build_linkage_graph
+from .parameters import (
+    DEFAULT_INCLUDE,
+    DEFAULT_OPENNESS,
+    READINGS,
+    ParameterError,
+    PolicyParams,
+    policy_params,
+)
 from .policies import POLICIES
 from .rulebook import Rulebook, default_rulebook_path, load_rulebook
 
-__all__ = ["Analysis", "load_analysis", "ParameterError"]
+__all__ = ["Analysis", "load_analysis", "ParameterError", "HEADLINE_METRICS"]
 
-
-class ParameterError(ValueError):
-    """A notebook parameter is invalid."""
+#: The figures the headline table shows per decision rule and openness reading.
+HEADLINE_METRICS = ("under_protected", "under_protected_persons", "escalated",
+                    "escalated_slight", "escalated_persons", "total_burden")
 
 
 @dataclass
@@ -52,8 +66,8 @@ class Analysis:
     seed: int
     inventory: Inventory
     rulebook: Rulebook
-    params: dict[str, Any] = field(default_factory=dict)
-    include: tuple[str, ...] = ("edge", "investigation")
+    params: PolicyParams = field(default_factory=PolicyParams)
+    include: tuple[str, ...] = DEFAULT_INCLUDE
     policies: tuple[str, ...] = tuple(POLICIES)
     _by_openness: dict[str, Analysis] = field(default_factory=dict, repr=False, compare=False)
 
@@ -65,7 +79,9 @@ class Analysis:
     @cached_property
     def sets(self) -> list[ExposureSet]:
         """The exposure sets the policies are judged on."""
-        return exposure_sets(self.graph, self.rulebook, include=self.include)
+        return exposure_sets(self.graph, self.rulebook, include=self.include, k=self.params.k,
+                             max_sets=self.params.max_sets,
+                             max_set_size=self.params.max_set_size)
 
     @cached_property
     def evaluation(self) -> Evaluation:
@@ -93,6 +109,85 @@ class Analysis:
         if openness not in self._by_openness:
             self._by_openness[openness] = replace(self, openness=openness)
         return self._by_openness[openness]
+
+    def readings(self, readings: tuple[str, ...] = READINGS) -> dict[str, Analysis]:
+        """This analysis under each openness reading the rulebook defines (ministers' first)."""
+        return {r: self.with_openness(r) for r in readings if r in self.rulebook.openness_variants}
+
+    def headline_frame(self, metrics: tuple[str, ...] = HEADLINE_METRICS) -> pd.DataFrame:
+        """Decision rules (rows) × openness readings and metrics (columns).
+
+        Examples
+        --------
+        >>> a = load_analysis("data/synthetic/sparse.yaml", policies=["per_dataset"])
+        >>> a.headline_frame(("under_protected",)).columns.tolist()[:2]
+        [('services', 'under_protected'), ('ctivd', 'under_protected')]
+        """
+        return pd.concat({r: a.evaluation.to_frame()[list(metrics)]
+                          for r, a in self.readings().items()}, axis=1)
+
+    def to_json(self, readings: bool = True) -> dict[str, Any]:
+        """The ``assess --json`` record: a view of this analysis (a contract: keys are added).
+
+        With ``readings``, ``readings`` holds each headline reading's policy
+        figures and Pareto set, so the headline table can be recomputed.
+        """
+        G, ev = self.graph, self.evaluation
+        record: dict[str, Any] = {
+            "inventory": self.inventory_path,
+            "rulebook": self.rulebook_path,
+            "openness": self.openness,
+            "openness_definition": self.rulebook.openness_variants[self.openness].definition,
+            "levels": [{"level": lv.level, "name": lv.name,
+                        "authorisation_cost": self.rulebook.authorisation_cost(lv.level)}
+                       for lv in self.rulebook.levels],
+            "datasets": [
+                {"id": n, "level": a["level"], "rules": a["rules"], "persons": a["persons"],
+                 "cost": a["cost"], "public": a["public"], "name": a["name"],
+                 "identifiable": a["identifiable"], "categories": a["categories"],
+                 "population": a["population"]}
+                for n, a in G.nodes(data=True)
+            ],
+            "edges": [
+                {"a": a, "b": b, "keys": e["keys"], "expected_links": e["expected_links"],
+                 "strength": e["strength"], "source": e["source"], "qis": e["qis"],
+                 "expected_overlap": e["expected_overlap"], "false_links": e["false_links"],
+                 "assumptions": e["assumptions"]}
+                for a, b, e in G.edges(data=True)
+            ],
+            "exposure_sets": [
+                {"members": list(s.members), "kind": s.kind, "level": s.level,
+                 "persons": s.persons, "rules": list(s.rules), "member_level": s.member_level,
+                 "label": s.label, "persons_held": s.persons_held,
+                 "uses_per_year": s.uses_per_year}
+                for s in ev.sets
+            ],
+            "exposure_set_units": dict(SET_PERSON_UNITS),
+            "policies": {name: o.to_json() for name, o in ev.outcomes.items()},
+            "policy_units": dict(POLICY_UNITS),
+            "pareto": list(ev.pareto),
+            "pareto_axes": ["under_protected", "total_burden"],
+            "break_even_use_rate": ev.break_even_use_rate,
+            "params": self.params.to_json(),
+            "include": list(self.include),
+            "inputs": {
+                "inventory_sha256": sha256(self.inventory_path),
+                "rulebook_sha256": sha256(self.rulebook_path),
+            },
+            "fictional": self.inventory.fictional,
+            "illustrative_rulebook": self.rulebook.illustrative,
+            "bulkimpact_version": __version__,
+        }
+        if readings:
+            record["readings"] = {
+                r: {"definition": a.rulebook.openness_variants[r].definition,
+                    "label": a.rulebook.openness_variants[r].label,
+                    "pareto": list(a.evaluation.pareto),
+                    "break_even_use_rate": a.evaluation.break_even_use_rate,
+                    "policies": {n: {m: getattr(o, m) for m in HEADLINE_METRICS}
+                                 for n, o in a.evaluation.outcomes.items()}}
+                for r, a in self.readings().items()}
+        return record
 
     def level_name(self, level: int) -> str:
         """Name of a regime level, e.g. ``"2 medium"``."""
@@ -133,7 +228,7 @@ class Analysis:
                                  f"{self.rulebook.openness_variants[self.openness].label}"),
             ("exposure sets judged", ", ".join(self.include)),
             ("seed", str(self.seed)),
-            *((f"policy parameter {k}", str(v)) for k, v in self.params.items()),
+            *((f"policy parameter {k}", str(v)) for k, v in self.params.to_json().items()),
             ("bulkimpact version", __version__),
         ]
         return pd.DataFrame(rows, columns=["parameter", "value"]).set_index("parameter")
@@ -178,9 +273,9 @@ class Analysis:
 def load_analysis(
     inventory: str | Path,
     rulebook: str | Path | None = None,
-    openness: str = "ctivd",
+    openness: str = DEFAULT_OPENNESS,
     seed: int = 0,
-    include: tuple[str, ...] | list[str] = ("edge", "investigation"),
+    include: tuple[str, ...] | list[str] = DEFAULT_INCLUDE,
     policies: tuple[str, ...] | list[str] | None = None,
     **params: Any,
 ) -> Analysis:
@@ -198,7 +293,9 @@ def load_analysis(
     policies : sequence of str, optional
         Default all.
     **params
-        Policy parameters ``k``, ``t``, ``time_limit``.
+        Decision-rule parameters (:class:`bulkimpact.parameters.PolicyParams`:
+        ``k``, ``t``, ``time_limit``, ``use_rate``, ``horizon_years``,
+        ``max_set_size``, ``max_sets``).
 
     Raises
     ------
@@ -213,10 +310,7 @@ def load_analysis(
             raise ParameterError(f"parameter {name!r}: no such file or directory: {path}")
     if not isinstance(seed, int) or isinstance(seed, bool):
         raise ParameterError(f"parameter 'seed': must be an integer, got {seed!r}")
-    unknown = sorted(set(params) - set(DEFAULT_PARAMS))
-    if unknown:
-        raise ParameterError(f"unknown policy parameters {unknown}; allowed: "
-                             f"{sorted(DEFAULT_PARAMS)}")
+    checked = policy_params(params)
     bad_kinds = sorted(set(include) - set(EXPOSURE_KINDS))
     if bad_kinds:
         raise ParameterError(f"parameter 'include': unknown kinds {bad_kinds}; allowed: "
@@ -233,5 +327,5 @@ def load_analysis(
     return Analysis(
         inventory_path=str(inventory), rulebook_path=str(rulebook), openness=openness,
         seed=seed, inventory=load_inventory(inventory), rulebook=rb,
-        params={**DEFAULT_PARAMS, **params}, include=tuple(include), policies=names,
+        params=checked, include=tuple(include), policies=names,
     )

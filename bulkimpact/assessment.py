@@ -12,13 +12,9 @@ from typing import Any
 
 import pandas as pd
 
-from . import __version__
-from .evaluate import DEFAULT_PARAMS, Evaluation, evaluate_policies
-from .files import sha256
-from .inventory import load_inventory
-from .linkage import DEFAULT_OPENNESS, build_linkage_graph
+from .analysis import load_analysis
+from .parameters import DEFAULT_INCLUDE, DEFAULT_OPENNESS
 from .policies import POLICIES
-from .rulebook import default_rulebook_path, load_rulebook
 
 __all__ = ["assess", "render_text"]
 
@@ -29,83 +25,29 @@ def assess(
     openness: str = DEFAULT_OPENNESS,
     policies: Iterable[str] | None = None,
     params: Mapping[str, Any] | None = None,
-    include: Iterable[str] = ("edge", "investigation"),
+    include: Iterable[str] = DEFAULT_INCLUDE,
+    readings: bool = True,
 ) -> dict[str, Any]:
     """Assess an inventory file: per-dataset levels, edges, exposure sets and policies.
 
-    Returns the ``assess --json`` record. ``policies`` defaults to all six;
-    pass an empty list for none.
+    Returns the ``assess --json`` record, a view of
+    :class:`bulkimpact.analysis.Analysis` (:meth:`~bulkimpact.analysis.Analysis.to_json`).
+    ``policies`` defaults to all six; pass an empty list for none. With
+    ``readings``, the record also holds every rule under each headline openness
+    reading (``readings``).
 
     Examples
     --------
-    >>> r = assess("data/synthetic/baseline.yaml", policies=["per_dataset"])
+    >>> r = assess("data/synthetic/baseline.yaml", policies=["per_dataset"], readings=False)
     >>> sorted(r)[:4]
-    ['bulkimpact_version', 'datasets', 'edges', 'exposure_sets']
+    ['break_even_use_rate', 'bulkimpact_version', 'datasets', 'edges']
     >>> r["policies"]["per_dataset"]["escalated"]
     0
     """
-    rulebook_path = Path(rulebook_path) if rulebook_path else default_rulebook_path()
-    inventory = load_inventory(inventory_path)
-    rulebook = load_rulebook(rulebook_path)
-    G = build_linkage_graph(inventory, rulebook, openness)
-    names = list(POLICIES) if policies is None else list(policies)
-    evaluation: Evaluation = evaluate_policies(G, rulebook, names, params, include=include)
-    return {
-        "inventory": str(inventory_path),
-        "rulebook": str(rulebook_path),
-        "openness": openness,
-        "levels": [{"level": lv.level, "name": lv.name} for lv in rulebook.levels],
-        "datasets": [
-            {
-                "id": n,
-                "level": a["level"],
-                "rules": a["rules"],
-                "persons": a["persons"],
-                "cost": a["cost"],
-                "public": a["public"],
-                "name": a["name"],
-                "identifiable": a["identifiable"],
-                "categories": a["categories"],
-            }
-            for n, a in G.nodes(data=True)
-        ],
-        "edges": [
-            {
-                "a": a,
-                "b": b,
-                "keys": e["keys"],
-                "expected_links": e["expected_links"],
-                "strength": e["strength"],
-                "source": e["source"],
-                "qis": e["qis"],
-                "expected_overlap": e["expected_overlap"],
-                "false_links": e["false_links"],
-                "assumptions": e["assumptions"],
-            }
-            for a, b, e in G.edges(data=True)
-        ],
-        "exposure_sets": [
-            {
-                "members": list(s.members),
-                "kind": s.kind,
-                "level": s.level,
-                "persons": s.persons,
-                "rules": list(s.rules),
-                "member_level": s.member_level,
-                "label": s.label,
-            }
-            for s in evaluation.sets
-        ],
-        "policies": {name: o.to_json() for name, o in evaluation.outcomes.items()},
-        "params": {**DEFAULT_PARAMS, **(params or {})},
-        "inputs": {
-            "inventory_sha256": sha256(inventory_path),
-            "rulebook_sha256": sha256(rulebook_path),
-        },
-        "fictional": inventory.fictional,
-        "illustrative_rulebook": rulebook.illustrative,
-        "bulkimpact_version": __version__,
-    }
+    analysis = load_analysis(inventory_path, rulebook_path, openness,
+                             policies=list(POLICIES) if policies is None else list(policies),
+                             include=tuple(include), **dict(params or {}))
+    return analysis.to_json(readings=readings)
 
 
 def render_text(record: Mapping[str, Any]) -> str:

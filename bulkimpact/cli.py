@@ -54,11 +54,14 @@ def _validate(args: argparse.Namespace) -> int:
 def _assess(args: argparse.Namespace) -> int:
     from .assessment import assess, render_text
 
-    params = {"k": args.k, "t": args.threshold, "time_limit": args.time_limit}
+    params = {"k": args.k, "t": args.threshold, "time_limit": args.time_limit,
+              "use_rate": args.use_rate, "horizon_years": args.horizon_years,
+              "max_set_size": args.max_set_size, "max_sets": args.max_sets}
     record = assess(args.inventory, args.rulebook, args.openness, args.policy, params,
-                    include=args.include)
+                    include=args.include, readings=args.json and not args.no_readings)
     if args.json:
-        json.dump(record, sys.stdout, indent=2)
+        # allow_nan=False: a NaN or infinity in the record is a bug, never valid JSON output.
+        json.dump(record, sys.stdout, indent=2, allow_nan=False)
         sys.stdout.write("\n")
     else:
         print(render_text(record))
@@ -68,7 +71,10 @@ def _assess(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     from .combinations import EXPOSURE_KINDS
+    from .parameters import DEFAULT_INCLUDE, PolicyParams
     from .policies import POLICIES
+
+    defaults = PolicyParams()
 
     parser = argparse.ArgumentParser(
         prog="bulkimpact",
@@ -90,14 +96,30 @@ def build_parser() -> argparse.ArgumentParser:
                    help="openness variant of the rulebook: services, ctivd, … (default ctivd)")
     p.add_argument("--policy", action="append", choices=sorted(POLICIES), default=None,
                    help="decision rule to apply (repeatable; default: all)")
-    p.add_argument("--k", type=int, default=1, help="radius for k_hop (default 1)")
-    p.add_argument("--threshold", type=float, default=0.01,
-                   help="minimum link strength for the threshold rule (default 0.01)")
-    p.add_argument("--time-limit", type=float, default=60.0,
-                   help="seconds for the minimal_escalation solver (default 60)")
-    p.add_argument("--include", nargs="+", default=["edge", "investigation"],
-                   choices=EXPOSURE_KINDS, help="exposure-set kinds to judge on")
+    p.add_argument("--k", type=int, default=defaults.k,
+                   help=f"radius for k_hop, rule and exposure sets (default {defaults.k})")
+    p.add_argument("--threshold", type=float, default=defaults.t,
+                   help=f"minimum link strength for the threshold rule (default {defaults.t})")
+    p.add_argument("--time-limit", type=float, default=defaults.time_limit,
+                   help=f"seconds for the minimal_escalation solver (default "
+                        f"{defaults.time_limit:g})")
+    p.add_argument("--use-rate", type=float, default=defaults.use_rate,
+                   help="uses per year of a possible combination outside any investigation "
+                        f"(default {defaults.use_rate:g}, an assumption)")
+    p.add_argument("--horizon-years", type=float, default=defaults.horizon_years,
+                   help="years of authorisation workload set against one-off escalation "
+                        f"(default {defaults.horizon_years:g})")
+    p.add_argument("--max-set-size", type=int, default=defaults.max_set_size,
+                   help="largest connected combination judged as an exposure set (default "
+                        f"{defaults.max_set_size})")
+    p.add_argument("--max-sets", type=int, default=defaults.max_sets,
+                   help=f"refuse to enumerate more combinations (default {defaults.max_sets})")
+    p.add_argument("--include", nargs="+", default=list(DEFAULT_INCLUDE),
+                   choices=EXPOSURE_KINDS,
+                   help=f"exposure-set kinds to judge on (default {' '.join(DEFAULT_INCLUDE)})")
     p.add_argument("--json", action="store_true", help="print the JSON record")
+    p.add_argument("--no-readings", action="store_true",
+                   help="with --json: leave out the headline openness readings (faster)")
     p.set_defaults(handler=_assess)
 
     from .report.cli import add_subparsers as add_report

@@ -8,8 +8,10 @@ only if every member is public. Its cumulative level is
     L(S) = max( max_{d in S} L(d), rulebook(union profile) ),
 
 so adding a dataset or an edge never lowers a level. Exposure sets are the
-combinations policies are judged on: every edge and every investigation (its
-linked parts), and on request k-hop neighbourhoods and whole components.
+combinations policies are judged on: every edge, every investigation (its
+linked parts) and every connected combination of up to ``max_set_size``
+datasets (by default three, so a chain A–B–C whose union is heavier than every
+pair is judged), and on request k-hop neighbourhoods and whole components.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from dataclasses import dataclass
 import networkx as nx
 import pandas as pd
 
+from .parameters import DEFAULT_INCLUDE
+from .persons import distinct_persons
 from .rulebook import Profile, Rulebook, qi_identifiable
 from .taxonomy import Taxonomy, default_taxonomy
 
@@ -34,6 +38,7 @@ __all__ = [
     "exposure_sets",
     "exposure_sets_frame",
     "EXPOSURE_KINDS",
+    "SET_PERSON_UNITS",
 ]
 
 EXPOSURE_KINDS = ("edge", "investigation", "k_hop", "component", "connected_subsets")
@@ -66,10 +71,27 @@ class Combination:
 
 @dataclass(frozen=True)
 class ExposureSet(Combination):
-    """A combination policies are judged on, with where it comes from."""
+    """A combination policies are judged on, with where it comes from.
+
+    ``persons`` (inherited) counts the persons whose records are linked across
+    members (a lower bound, :func:`linked_persons`); ``persons_held`` the
+    distinct persons the members hold together
+    (:func:`bulkimpact.persons.distinct_persons`); ``uses_per_year`` how often
+    the combination is used (its investigations' uses; 0 for a combination no
+    investigation makes, whose use rate is a parameter of the burden).
+    """
 
     kind: str = "edge"
     label: str = ""
+    persons_held: float = 0.0
+    uses_per_year: float = 0.0
+
+#: What each person figure of an exposure set counts (the JSON says it beside the numbers).
+SET_PERSON_UNITS = {
+    "persons": "expected persons whose records are linked across members (the largest "
+               "link count inside the set: a lower bound)",
+    "persons_held": "expected distinct persons held in the member datasets together",
+}
 
 
 def linked_persons(G: nx.Graph, nodes: Iterable[str], weight: str = "expected_links") -> float:
@@ -213,10 +235,11 @@ def _connected_parts(G: nx.Graph, nodes: Sequence[str]) -> list[list[str]]:
 def exposure_sets(
     G: nx.Graph,
     rulebook: Rulebook,
-    include: Iterable[str] = ("edge", "investigation"),
-    k: int = 2,
-    max_sets: int = 100_000,
+    include: Iterable[str] = DEFAULT_INCLUDE,
+    k: int = 1,
+    max_sets: int = 200_000,
     taxonomy: Taxonomy | None = None,
+    max_set_size: int | None = 3,
 ) -> list[ExposureSet]:
     """The combinations a policy is judged on.
 
@@ -230,13 +253,30 @@ def exposure_sets(
         investigation's datasets, split into their linked parts),
         ``"k_hop"`` (each dataset with its neighbours up to ``k`` links away),
         ``"component"`` (each connected component) and
-        ``"connected_subsets"`` (every connected subset: exponential, refused
-        beyond ``max_sets``).
+        ``"connected_subsets"`` (every connected combination of 2 to
+        ``max_set_size`` datasets; refused beyond ``max_sets``).
     k : int
         Radius for ``"k_hop"``.
     max_sets : int
         Refuse (raise :class:`ExposureSetLimitError`) rather than enumerate
         more than this many connected subsets.
+    max_set_size : int or None
+        Largest connected combination enumerated (None: no limit but
+        ``max_sets``).
+
+    Notes
+    -----
+    Why connected combinations up to a size rather than k-balls: a k-ball
+    around ``d`` is one particular combination (``d`` with *all* its
+    neighbours), so a chain whose heavy union needs only two of ``d``'s
+    neighbours is judged only together with every other neighbour, and a
+    policy can protect the ball by escalating a member the chain does not
+    contain. Connected subsets judge each chain itself. Their number grows
+    as ``sum_d C(deg d, s-1)`` for size ``s``; three (every path or triangle
+    of three datasets) keeps a 300-dataset inventory in seconds and catches
+    the smallest combination the pairs miss, and ``max_sets`` refuses an
+    enumeration that would explode. Larger sizes and whole components remain
+    available.
 
     Returns
     -------
@@ -264,10 +304,14 @@ def exposure_sets(
     candidates: list[tuple[str, str, list[str]]] = []
     # Investigations first: a pair that is both an edge and an investigation is an
     # actual use, which is what the use-based rule's workload counts.
+    uses: dict[tuple[str, ...], float] = {}
     if "investigation" in include:
+        rates = G.graph.get("uses_per_year", {})
         for inv_id, members in sorted(G.graph.get("investigations", {}).items()):
             for part in _connected_parts(G, members):
                 candidates.append(("investigation", inv_id, part))
+                # Two investigations combining the same datasets both use the combination.
+                uses[tuple(part)] = uses.get(tuple(part), 0.0) + rates.get(inv_id, 1.0)
     if "edge" in include:
         candidates += [("edge", "", sorted(e)) for e in G.edges()]
     if "k_hop" in include:
@@ -280,7 +324,8 @@ def exposure_sets(
             if len(comp) >= 2:
                 candidates.append(("component", "", sorted(comp)))
     if "connected_subsets" in include:
-        candidates += [("connected_subsets", "", s) for s in _connected_subsets(G, max_sets)]
+        candidates += [("connected_subsets", "", s)
+                       for s in _connected_subsets(G, max_sets, max_set_size)]
     seen: set[tuple[str, ...]] = set()
     result = []
     for kind, label, members in candidates:
@@ -289,17 +334,21 @@ def exposure_sets(
             continue
         seen.add(key)
         c = cumulative_level(G, key, rulebook, taxonomy)
-        result.append(ExposureSet(**vars(c), kind=kind, label=label))
+        result.append(ExposureSet(**vars(c), kind=kind, label=label,
+                                  persons_held=distinct_persons(G, key),
+                                  uses_per_year=uses.get(key, 0.0)))
     return result
 
 
-def _connected_subsets(G: nx.Graph, max_sets: int) -> list[list[str]]:
-    """All connected subsets of two or more datasets, refused when too many.
+def _connected_subsets(G: nx.Graph, max_sets: int,
+                       max_size: int | None = None) -> list[list[str]]:
+    """All connected subsets of two to ``max_size`` datasets, refused when too many.
 
     A component of ``n`` datasets has up to ``2**n - n - 1`` of them (a path
     only ``n(n-1)/2``); the exact count is only known by enumerating, which
     stops with :class:`ExposureSetLimitError` beyond ``max_sets``.
     """
+    max_size = max_size or G.number_of_nodes()
     components = [sorted(c) for c in nx.connected_components(G) if len(c) >= 2]
     if not components:
         return []
@@ -316,13 +365,17 @@ def _connected_subsets(G: nx.Graph, max_sets: int) -> list[list[str]]:
                     found.append(sorted(subset, key=order.get))
                     if len(found) > max_sets:
                         raise ExposureSetLimitError(
-                            f"enumerating all connected subsets is exponential: more than "
-                            f"max_sets={max_sets:,} connected subsets found before stopping; "
+                            f"enumerating connected subsets is exponential: more than "
+                            f"max_sets={max_sets:,} connected subsets of up to {max_size} "
+                            f"datasets found before stopping; "
                             f"the largest component has {biggest} datasets, up to "
                             f"2^{biggest} ≈ "
-                            f"{2.0 ** biggest:.3g} subsets. Use 'edge', 'investigation', "
-                            f"'k_hop' or 'component' instead, or raise max_sets"
+                            f"{2.0 ** biggest:.3g} subsets. Lower max_set_size, use 'edge', "
+                            f"'investigation', 'k_hop' or 'component' instead, or raise "
+                            f"max_sets"
                         )
+                if len(subset) >= max_size:
+                    continue
                 extension = set(extension)
                 neighbourhood = subset.union(*(G[x] for x in subset))
                 while extension:
@@ -345,6 +398,8 @@ def exposure_sets_frame(sets: Sequence[ExposureSet]) -> pd.DataFrame:
             "level": s.level,
             "raised": s.raised,
             "persons": s.persons,
+            "persons_held": s.persons_held,
+            "uses_per_year": s.uses_per_year,
             "categories": ", ".join(sorted(s.profile.categories)),
             "rules": ", ".join(s.rules),
         }

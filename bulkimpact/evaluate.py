@@ -18,33 +18,91 @@ import networkx as nx
 import pandas as pd
 
 from .combinations import ExposureSet, exposure_sets
+from .parameters import PolicyParams, params_for, policy_params
+from .persons import distinct_linked_persons, distinct_persons
 from .policies import POLICIES, PolicyResult, get_policy
 from .rulebook import Rulebook
 
-__all__ = ["PolicyOutcome", "Evaluation", "judge", "evaluate_policies", "DEFAULT_PARAMS"]
+__all__ = ["PolicyOutcome", "Evaluation", "judge", "evaluate_policies", "DEFAULT_PARAMS",
+           "POLICY_UNITS", "pareto_front", "break_even_use_rate", "use_rates"]
 
-#: Default policy parameters: k for k_hop, t for threshold, the MILP time limit.
-DEFAULT_PARAMS: dict[str, Any] = {"k": 1, "t": 0.01, "time_limit": 60.0}
+#: Default policy parameters, from the one typed model (:class:`PolicyParams`).
+DEFAULT_PARAMS: dict[str, Any] = PolicyParams().model_dump()
+
+#: What each figure of a policy counts (``assess --json`` carries it as ``units``).
+POLICY_UNITS: dict[str, str] = {
+    "under_protected": "exposure sets",
+    "under_protected_persons": "expected distinct persons linked in under-protected exposure "
+                               "sets",
+    "under_protected_persons_held": "expected distinct persons held in the member datasets "
+                                    "of under-protected exposure sets",
+    "escalated": "datasets",
+    "escalated_persons": "expected distinct persons held in escalated datasets",
+    "escalated_records": "records: the sum of the escalated datasets' sizes (a person in "
+                         "two datasets counts twice)",
+    "escalated_outside_regime": "escalated datasets below the light level on their own "
+                                "(outside the regime)",
+    "escalated_light": "escalated datasets at the light level on their own",
+    "escalated_slight": "escalated datasets of slight intrusion on their own (outside the "
+                        "regime or light)",
+    "escalated_low": "same as escalated_slight (kept for compatibility)",
+    "escalation_cost": "cost units, one-off: sum of cost weight × levels raised",
+    "level_increase": "levels raised, summed over datasets",
+    "authorisations": "investigations needing a case-by-case authorisation",
+    "authorisations_potential": "exposure sets that need an authorisation whenever used",
+    "authorisations_per_year": "authorisations a year (investigations' uses, plus the use "
+                               "rate for every other such combination)",
+    "authorisation_cost": "cost units: authorisations a year × cost at the combination's "
+                          "level × horizon in years",
+    "total_burden": "cost units: escalation_cost + authorisation_cost",
+}
+
+
+def use_rates(sets: Sequence[ExposureSet], use_rate: float) -> list[float]:
+    """Uses per year of each exposure set: its investigations' uses, else ``use_rate``.
+
+    Examples
+    --------
+    >>> from bulkimpact.examples import toy_graph, toy_rulebook
+    >>> sets = exposure_sets(toy_graph("services"), toy_rulebook())
+    >>> [(s.members, s.kind) for s in sets]  # doctest: +NORMALIZE_WHITESPACE
+    [(('adtech', 'forum'), 'investigation'), (('adtech', 'health-app'), 'edge'),
+     (('adtech', 'forum', 'health-app'), 'connected_subsets')]
+    >>> use_rates(sets, use_rate=0.5)
+    [1.0, 0.5, 0.5]
+    """
+    return [s.uses_per_year if s.uses_per_year > 0 else use_rate for s in sets]
 
 
 @dataclass(frozen=True)
 class PolicyOutcome:
     """The measured consequences of one policy on one inventory.
 
+    Every person figure is an expected number of *distinct* persons
+    (:mod:`bulkimpact.persons`); ``escalated_records`` is the sum of sizes.
+    :data:`POLICY_UNITS` says what each figure counts.
+
     Attributes
     ----------
-    under_protected, under_protected_persons
-        Exposure sets with ``max r(d) < L(S)`` (not authorised case by case),
-        and the persons linked in them (summed over sets).
-    escalated, escalated_persons, escalated_low, escalation_cost
-        Datasets with ``r(d) > L(d)``; their persons; how many of them were at
-        the rulebook's low-intrusion level on their own; and
-        ``sum cost_d (r(d) - L(d))``.
-    level_increase
-        ``sum (r(d) - L(d))`` over datasets.
-    authorisations, authorisations_potential
-        Use-based rule: investigations needing a case-by-case authorisation,
-        and all exposure sets that would need one if used.
+    under_protected, under_protected_persons, under_protected_persons_held
+        Exposure sets with ``max r(d) < L(S)`` (not authorised case by case);
+        the distinct persons linked in them; the distinct persons their
+        members hold.
+    escalated, escalated_persons, escalated_records
+        Datasets with ``r(d) > L(d)``; the distinct persons they hold; the sum
+        of their sizes.
+    escalated_outside_regime, escalated_light, escalated_slight
+        Escalated datasets below the light level on their own, at it, and
+        both together (the ministers' "zeer geringe inbreuk");
+        ``escalated_low`` equals ``escalated_slight``.
+    escalation_cost, level_increase
+        ``sum cost_d (r(d) - L(d))`` (one-off) and ``sum (r(d) - L(d))``.
+    authorisations, authorisations_potential, authorisations_per_year
+        Use-based rule: investigations needing a case-by-case authorisation;
+        exposure sets needing one whenever used; uses a year of those sets.
+    authorisation_cost, total_burden
+        The yearly authorisation workload priced by the rulebook over the
+        horizon, and ``escalation_cost + authorisation_cost``.
     """
 
     policy: str
@@ -62,6 +120,14 @@ class PolicyOutcome:
     authorisations: int
     authorisations_potential: int
     params: dict[str, Any] = field(default_factory=dict)
+    under_protected_persons_held: float = 0.0
+    escalated_records: float = 0.0
+    escalated_outside_regime: int = 0
+    escalated_light: int = 0
+    escalated_slight: int = 0
+    authorisations_per_year: float = 0.0
+    authorisation_cost: float = 0.0
+    total_burden: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
         """The ``assess --json`` policy entry (a contract: keys are only ever added)."""
@@ -79,6 +145,15 @@ class PolicyOutcome:
             "authorisations_potential": self.authorisations_potential,
             "under_protected_sets": [list(s) for s in self.under_protected_sets],
             "params": dict(self.params),
+            "under_protected_persons_held": self.under_protected_persons_held,
+            "escalated_records": self.escalated_records,
+            "escalated_outside_regime": self.escalated_outside_regime,
+            "escalated_light": self.escalated_light,
+            "escalated_slight": self.escalated_slight,
+            "authorisations_per_year": self.authorisations_per_year,
+            "authorisation_cost": self.authorisation_cost,
+            "total_burden": self.total_burden,
+            "units": dict(POLICY_UNITS),
         }
 
     def to_frame(self) -> pd.DataFrame:
@@ -96,16 +171,101 @@ class PolicyOutcome:
 
 HEADLINE = ("under_protected", "under_protected_persons", "escalated", "escalated_low",
             "escalated_persons", "escalation_cost", "level_increase", "authorisations",
-            "status")
+            "status", "under_protected_persons_held", "escalated_records",
+            "escalated_outside_regime", "escalated_light", "escalated_slight",
+            "authorisations_potential", "authorisations_per_year", "authorisation_cost",
+            "total_burden")
+
+
+def pareto_front(points: Mapping[str, tuple[float, float]]) -> tuple[str, ...]:
+    """Names whose (under-protection, burden) no other point beats on both, in input order.
+
+    A point is dominated when another is no worse on both and better on one;
+    equal points are all kept.
+
+    Examples
+    --------
+    >>> pareto_front({"a": (0, 10), "b": (3, 0), "c": (3, 5), "d": (0, 10)})
+    ('a', 'b', 'd')
+    """
+    def dominated(p: tuple[float, float]) -> bool:
+        return any(q[0] <= p[0] and q[1] <= p[1] and q != p for q in points.values())
+
+    return tuple(name for name, p in points.items() if not dominated(p))
+
+
+def break_even_use_rate(sets: Sequence[ExposureSet], own: Mapping[str, int],
+                        rulebook: Rulebook, escalation_cost: float,
+                        horizon_years: float = 1.0) -> float | None:
+    """Yearly use rate above which case-by-case authorisation costs more than escalation.
+
+    The use-based rule authorises every exposure set ``S`` above its members'
+    own levels at ``L(S)``, each use at ``rulebook.authorisation_cost(L(S))``.
+    Investigations' combinations are used as often as the inventory says; every
+    other such combination ``r`` times a year. Its burden over the horizon
+    ``H`` is ``H (A + r B)``, with ``A`` the investigations' yearly cost and
+    ``B`` the cost of one use of each other combination; it equals the one-off
+    ``escalation_cost`` of minimal escalation at ``r* = (E/H - A) / B``.
+
+    Returns
+    -------
+    float or None
+        ``r*``; 0 when authorisation costs more even if no other combination
+        is ever used; None when no combination outside an investigation needs
+        an authorisation (the rate then changes nothing).
+
+    Examples
+    --------
+    >>> from bulkimpact.combinations import ExposureSet
+    >>> from bulkimpact.rulebook import Profile, load_rulebook, default_rulebook_path
+    >>> rb = load_rulebook(default_rulebook_path())          # heavy authorisation: 0.5
+    >>> p = Profile(frozenset(), True, 1.0, False)
+    >>> sets = [ExposureSet(("a", "b"), 3, 1, 1.0, (), p, uses_per_year=2.0),
+    ...         ExposureSet(("b", "c"), 3, 1, 1.0, (), p)]
+    >>> break_even_use_rate(sets, {"a": 1, "b": 1, "c": 1}, rb, escalation_cost=2.0)
+    2.0
+    """
+    fixed = per_use = 0.0
+    for s in sets:
+        if s.level > max(own[n] for n in s.members):
+            price = rulebook.authorisation_cost(s.level)
+            if s.uses_per_year > 0:
+                fixed += s.uses_per_year * price
+            else:
+                per_use += price
+    if per_use == 0:
+        return None
+    return max(0.0, (escalation_cost / horizon_years - fixed) / per_use)
 
 
 @dataclass(frozen=True)
 class Evaluation:
-    """Outcomes of several policies judged on the same exposure sets."""
+    """Outcomes of several policies judged on the same exposure sets.
+
+    ``pareto`` names the policies no other beats on both under-protected
+    exposure sets and total burden; ``break_even_use_rate`` is
+    :func:`break_even_use_rate` against minimal escalation (None when either
+    is not evaluated or the rate changes nothing).
+    """
 
     outcomes: dict[str, PolicyOutcome]
     sets: tuple[ExposureSet, ...]
     datasets: int
+    params: PolicyParams = field(default_factory=PolicyParams)
+    break_even_use_rate: float | None = None
+
+    @property
+    def pareto(self) -> tuple[str, ...]:
+        """Policies on the frontier of (under-protected sets, total burden).
+
+        Examples
+        --------
+        >>> from bulkimpact.examples import toy_graph, toy_rulebook
+        >>> evaluate_policies(toy_graph("services"), toy_rulebook()).pareto
+        ('per_dataset', 'use_based')
+        """
+        return pareto_front({n: (o.under_protected, o.total_burden)
+                             for n, o in self.outcomes.items()})
 
     def to_frame(self) -> pd.DataFrame:
         """One row per policy with the headline metrics.
@@ -115,18 +275,20 @@ class Evaluation:
         >>> from bulkimpact.examples import toy_graph, toy_rulebook
         >>> ev = evaluate_policies(toy_graph("services"), toy_rulebook())
         >>> ev.to_frame().loc[["per_dataset", "component", "minimal_escalation"],
-        ...                   ["under_protected", "escalated", "escalated_low"]]
-                            under_protected  escalated  escalated_low
+        ...                   ["under_protected", "escalated", "escalated_slight"]]
+                            under_protected  escalated  escalated_slight
         policy
-        per_dataset                       1          0              0
-        component                         0          3              3
-        minimal_escalation                0          1              1
+        per_dataset                       2          0                 0
+        component                         0          3                 3
+        minimal_escalation                0          1                 1
         """
         return pd.DataFrame(self.rows()).set_index("policy")
 
     def rows(self) -> list[dict[str, Any]]:
         """The headline metrics as plain records, one per policy (for sweeps)."""
+        front = set(self.pareto)
         return [{"policy": name, **{k: getattr(o, k) for k in HEADLINE},
+                 "pareto": name in front,
                  "datasets": self.datasets, "exposure_sets": len(self.sets)}
                 for name, o in self.outcomes.items()]
 
@@ -140,9 +302,13 @@ class Evaluation:
 
 
 def judge(
-    G: nx.Graph, sets: Sequence[ExposureSet], result: PolicyResult, low_intrusion_level: int
+    G: nx.Graph, sets: Sequence[ExposureSet], result: PolicyResult, low_intrusion_level: int,
+    rulebook: Rulebook | None = None, params: PolicyParams | None = None,
 ) -> PolicyOutcome:
     """Measure a policy's regime against the exposure sets.
+
+    ``rulebook`` prices authorisations (none priced without it); ``params``
+    gives the use rate of combinations outside investigations and the horizon.
 
     Examples
     --------
@@ -152,8 +318,9 @@ def judge(
     >>> sets = exposure_sets(G, rb)
     >>> o = judge(G, sets, per_dataset(G, sets, rb), rb.low_intrusion_level)
     >>> o.under_protected, o.under_protected_sets
-    (1, (('adtech', 'health-app'),))
+    (2, (('adtech', 'health-app'), ('adtech', 'forum', 'health-app')))
     """
+    params = params or PolicyParams()
     own = {n: int(G.nodes[n]["level"]) for n in G.nodes}
     regime = result.regime
     lower = [n for n in own if regime[n] < own[n]]
@@ -163,24 +330,43 @@ def judge(
     under = [s for s in sets
              if max(regime[n] for n in s.members) < s.level and s.members not in authorised]
     escalated = [n for n in own if regime[n] > own[n]]
+    authorised_sets = [(s, rate) for s, rate in zip(sets, use_rates(sets, params.use_rate),
+                                                    strict=True)
+                       if s.members in authorised]
+    per_year = sum(rate for _s, rate in authorised_sets)
+    price = (sum(rate * rulebook.authorisation_cost(s.level) for s, rate in authorised_sets)
+             if rulebook is not None else 0.0) * params.horizon_years
+    escalation_cost = float(sum(G.nodes[n].get("cost", 1.0) * (regime[n] - own[n])
+                                for n in escalated))
+    investigations = {s.label for s, _rate in authorised_sets if s.kind == "investigation"}
+    outside = sum(own[n] < low_intrusion_level for n in escalated)
+    light = sum(own[n] == low_intrusion_level for n in escalated)
     return PolicyOutcome(
         policy=result.name,
         regime=dict(regime),
         own_level=own,
         status=result.status,
         under_protected=len(under),
-        under_protected_persons=float(sum(s.persons for s in under)),
+        under_protected_persons=distinct_linked_persons(G, ((s.members, s.persons)
+                                                            for s in under)),
         under_protected_sets=tuple(s.members for s in under),
         escalated=len(escalated),
-        escalated_persons=float(sum(G.nodes[n]["persons"] for n in escalated)),
-        escalated_low=sum(own[n] == low_intrusion_level for n in escalated),
-        escalation_cost=float(sum(G.nodes[n].get("cost", 1.0) * (regime[n] - own[n])
-                                  for n in escalated)),
+        escalated_persons=distinct_persons(G, escalated),
+        escalated_low=outside + light,
+        escalation_cost=escalation_cost,
         level_increase=int(sum(regime[n] - own[n] for n in escalated)),
-        authorisations=sum(1 for s in sets
-                           if s.kind == "investigation" and s.members in authorised),
-        authorisations_potential=len(authorised),
+        authorisations=len(investigations),
+        authorisations_potential=len(authorised_sets),
         params=dict(result.params),
+        under_protected_persons_held=distinct_persons(
+            G, (n for s in under for n in s.members)),
+        escalated_records=float(sum(G.nodes[n]["persons"] for n in escalated)),
+        escalated_outside_regime=outside,
+        escalated_light=light,
+        escalated_slight=outside + light,
+        authorisations_per_year=float(per_year),
+        authorisation_cost=float(price),
+        total_burden=escalation_cost + float(price),
     )
 
 
@@ -188,9 +374,9 @@ def evaluate_policies(
     G: nx.Graph,
     rulebook: Rulebook,
     policies: Iterable[str] | None = None,
-    params: Mapping[str, Any] | None = None,
+    params: Mapping[str, Any] | PolicyParams | None = None,
     sets: Sequence[ExposureSet] | None = None,
-    include: Iterable[str] = ("edge", "investigation"),
+    include: Iterable[str] | None = None,
 ) -> Evaluation:
     """Apply policies to a linkage graph and measure each on the same exposure sets.
 
@@ -201,10 +387,14 @@ def evaluate_policies(
     rulebook : Rulebook
     policies : iterable of str, optional
         Names from :data:`bulkimpact.policies.POLICIES`; default all.
-    params : mapping, optional
-        Policy parameters (``k``, ``t``, ``time_limit``), over :data:`DEFAULT_PARAMS`.
+    params : mapping or PolicyParams, optional
+        Parameters over the defaults (validated by
+        :func:`bulkimpact.parameters.policy_params`); each policy gets the
+        ones it names.
     sets : sequence of ExposureSet, optional
-        Exposure sets to judge on; default :func:`exposure_sets` with ``include``.
+        Exposure sets to judge on; default :func:`exposure_sets` with ``include``
+        (default :data:`bulkimpact.parameters.DEFAULT_INCLUDE`), ``k``,
+        ``max_set_size`` and ``max_sets`` from ``params``.
 
     Examples
     --------
@@ -212,14 +402,23 @@ def evaluate_policies(
     >>> ev = evaluate_policies(toy_graph("services"), toy_rulebook(), ["use_based"])
     >>> o = ev.outcomes["use_based"]
     >>> o.under_protected, o.authorisations, o.authorisations_potential
-    (0, 0, 1)
+    (0, 0, 2)
     """
     names = list(policies) if policies is not None else list(POLICIES)
-    merged = {**DEFAULT_PARAMS, **(params or {})}
+    checked = policy_params(params)
     if sets is None:
-        sets = exposure_sets(G, rulebook, include=include)
+        sets = exposure_sets(G, rulebook, **({} if include is None else {"include": include}),
+                             k=checked.k, max_sets=checked.max_sets,
+                             max_set_size=checked.max_set_size)
     outcomes = {}
     for name in names:
-        result = get_policy(name)(G, sets, rulebook, **merged)
-        outcomes[name] = judge(G, sets, result, rulebook.low_intrusion_level)
-    return Evaluation(outcomes, tuple(sets), G.number_of_nodes())
+        policy = get_policy(name)
+        result = policy(G, sets, rulebook, **params_for(policy, checked))
+        outcomes[name] = judge(G, sets, result, rulebook.low_intrusion_level, rulebook, checked)
+    break_even = None
+    if "minimal_escalation" in outcomes:
+        own = outcomes["minimal_escalation"].own_level
+        break_even = break_even_use_rate(sets, own, rulebook,
+                                         outcomes["minimal_escalation"].total_burden,
+                                         checked.horizon_years)
+    return Evaluation(outcomes, tuple(sets), G.number_of_nodes(), checked, break_even)

@@ -6,14 +6,15 @@ what it counts and under which rule, so a number is never shown bare.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from .evaluate import Evaluation
+from .evaluate import Evaluation, PolicyOutcome
 from .rulebook import Rulebook
 
-__all__ = ["plural", "percent", "policy_findings", "dispute_verdict", "openness_findings"]
+__all__ = ["plural", "percent", "policy_findings", "dispute_verdict", "openness_findings",
+           "readings_verdict", "cheapest_full_protection", "RULE_MEANING"]
 
 
 def plural(n: float, singular: str, plural_form: str | None = None) -> str:
@@ -39,8 +40,29 @@ def percent(part: float, whole: float) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "0%"
 
 
+#: One line on what each decision rule does, for sentences and tables.
+RULE_MEANING = {
+    "per_dataset": "each dataset on its own nature",
+    "component": "each dataset at the level of its whole linked component",
+    "k_hop": "each dataset weighed with its neighbours up to k links away",
+    "threshold": "components of strong links only",
+    "minimal_escalation": "the cheapest escalation leaving nothing under-protected",
+    "use_based": "no escalation; every use of a heavier combination authorised beforehand",
+}
+
+
+def _cost(x: float) -> str:
+    return f"{x:,.1f}"
+
+
+def _slight(o: PolicyOutcome, rulebook: Rulebook) -> str:
+    light = rulebook.levels[rulebook.low_intrusion_level].name
+    return (f"{o.escalated_slight} of slight intrusion on their own "
+            f"({o.escalated_outside_regime} outside the regime, {o.escalated_light} {light})")
+
+
 def policy_findings(evaluation: Evaluation, rulebook: Rulebook) -> list[str]:
-    """One sentence per policy on what it leaves under-protected and what it escalates.
+    """One sentence per policy: under-protection, escalation and its burden, in stated units.
 
     Examples
     --------
@@ -48,47 +70,63 @@ def policy_findings(evaluation: Evaluation, rulebook: Rulebook) -> list[str]:
     >>> from bulkimpact.evaluate import evaluate_policies
     >>> ev = evaluate_policies(toy_graph("services"), toy_rulebook())
     >>> print(policy_findings(ev, toy_rulebook())[0])
-    **per_dataset** (each dataset on its own nature): 1 exposure set under-protected
-    (4,000 linked persons); escalates nothing.
+    **per_dataset** (each dataset on its own nature): 2 exposure sets under-protected
+    (11,968 distinct persons linked in them); escalates nothing; burden 0.0 cost units.
     """
-    low = f"{rulebook.low_intrusion_level} {rulebook.levels[rulebook.low_intrusion_level].name}"
     n = evaluation.datasets
-    explain = {
-        "per_dataset": "each dataset on its own nature",
-        "component": "each dataset at the level of its whole linked component",
-        "k_hop": "each dataset weighed with its neighbours up to k links away",
-        "threshold": "components of strong links only",
-        "minimal_escalation": "the cheapest escalation leaving nothing under-protected",
-        "use_based": "no escalation; combinations authorised when used",
-    }
     out = []
     for name, o in evaluation.outcomes.items():
         params = ", ".join(f"{k}={v}" for k, v in o.params.items() if k in ("k", "t"))
         head = f"**{name}**" + (f" ({params})" if params else "")
-        head += f" ({explain.get(name, name)})"
+        head += f" ({RULE_MEANING.get(name, name)})"
         under = (f"{plural(o.under_protected, 'exposure set')} under-protected "
-                 f"({plural(o.under_protected_persons, 'linked person')})"
+                 f"({plural(o.under_protected_persons, 'distinct person')} linked in them)"
                  if o.under_protected else "no exposure set under-protected")
         if o.escalated:
             esc = (f"escalates {plural(o.escalated, 'dataset')} of {n} "
-                   f"({percent(o.escalated, n)}), {o.escalated_low} of them at level {low} "
-                   f"on their own, cost {o.escalation_cost:g}")
+                   f"({percent(o.escalated, n)}), {_slight(o, rulebook)}, holding "
+                   f"{plural(o.escalated_persons, 'distinct person')} "
+                   f"({plural(o.escalated_records, 'record')})")
         else:
             esc = "escalates nothing"
-        extra = ""
         if o.authorisations_potential:
-            extra = (f"; {plural(o.authorisations, 'investigation')} "
-                     f"{'needs' if o.authorisations == 1 else 'need'} a case-by-case "
-                     f"authorisation, {plural(o.authorisations_potential, 'combination')} "
-                     "would if used")
-        if o.status not in ("exact",):
-            extra += f"; solver status: {o.status}"
-        out.append(f"{head}: {under}; {esc}{extra}.")
+            esc += (f"; {plural(o.authorisations_potential, 'combination')} "
+                    f"{'needs' if o.authorisations_potential == 1 else 'need'} an "
+                    f"authorisation whenever used, {o.authorisations_per_year:,.1f} a year "
+                    f"({plural(o.authorisations, 'investigation')} among them)")
+        burden = f"burden {_cost(o.total_burden)} cost units"
+        if o.authorisation_cost and o.escalation_cost:
+            burden += (f" ({_cost(o.escalation_cost)} escalation + "
+                       f"{_cost(o.authorisation_cost)} authorisation)")
+        status = f"; solver status: {o.status}" if o.status not in ("exact", "optimal") else ""
+        out.append(f"{head}: {under}; {esc}; {burden}{status}.")
     return out
 
 
+def _join(names: Sequence[str]) -> str:
+    names = [f"**{n}**" for n in names]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def cheapest_full_protection(evaluation: Evaluation) -> str | None:
+    """The rule with the lowest total burden among those leaving nothing under-protected.
+
+    Ties go to the rule listed first; None when every rule leaves something.
+
+    Examples
+    --------
+    >>> from bulkimpact.examples import toy_graph, toy_rulebook
+    >>> from bulkimpact.evaluate import evaluate_policies
+    >>> cheapest_full_protection(evaluate_policies(toy_graph("services"), toy_rulebook()))
+    'use_based'
+    """
+    protecting = [(o.total_burden, i, name) for i, (name, o)
+                  in enumerate(evaluation.outcomes.items()) if o.under_protected == 0]
+    return min(protecting)[2] if protecting else None
+
+
 def dispute_verdict(evaluation: Evaluation, rulebook: Rulebook) -> list[str]:
-    """The two claims of the dispute, each tested on this inventory.
+    """The two claims of the dispute, the frontier and the break-even rate, computed.
 
     Examples
     --------
@@ -96,8 +134,8 @@ def dispute_verdict(evaluation: Evaluation, rulebook: Rulebook) -> list[str]:
     >>> from bulkimpact.evaluate import evaluate_policies
     >>> ev = evaluate_policies(toy_graph("services"), toy_rulebook())
     >>> print(dispute_verdict(ev, toy_rulebook())[0])
-    CTIVD: per-dataset assessment leaves 1 of 2 exposure sets under-protected,
-    with 4,000 linked persons.
+    CTIVD: per-dataset assessment leaves 2 of 3 exposure sets under-protected,
+    with 11,968 distinct persons linked in them.
     """
     o = evaluation.outcomes
     n_sets = len(evaluation.sets)
@@ -105,23 +143,70 @@ def dispute_verdict(evaluation: Evaluation, rulebook: Rulebook) -> list[str]:
     lines = []
     if "per_dataset" in o:
         p = o["per_dataset"]
-        lines.append(f"CTIVD: per-dataset assessment leaves {p.under_protected} of "
+        lines.append(f"CTIVD: per-dataset assessment leaves {p.under_protected:,} of "
                      f"{plural(n_sets, 'exposure set')} under-protected, with "
-                     f"{plural(p.under_protected_persons, 'linked person')}.")
+                     f"{plural(p.under_protected_persons, 'distinct person')} linked in them.")
     if "component" in o:
         c = o["component"]
         lines.append(f"Ministers: weighing whole linked components together escalates "
                      f"{c.escalated} of {plural(n, 'dataset')} ({percent(c.escalated, n)}), "
-                     f"{c.escalated_low} of which are of the lowest personal level on their "
-                     "own.")
-    if "minimal_escalation" in o and "component" in o:
-        m, c = o["minimal_escalation"], o["component"]
-        lines.append(f"Optimal rule: protecting every exposure set needs only "
-                     f"{plural(m.escalated, 'escalated dataset')} "
-                     f"({m.escalated_low} of the lowest personal level), cost "
-                     f"{m.escalation_cost:g} against {c.escalation_cost:g} for the component "
-                     f"rule (solver: {m.status}).")
+                     f"{_slight(c, rulebook)}.")
+    front = evaluation.pareto
+    if front:
+        lines.append(f"Frontier: {_join(front)} "
+                     f"{'is' if len(front) == 1 else 'are'} not beaten on both "
+                     "under-protected exposure sets and total burden by any other rule.")
+    best = cheapest_full_protection(evaluation)
+    if best is not None:
+        b = o[best]
+        lines.append(f"The cheapest rule that leaves nothing under-protected is **{best}**: "
+                     f"burden {_cost(b.total_burden)} cost units, "
+                     f"{plural(b.escalated, 'dataset')} escalated "
+                     f"({b.escalated_slight} of slight intrusion on their own).")
+    rate = evaluation.break_even_use_rate
+    if rate is not None and "use_based" in o and "minimal_escalation" in o:
+        assumed = evaluation.params.use_rate
+        side = "below" if assumed < rate else "at or above"
+        lines.append(f"Break-even: case-by-case authorisation costs less than minimal "
+                     f"escalation while a possible combination outside the investigations is "
+                     f"used fewer than {rate:,.3g} times a year; the assumed rate "
+                     f"({assumed:g}) lies {side} it.")
     return lines
+
+
+def readings_verdict(evaluations: Mapping[str, Evaluation], rulebook: Rulebook) -> list[str]:
+    """Each claim under each openness reading, the ministers' own reading first.
+
+    ``evaluations`` maps reading name → evaluation, in the order to report.
+
+    Examples
+    --------
+    >>> from bulkimpact.examples import toy_graph, toy_rulebook
+    >>> from bulkimpact.evaluate import evaluate_policies
+    >>> rb = toy_rulebook()
+    >>> evs = {r: evaluate_policies(toy_graph(r), rb) for r in ("services", "ctivd")}
+    >>> print(readings_verdict(evs, rb)[0])
+    Under the services' reading ("Services' reading (leaked and purchased data count as
+    publicly accessible)"): the component rule escalates 3 of 3 datasets, 3 of slight
+    intrusion on their own (0 outside the regime, 3 light); per-dataset assessment leaves
+    2 exposure sets under-protected.
+    """
+    out = []
+    for reading, ev in evaluations.items():
+        o = ev.outcomes
+        parts = []
+        if "component" in o:
+            c = o["component"]
+            parts.append(f"the component rule escalates {c.escalated} of "
+                         f"{plural(ev.datasets, 'dataset')}, {_slight(c, rulebook)}")
+        if "per_dataset" in o:
+            parts.append(f"per-dataset assessment leaves "
+                         f"{plural(o['per_dataset'].under_protected, 'exposure set')} "
+                         "under-protected")
+        label = rulebook.openness_variants[reading].label
+        name = "the services'" if reading == "services" else f"the {reading}"
+        out.append(f"Under {name} reading (\"{label}\"): " + "; ".join(parts) + ".")
+    return out
 
 
 def openness_findings(levels: pd.DataFrame, variants: Sequence[str],

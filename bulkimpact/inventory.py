@@ -139,6 +139,10 @@ class Investigation(_Strict):
     name: str = ""
     description: str = ""
     datasets: list[str] = Field(min_length=2)
+    uses_per_year: float = Field(
+        default=1.0, gt=0, allow_inf_nan=False,
+        description="how often a year the investigation combines its datasets (each use "
+                    "needs an authorisation under the use-based rule)")
 
 
 class Inventory(_Strict):

@@ -23,12 +23,12 @@ from .estimates import (
     link_probability,
 )
 from .inventory import Dataset, Inventory
+from .parameters import DEFAULT_OPENNESS
+from .persons import PopulationTree
 from .rulebook import Rulebook, dataset_profile
 from .taxonomy import Taxonomy, default_taxonomy
 
 __all__ = ["build_linkage_graph", "edge_estimate", "DEFAULT_OPENNESS"]
-
-DEFAULT_OPENNESS = "ctivd"
 
 
 def _known_overlap(a: Dataset, b: Dataset) -> float | None:
@@ -36,6 +36,16 @@ def _known_overlap(a: Dataset, b: Dataset) -> float | None:
     stated = [o.persons for o in a.overlaps if o.with_ == b.id]
     stated += [o.persons for o in b.overlaps if o.with_ == a.id]
     return max(stated) if stated else None
+
+
+def _known_overlaps(inventory: Inventory) -> dict[tuple[str, str], float]:
+    """Every stated overlap, keyed by the sorted pair of dataset ids (largest statement wins)."""
+    known: dict[tuple[str, str], float] = {}
+    for d in inventory.datasets:
+        for o in d.overlaps:
+            pair = tuple(sorted((d.id, o.with_)))
+            known[pair] = max(known.get(pair, 0.0), float(o.persons))
+    return known
 
 
 def edge_estimate(
@@ -193,12 +203,14 @@ def build_linkage_graph(
     networkx.Graph
         Nodes: dataset ids with ``name``, ``persons``, ``cost``, ``source``,
         ``public``, ``identifiable``, ``categories``, ``qis``,
-        ``population_size``, ``level``, ``rules`` and ``profile``.
+        ``population``, ``population_size``, ``level``, ``rules`` and ``profile``.
         Edges: ``keys``, ``qis``, ``expected_overlap``, ``expected_links``,
         ``false_links``, ``strength``, ``source`` (``"estimate"`` or
         ``"override"``), ``assumptions``. Graph attributes: ``openness``,
-        ``investigations`` (id → dataset ids), ``levels`` (names),
-        ``low_intrusion_level``.
+        ``investigations`` (id → dataset ids), ``uses_per_year`` (id →
+        uses), ``levels`` (names), ``low_intrusion_level``, ``populations``
+        (:class:`~bulkimpact.persons.PopulationTree`) and ``known_overlaps``
+        (sorted id pair → persons).
 
     Examples
     --------
@@ -225,8 +237,12 @@ def build_linkage_graph(
         openness=openness,
         inventory=inventory.source_path or inventory.title,
         investigations={i.id: list(i.datasets) for i in inventory.investigations},
+        uses_per_year={i.id: i.uses_per_year for i in inventory.investigations},
         levels=rulebook.level_names(),
         low_intrusion_level=rulebook.low_intrusion_level,
+        populations=PopulationTree({p.id: p.size for p in inventory.populations},
+                                   {p.id: p.part_of for p in inventory.populations}),
+        known_overlaps=_known_overlaps(inventory),
     )
     for d in inventory.datasets:
         profile = dataset_profile(d, inventory, rulebook, openness, taxonomy)
@@ -241,6 +257,7 @@ def build_linkage_graph(
             identifiable=profile.identifiable,
             categories=sorted(profile.categories),
             qis=d.quasi_identifiers(taxonomy),
+            population=d.population,
             population_size=inventory.population_size(d.population),
             technical_only=d.technical_only,
             level=score.level,

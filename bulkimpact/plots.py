@@ -35,6 +35,7 @@ __all__ = [
     "links_by_channel",
     "raised_sets",
     "policy_frontier",
+    "frontier_by_reading",
     "density_sweep",
     "robustness_intervals",
     "exact_vs_estimated",
@@ -300,46 +301,107 @@ def raised_sets(frame: pd.DataFrame, level_names: Sequence[str], title: str,
     return fig
 
 
-def policy_frontier(frame: pd.DataFrame, title: str, x: str = "escalated",
-                    y: str = "under_protected") -> Figure:
-    """Each policy as a point: escalation (x) against under-protection (y).
+_AXIS_LABELS = {
+    "escalated": "datasets escalated above their own level",
+    "escalation_cost": "escalation cost (cost units, one-off)",
+    "total_burden": "total burden (cost units: escalation + authorisations)",
+    "under_protected": "under-protected exposure sets",
+    "under_protected_persons": "distinct persons linked in under-protected sets",
+}
 
-    ``frame`` is :meth:`bulkimpact.evaluate.Evaluation.to_frame` output.
+
+def _frontier_panel(ax, frame: pd.DataFrame, pareto: Sequence[str], x: str, y: str) -> None:
+    """One reading: every rule as a marker, the Pareto rules joined by a step line.
+
+    Rules at the same point are drawn side by side (a small horizontal dodge in
+    points, so the axis values stay exact) and share one label "a = b".
+    """
+    from matplotlib.transforms import offset_copy
+
+    groups = frame.groupby([frame[x].round(9), frame[y].round(9)], sort=True)
+    xspan = max(float(frame[x].max() - frame[x].min()), 1e-9)
+    placed: list[tuple[float, float]] = []
+    for (px, py), part in groups:
+        names = list(part.index)
+        for i, name in enumerate(names):
+            shift = (i - (len(names) - 1) / 2) * 11  # points
+            at = offset_copy(ax.transData, fig=ax.figure, x=shift, y=0, units="points")
+            ax.scatter([px], [py], s=150, transform=at, zorder=3,
+                       color=POLICY_COLOURS.get(name, "#000000"),
+                       marker=POLICY_MARKERS.get(name, "o"), edgecolor="#222222",
+                       linewidth=2.2 if name in pareto else 0.6)
+        on_front = [n for n in names if n in pareto]
+        if on_front:  # only the frontier is labelled; the legend names every marker
+            lift = sum(1 for qx, qy in placed if abs(qx - px) < 0.25 * xspan and qy == py)
+            placed.append((px, py))
+            ax.annotate(" = ".join(on_front), (px, py), textcoords="offset points",
+                        xytext=(8 + 6 * len(names), 8 + 16 * lift), fontsize=10,
+                        fontweight="bold")
+    front = frame.loc[list(pareto)].sort_values([x, y])
+    if len(front) > 1:
+        ax.step(front[x], front[y], where="post", color="#555555", linewidth=1,
+                linestyle="--", zorder=1)
+    ax.set_xlim(left=-0.05 * max(frame[x].max(), 1), right=max(frame[x].max() * 1.45, 1))
+    ax.set_ylim(bottom=-0.08 * max(frame[y].max(), 1), top=max(frame[y].max() * 1.2, 1))
+    ax.grid(alpha=0.3)
+
+
+def policy_frontier(frame: pd.DataFrame, title: str, x: str = "total_burden",
+                    y: str = "under_protected", pareto: Sequence[str] = ()) -> Figure:
+    """Each policy as a point: burden (x) against under-protection (y), the frontier joined.
+
+    ``frame`` is :meth:`bulkimpact.evaluate.Evaluation.to_frame` output;
+    ``pareto`` the rules on the frontier (:attr:`~bulkimpact.evaluate.Evaluation.pareto`).
 
     Examples
     --------
-    >>> f = pd.DataFrame({"escalated": [0, 5], "under_protected": [4, 0]},
+    >>> f = pd.DataFrame({"total_burden": [0, 5], "under_protected": [4, 0]},
     ...                  index=["per_dataset", "component"])
-    >>> policy_frontier(f, "Trade-off").axes[0].get_ylabel()
+    >>> policy_frontier(f, "Trade-off", pareto=["per_dataset", "component"]).axes[0].get_ylabel()
     'under-protected exposure sets'
     """
-    labels = {"escalated": "datasets escalated above their own level",
-              "escalation_cost": "escalation cost (cost × levels raised)",
-              "under_protected": "under-protected exposure sets",
-              "under_protected_persons": "persons in under-protected sets"}
-    fig, ax = plt.subplots(figsize=(9, 5.5))
-    for name, row in frame.iterrows():
-        ax.scatter(row[x], row[y], s=170, color=POLICY_COLOURS.get(name, "#000000"),
-                   marker=POLICY_MARKERS.get(name, "o"), edgecolor="#333333", zorder=3,
-                   label=name)
-    # One label per position (rules that coincide share it), staggered when points are close.
-    groups = frame.groupby([frame[x].round(6), frame[y].round(6)], sort=True)
-    span = max(float(frame[x].max() - frame[x].min()), 1.0)
-    last_x, lift = None, 0
-    for (px, py), part in groups:
-        lift = lift + 1 if last_x is not None and abs(px - last_x) < 0.2 * span else 0
-        ax.annotate(" = ".join(part.index), (px, py), textcoords="offset points",
-                    xytext=(9, 6 + 16 * lift), fontsize=11)
-        last_x = px
-    ax.set_xlabel(labels.get(x, x))
-    ax.set_ylabel(labels.get(y, y))
-    ax.set_xlim(left=-0.5, right=max(frame[x].max() * 1.25, 1))
-    ax.set_ylim(bottom=-0.5, top=max(frame[y].max() * 1.2, 1))
-    ax.grid(alpha=0.3)
-    ax.set_title(title, loc="left")
-    ax.text(0.99, 0.97, "better: bottom left", transform=ax.transAxes, ha="right",
-            va="top", fontsize=10, color="#555555")
-    fig.tight_layout()
+    return frontier_by_reading({"": frame}, {"": tuple(pareto)}, title, x=x, y=y)
+
+
+def frontier_by_reading(frames: Mapping[str, pd.DataFrame], pareto: Mapping[str, Sequence[str]],
+                        title: str, x: str = "total_burden",
+                        y: str = "under_protected") -> Figure:
+    """One panel per openness reading: every rule's burden against its under-protection.
+
+    Rules on the frontier (no other rule is better on both) have a heavy
+    outline, are labelled "(frontier)" and joined by a dashed step line.
+    Panels share neither axis: readings differ in scale.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"total_burden": [0.0, 5.0, 5.0], "under_protected": [4, 0, 0]},
+    ...                  index=["per_dataset", "component", "k_hop"])
+    >>> fig = frontier_by_reading({"services": f, "ctivd": f},
+    ...                           {"services": ["per_dataset"], "ctivd": ["per_dataset"]}, "T")
+    >>> [ax.get_title() for ax in fig.axes]
+    ['services', 'ctivd']
+    """
+    fig, axes = plt.subplots(1, len(frames), figsize=(min(6.2 * len(frames), 19), 6.0),
+                             squeeze=False)
+    for ax, (reading, frame) in zip(axes[0], frames.items(), strict=True):
+        _frontier_panel(ax, frame, pareto.get(reading, ()), x, y)
+        ax.set_xlabel(_AXIS_LABELS.get(x, x))
+        ax.set_ylabel(_AXIS_LABELS.get(y, y))
+        if reading:
+            ax.set_title(reading, fontsize=12)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
+    names = list(dict.fromkeys(n for frame in frames.values() for n in frame.index))
+    handles = [Line2D([], [], marker=POLICY_MARKERS.get(n, "o"), linestyle="", markersize=10,
+                      markerfacecolor=POLICY_COLOURS.get(n, "#000000"),
+                      markeredgecolor="#222222", label=n) for n in names]
+    handles.append(Line2D([], [], color="#555555", linestyle="--",
+                          label="frontier (heavy outline): no rule better on both"))
+    fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), 4), frameon=False,
+               fontsize=10)
+    rows = -(-len(handles) // 4)
+    fig.text(0.99, 0.995, "better: towards the bottom left", ha="right", va="top", fontsize=9,
+             color="#555555")
+    fig.tight_layout(rect=(0, 0.06 * rows + 0.02, 1, 0.97))
     return fig
 
 

@@ -118,11 +118,19 @@ class Rule(_Strict):
 
 
 class OpennessVariant(_Strict):
-    """A reading of the openness criterion: which grounds make a dataset public."""
+    """A reading of the openness criterion: which grounds make a dataset public.
+
+    A dataset counts as publicly accessible when it has a ground in
+    ``counts_as_public`` and none in ``excludes`` (under the CTIVD's reading,
+    data from a leak are not publicly accessible, whatever else holds).
+    ``definition`` quotes or states the reading in the words of its source.
+    """
 
     label: str
     description: str = ""
+    definition: str = ""
     counts_as_public: frozenset[Literal[OPENNESS_GROUNDS]]  # type: ignore[valid-type]
+    excludes: frozenset[Literal[OPENNESS_GROUNDS]] = frozenset()  # type: ignore[valid-type]
     source: str | None = None
 
 
@@ -132,6 +140,30 @@ class Identifiability(_Strict):
     min_unique_fraction: float = Field(default=0.5, gt=0, le=1)
     assumption: bool = True
     rationale: str = ""
+
+
+class Authorisation(_Strict):
+    """What a case-by-case authorisation of a combination costs, per level.
+
+    ``cost[l]`` is the cost of authorising one use of a combination whose
+    cumulative level is ``l``, in the unit of the datasets' escalation
+    ``cost`` weights (raising a dataset of weight 1 by one level costs 1).
+    Costs may not fall as the level rises.
+    """
+
+    cost: list[float] = Field(default_factory=list)
+    assumption: bool = True
+    rationale: str = ""
+
+    @model_validator(mode="after")
+    def _finite_non_decreasing(self) -> Authorisation:
+        if any(not math.isfinite(c) or c < 0 for c in self.cost):
+            raise ValueError(f"authorisation costs must be finite and non-negative, "
+                             f"got {self.cost}")
+        if any(b < a for a, b in zip(self.cost, self.cost[1:], strict=False)):
+            raise ValueError(f"authorisation costs may not fall as the level rises, "
+                             f"got {self.cost}")
+        return self
 
 
 class Linkage(_Strict):
@@ -186,6 +218,7 @@ class Rulebook(_Strict):
     low_intrusion_level: int = Field(ge=0)
     identifiability: Identifiability = Identifiability()
     linkage: Linkage = Linkage()
+    authorisation: Authorisation = Authorisation()
     openness_variants: dict[str, OpennessVariant] = Field(min_length=1)
     rules: list[Rule] = Field(min_length=1)
     source_path: str | None = Field(default=None, exclude=True)
@@ -194,6 +227,18 @@ class Rulebook(_Strict):
     def max_level(self) -> int:
         """The highest (heaviest) level."""
         return self.levels[-1].level
+
+    def authorisation_cost(self, level: int) -> float:
+        """Cost of authorising one use of a combination at ``level`` (0 when not priced).
+
+        Examples
+        --------
+        >>> rb = load_rulebook(default_rulebook_path())
+        >>> [rb.authorisation_cost(lv) for lv in range(4)]
+        [0.0, 0.05, 0.2, 0.5]
+        """
+        costs = self.authorisation.cost
+        return float(costs[level]) if level < len(costs) else 0.0
 
     def level_names(self) -> list[str]:
         """Names of the levels, lowest first."""
@@ -246,6 +291,12 @@ def _cross_check(data: dict[str, Any], file: str, taxonomy: Taxonomy) -> list[Pr
         problems.append(Problem(file, "levels", "level",
                                 "levels must be numbered 0, 1, 2, … in order", levels))
     top = len(levels) - 1 if numbered else None
+    costs = (data.get("authorisation") or {}).get("cost") if isinstance(
+        data.get("authorisation"), dict) else None
+    if numbered and isinstance(costs, list) and len(costs) != len(levels):
+        problems.append(Problem(file, "authorisation", "cost",
+                                f"one cost per level: {len(levels)} values, lowest level "
+                                "first", costs))
     low = data.get("low_intrusion_level")
     if top is not None and isinstance(low, int) and low > top:
         problems.append(Problem(file, "", "low_intrusion_level",
@@ -285,8 +336,8 @@ def load_rulebook(path: str | Path, taxonomy: Taxonomy | None = None) -> Ruleboo
     Examples
     --------
     >>> rb = load_rulebook(default_rulebook_path())
-    >>> sorted(rb.openness_variants)[:2]
-    ['ctivd', 'services']
+    >>> list(rb.openness_variants)[:3]
+    ['services', 'ctivd', 'ctivd_no_purchased']
     """
     data = read_yaml(path)
     problems: list[Problem] = []
@@ -333,7 +384,8 @@ def is_public(dataset: Dataset, rulebook: Rulebook, openness: str) -> bool:
     if variant is None:
         raise ValueError(f"unknown openness variant {openness!r}; "
                          f"this rulebook has {sorted(rulebook.openness_variants)}")
-    return bool(openness_grounds(dataset) & variant.counts_as_public)
+    grounds = openness_grounds(dataset)
+    return bool(grounds & variant.counts_as_public) and not grounds & variant.excludes
 
 
 def qi_identifiable(cells: float, population: float, min_unique_fraction: float) -> bool:

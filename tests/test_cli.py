@@ -54,7 +54,8 @@ def test_validate_good_files(capsys, small_inventory: Path) -> None:
     assert lines[0] == (f"{small_inventory}: OK: inventory 'test inventory': 3 datasets, "
                         "1 populations, 1 investigations (fictional)")
     assert lines[1].startswith(f"{rulebook}: OK: rulebook ")
-    assert "4 levels, 8 rules, openness variants ctivd, services, uk_part7a" in lines[1]
+    assert ("4 levels, 8 rules, openness variants ctivd, ctivd_no_purchased, services, "
+            "subjects_only, uk_part7a") in lines[1]
 
 
 def test_validate_broken_inventory(capsys, tmp_path: Path, small_inventory: Path) -> None:
@@ -145,7 +146,8 @@ def test_assess_json_contract(capsys, small_inventory: Path) -> None:
     assert sorted((e["a"], e["b"], tuple(e["keys"])) for e in record["edges"]) == [
         ("adtech", "health", ("device",)), ("forum", "adtech", ("username",))]
     kinds = {tuple(s["members"]): s["kind"] for s in record["exposure_sets"]}
-    assert kinds == {("adtech", "forum"): "investigation", ("adtech", "health"): "edge"}
+    assert kinds == {("adtech", "forum"): "investigation", ("adtech", "health"): "edge",
+                     ("adtech", "forum", "health"): "connected_subsets"}
     assert all(p["status"] in ("exact", "optimal") for p in record["policies"].values())
 
 
@@ -177,14 +179,16 @@ def test_assess_openness_changes_a_leaked_sets_publicity(capsys, small_inventory
         assert record["openness"] == variant
         public[variant] = {d["id"]: d["public"] for d in record["datasets"]}
     assert public["services"] == {"forum": True, "adtech": True, "health": False}
-    assert public["ctivd"] == {"forum": False, "adtech": False, "health": False}
+    # Under the CTIVD reading the leaked forum is not public; purchased ad-tech data still is.
+    assert public["ctivd"] == {"forum": False, "adtech": True, "health": False}
 
 
 def test_assess_unknown_openness_names_the_variants(capsys, small_inventory: Path) -> None:
     code, out, err = run(capsys, "assess", str(small_inventory), "--openness", "nsa")
     assert (code, out) == (1, "")
-    assert ("unknown openness variant 'nsa'; this rulebook has "
-            "['ctivd', 'services', 'uk_part7a']") in err
+    assert ("parameter 'openness': 'nsa' is not a variant of data/rulebooks/default.yaml; "
+            "allowed: ['ctivd', 'ctivd_no_purchased', 'services', 'subjects_only', "
+            "'uk_part7a']") in err
     assert "Traceback" not in err
 
 
@@ -215,6 +219,6 @@ def test_assess_text_output_names_inputs_and_rules(capsys, small_inventory: Path
     assert "Decision rules:" in out
     # forum + adtech (the investigation): identifiable + location, 2 > 1. adtech + health:
     # identifiable by no one, so the special category does not raise them.
-    assert "Exposure sets: 2, of which 1 reach a higher level together" in out
+    assert "Exposure sets: 3, of which 2 reach a higher level together" in out
     assert ("investigation adtech + forum 1 2 100.0 identity-location, personal"
             in " ".join(out.split()))

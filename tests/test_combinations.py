@@ -265,9 +265,13 @@ def test_connected_subsets_equal_brute_force(default_rulebook: Rulebook, G: nx.G
         for s in itertools.combinations(G.nodes, size)
         if nx.is_connected(G.subgraph(s))
     }
-    found = members(exposure_sets(G, default_rulebook, include=("connected_subsets",)))
+    found = members(exposure_sets(G, default_rulebook, include=("connected_subsets",),
+                                  max_set_size=None))
     assert len(found) == len(set(found))
     assert set(found) == brute
+    # Up to a size: exactly the brute-force subsets of that size or less.
+    small = members(exposure_sets(G, default_rulebook, include=("connected_subsets",)))
+    assert set(small) == {s for s in brute if len(s) <= 3}
 
 
 def test_connected_subsets_refused_on_a_large_component(default_rulebook: Rulebook) -> None:
@@ -276,7 +280,8 @@ def test_connected_subsets_refused_on_a_large_component(default_rulebook: Rulebo
         add_node(G, n, 1)
     with pytest.raises(ExposureSetLimitError,
                        match=r"largest component has 30 datasets, up to 2\^30"):
-        exposure_sets(G, default_rulebook, include=("connected_subsets",), max_sets=100)
+        exposure_sets(G, default_rulebook, include=("connected_subsets",), max_sets=100,
+                      max_set_size=None)
 
 
 def test_connected_subsets_stop_counting_at_max_sets(default_rulebook: Rulebook) -> None:
@@ -296,4 +301,7 @@ def test_long_path_is_enumerated_when_under_max_sets(default_rulebook: Rulebook)
     G = nx.path_graph([f"n{i:02d}" for i in range(30)])
     for n in G:
         add_node(G, n, 1)
-    assert len(exposure_sets(G, default_rulebook, include=("connected_subsets",))) == 435
+    assert len(exposure_sets(G, default_rulebook, include=("connected_subsets",),
+                             max_set_size=None)) == 435
+    # By default up to three: 29 pairs and 28 triples.
+    assert len(exposure_sets(G, default_rulebook, include=("connected_subsets",))) == 57

@@ -34,11 +34,13 @@ def three() -> tuple[nx.Graph, list[ExposureSet]]:
 
 def test_judge_counts_under_protection() -> None:
     """r = a 2, b 2, c 1: a+b has max 2 < 3 (40 persons) and a+c max 2 < 3 (7): 2 sets,
-    47 persons; b+c max 2 >= 2 is protected. One escalation, a 1 → 2: 1,000 persons, low on
-    its own (level 1), cost 2 × 1 = 2."""
+    47 linked persons less the few the two links may share (independent draws from a's
+    population of 1,000,000: 40 + 7 - 40 × 7 / 1,000,000); b+c max 2 >= 2 is protected. One
+    escalation, a 1 → 2: 1,000 persons, low on its own (level 1), cost 2 × 1 = 2."""
     G, sets = three()
     o = judge(G, sets, PolicyResult("p", {"a": 2, "b": 2, "c": 1}), low_intrusion_level=1)
-    assert (o.under_protected, o.under_protected_persons) == (2, 47.0)
+    assert o.under_protected == 2
+    assert o.under_protected_persons == pytest.approx(40 + 7 - 40 * 7 / 1_000_000)
     assert o.under_protected_sets == (("a", "b"), ("a", "c"))
     assert (o.escalated, o.escalated_persons, o.escalated_low) == (1, 1_000.0, 1)
     assert (o.escalation_cost, o.level_increase) == (2.0, 1)
@@ -55,8 +57,10 @@ def test_judge_weighs_escalations_by_cost_and_levels_raised() -> None:
     assert o.under_protected == 0
     assert (o.escalated, o.escalated_persons, o.escalation_cost, o.level_increase) == (
         2, 1_200.0, 7.0, 3)
-    assert o.escalated_low == 2
-    assert judge(G, sets, result, low_intrusion_level=2).escalated_low == 0
+    assert (o.escalated_light, o.escalated_outside_regime, o.escalated_low) == (2, 0, 2)
+    # With light at level 2, level 1 lies below it: outside the regime, still slight.
+    o2 = judge(G, sets, result, low_intrusion_level=2)
+    assert (o2.escalated_light, o2.escalated_outside_regime, o2.escalated_slight) == (0, 2, 2)
 
 
 def test_authorised_sets_are_not_under_protected() -> None:
@@ -97,12 +101,13 @@ def star_graph(rb: Rulebook) -> nx.Graph:
 
 
 def test_evaluation_frame_has_the_headline_columns(tiny_rulebook: Rulebook) -> None:
-    ev = evaluate_policies(star_graph(tiny_rulebook), tiny_rulebook)
+    ev = evaluate_policies(star_graph(tiny_rulebook), tiny_rulebook,
+                           include=("edge", "investigation"))
     frame = ev.to_frame()
     assert frame.index.name == "policy"
     assert list(frame.index) == ["per_dataset", "component", "k_hop", "threshold",
                                  "minimal_escalation", "use_based"]
-    assert list(frame.columns) == [*HEADLINE, "datasets", "exposure_sets"]
+    assert list(frame.columns) == [*HEADLINE, "pareto", "datasets", "exposure_sets"]
     assert set(frame["datasets"]) == {4} and set(frame["exposure_sets"]) == {3}
     assert frame.loc["per_dataset", "under_protected"] == 2
     assert frame.loc["component", "escalated"] == 4
@@ -124,7 +129,8 @@ def test_evaluate_policies_passes_parameters_and_names(tiny_rulebook: Rulebook) 
 
 
 def test_outcome_json_has_the_contract_keys(tiny_rulebook: Rulebook) -> None:
-    o = evaluate_policies(star_graph(tiny_rulebook), tiny_rulebook, ["per_dataset"])
+    o = evaluate_policies(star_graph(tiny_rulebook), tiny_rulebook, ["per_dataset"],
+                          include=("edge", "investigation"))
     entry = o.outcomes["per_dataset"].to_json()
     assert {"regime", "under_protected", "under_protected_persons", "escalated",
             "escalated_low", "escalation_cost", "authorisations", "status"} <= set(entry)

@@ -166,23 +166,34 @@ def openness_inventory():
         dataset("selfpub", EMAIL, source="private", made_public_by_subjects=True),
         dataset("opensrc", EMAIL, source="open"),
         dataset("private", EMAIL, source="private"),
+        dataset("soldleak", EMAIL, source="leaked", leaked=True, paid=True),
     ])
+
+
+ALL_READINGS = {"services", "ctivd", "ctivd_no_purchased", "subjects_only", "uk_part7a"}
 
 
 @pytest.mark.parametrize(
     ("dataset_id", "public_under"),
     [
+        # Seed 000: the services count leaked and purchased data as public; the CTIVD holds
+        # that data from a leak are not (the persons did not make them public themselves).
         ("leak", {"services"}),
-        ("bought", {"services"}),
-        ("selfpub", {"services", "ctivd", "uk_part7a"}),
-        ("opensrc", {"services", "uk_part7a"}),
+        # Purchased data: public under the CTIVD reading unless its switch is off.
+        ("bought", {"services", "ctivd"}),
+        ("selfpub", ALL_READINGS),
+        # Open registers stay public under the CTIVD reading; only subjects_only drops them.
+        ("opensrc", ALL_READINGS - {"subjects_only"}),
         ("private", set()),
+        # A leak offered for sale is still data from a leak: not public under ctivd.
+        ("soldleak", {"services"}),
     ],
 )
 def test_openness_variants(default_rulebook: Rulebook, dataset_id: str,
                            public_under: set[str]) -> None:
     d = openness_inventory().dataset(dataset_id)
-    for variant in ("services", "ctivd", "uk_part7a"):
+    assert set(default_rulebook.openness_variants) == ALL_READINGS
+    for variant in ALL_READINGS:
         assert is_public(d, default_rulebook, variant) == (variant in public_under), variant
 
 
@@ -202,7 +213,8 @@ def test_openness_decides_a_leaked_sets_level(default_rulebook: Rulebook) -> Non
 def test_unknown_openness_variant_names_the_known_ones(default_rulebook: Rulebook) -> None:
     d = openness_inventory().dataset("leak")
     with pytest.raises(ValueError, match=r"unknown openness variant 'cia'; this rulebook has "
-                                         r"\['ctivd', 'services', 'uk_part7a'\]"):
+                                         r"\['ctivd', 'ctivd_no_purchased', 'services', "
+                                         r"'subjects_only', 'uk_part7a'\]"):
         is_public(d, default_rulebook, "cia")
 
 
