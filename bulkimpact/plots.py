@@ -38,6 +38,7 @@ __all__ = [
     "frontier_by_reading",
     "density_sweep",
     "robustness_intervals",
+    "tornado",
     "exact_vs_estimated",
 ]
 
@@ -471,6 +472,53 @@ def robustness_intervals(summary: pd.DataFrame, metrics: Mapping[str, str],
         ax.grid(axis="x", alpha=0.3)
     fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
     fig.tight_layout()
+    return fig
+
+
+def tornado(table: pd.DataFrame, quantities: Mapping[str, str], title: str) -> Figure:
+    """One panel per headline quantity: how far each assumption's range moves it.
+
+    ``table`` is :func:`bulkimpact.sensitivity.tornado` output. Each bar runs
+    from the value at the assumption's low end (light) to its high end (dark);
+    the vertical line is the value as stated; the widest swing is on top.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"assumption": ["stated", "a", "a"], "label": ["", "A", "A"],
+    ...                   "end": ["stated", "low", "high"], "q": [2.0, 1.0, 4.0]})
+    >>> tornado(t, {"q": "quantity"}, "T").axes[0].get_xlabel()
+    'quantity'
+    """
+    stated = table[table["end"] == "stated"].iloc[0]
+    varied = table[table["end"] != "stated"]
+    columns = 2 if len(quantities) > 1 else 1
+    rows = -(-len(quantities) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(8.0 * columns, 3.6 * rows + 0.8),
+                             squeeze=False)
+    for ax in axes.flat[len(quantities):]:
+        ax.set_visible(False)
+    colours = {"low": "#9ECAE1", "high": "#08519C"}
+    for ax, (q, label) in zip(axes.flat, quantities.items(), strict=False):
+        wide = varied.pivot(index="label", columns="end", values=q).astype(float)
+        wide = wide.loc[(wide["high"] - wide["low"]).abs().sort_values(kind="stable").index]
+        base = float(stated[q])
+        for j, (_name, row) in enumerate(wide.iterrows()):
+            # The longer bar first, so a shorter one on the same side stays visible on top.
+            for end in sorted(("low", "high"), key=lambda e: -abs(row[e] - base)):
+                ax.barh(j, row[end] - base, left=base, color=colours[end],
+                        edgecolor="#333333", height=0.6)
+        ax.axvline(base, color="#000000", linewidth=1)
+        ax.set_yticks(np.arange(len(wide)), list(wide.index), fontsize=9)
+        ax.set_xlabel(label)
+        ax.grid(axis="x", alpha=0.3)
+    handles = [plt.Rectangle((0, 0), 1, 1, color="#9ECAE1", ec="#333333",
+                             label="low end of the range"),
+               plt.Rectangle((0, 0), 1, 1, color="#08519C", ec="#333333",
+                             label="high end of the range"),
+               Line2D([], [], color="#000000", label="as stated")]
+    fig.legend(handles=handles, loc="lower center", ncol=3, frameon=False)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
+    fig.tight_layout(rect=(0, 0.05, 1, 0.96))
     return fig
 
 

@@ -276,6 +276,22 @@ class Rulebook(_Strict):
         level = fired[0].level if fired else self.levels[0].level
         return Score(level, tuple(r.id for r in fired))
 
+    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Rulebook:
+        """A copy with fields updated; derived caches are dropped, not copied.
+
+        (A copied ``_rules_by_level`` would keep scoring with the old rules.)
+
+        Examples
+        --------
+        >>> rb = load_rulebook(default_rulebook_path())
+        >>> p = Profile(frozenset({"contact", "special_category"}), True, 5e4, False)
+        >>> rb.score(p).level, rb.model_copy(update={"rules": rb.rules[:1]}).score(p).level
+        (3, 1)
+        """
+        copy = super().model_copy(update=update, deep=deep)
+        copy.__dict__.pop("_rules_by_level", None)
+        return copy
+
     @cached_property
     def _rules_by_level(self) -> tuple[Rule, ...]:
         """Rules, highest level first (stable): scoring reports them in this order."""

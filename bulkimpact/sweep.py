@@ -41,9 +41,11 @@ from .evaluate import DEFAULT_PARAMS, HEADLINE, evaluate_policies
 from .files import atomic_output
 from .inventory import Inventory, parse_inventory
 from .linkage import build_linkage_graph
+from .parameters import policy_params
 from .policies import POLICIES
 from .problems import InputError, problems_from_validation_error, read_yaml
 from .rulebook import Rulebook, default_rulebook_path, load_rulebook
+from .sensitivity import ASSUMPTIONS, apply_assumptions
 from .taxonomy import KeyNamespace, Taxonomy, default_taxonomy
 
 __all__ = [
@@ -272,6 +274,15 @@ def load_sweep_config(path: str | Path) -> SweepConfig:
     if unknown:
         raise ValueError(f"{path}: field 'policies': unknown {unknown}; "
                          f"choose from {sorted(POLICIES)}")
+    try:
+        policy_params(config.params)
+    except ValueError as exc:
+        raise ValueError(f"{path}: field 'params': {exc}") from None
+    rulebook = load_rulebook(config.rulebook or default_rulebook_path())
+    bad = sorted(set(config.grid.openness) - set(rulebook.openness_variants))
+    if bad:
+        raise ValueError(f"{path}: field 'grid.openness': unknown readings {bad}; the rulebook "
+                         f"has {sorted(rulebook.openness_variants)}")
     return config
 
 
@@ -474,45 +485,20 @@ def write_parquet_atomic(frame: pd.DataFrame, path: str | Path) -> None:
 
 # --- robustness -------------------------------------------------------------------------
 
-#: Ranges of the uncertain inputs (multiplicative factors, log-uniform; shifts, uniform).
-ROBUSTNESS_RANGES = {
-    "overlap_factor": (0.5, 2.0),
-    "cardinality_factor": (0.5, 2.0),
-    "match_quality_shift": (-0.15, 0.05),
-    "threshold_factor": (0.5, 2.0),
-}
+#: Ranges of the uncertain inputs (multiplicative factors, log-uniform; others uniform):
+#: the linkage estimates and the rulebook's own assumptions (:data:`ASSUMPTIONS`).
+ROBUSTNESS_RANGES = {name: (a.low, a.high) for name, a in ASSUMPTIONS.items()}
 
 
-def _perturbed(inventory: Inventory, rulebook: Rulebook, rng: np.random.Generator,
-               ranges: Mapping[str, tuple[float, float]]) -> tuple[Inventory, Rulebook, dict]:
-    def log_uniform(lo: float, hi: float) -> float:
-        return float(math.exp(rng.uniform(math.log(lo), math.log(hi))))
-
-    draw = {
-        "overlap_factor": log_uniform(*ranges["overlap_factor"]),
-        "cardinality_factor": log_uniform(*ranges["cardinality_factor"]),
-        "match_quality_shift": float(rng.uniform(*ranges["match_quality_shift"])),
-        "threshold_factor": log_uniform(*ranges["threshold_factor"]),
-    }
-    # Overlap uncertainty acts on the populations: a smaller effective population
-    # means proportionally larger independent-draw overlaps (n_a n_b / N).
-    populations = [p.model_copy(update={"size": max(
-        1, int(p.size / draw["overlap_factor"]))}) for p in inventory.populations]
-    sizes = {p.id: p.size for p in populations}
-    datasets = []
-    for d in inventory.datasets:
-        fields = [f.model_copy(update={
-            "cardinality": (max(1, round(f.cardinality * draw["cardinality_factor"]))
-                            if f.cardinality else None),
-            "match_quality": min(1.0, max(0.0, f.match_quality + draw["match_quality_shift"])),
-        }) for f in d.fields]
-        overlaps = [o.model_copy(update={"persons": min(d.persons, o.persons * draw[
-            "overlap_factor"])}) for o in d.overlaps]
-        datasets.append(d.model_copy(update={
-            "fields": fields, "overlaps": overlaps,
-            "persons": min(d.persons, sizes[d.population])}))
-    inv = inventory.model_copy(update={"populations": populations, "datasets": datasets})
-    return inv, scale_rulebook(rulebook, draw["threshold_factor"]), draw
+def _draw(rng: np.random.Generator, ranges: Mapping[str, tuple[float, float]]) -> dict:
+    """One value per assumption: log-uniform for factors, uniform otherwise."""
+    draw = {}
+    for name, (lo, hi) in ranges.items():
+        if ASSUMPTIONS[name].log:
+            draw[name] = float(math.exp(rng.uniform(math.log(lo), math.log(hi))))
+        else:
+            draw[name] = float(rng.uniform(lo, hi))
+    return draw
 
 
 def robustness(
@@ -527,11 +513,13 @@ def robustness(
 ) -> pd.DataFrame:
     """Monte Carlo over uncertain inputs: one row per draw × policy.
 
-    Each draw multiplies all estimated overlaps by a log-uniform factor
-    (through the effective population size; analyst overlaps too), scales QI
-    cardinalities, shifts match qualities and scales the rulebook's
-    ``min_persons`` thresholds, within :data:`ROBUSTNESS_RANGES` (or
-    ``ranges``). Summarise with :func:`summarise_robustness`.
+    Each draw sets every assumption of :data:`bulkimpact.sensitivity.ASSUMPTIONS`
+    at once within :data:`ROBUSTNESS_RANGES` (``ranges`` overrides some):
+    overlaps (through the effective population size; analyst overlaps too),
+    QI cardinalities, match qualities, the rulebook's person thresholds,
+    identifiability share, mosaic-breadth category count and authorisation
+    cost, and the use rate. Summarise with :func:`summarise_robustness`; see
+    :func:`bulkimpact.sensitivity.tornado` for one assumption at a time.
 
     Examples
     --------
@@ -543,12 +531,17 @@ def robustness(
     """
     rng = np.random.default_rng(seed)
     ranges = {**ROBUSTNESS_RANGES, **(ranges or {})}
+    unknown = sorted(set(ranges) - set(ASSUMPTIONS))
+    if unknown:
+        raise ValueError(f"unknown robustness ranges {unknown}; allowed: {sorted(ASSUMPTIONS)}")
     names = list(policies) if policies is not None else list(POLICIES)
+    base = policy_params(params)
     rows = []
     for i in range(draws):
-        inv, rb, draw = _perturbed(inventory, rulebook, rng, ranges)
+        draw = _draw(rng, ranges)
+        inv, rb, p = apply_assumptions(inventory, rulebook, base, draw)
         G = build_linkage_graph(inv, rb, openness)
-        for row in evaluate_policies(G, rb, names, params).rows():
+        for row in evaluate_policies(G, rb, names, p).rows():
             rows.append({"draw": i, **draw, "edges": G.number_of_edges(), **row})
     return pd.DataFrame(rows)
 

@@ -11,9 +11,11 @@ import pytest
 from bulkimpact.cli import main
 from bulkimpact.evaluate import evaluate_policies
 from bulkimpact.examples import toy_inventory, toy_rulebook
+from bulkimpact.inventory import load_inventory
 from bulkimpact.linkage import build_linkage_graph
 from bulkimpact.policies import FAST_POLICIES
 from bulkimpact.rulebook import default_rulebook_path, load_rulebook
+from bulkimpact.sensitivity import ASSUMPTIONS
 from bulkimpact.sweep import (
     Scenario,
     SweepConfig,
@@ -110,8 +112,7 @@ def test_threshold_scale_moves_person_thresholds_only() -> None:
 
 def test_robustness_without_uncertainty_reproduces_the_point_estimate() -> None:
     """Degenerate ranges: every draw is the unperturbed inventory, so the interval is a point."""
-    fixed = {"overlap_factor": (1.0, 1.0), "cardinality_factor": (1.0, 1.0),
-             "match_quality_shift": (0.0, 0.0), "threshold_factor": (1.0, 1.0)}
+    fixed = {name: (a.neutral, a.neutral) for name, a in ASSUMPTIONS.items()}
     draws = robustness(toy_inventory(), toy_rulebook(), "services", draws=4, ranges=fixed)
     summary = summarise_robustness(draws)
     point = evaluate_policies(build_linkage_graph(toy_inventory(), toy_rulebook(), "services"),
@@ -120,6 +121,18 @@ def test_robustness_without_uncertainty_reproduces_the_point_estimate() -> None:
         for metric in ("under_protected", "escalated", "escalation_cost"):
             assert summary.loc[policy, (metric, "low")] == point.loc[policy, metric]
             assert summary.loc[policy, (metric, "high")] == point.loc[policy, metric]
+
+
+def test_robustness_varies_the_rulebooks_assumptions_too() -> None:
+    """Only the mosaic-breadth count varies (4–6): the draws record it, and the
+    under-protected sets move with it on the baseline."""
+    fixed = {name: (a.neutral, a.neutral) for name, a in ASSUMPTIONS.items()}
+    fixed["breadth_categories"] = (4, 6)
+    inv = load_inventory("data/synthetic/baseline.yaml")
+    draws = robustness(inv, toy_rulebook(), "ctivd", draws=6, seed=2,
+                       policies=["per_dataset"], params={"max_set_size": 2})
+    assert draws["breadth_categories"].between(4, 6).all()
+    assert draws["under_protected"].nunique() > 1
 
 
 def test_robustness_intervals_widen_with_uncertainty() -> None:
@@ -143,14 +156,29 @@ def test_sweep_command_writes_parquet_and_exits_nonzero_on_failures(tmp_path: Pa
     out = tmp_path / "ok.parquet"
     assert main(["sweep", str(ok), "--out", str(out), "--serial", "--quiet"]) == 0
     assert len(pd.read_parquet(out)) == 4
+    # A scenario that fails when it runs (an inventory of no datasets) is recorded.
     bad = _config(tmp_path, "seed: 1\npolicies: [per_dataset]\n"
-                            "grid: {n_datasets: [6], openness: [ctivd, nonsense]}\n")
+                            "grid: {n_datasets: [6, 0]}\n")
     out_bad = tmp_path / "bad.parquet"
     assert main(["sweep", str(bad), "--out", str(out_bad), "--serial", "--quiet"]) == 1
     frame = pd.read_parquet(out_bad)
     assert (frame["error"] != "").sum() == 1 and (frame["error"] == "").sum() == 1
     assert "1 failed" in capsys.readouterr().err
     assert not list(tmp_path.glob(".*.tmp"))  # atomic write left nothing behind
+
+
+def test_sweep_config_checks_readings_and_params_on_load(tmp_path: Path, capsys) -> None:
+    """An unknown openness reading or policy parameter stops the sweep before any scenario."""
+    for text, expected in (
+            ("grid: {openness: [ctivd, nonsense]}\n",
+             "field 'grid.openness': unknown readings ['nonsense']"),
+            ("params: {treshold: 0.1}\n", "unknown parameter 'treshold'"),
+            ("params: {t: .nan}\n", "parameter 't'")):
+        path = _config(tmp_path, "seed: 1\n" + text)
+        out = tmp_path / "never.parquet"
+        assert main(["sweep", str(path), "--out", str(out), "--serial", "--quiet"]) == 1
+        assert expected in capsys.readouterr().err
+        assert not out.exists()
 
 
 def test_sweep_config_errors_are_located(tmp_path: Path, capsys) -> None:
