@@ -109,6 +109,18 @@ def _estimate(
     """:func:`edge_estimate` on the datasets' keys and QIs, derived once by the caller.
 
     ``commons`` caches :meth:`Inventory.common_population` per population pair.
+
+    Quasi-identifiers are used only when each set's own share unique,
+    ``fraction_unique(n, C)``, reaches ``linkage.qi_min_unique_fraction``.
+    They then link a shared person with the probability that the person is
+    unique in both sets, ``(1 - 1/C)^(n_a + n_b - m - 1)``
+    (:func:`~bulkimpact.estimates.fraction_unique_in_both`: uniqueness among
+    the ``n_a + n_b - m`` distinct persons of the two sets, not the product
+    of the two sets' uniqueness), and produce
+    :func:`~bulkimpact.estimates.expected_false_qi_links` false links.
+    Links are the overlap times
+    :func:`~bulkimpact.estimates.link_probability` of the keys and this
+    probability.
     """
     shared_keys = sorted(set(keys_a) & set(keys_b))
     shared_qis = sorted(set(qi_a) & set(qi_b))
@@ -145,12 +157,14 @@ def _estimate(
             f"quasi-identifiers {shared_qis}: {cells:,} equally likely cells; "
             + ("unique in both sets" if qi_used else "too few unique to link (not used)")
         )
-    if not qi_used:
-        u_a = u_b = 0.0
-        if not shared_keys:
-            return None
-    links = overlap * link_probability(qualities, u_a, u_b)
-    false_links = expected_false_qi_links(a.persons, b.persons, overlap, cells) if qi_used else 0.0
+    if not qi_used and not shared_keys:
+        return None
+    # Robustness draws scale stated overlaps unchecked; no more persons than the smaller set.
+    m = min(overlap, a.persons, b.persons)
+    # unique in both = unique among the n_a + n_b - m distinct persons of the two sets
+    both = fraction_unique(a.persons + b.persons - m, cells) if qi_used else 0.0
+    links = overlap * link_probability(qualities, qi_unique_in_both=both)
+    false_links = expected_false_qi_links(a.persons, b.persons, m, cells) if qi_used else 0.0
     return {
         "keys": shared_keys,
         "qis": shared_qis if qi_used else [],

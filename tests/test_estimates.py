@@ -20,6 +20,7 @@ from bulkimpact.estimates import (
     expected_overlap,
     expected_qi_links,
     fraction_unique,
+    fraction_unique_in_both,
     fraction_unique_weighted,
     link_probability,
     overlap_variance,
@@ -191,45 +192,86 @@ def test_key_links_with_match_quality_noise_match_simulation() -> None:
     within(links, expected)
 
 
-def test_qi_true_and_false_links_match_a_simulated_join() -> None:
-    """Join two samples on a QI cell drawn uniformly for every person.
+def joined_on_cells(rng: np.random.Generator, n_a: int, n_b: int, m: int, cells: int,
+                    reps: int) -> tuple[np.ndarray, np.ndarray]:
+    """True and false links of a join on uniform QI cells, per replicate.
 
-    A true link is a shared person unique on the cell in both sets; a false link is a cell
-    holding exactly one person in each set, and they are different persons.
-
-    Known biases of the closed forms (beyond sampling error), for these sizes:
-    - true links: uniqueness in the two sets is not independent (a shared person's cell must
-      be empty of the others of A ∪ B, |A ∪ B| - 1 = n_a + n_b - m - 1 persons, not
-      n_a + n_b - 2), so the exact mean is larger by a factor about (1 - 1/C)^-(m - 1), i.e.
-      0.025% here;
-    - false links: the formula counts every pair of different persons in a common cell; a
-      pair is a link only when no one else of A ∪ B is in that cell, a factor about
-      (1 - 1/C)^(n_a + n_b - m - 2), i.e. 1% lower here.
+    Set A holds persons ``0 .. n_a - 1`` and set B persons ``n_a - m .. n_a + n_b - m - 1``, so
+    exactly ``m`` persons are in both; every person gets a uniform cell. A cell holding
+    exactly one record of each set is a link: true when it is one shared person, false when
+    it is two persons, one of A only and one of B only.
     """
-    population, n, cells, reps = 100_000, 5_000, 1_000_000, 300
-    m = expected_overlap(n, n, population)  # 250
-    rng = np.random.default_rng(SEED + 4)
-    true_links = np.empty(reps)
-    false_links = np.empty(reps)
+    union = n_a + n_b - m
+    cell = rng.integers(cells, size=(reps, union)) + np.arange(reps)[:, None] * cells
+    count_a = np.bincount(cell[:, :n_a].ravel(), minlength=reps * cells)
+    count_b = np.bincount(cell[:, n_a - m:].ravel(), minlength=reps * cells)
+    shared = cell[:, n_a - m:n_a]
+    true = ((count_a[shared] == 1) & (count_b[shared] == 1)).sum(axis=1)
+    joined = ((count_a == 1) & (count_b == 1)).reshape(reps, cells).sum(axis=1)
+    return true, joined - true
+
+
+@pytest.mark.parametrize(
+    ("n_a", "n_b", "m", "cells"),
+    [
+        (2_000, 1_500, 20, 20_000),    # m/C = 0.001
+        (1_000, 1_000, 40, 4_000),     # m/C = 0.01
+        (1_500, 1_000, 400, 4_000),    # m/C = 0.1
+        (1_200, 1_500, 900, 3_000),    # m/C = 0.3
+        (2_500, 2_500, 2_000, 2_000),  # m/C = 1
+    ],
+)
+def test_qi_true_and_false_links_match_a_simulated_join(n_a: int, n_b: int, m: int,
+                                                        cells: int) -> None:
+    """Both closed forms are exact for a given overlap: unique in both sets means no other
+    distinct person of A ∪ B in the cell, (1 - 1/C)^(n_a + n_b - m - 1) for a shared person
+    and (1/C) (1 - 1/C)^(n_a + n_b - m - 2) for a pair of persons in one set each."""
+    rng = np.random.default_rng([SEED, 4, m])
+    true, false = joined_on_cells(rng, n_a, n_b, m, cells, reps=400)
+    both = fraction_unique_in_both(n_a, n_b, m, cells)
+    assert both == pytest.approx((1 - 1 / cells) ** (n_a + n_b - m - 1))
+    within(true, m * both)
+    within(false, expected_false_qi_links(n_a, n_b, m, cells))
+    # The product of the two sets' uniqueness counts the other shared persons twice:
+    # too low by (1 - 1/C)^(m - 1), 63 % at m = C, beyond any sampling error.
+    product = m * fraction_unique(n_a, cells) * fraction_unique(n_b, cells)
+    if m / cells >= 0.1:
+        se = np.std(true, ddof=1) / math.sqrt(len(true))
+        assert np.mean(true) - product > 10 * se
+    # Counting every colliding pair of different persons overstates the false links.
+    colliding = (n_a - m) * (n_b - m) / cells
+    assert expected_false_qi_links(n_a, n_b, m, cells) == pytest.approx(
+        colliding * (1 - 1 / cells) ** (n_a + n_b - m - 2))
+
+
+def test_qi_links_of_a_town_in_two_complete_registers() -> None:
+    """A town of 10,000 in two complete registers joined on date of birth (36,500 cells):
+    7,604 persons are unique in both, not 10,000 × 0.7604^2 = 5,782."""
+    town, cells = 10_000, 36_500
+    true, false = joined_on_cells(np.random.default_rng(SEED + 5), town, town, town, cells,
+                                  reps=200)
+    expected = expected_qi_links(town, town, town, cells)
+    assert round(expected) == 7_604
+    assert round(town * fraction_unique(town, cells) ** 2) == 5_782
+    within(true, expected)
+    assert false.sum() == 0 and expected_false_qi_links(town, town, town, cells) == 0.0
+
+
+def test_qi_links_with_a_random_overlap_stay_close_to_the_expected_overlap_plug_in() -> None:
+    """Independent samples from a population: the overlap is hypergeometric and
+    expected_qi_links plugs in its mean; the error of doing so is below 1/C of the result."""
+    population, n, cells, reps = 3_000, 2_000, 2_000, 300
+    rng = np.random.default_rng(SEED + 6)
+    in_a, in_b = samples(rng, population, n, reps), samples(rng, population, n, reps)
+    cell = rng.integers(cells, size=(reps, population))
+    true = np.empty(reps)
     for r in range(reps):
-        cell = rng.integers(cells, size=population)
-        a = rng.choice(population, n, replace=False)
-        b = rng.choice(population, n, replace=False)
-        count_a = np.bincount(cell[a], minlength=cells)
-        count_b = np.bincount(cell[b], minlength=cells)
-        shared = np.intersect1d(a, b, assume_unique=True)
-        true_links[r] = np.sum((count_a[cell[shared]] == 1) & (count_b[cell[shared]] == 1))
-        false_links[r] = np.sum((count_a == 1) & (count_b == 1)) - true_links[r]
-
-    expected_true = expected_qi_links(n, n, population, cells)
-    assert expected_true == pytest.approx(m * fraction_unique(n, cells) ** 2)
-    true_bias = expected_true * ((1 - 1 / cells) ** -(m - 1) - 1)
-    within(true_links, expected_true, bias=true_bias)
-
-    expected_false = expected_false_qi_links(n, n, m, cells)
-    assert expected_false == pytest.approx((n - m) ** 2 / cells)
-    false_bias = expected_false * (1 - (1 - 1 / cells) ** (2 * n - m - 2))
-    within(false_links, expected_false, bias=false_bias)
+        count_a = np.bincount(cell[r, in_a[r]], minlength=cells)
+        count_b = np.bincount(cell[r, in_b[r]], minlength=cells)
+        shared = cell[r, in_a[r] & in_b[r]]
+        true[r] = np.sum((count_a[shared] == 1) & (count_b[shared] == 1))
+    expected = expected_qi_links(n, n, population, cells)
+    within(true, expected, bias=expected / cells)
 
 
 def test_qi_links_vanish_for_empty_sets_and_coarse_cells() -> None:
@@ -237,14 +279,18 @@ def test_qi_links_vanish_for_empty_sets_and_coarse_cells() -> None:
     # Two cells among 500 persons: practically no one is unique, so no one links.
     assert expected_qi_links(500, 500, 1_000, cells=2) < 1e-100
     assert expected_false_qi_links(100, 100, overlap=100, cells=10) == 0.0
+    # One cell: two persons, one in each set only, are joined; a third person spoils it.
+    assert expected_false_qi_links(1, 1, overlap=0, cells=1) == 1.0
+    assert expected_false_qi_links(2, 1, overlap=0, cells=1) == 0.0
 
 
 def test_link_probability_combines_independent_channels() -> None:
     assert link_probability() == 0.0
     assert link_probability([0.9]) == pytest.approx(0.9)
     assert link_probability([0.5, 0.5]) == pytest.approx(0.75)
-    assert link_probability([0.5], 0.5, 0.5) == pytest.approx(1 - 0.5 * 0.75)
-    assert link_probability([1.0], 0.1, 0.1) == 1.0
+    assert link_probability([0.5], qi_unique_in_both=0.25) == pytest.approx(1 - 0.5 * 0.75)
+    assert link_probability([1.0], qi_unique_in_both=0.1) == 1.0
+    assert link_probability(qi_unique_in_both=0.3) == pytest.approx(0.3)
 
 
 @pytest.mark.parametrize(
@@ -259,6 +305,12 @@ def test_link_probability_combines_independent_channels() -> None:
         (lambda: expected_qi_links(200, 10, 100, cells=10),
          r"n_a must lie in \[0, population=100\], got 200"),
         (lambda: expected_qi_links(10, 10, 100, cells=0), "cells must be at least 1, got 0"),
+        (lambda: link_probability([0.5], qi_unique_in_both=1.5),
+         r"qi_unique_in_both must lie in \[0, 1\], got 1.5"),
+        (lambda: fraction_unique_in_both(10, 20, 11, cells=5),
+         r"overlap must lie in \[0, min\(n_a, n_b\)=10\], got 11"),
+        (lambda: expected_false_qi_links(10, 20, -1, cells=5),
+         r"overlap must lie in \[0, min\(n_a, n_b\)=10\], got -1"),
     ],
 )
 def test_links_reject_bad_input(call, message: str) -> None:

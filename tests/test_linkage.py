@@ -118,7 +118,8 @@ def test_quasi_identifiers_link_only_when_unique_enough(default_rulebook: Rulebo
     """10,000 persons per set; the rulebook uses QIs when at least 5% of each set is unique:
     (1 - 1/C)^9,999 >= 0.05 needs C >= 3,338.3, so 3,339 cells link and 3,338 do not.
     With links counted down to 0 (min_expected_links 0), the edge carries
-    100 × u² true links and (10,000 - 100)² / C false ones."""
+    100 × (1 - 1/C)^19,899 true links (unique among the 19,900 distinct persons of both
+    sets) and (10,000 - 100)² / C × (1 - 1/C)^19,898 false ones."""
     rb = with_linkage(default_rulebook, min_expected_links=0.0)
     assert rb.linkage.qi_min_unique_fraction == 0.05
     u_link, u_short = fraction_unique(10_000, 3_339), fraction_unique(10_000, 3_338)
@@ -127,8 +128,8 @@ def test_quasi_identifiers_link_only_when_unique_enough(default_rulebook: Rulebo
     G = graph([dataset("a", [dob(3_339)]), dataset("b", [dob(3_339)])], rb)
     e = G.edges["a", "b"]
     assert (e["keys"], e["qis"]) == ([], ["dob"])
-    assert e["expected_links"] == pytest.approx(100 * u_link**2)
-    assert e["false_links"] == pytest.approx(9_900**2 / 3_339)
+    assert e["expected_links"] == pytest.approx(100 * fraction_unique(19_900, 3_339))
+    assert e["false_links"] == pytest.approx(9_900**2 / 3_339 * fraction_unique(19_899, 3_339))
 
     G = graph([dataset("a", [dob(3_338)]), dataset("b", [dob(3_338)])], rb)
     assert G.number_of_edges() == 0
@@ -141,9 +142,8 @@ def test_quasi_identifier_cells_use_the_coarser_side(default_rulebook: Rulebook)
     b = dataset("b", [dob(3_650), dob(2, "sex")])
     inv = inventory([a, b])
     e = edge_estimate(inv.dataset("a"), inv.dataset("b"), inv, default_rulebook)
-    u = fraction_unique(10_000, 7_300)
     assert e["qis"] == ["dob", "sex"]
-    assert e["expected_links"] == pytest.approx(100 * u * u)
+    assert e["expected_links"] == pytest.approx(100 * fraction_unique(19_900, 7_300))
 
 
 def test_too_coarse_quasi_identifiers_are_not_used_beside_a_key(

@@ -92,14 +92,12 @@ def test_qi_links_on_uniform_cells_match_expected_qi_links():
     a, b = sample(world, n_a, 1), sample(world, n_b, 2)
     result = qi_links(a, b, ["cell"])
     m = overlap(a, b)
-    expected_true = m * estimates.fraction_unique(n_a, cells) * estimates.fraction_unique(
-        n_b, cells)
+    # unique in both sets: no other of the n_a + n_b - m distinct persons in the cell
+    expected_true = m * estimates.fraction_unique_in_both(n_a, n_b, m, cells)
     assert abs(result.true - expected_true) < 4 * math.sqrt(expected_true)
-    # false links need both records unique: colliding pairs times both uniqueness chances
-    false_expected = (estimates.expected_false_qi_links(n_a, n_b, m, cells)
-                      * estimates.fraction_unique(n_a, cells)
-                      * estimates.fraction_unique(n_b, cells))
-    assert abs(result.false - false_expected) < 4 * math.sqrt(false_expected) + 2
+    # false links: a person of each set only, alone in a common cell
+    false_expected = estimates.expected_false_qi_links(n_a, n_b, m, cells)
+    assert abs(result.false - false_expected) < 4 * math.sqrt(false_expected)
 
 
 def test_links_through_any_channel_by_hand():
