@@ -7,7 +7,10 @@ reviewer can see concretely how combining two innocuous sets names people.
 - :mod:`~bulkimpact.synth.population`: the seeded Dutch-like population.
 - :mod:`~bulkimpact.synth.extracts`: datasets as noisy, biased samples of it.
 - :mod:`~bulkimpact.synth.measure`: exact uniqueness, overlap and links (DuckDB).
-- :mod:`~bulkimpact.synth.validate`: exact versus analytic per edge of an inventory.
+- :mod:`~bulkimpact.synth.validate`: exact versus analytic per pair of an inventory,
+  in one world per reference population.
+- :mod:`~bulkimpact.synth.compare`: the validation beside the linkage graph, with the
+  sentences a report states.
 - :mod:`~bulkimpact.synth.mosaic`: two innocuous extracts that together name persons.
 - :mod:`~bulkimpact.synth.cli`: ``bulkimpact synth population|uniqueness|validate``.
 """
@@ -38,12 +41,8 @@ from .population import (
 )
 from .validate import (
     Validation,
-    World,
-    WorldDataset,
-    WorldField,
-    WorldPopulation,
+    reference_populations,
     validate_inventory,
-    world_from_inventory,
 )
 
 __all__ = [
@@ -57,10 +56,6 @@ __all__ = [
     "SourceError",
     "Uniqueness",
     "Validation",
-    "World",
-    "WorldDataset",
-    "WorldField",
-    "WorldPopulation",
     "calibrate_age_tilt",
     "calibration_table",
     "connect",
@@ -71,9 +66,9 @@ __all__ = [
     "overlap",
     "population_table",
     "qi_links",
+    "reference_populations",
     "uniqueness",
     "uniqueness_table",
     "validate_inventory",
-    "world_from_inventory",
     "write_population",
 ]

@@ -76,9 +76,10 @@ def _uniqueness(args: argparse.Namespace) -> int:
     return 0
 
 
-_SHOWN = ["a", "b", "keys", "qis", "N", "overlap_exact", "overlap_expected", "overlap_z",
-          "key_links_exact", "key_links_expected", "qi_links_exact", "qi_links_expected",
-          "qi_links_expected_skewed", "links_exact", "links_expected", "links_rel_error"]
+_SHOWN = ["a", "b", "world", "keys", "qis", "N", "overlap_exact", "overlap_expected",
+          "overlap_z", "key_links_exact", "key_links_expected", "qi_links_exact",
+          "qi_links_expected", "qi_links_expected_skewed", "links_exact", "links_expected",
+          "links_sd", "flag"]
 
 
 def _load_graph(inventory: Any) -> Any:
@@ -104,9 +105,10 @@ def _validate(args: argparse.Namespace) -> int:
         print(json.dumps({"inventory": str(path), **result.to_dict()}, indent=2, default=str))
         return 0
     edges = result.to_frame()
+    worlds = "; ".join(f"{w.reference!r} ({w.scale:.4g} synthetic per real person)"
+                       for w in result.worlds.itertuples())
     print(f"{path}: {len(edges)} linkable pairs realised with {args.persons:,} synthetic persons "
-          f"standing for population {result.reference!r} "
-          f"(seed {args.seed}; {result.scale:.4g} synthetic per real person)")
+          f"per world (seed {args.seed}), standing for {worlds}")
     if len(edges):
         shown = edges[[c for c in _SHOWN if c in edges.columns]]
         print()
@@ -115,6 +117,8 @@ def _validate(args: argparse.Namespace) -> int:
         print(f"note: {dataset}: not realised: {reason}")
     for dataset, fields in result.unrealised.items():
         print(f"note: {dataset}: fields not realised in the synthetic world: {', '.join(fields)}")
+    for r in result.flagged.itertuples():
+        print(f"note: {r.a} × {r.b} ({r.world}): {r.flag} outside the predicted sampling error")
     return 0
 
 
@@ -153,11 +157,13 @@ def add_subparser(subparsers: Any) -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="exact versus analytic overlap and links per edge")
     v.add_argument("inventory", metavar="INVENTORY", help="inventory YAML file")
     v.add_argument("--persons", type=_positive_int, default=200_000,
-                   help="size of the synthetic world (default 200,000)")
+                   help="synthetic persons in each world (default 200,000)")
     v.add_argument("--seed", type=int, default=0, help="seed (default 0)")
-    v.add_argument("--reference", metavar="POPULATION",
-                   help="population the synthetic persons stand for (default: the one of at "
-                        "most ~18.8 M persons enclosing the most datasets)")
+    v.add_argument("--reference", metavar="POPULATION", action="append",
+                   help="population a world of synthetic persons stands for; repeatable "
+                        "(default: the one of at most ~18.8 M persons enclosing the most "
+                        "datasets, then one world per population outside it that holds "
+                        "datasets)")
     v.add_argument("--json", action="store_true", help="print JSON")
     v.set_defaults(handler=_validate)
     return synth

@@ -344,13 +344,16 @@ class LinkCount:
 
 def _pairs_sql(va: str, ca: list[str], vb: str, cb: list[str],
                keys: Sequence[str], qis: Sequence[str], la: str = "a", lb: str = "b") -> str:
-    """SQL for distinct (person_a, person_b) pairs linked by any key or by QIs unique in both."""
+    """SQL for (person_a, person_b, channel) linked by a key (``'k'``) or by QIs unique in both.
+
+    A pair linked by both channels appears once per channel.
+    """
     parts = []
     for k in keys:
         if k not in ca or k not in cb:
             side, cols = (la, ca) if k not in ca else (lb, cb)
             raise SourceError(f"{side}: unknown key column {k!r}; valid: {', '.join(cols)}")
-        parts.append(f"SELECT a.person_id AS pa, b.person_id AS pb FROM {va} a "
+        parts.append(f"SELECT a.person_id AS pa, b.person_id AS pb, 'k' AS ch FROM {va} a "
                      f"JOIN {vb} b ON a.\"{k}\" = b.\"{k}\"")
     if qis:
         ea = [qi_expression(q, ca, la) for q in qis]
@@ -364,12 +367,37 @@ def _pairs_sql(va: str, ca: list[str], vb: str, cb: list[str],
                     f"(SELECT {sel}, person_id FROM {view} WHERE {not_null}) "
                     f"GROUP BY ALL HAVING count(*) = 1")
 
-        parts.append(f"SELECT ua.pid AS pa, ub.pid AS pb FROM ({unique_side(va, ea)}) ua "
+        parts.append(f"SELECT ua.pid AS pa, ub.pid AS pb, 'q' AS ch "
+                     f"FROM ({unique_side(va, ea)}) ua "
                      f"JOIN ({unique_side(vb, eb)}) ub USING ({', '.join(cols)})")
     if not parts:
         raise SourceError("give at least one key or quasi-identifier to link on")
-    union = " UNION ".join(parts) if len(parts) > 1 else parts[0]
-    return union
+    return " UNION ".join(parts) if len(parts) > 1 else parts[0]
+
+
+def _link_counts(con: duckdb.DuckDBPyConnection, va: str, ca: list[str], vb: str,
+                 cb: list[str], keys: Sequence[str] = (), qis: Sequence[str] = (),
+                 la: str = "a", lb: str = "b") -> dict[str, LinkCount]:
+    """Links through the keys, through the QIs and through either, in one query.
+
+    ``va`` and ``vb`` are views already on ``con`` with columns ``ca`` and ``cb``.
+    Returns ``{"keys": ..., "qis": ..., "any": ...}``.
+    """
+    sql = _pairs_sql(va, ca, vb, cb, keys, qis, la, lb)
+    if len(keys) + bool(qis) == 1:  # one join: no pair twice, nothing to group
+        true, false = con.execute("SELECT count(*) FILTER (WHERE pa = pb), count(*) FILTER "
+                                  f"(WHERE pa <> pb) FROM ({sql})").fetchall()[0]
+        found, none = LinkCount(int(true or 0), int(false or 0)), LinkCount(0, 0)
+        return {"keys": found if keys else none, "qis": found if qis else none, "any": found}
+    row = con.execute(
+        "SELECT count(*) FILTER (WHERE pa = pb AND k), count(*) FILTER (WHERE pa <> pb AND k), "
+        "count(*) FILTER (WHERE pa = pb AND q), count(*) FILTER (WHERE pa <> pb AND q), "
+        "count(*) FILTER (WHERE pa = pb), count(*) FILTER (WHERE pa <> pb) "
+        f"FROM (SELECT pa, pb, bool_or(ch = 'k') AS k, bool_or(ch = 'q') AS q FROM ({sql}) "
+        "GROUP BY pa, pb)").fetchall()[0]
+    n = [int(x or 0) for x in row]
+    return {"keys": LinkCount(n[0], n[1]), "qis": LinkCount(n[2], n[3]),
+            "any": LinkCount(n[4], n[5])}
 
 
 def links(a: Source, b: Source, *, keys: Sequence[str] = (), qis: Sequence[str] = (),
@@ -396,11 +424,8 @@ def links(a: Source, b: Source, *, keys: Sequence[str] = (), qis: Sequence[str] 
     with _Scope(con) as scope:
         va, ca = scope.view(a, "a")
         vb, cb = scope.view(b, "b")
-        sql = _pairs_sql(va, ca, vb, cb, keys, qis, scope.labels[va], scope.labels[vb])
-        true, false = scope.con.execute(
-            f"SELECT count(*) FILTER (WHERE pa = pb), count(*) FILTER (WHERE pa <> pb) "
-            f"FROM ({sql})").fetchone()
-    return LinkCount(int(true or 0), int(false or 0))
+        return _link_counts(scope.con, va, ca, vb, cb, keys, qis,
+                            scope.labels[va], scope.labels[vb])["any"]
 
 
 def key_links(a: Source, b: Source, key: str, *,
