@@ -226,6 +226,8 @@ class Analysis:
              "yes" if self.rulebook.illustrative else "no"),
             ("openness variant", f"{self.openness}: "
                                  f"{self.rulebook.openness_variants[self.openness].label}"),
+            ("openness definition", self.rulebook.openness_variants[self.openness].definition
+             or "(the rulebook gives none)"),
             ("exposure sets judged", ", ".join(self.include)),
             ("seed", str(self.seed)),
             *((f"policy parameter {k}", str(v)) for k, v in self.params.to_json().items()),

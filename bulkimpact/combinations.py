@@ -383,6 +383,11 @@ def _connected_subsets(G: nx.Graph, max_sets: int,
                     exclusive = {u for u in G[w] if u not in neighbourhood
                                  and order[u] > order[root]}
                     stack.append((subset | {w}, extension | exclusive))
+    # Discovery order follows set iteration, which varies with string hashing between
+    # processes; a fixed order keeps every downstream number (and the solver's choice
+    # among equally cheap escalations) the same in every process.
+    order_of = {n: i for i, n in enumerate(G.nodes)}
+    found.sort(key=lambda s: (len(s), [order_of[n] for n in s]))
     return found
 
 

@@ -24,7 +24,8 @@ from .policies import POLICIES, PolicyResult, get_policy
 from .rulebook import Rulebook
 
 __all__ = ["PolicyOutcome", "Evaluation", "judge", "evaluate_policies", "DEFAULT_PARAMS",
-           "POLICY_UNITS", "pareto_front", "break_even_use_rate", "use_rates"]
+           "POLICY_UNITS", "pareto_front", "break_even_use_rate", "use_rates",
+           "authorisation_burden_line"]
 
 #: Default policy parameters, from the one typed model (:class:`PolicyParams`).
 DEFAULT_PARAMS: dict[str, Any] = PolicyParams().model_dump()
@@ -194,18 +195,47 @@ def pareto_front(points: Mapping[str, tuple[float, float]]) -> tuple[str, ...]:
     return tuple(name for name, p in points.items() if not dominated(p))
 
 
+def authorisation_burden_line(sets: Sequence[ExposureSet], own: Mapping[str, int],
+                              rulebook: Rulebook) -> tuple[float, float]:
+    """The use-based rule's yearly authorisation cost as a line in the use rate: (A, B).
+
+    Every exposure set above its members' own levels is authorised at
+    ``L(S)`` per use, at ``rulebook.authorisation_cost(L(S))``. ``A`` is the
+    yearly cost of the investigations' combinations (their uses per year);
+    ``B`` the cost of one use of each other such combination, so the yearly
+    cost at a use rate ``r`` is ``A + r B``.
+
+    Examples
+    --------
+    >>> from bulkimpact.combinations import ExposureSet
+    >>> from bulkimpact.rulebook import Profile, load_rulebook, default_rulebook_path
+    >>> rb = load_rulebook(default_rulebook_path())          # heavy authorisation: 0.5
+    >>> p = Profile(frozenset(), True, 1.0, False)
+    >>> sets = [ExposureSet(("a", "b"), 3, 1, 1.0, (), p, uses_per_year=2.0),
+    ...         ExposureSet(("b", "c"), 3, 1, 1.0, (), p)]
+    >>> authorisation_burden_line(sets, {"a": 1, "b": 1, "c": 1}, rb)
+    (1.0, 0.5)
+    """
+    fixed = per_use = 0.0
+    for s in sets:
+        if s.level > max(own[n] for n in s.members):
+            price = rulebook.authorisation_cost(s.level)
+            if s.uses_per_year > 0:
+                fixed += s.uses_per_year * price
+            else:
+                per_use += price
+    return fixed, per_use
+
+
 def break_even_use_rate(sets: Sequence[ExposureSet], own: Mapping[str, int],
                         rulebook: Rulebook, escalation_cost: float,
                         horizon_years: float = 1.0) -> float | None:
     """Yearly use rate above which case-by-case authorisation costs more than escalation.
 
-    The use-based rule authorises every exposure set ``S`` above its members'
-    own levels at ``L(S)``, each use at ``rulebook.authorisation_cost(L(S))``.
-    Investigations' combinations are used as often as the inventory says; every
-    other such combination ``r`` times a year. Its burden over the horizon
-    ``H`` is ``H (A + r B)``, with ``A`` the investigations' yearly cost and
-    ``B`` the cost of one use of each other combination; it equals the one-off
-    ``escalation_cost`` of minimal escalation at ``r* = (E/H - A) / B``.
+    With the use-based rule's yearly cost ``A + r B``
+    (:func:`authorisation_burden_line`), its burden over the horizon ``H`` is
+    ``H (A + r B)``; it equals the one-off ``escalation_cost`` ``E`` of
+    minimal escalation at ``r* = (E/H - A) / B``.
 
     Returns
     -------
@@ -218,21 +248,14 @@ def break_even_use_rate(sets: Sequence[ExposureSet], own: Mapping[str, int],
     --------
     >>> from bulkimpact.combinations import ExposureSet
     >>> from bulkimpact.rulebook import Profile, load_rulebook, default_rulebook_path
-    >>> rb = load_rulebook(default_rulebook_path())          # heavy authorisation: 0.5
+    >>> rb = load_rulebook(default_rulebook_path())
     >>> p = Profile(frozenset(), True, 1.0, False)
     >>> sets = [ExposureSet(("a", "b"), 3, 1, 1.0, (), p, uses_per_year=2.0),
     ...         ExposureSet(("b", "c"), 3, 1, 1.0, (), p)]
     >>> break_even_use_rate(sets, {"a": 1, "b": 1, "c": 1}, rb, escalation_cost=2.0)
     2.0
     """
-    fixed = per_use = 0.0
-    for s in sets:
-        if s.level > max(own[n] for n in s.members):
-            price = rulebook.authorisation_cost(s.level)
-            if s.uses_per_year > 0:
-                fixed += s.uses_per_year * price
-            else:
-                per_use += price
+    fixed, per_use = authorisation_burden_line(sets, own, rulebook)
     if per_use == 0:
         return None
     return max(0.0, (escalation_cost / horizon_years - fixed) / per_use)

@@ -223,8 +223,8 @@ def build_linkage_graph(
         ``"override"``), ``assumptions``. Graph attributes: ``openness``,
         ``investigations`` (id → dataset ids), ``uses_per_year`` (id →
         uses), ``levels`` (names), ``low_intrusion_level``, ``populations``
-        (:class:`~bulkimpact.persons.PopulationTree`) and ``known_overlaps``
-        (sorted id pair → persons).
+        (:class:`~bulkimpact.persons.PopulationTree`), ``known_overlaps``
+        (sorted id pair → persons) and ``known_overlap_datasets`` (the ids in them).
 
     Examples
     --------
@@ -256,7 +256,8 @@ def build_linkage_graph(
         low_intrusion_level=rulebook.low_intrusion_level,
         populations=PopulationTree({p.id: p.size for p in inventory.populations},
                                    {p.id: p.part_of for p in inventory.populations}),
-        known_overlaps=_known_overlaps(inventory),
+        known_overlaps=(known := _known_overlaps(inventory)),
+        known_overlap_datasets=frozenset(n for pair in known for n in pair),
     )
     for d in inventory.datasets:
         profile = dataset_profile(d, inventory, rulebook, openness, taxonomy)

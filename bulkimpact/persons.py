@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import networkx as nx
 
@@ -45,6 +46,11 @@ class PopulationTree:
 
     sizes: Mapping[str, float]
     part_of: Mapping[str, str | None]
+
+    @cached_property
+    def depth(self) -> dict[str, int]:
+        """Populations enclosing each one, itself included (roots have depth 1)."""
+        return {p: len(population_chain(self.part_of, p)) for p in self.sizes}
 
     def common(self, populations: Iterable[str]) -> str | None:
         """The smallest population enclosing all given ones, or None if some are unrelated."""
@@ -93,27 +99,27 @@ def union_size(parts: Iterable[tuple[str, float]], tree: PopulationTree) -> floa
     """
     # covered[P]: persons of P covered so far. Adding an independent random subset of s
     # persons to u covered ones covers u + s - u s / N (exact at u = 0 and at s = N).
+    sizes = tree.sizes
     covered: dict[str, float] = {}
-
-    def add(population: str, size: float) -> None:
-        n = float(tree.sizes[population])
+    for population, size in parts:
+        n = float(sizes[population])
         s = min(max(float(size), 0.0), n)
         u = covered.get(population, 0.0)
         covered[population] = u + s - u * s / n
-
-    for population, size in parts:
-        add(population, size)
     # Fold bottom-up: deepest populations first, each into its parent.
-    depth = {p: len(population_chain(tree.part_of, p)) for p in tree.sizes}
+    depth, part_of = tree.depth, tree.part_of
     total = 0.0
     while covered:
-        population = max(covered, key=lambda p: depth[p])
-        persons = covered.pop(population)
-        parent = tree.part_of.get(population)
+        population = max(covered, key=depth.__getitem__) if len(covered) > 1 else next(
+            iter(covered))
+        s = covered.pop(population)
+        parent = part_of.get(population)
         if parent is None:
-            total += persons
+            total += s
         else:
-            add(parent, persons)
+            n = float(sizes[parent])
+            u = covered.get(parent, 0.0)
+            covered[parent] = u + s - u * s / n
     return float(total)
 
 
@@ -149,6 +155,11 @@ def _blocks(G: nx.Graph, nodes: list[str]) -> list[tuple[str, float]]:
     block never counts fewer persons than its largest member.
     """
     known: Mapping[tuple[str, str], float] = G.graph.get("known_overlaps", {})
+    flagged = G.graph.get("known_overlap_datasets")
+    if flagged is None:
+        flagged = {n for pair in known for n in pair}
+    if sum(n in flagged for n in nodes) < 2:  # no stated overlap inside: independent draws
+        return [(_population_of(G, n), _persons(G, n)) for n in nodes]
     tree = population_tree(G)
     members = set(nodes)
     linked = nx.Graph()
@@ -198,39 +209,62 @@ def distinct_persons(G: nx.Graph, nodes: Iterable[str]) -> float:
     return union_size(_blocks(G, nodes), population_tree(G))
 
 
-def distinct_linked_persons(G: nx.Graph, sets: Iterable[tuple[Iterable[str], float]]) -> float:
-    """Expected distinct persons linked in any of several combinations.
+def distinct_linked_persons(G: nx.Graph, sets: Iterable[tuple[Iterable[str], float]],
+                            weight: str = "expected_links") -> float:
+    """Expected distinct persons whose records are linked across members of any of several sets.
 
     Parameters
     ----------
     sets : iterable of (members, linked persons)
-        Each combination's members and its linked-person figure.
+        Each combination's members and its own linked-person figure (used only
+        when the graph has no link between its members, as in hand-made sets).
 
     Notes
     -----
-    Each combination's linked persons are taken as a random subset of the
-    smallest population enclosing its members, and the subsets of different
-    combinations as independent (:func:`union_size`); the result is capped by
-    the distinct persons the members hold (:func:`distinct_persons`), so
-    combinations that share their datasets do not count the same persons twice.
+    The persons linked in a combination are those linked on any link between
+    two of its members. Each distinct link is counted once, however many
+    combinations contain it; its linked persons (``weight``) are a random
+    subset of the smallest population enclosing both datasets, and the links
+    are taken as independent (:func:`union_size`). The result is capped by the
+    distinct persons the members hold (:func:`distinct_persons`), so links
+    among the same people are not counted twice.
 
     Examples
     --------
+    Three datasets of the same 1,000 persons, every pair linked on all of them,
+    and two combinations that share the link a–b:
+
     >>> G = nx.Graph(populations=PopulationTree({"p": 1_000}, {"p": None}))
     >>> for n in "abc":
     ...     G.add_node(n, persons=1_000, population="p")
-    >>> distinct_linked_persons(G, [("ab", 1_000.0), ("bc", 1_000.0), ("ac", 1_000.0)])
+    >>> G.add_edges_from([("a", "b"), ("b", "c"), ("a", "c")], expected_links=1_000.0)
+    >>> distinct_linked_persons(G, [("ab", 1_000.0), ("abc", 1_000.0)])
     1000.0
     """
     tree = population_tree(G)
+    adj = G._adj  # raw dicts: this runs once per policy on every exposure set
+    links: dict[tuple[str, str], float] = {}
     parts, members = [], []
     for group, linked in sets:
         group = list(group)
         members += group
-        population = tree.common(_population_of(G, n) for n in group)
-        if population is None:  # unrelated populations: the link figure lies in the smaller
-            population = min((_population_of(G, n) for n in group), key=tree.sizes.get)
-        parts.append((population, linked))
+        inside = set(group)
+        found = [(u, v) for u in group for v in adj[u] if v in inside and u < v]
+        for u, v in found:
+            links[(u, v)] = float(adj[u][v].get(weight, 0.0))
+        if not found and linked:
+            parts.append((_common_or_smallest(G, tree, group), linked))
+    parts += [(_common_or_smallest(G, tree, pair), persons) for pair, persons in links.items()]
     if not parts:
         return 0.0
     return min(union_size(parts, tree), distinct_persons(G, members))
+
+
+def _common_or_smallest(G: nx.Graph, tree: PopulationTree, group: Iterable[str]) -> str:
+    """The smallest population enclosing the group; for unrelated ones, the smallest of them.
+
+    (Linked persons lie in every member, so in the smallest population among them.)
+    """
+    populations = [_population_of(G, n) for n in group]
+    common = tree.common(populations)
+    return common if common is not None else min(populations, key=tree.sizes.get)

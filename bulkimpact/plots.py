@@ -39,6 +39,7 @@ __all__ = [
     "density_sweep",
     "robustness_intervals",
     "tornado",
+    "break_even",
     "exact_vs_estimated",
 ]
 
@@ -471,6 +472,41 @@ def robustness_intervals(summary: pd.DataFrame, metrics: Mapping[str, str],
         ax.set_xlabel(label)
         ax.grid(axis="x", alpha=0.3)
     fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
+    fig.tight_layout()
+    return fig
+
+
+def break_even(fixed: float, per_use: float, escalation: float, horizon_years: float,
+               assumed_rate: float, break_even_rate: float | None, title: str) -> Figure:
+    """Burden against the use rate: case-by-case authorisation (a line) and escalation (flat).
+
+    ``fixed`` and ``per_use`` are :func:`bulkimpact.evaluate.authorisation_burden_line`;
+    ``escalation`` is minimal escalation's one-off burden.
+
+    Examples
+    --------
+    >>> fig = break_even(1.0, 0.5, 2.0, 1.0, 0.1, 2.0, "Break-even at 2 uses a year")
+    >>> fig.axes[0].get_xlabel()
+    'uses a year of each possible combination outside the investigations'
+    """
+    top = max(10 * (break_even_rate or assumed_rate or 1.0), 10 * assumed_rate, 1e-2)
+    rates = np.logspace(np.log10(top / 1e4), np.log10(top), 200)
+    fig, ax = plt.subplots(figsize=(9, 5))
+    ax.plot(rates, horizon_years * (fixed + rates * per_use), color=POLICY_COLOURS["use_based"],
+            linewidth=2.5, label="use_based: authorisations (grow with the use rate)")
+    ax.axhline(escalation, color=POLICY_COLOURS["minimal_escalation"], linewidth=2.5,
+               label="minimal_escalation: one-off escalation")
+    ax.axvline(assumed_rate, color="#555555", linestyle=":", linewidth=1.5,
+               label=f"assumed use rate ({assumed_rate:g} a year)")
+    if break_even_rate:
+        ax.axvline(break_even_rate, color="#000000", linestyle="--", linewidth=1.2,
+                   label=f"break-even ({break_even_rate:.3g} a year)")
+    ax.set_xscale("log")
+    ax.set_xlabel("uses a year of each possible combination outside the investigations")
+    ax.set_ylabel("burden (cost units)")
+    ax.grid(alpha=0.3)
+    ax.legend(frameon=False, loc="upper left")
+    ax.set_title(title, loc="left")
     fig.tight_layout()
     return fig
 

@@ -164,7 +164,9 @@ def minimal_escalation(G: nx.Graph, sets: Sequence[ExposureSet], rulebook: Ruleb
     ``x[d, l+1] <= x[d, l]`` (monotone); for every exposure set ``S`` and every
     level ``l`` with ``max_{d in S} L(d) < l <= L(S)``:
     ``sum_{d in S} x[d, l] >= 1``. Minimise ``sum_d cost_d sum_l x[d, l]``
-    (each level step of a dataset costs its ``cost``). Solved by HiGHS
+    (each level step of a dataset costs its ``cost``); among equally cheap
+    solutions, the one escalating the fewest datasets (a second solve with the
+    cost held at its optimum). Solved by HiGHS
     through :func:`scipy.optimize.milp` with a relative gap of zero (HiGHS
     stops at 0.01 % by default, which with costs spread over orders of
     magnitude returns a dearer escalation than the optimum); anything short of
@@ -216,21 +218,36 @@ def minimal_escalation(G: nx.Graph, sets: Sequence[ExposureSet], rulebook: Ruleb
                                  shape=(len(mono_rows) // 2, len(var)))
         constraints.append(LinearConstraint(mono, -np.inf, 0.0))
     c = np.array([float(G.nodes[n].get(cost, 1.0)) for (n, _lvl) in var])
-    res = milp(c, constraints=constraints, integrality=np.ones(len(var)),
-               bounds=Bounds(0, 1), options={"time_limit": time_limit, "mip_rel_gap": 0.0})
-    if res.status != 0 or res.x is None:
-        raise SolverError(
-            f"minimal_escalation: HiGHS did not prove optimality (status {res.status}: "
-            f"{res.message}); {len(var)} variables, {len(lower)} cover constraints, "
-            f"time_limit={time_limit} s. Raise time_limit or reduce the exposure sets."
-        )
+    options = {"time_limit": time_limit, "mip_rel_gap": 0.0}
+    res = _solve(c, constraints, options, len(var), len(lower))
+    # Ties: among the cheapest escalations, the one that escalates the fewest datasets
+    # (x[d, L(d)+1] = 1 exactly when d is escalated), so the answer does not depend on the
+    # order in which the solver met the sets.
+    first_step = np.array([1.0 if lvl == own[n] + 1 else 0.0 for (n, lvl) in var])
+    budget = LinearConstraint(c.reshape(1, -1), -np.inf, res.fun + 1e-9 * max(1.0, res.fun))
+    res = _solve(first_step, [*constraints, budget], options, len(var), len(lower))
     regime = dict(own)
     for (n, lvl), j in var.items():
         if res.x[j] > 0.5:
             regime[n] = max(regime[n], lvl)
     return PolicyResult("minimal_escalation", regime, status="optimal",
-                        params={"objective": float(res.fun), "mip_gap": float(
+                        params={"objective": float(c @ np.round(res.x)), "mip_gap": float(
                             getattr(res, "mip_gap", 0.0) or 0.0)})
+
+
+def _solve(c: np.ndarray, constraints: list[LinearConstraint], options: dict[str, float],
+           n_vars: int, n_cover: int) -> Any:
+    """One binary MILP through HiGHS; anything short of proven optimality raises."""
+    res = milp(c, constraints=constraints, integrality=np.ones(n_vars), bounds=Bounds(0, 1),
+               options=options)
+    if res.status != 0 or res.x is None:
+        raise SolverError(
+            f"minimal_escalation: HiGHS did not prove optimality (status {res.status}: "
+            f"{res.message}); {n_vars} variables, {n_cover} cover constraints, "
+            f"time_limit={options['time_limit']} s. Raise time_limit or reduce the exposure "
+            "sets."
+        )
+    return res
 
 
 def use_based(G: nx.Graph, sets: Sequence[ExposureSet], rulebook: Rulebook) -> PolicyResult:

@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .evaluate import DEFAULT_PARAMS, HEADLINE, evaluate_policies
+from .evaluate import HEADLINE, evaluate_policies
 from .files import atomic_output
 from .inventory import Inventory, parse_inventory
 from .linkage import build_linkage_graph
@@ -399,7 +399,8 @@ def run_sweep(
     policies : sequence of str, optional
         Default: all registered policies.
     params : mapping, optional
-        Policy parameters over :data:`bulkimpact.evaluate.DEFAULT_PARAMS`.
+        Policy parameters, validated once here
+        (:func:`bulkimpact.parameters.policy_params`) before any scenario runs.
     scheduler : str, optional
         Address of an existing Dask scheduler; default a local cluster.
     workers : int, optional
@@ -424,7 +425,7 @@ def run_sweep(
     (4, ['component', 'per_dataset'])
     """
     policies = list(policies) if policies is not None else list(POLICIES)
-    merged = {**DEFAULT_PARAMS, **(params or {})}
+    merged = policy_params(params).to_json()  # checked once, at the boundary
     scenarios = list(scenarios)
     if serial or not scenarios:
         iterator: Iterable[Scenario] = scenarios

@@ -7,9 +7,11 @@ the same validation as real input.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import yaml
 
 from bulkimpact.inventory import Inventory, parse_inventory
 from bulkimpact.linkage import build_linkage_graph
@@ -138,3 +140,10 @@ def add_edge(G: nx.Graph, a: str, b: str, links: float, smaller: float | None = 
     if smaller is None:
         smaller = min(G.nodes[a]["persons"], G.nodes[b]["persons"])
     G.add_edge(a, b, expected_links=float(links), strength=float(links) / smaller)
+
+
+def write_inventory(tmp_path: Path, data: dict, name: str = "inventory.yaml") -> Path:
+    """An inventory written as YAML, as an analyst would."""
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path

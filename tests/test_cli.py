@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import dataset, field, inventory_data, key_field
+from helpers import dataset, field, inventory_data, write_inventory
 
 from bulkimpact.cli import main
 from bulkimpact.rulebook import default_rulebook_path
@@ -16,24 +16,6 @@ BASELINE = Path(__file__).resolve().parent.parent / "data" / "synthetic" / "base
 POLICY_NAMES = {"per_dataset", "component", "k_hop", "threshold", "minimal_escalation",
                 "use_based"}
 
-
-def write_inventory(tmp_path: Path, data: dict, name: str = "inventory.yaml") -> Path:
-    path = tmp_path / name
-    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def small_inventory(tmp_path: Path) -> Path:
-    """A leaked forum (e-mail + username), an ad-tech set (username + location) and a
-    health app (device + special category), with one investigation."""
-    return write_inventory(tmp_path, inventory_data([
-        dataset("forum", [key_field("email", "contact"), key_field("username")],
-                source="leaked", leaked=True),
-        dataset("adtech", [key_field("username"), key_field("device"), field("gps", "location")],
-                source="purchased", paid=True),
-        dataset("health", [key_field("device"), field("diagnosis", "special_category")]),
-    ], investigations=[{"id": "op", "datasets": ["forum", "adtech"]}]))
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

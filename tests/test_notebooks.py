@@ -14,8 +14,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from bulkimpact import findings
 from bulkimpact.analysis import load_analysis
-from bulkimpact.findings import dispute_verdict, openness_findings
+from bulkimpact.findings import dispute_verdict, openness_findings, readings_verdict
 from bulkimpact.report.batch import make_jobs, run_jobs
 from bulkimpact.report.notebooks import find_notebooks
 from bulkimpact.report.render import external_loads
@@ -81,6 +82,12 @@ def test_overview_states_both_claims_as_computed(suite, analysis) -> None:
     text = suite["00_overview"]["text"]
     for sentence in dispute_verdict(analysis.evaluation, analysis.rulebook):
         assert sentence in text
+    evaluations = {r: a.evaluation for r, a in analysis.readings().items()}
+    assert list(evaluations) == ["services", "ctivd", "ctivd_no_purchased"]
+    verdicts = readings_verdict(evaluations, analysis.rulebook)
+    assert verdicts[0].startswith("Under the services' reading")  # the ministers' own first
+    for sentence in verdicts:
+        assert sentence in text
     assert f"**{analysis.graph.number_of_edges()} links**" in text
 
 
@@ -108,8 +115,14 @@ def test_cumulative_counts_the_raised_combinations(suite, analysis) -> None:
 def test_decision_rules_sweep_and_robustness_ran(suite, analysis) -> None:
     text = suite["04_decision_rules"]["text"]
     assert "Failed scenarios: 0." in text
-    best = analysis.evaluation.outcomes["minimal_escalation"]
-    assert f"The optimal rule costs {best.escalation_cost:g}" in suite["04_decision_rules"]["html"]
+    ev = analysis.evaluation
+    best = findings.cheapest_full_protection(ev)
+    assert (f"{best} protects every combination at the lowest burden "
+            f"({ev.outcomes[best].total_burden:,.1f} cost units)") in suite[
+        "04_decision_rules"]["html"]
+    rate = ev.break_even_use_rate
+    assert f"Break-even at {rate:.3g} uses a year per possible combination" in text
+    assert "moves a headline figure most" in text
 
 
 def test_openness_reports_the_datasets_that_change(suite, analysis) -> None:

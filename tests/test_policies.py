@@ -484,3 +484,89 @@ def test_assess_reports_a_solver_failure_without_a_traceback(monkeypatch, capsys
     code = main(["assess", "data/synthetic/baseline.yaml", "--policy", "minimal_escalation"])
     err = capsys.readouterr().err
     assert code == 1 and "did not prove optimality" in err and "Traceback" not in err
+
+
+@st.composite
+def skewed_cover_problems(draw: st.DrawFn) -> tuple[nx.Graph, list]:
+    """Up to 7 datasets with costs spread over four orders of magnitude, random sets."""
+    from bulkimpact.combinations import ExposureSet
+    from bulkimpact.rulebook import Profile
+
+    n = draw(st.integers(2, 7))
+    G = nx.Graph()
+    for i in range(n):
+        G.add_node(f"d{i}", level=draw(st.integers(0, 2)),
+                   cost=10 ** draw(st.floats(0, 4, allow_nan=False)))
+    nodes = list(G.nodes)
+    profile = Profile(frozenset(), True, 1.0, False)
+    sets = []
+    for _ in range(draw(st.integers(1, 8))):
+        members = tuple(sorted(draw(st.lists(st.sampled_from(nodes), min_size=1, max_size=n,
+                                             unique=True))))
+        own = max(G.nodes[m]["level"] for m in members)
+        sets.append(ExposureSet(members, draw(st.integers(own, 3)), own, 1.0, (), profile))
+    return G, sets
+
+
+@settings(max_examples=60, deadline=None)
+@given(problem=skewed_cover_problems())
+def test_minimal_escalation_equals_brute_force_with_skewed_costs(problem) -> None:
+    """HiGHS's default 0.01 % gap returned a dearer escalation when costs span 1 to 10,000;
+    with a zero gap the optimum equals enumeration to machine precision."""
+    G, sets = problem
+    result = minimal_escalation(G, sets, None)
+    cost = sum(G.nodes[n]["cost"] * (r - G.nodes[n]["level"]) for n, r in result.regime.items())
+    best = brute_force_cost(G, sets, 3)
+    assert cost == pytest.approx(best, rel=1e-12, abs=1e-9)
+    assert result.params["objective"] == pytest.approx(best, rel=1e-12, abs=1e-9)
+
+
+def test_minimal_escalation_breaks_ties_towards_fewer_datasets() -> None:
+    """Sets a+b and a+c at level 2, all at 1 on their own; a costs 2, b and c 1 each.
+    Raising a covers both (cost 2, one dataset); raising b and c does too (cost 2, two
+    datasets). Among equally cheap answers the one escalating fewer datasets wins, whatever
+    the order of the sets."""
+    from bulkimpact.combinations import ExposureSet
+    from bulkimpact.rulebook import Profile
+
+    G = nx.Graph()
+    for n, c in (("b", 1.0), ("c", 1.0), ("a", 2.0)):
+        G.add_node(n, level=1, cost=c)
+    p = Profile(frozenset(), True, 1.0, False)
+    sets = [ExposureSet(("a", "b"), 2, 1, 1.0, (), p), ExposureSet(("a", "c"), 2, 1, 1.0, (), p)]
+    for order in (sets, sets[::-1]):
+        r = minimal_escalation(G, order, None)
+        assert r.params["objective"] == 2.0
+        assert r.regime == {"a": 2, "b": 1, "c": 1}
+
+
+def test_a_chain_heavier_than_every_pair_is_judged_by_default(tiny_rulebook: Rulebook) -> None:
+    """A (name + username) – B (username + device) – C (device + diagnosis). Every pair stays
+    light: A+B names persons but holds nothing sensitive, B+C holds a diagnosis but names no
+    one. A+B+C names persons with a diagnosis: level 3. Judged on pairs only, per-dataset
+    assessment leaves nothing under-protected; judged by default (connected combinations of
+    up to three), the chain is caught and minimal escalation raises one dataset."""
+    G = graph([
+        dataset("A", [NAME, key_field("username")], cost=3.0),
+        dataset("B", [key_field("username"), key_field("device")], cost=2.0),
+        dataset("C", [key_field("device"), DIAGNOSIS], cost=1.0),
+    ], tiny_rulebook)
+    pairs = outcomes(G, tiny_rulebook)
+    assert pairs["per_dataset"].under_protected == 0
+    default = evaluate_policies(G, tiny_rulebook).outcomes
+    assert default["per_dataset"].under_protected_sets == (("A", "B", "C"),)
+    assert default["minimal_escalation"].regime == {"A": 1, "B": 1, "C": 3}
+    assert default["minimal_escalation"].escalation_cost == 2.0
+    # A larger size limit judges the same chain; a limit of two does not.
+    assert evaluate_policies(G, tiny_rulebook, ["per_dataset"], params={
+        "max_set_size": 2}).outcomes["per_dataset"].under_protected == 0
+
+
+def test_k_reaches_the_k_hop_exposure_sets(tiny_rulebook: Rulebook) -> None:
+    """--k used to stop at the k_hop rule; the k_hop exposure sets stayed at radius 2."""
+    G = chain(tiny_rulebook)
+    for k in (1, 2, 3):
+        ev = evaluate_policies(G, tiny_rulebook, ["per_dataset"], params={"k": k},
+                               include=("k_hop",))
+        ball_a = next(s for s in ev.sets if s.label == f"A (k={k})")
+        assert ball_a.members == ("A", "B", "C", "D")[:k + 1]  # the chain A–B–C–D from A

@@ -82,9 +82,9 @@ def add_subparsers(subparsers: argparse._SubParsersAction) -> None:
     report.add_argument("--rulebook", default=DEFAULT_RULEBOOK, metavar="PATH",
                         help=f"rulebook YAML (default: {DEFAULT_RULEBOOK})")
     report.add_argument("--openness", default=None, metavar="VARIANT",
-                        help="openness variant of the rulebook: 'services' counts leaked and "
-                             "paid data as public, 'ctivd' does not (default: each notebook's "
-                             "own)")
+                        help="openness reading of the rulebook: 'services' counts leaked and "
+                             "purchased data as public, 'ctivd' not leaked data, "
+                             "'ctivd_no_purchased' neither (default: each notebook's own)")
     report.add_argument("--out", default="reports", metavar="DIR",
                         help="output folder (default: reports)")
     report.add_argument("--workers", type=_positive_int, default=None, metavar="N",
