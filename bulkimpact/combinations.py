@@ -41,7 +41,7 @@ __all__ = [
     "SET_PERSON_UNITS",
 ]
 
-EXPOSURE_KINDS = ("edge", "investigation", "k_hop", "component", "connected_subsets")
+EXPOSURE_KINDS = ("edge", "investigation", "chain", "k_hop", "component", "connected_subsets")
 
 
 class ExposureSetLimitError(ValueError):
@@ -237,7 +237,7 @@ def exposure_sets(
     rulebook: Rulebook,
     include: Iterable[str] = DEFAULT_INCLUDE,
     k: int = 1,
-    max_sets: int = 200_000,
+    max_sets: int = 1_000_000,
     taxonomy: Taxonomy | None = None,
     max_set_size: int | None = 3,
 ) -> list[ExposureSet]:
@@ -250,7 +250,9 @@ def exposure_sets(
     rulebook : Rulebook
     include : iterable of str
         Any of ``"edge"`` (every linked pair), ``"investigation"`` (each
-        investigation's datasets, split into their linked parts),
+        investigation's datasets, split into their linked parts), ``"chain"``
+        (every connected combination of 3 to ``max_set_size`` datasets that is
+        heavier than each of its connected parts one dataset smaller),
         ``"k_hop"`` (each dataset with its neighbours up to ``k`` links away),
         ``"component"`` (each connected component) and
         ``"connected_subsets"`` (every connected combination of 2 to
@@ -266,6 +268,13 @@ def exposure_sets(
 
     Notes
     -----
+    A chain that is no heavier than one of its linked parts adds nothing to
+    judge: any regime that protects the part protects the chain (its members
+    include the part's, and its level is the part's), and counting it would
+    count the same gap twice. So ``"chain"`` keeps only combinations heavier
+    than each connected part one dataset smaller; ``"connected_subsets"``
+    keeps them all.
+
     Why connected combinations up to a size rather than k-balls: a k-ball
     around ``d`` is one particular combination (``d`` with *all* its
     neighbours), so a chain whose heavy union needs only two of ``d``'s
@@ -274,9 +283,9 @@ def exposure_sets(
     contain. Connected subsets judge each chain itself. Their number grows
     as ``sum_d C(deg d, s-1)`` for size ``s``; three (every path or triangle
     of three datasets) keeps a 300-dataset inventory in seconds and catches
-    the smallest combination the pairs miss, and ``max_sets`` refuses an
-    enumeration that would explode. Larger sizes and whole components remain
-    available.
+    the smallest combination the pairs miss, and ``max_sets`` (candidates
+    examined) refuses an enumeration that would explode. Larger sizes and
+    whole components remain available.
 
     Returns
     -------
@@ -323,6 +332,10 @@ def exposure_sets(
         for comp in sorted(nx.connected_components(G), key=lambda c: sorted(c)):
             if len(comp) >= 2:
                 candidates.append(("component", "", sorted(comp)))
+    chains: dict[tuple[str, ...], Combination] = {}
+    if "chain" in include:
+        chains = _chains(G, rulebook, taxonomy, max_set_size or G.number_of_nodes(), max_sets)
+        candidates += [("chain", "", list(m)) for m in chains]
     if "connected_subsets" in include:
         candidates += [("connected_subsets", "", s)
                        for s in _connected_subsets(G, max_sets, max_set_size)]
@@ -333,11 +346,64 @@ def exposure_sets(
         if key in seen:
             continue
         seen.add(key)
-        c = cumulative_level(G, key, rulebook, taxonomy)
+        c = chains.get(key) or cumulative_level(G, key, rulebook, taxonomy)
         result.append(ExposureSet(**vars(c), kind=kind, label=label,
                                   persons_held=distinct_persons(G, key),
                                   uses_per_year=uses.get(key, 0.0)))
     return result
+
+
+def _chains(G: nx.Graph, rulebook: Rulebook, taxonomy: Taxonomy, max_size: int,
+            max_sets: int) -> dict[tuple[str, ...], Combination]:
+    """Connected combinations of 3 to ``max_size`` datasets heavier than each connected part.
+
+    Grown one dataset at a time from the links: every connected set of size
+    ``s`` is a connected set of size ``s - 1`` plus a neighbour. A set's level
+    is computed only when no connected part is already at the top level (then
+    the set is there too, by monotonicity). ``max_sets`` bounds the candidates
+    examined, with :class:`ExposureSetLimitError` beyond it.
+    """
+    adj = G._adj
+    order = {n: i for i, n in enumerate(G.nodes)}
+    top = rulebook.max_level
+
+    def key(members: frozenset[str]) -> tuple[str, ...]:
+        return tuple(sorted(members, key=order.__getitem__))
+
+    levels: dict[frozenset[str], int] = {
+        frozenset((u, v)): cumulative_level(G, (u, v), rulebook, taxonomy).level
+        for u, v in G.edges}
+    kept: dict[tuple[str, ...], Combination] = {}
+    examined = 0
+    layer = levels
+    for size in range(3, max_size + 1):
+        grown: dict[frozenset[str], int] = {}
+        for part in layer:
+            for w in {v for n in part for v in adj[n]} - part:
+                members = part | {w}
+                if members in grown:
+                    continue
+                examined += 1
+                if examined > max_sets:
+                    raise ExposureSetLimitError(
+                        f"judging chains means examining more than max_sets={max_sets:,} "
+                        f"connected combinations of up to {max_size} datasets; the graph has "
+                        f"{G.number_of_nodes()} datasets and {G.number_of_edges()} links. "
+                        "Lower max_set_size, raise max_sets, or judge 'edge' and "
+                        "'investigation' only")
+                # Connected parts one smaller: drop a member and stay connected.
+                best = max(layer[p] for x in members
+                           if (p := members - {x}) in layer)
+                if best >= top:
+                    grown[members] = top
+                    continue
+                c = cumulative_level(G, key(members), rulebook, taxonomy)
+                grown[members] = c.level
+                if c.level > best:
+                    kept[c.members] = c
+        layer = grown
+    return dict(sorted(kept.items(), key=lambda kv: (len(kv[0]),
+                                                     [order[n] for n in kv[0]])))
 
 
 def _connected_subsets(G: nx.Graph, max_sets: int,

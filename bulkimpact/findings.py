@@ -70,8 +70,8 @@ def policy_findings(evaluation: Evaluation, rulebook: Rulebook) -> list[str]:
     >>> from bulkimpact.evaluate import evaluate_policies
     >>> ev = evaluate_policies(toy_graph("services"), toy_rulebook())
     >>> print(policy_findings(ev, toy_rulebook())[0])
-    **per_dataset** (each dataset on its own nature): 2 exposure sets under-protected
-    (11,968 distinct persons linked in them); escalates nothing; burden 0.0 cost units.
+    **per_dataset** (each dataset on its own nature): 1 exposure set under-protected
+    (4,000 distinct persons linked in them); escalates nothing; burden 0.0 cost units.
     """
     n = evaluation.datasets
     out = []
@@ -134,8 +134,8 @@ def dispute_verdict(evaluation: Evaluation, rulebook: Rulebook) -> list[str]:
     >>> from bulkimpact.evaluate import evaluate_policies
     >>> ev = evaluate_policies(toy_graph("services"), toy_rulebook())
     >>> print(dispute_verdict(ev, toy_rulebook())[0])
-    CTIVD: per-dataset assessment leaves 2 of 3 exposure sets under-protected,
-    with 11,968 distinct persons linked in them.
+    CTIVD: per-dataset assessment leaves 1 of 2 exposure sets under-protected,
+    with 4,000 distinct persons linked in them.
     """
     o = evaluation.outcomes
     n_sets = len(evaluation.sets)
@@ -189,7 +189,7 @@ def readings_verdict(evaluations: Mapping[str, Evaluation], rulebook: Rulebook) 
     Under the services' reading ("Services' reading (leaked and purchased data count as
     publicly accessible)"): the component rule escalates 3 of 3 datasets, 3 of slight
     intrusion on their own (0 outside the regime, 3 light); per-dataset assessment leaves
-    2 exposure sets under-protected.
+    1 exposure set under-protected.
     """
     out = []
     for reading, ev in evaluations.items():

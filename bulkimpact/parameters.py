@@ -28,8 +28,9 @@ __all__ = [
 ]
 
 #: Exposure sets judged by default: every link, every investigation, and every connected
-#: combination of up to ``max_set_size`` datasets (so a chain A–B–C is judged).
-DEFAULT_INCLUDE: tuple[str, ...] = ("edge", "investigation", "connected_subsets")
+#: combination of up to ``max_set_size`` datasets heavier than its linked parts (so a chain
+#: A–B–C whose union is heavier than every pair is judged).
+DEFAULT_INCLUDE: tuple[str, ...] = ("edge", "investigation", "chain")
 
 #: The openness reading used when none is named.
 DEFAULT_OPENNESS = "ctivd"
@@ -78,8 +79,8 @@ class PolicyParams(BaseModel):
         default=3, ge=2, strict=True,
         description="largest connected combination judged as an exposure set")
     max_sets: int = Field(
-        default=200_000, ge=1, strict=True,
-        description="refuse to enumerate more connected combinations than this")
+        default=1_000_000, ge=1, strict=True,
+        description="refuse to examine more connected combinations than this")
 
     def to_json(self) -> dict[str, Any]:
         """The parameters as plain JSON values."""

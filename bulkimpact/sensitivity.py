@@ -172,7 +172,7 @@ def headline_quantities(evaluation: Evaluation) -> dict[str, Any]:
     >>> from bulkimpact.evaluate import evaluate_policies
     >>> q = headline_quantities(evaluate_policies(toy_graph("services"), toy_rulebook()))
     >>> q["per_dataset_under_protected"], q["cheapest_full_protection"]
-    (2, 'use_based')
+    (1, 'use_based')
     """
     o = evaluation.outcomes
     return {
@@ -212,9 +212,9 @@ def tornado(inventory: Inventory, rulebook: Rulebook, openness: str,
     ...             assumptions=["use_rate_factor"])
     >>> print(t[["end", "value", "use_based_burden"]].round(2).to_string(index=False))
        end  value  use_based_burden
-    stated    NaN              0.10
+    stated    NaN              0.05
        low    0.1              0.01
-      high   10.0              1.00
+      high   10.0              0.50
     """
     params = policy_params(params)
     rows = [{"assumption": "stated", "label": "as stated", "end": "stated", "value": math.nan,

@@ -110,7 +110,8 @@ display(Markdown(
     f"**{n_linked}** datasets can be linked to at least one other, through "
     f"**{findings.plural(G.number_of_edges(), 'link')}**. Of the "
     f"**{findings.plural(len(analysis.sets), 'exposure set')}** judged (every link, every "
-    f"investigation and every linked combination of up to {max_set_size} datasets), "
+    f"investigation, and every linked combination of up to {max_set_size} datasets that is "
+    "heavier than its linked parts), "
     f"**{len(raised)}** reach a higher level together than any member alone."
 ))
 analysis.datasets_frame()["level"].value_counts().sort_index().rename("datasets").to_frame()
@@ -163,6 +164,7 @@ display(Markdown("\n".join(
 #   draws from their reference populations (known overlaps honoured), so no figure exceeds its
 #   population; "records" are sums of dataset sizes.
 # - **Exposure sets** are every link, every investigation's linked datasets and every linked
-#   combination of up to the stated number of datasets; larger combinations can be heavier
-#   still. Linkage counts are expectations under stated assumptions (independent draws, match
+#   combination of up to the stated number of datasets that is heavier than each of its
+#   linked parts (one no heavier than a part is protected whenever the part is, and is not
+#   counted twice); larger combinations can be heavier still. Linkage counts are expectations under stated assumptions (independent draws, match
 #   quality per key).

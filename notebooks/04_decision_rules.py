@@ -272,7 +272,8 @@ display(Markdown("\n".join(f"- {line}" for line in lines)))
 # %% [markdown]
 # ## Caveats
 # - Minimal escalation is optimal (proven, zero gap) for the exposure sets judged: links,
-#   investigations and linked combinations of up to the stated number of datasets; judging
+#   investigations and linked combinations of up to the stated number of datasets heavier
+#   than their parts; judging
 #   k-hop neighbourhoods or whole components as exposure sets demands more. Its optimum is not
 #   monotone: a new dataset can move an escalation from one set to another.
 # - Case-by-case authorisation (`use_based`) assumes that **every use is authorised before it

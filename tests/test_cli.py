@@ -129,7 +129,7 @@ def test_assess_json_contract(capsys, small_inventory: Path) -> None:
         ("adtech", "health", ("device",)), ("forum", "adtech", ("username",))]
     kinds = {tuple(s["members"]): s["kind"] for s in record["exposure_sets"]}
     assert kinds == {("adtech", "forum"): "investigation", ("adtech", "health"): "edge",
-                     ("adtech", "forum", "health"): "connected_subsets"}
+                     ("adtech", "forum", "health"): "chain"}
     assert all(p["status"] in ("exact", "optimal") for p in record["policies"].values())
 
 

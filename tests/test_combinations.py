@@ -9,6 +9,7 @@ import pytest
 from helpers import add_edge, add_node
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_policies import build, random_inventories
 
 from bulkimpact.combinations import (
     ExposureSetLimitError,
@@ -305,3 +306,45 @@ def test_long_path_is_enumerated_when_under_max_sets(default_rulebook: Rulebook)
                              max_set_size=None)) == 435
     # By default up to three: 29 pairs and 28 triples.
     assert len(exposure_sets(G, default_rulebook, include=("connected_subsets",))) == 57
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=random_inventories(max_size=6))
+def test_chains_are_the_connected_sets_heavier_than_their_parts(default_rulebook: Rulebook,
+                                                                  data: dict) -> None:
+    """By brute force: every connected set of 3..4 datasets whose level exceeds the level of
+    each connected part one dataset smaller, and no other."""
+    G = build(data, default_rulebook)
+    level = {}
+    for size in range(2, 5):
+        for s in itertools.combinations(sorted(G.nodes), size):
+            if nx.is_connected(G.subgraph(s)):
+                level[frozenset(s)] = cumulative_level(G, s, default_rulebook).level
+    expected = {s for s in level if len(s) >= 3
+                and level[s] > max(level[s - {x}] for x in s if s - {x} in level)}
+    found = exposure_sets(G, default_rulebook, include=("chain",), max_set_size=4)
+    assert {frozenset(c.members) for c in found} == expected
+    assert all(c.kind == "chain" and c.raised for c in found)
+
+
+def test_a_chain_no_heavier_than_a_part_is_not_judged_apart(default_rulebook: Rulebook) -> None:
+    """a–b is already at the top level: a+b+c cannot be heavier, and protecting a+b protects
+    it, so judging it too would count the same gap twice."""
+    G = nx.path_graph(["a", "b", "c"])
+    add_node(G, "a", 1, categories={"direct_identifier"}, identifiable=True)
+    add_node(G, "b", 1, categories={"special_category"})
+    add_node(G, "c", 1, categories={"location"})
+    add_edge(G, "a", "b", 5_000.0)
+    add_edge(G, "b", "c", 5_000.0)
+    assert cumulative_level(G, ["a", "b"], default_rulebook).level == 3
+    sets = exposure_sets(G, default_rulebook)
+    assert [s.kind for s in sets] == ["edge", "edge"]
+
+
+def test_chain_enumeration_is_refused_beyond_max_sets(default_rulebook: Rulebook) -> None:
+    G = nx.complete_graph([f"n{i}" for i in range(12)])
+    for n in G:
+        add_node(G, n, 1)
+    with pytest.raises(ExposureSetLimitError, match="more than max_sets=50 connected "
+                                                    "combinations of up to 3 datasets"):
+        exposure_sets(G, default_rulebook, include=("chain",), max_sets=50)

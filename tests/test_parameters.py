@@ -68,11 +68,12 @@ def test_assess_json_has_no_nan_and_names_units(capsys, small_inventory) -> None
 
 def test_break_even_use_rate_by_hand(tiny_rulebook: Rulebook) -> None:
     """H (name + username + device) links to A (username + gps) and B (device + diagnosis).
-    Pairs: H+A at 2, H+B at 3 (raised); the triple A+H+B at 3. An investigation uses H+A
-    four times a year. With authorisation costs [0, 0.1, 0.3, 1.0] per level: the
-    investigation's yearly cost A = 4 × 0.3 = 1.2; one use of each other combination
-    B = 1.0 (H+B) + 1.0 (A+H+B) = 2.0. Minimal escalation raises H to 3 (cost 2 × 1 = 2).
-    Break-even r* = (2 - 1.2) / 2.0 = 0.4 uses a year; over two years (2/2 - 1.2) < 0: 0."""
+    Pairs: H+A at 2, H+B at 3 (both raised); the chain A+H+B is at 3 too, no heavier than
+    H+B, so it is not judged apart. An investigation uses H+A four times a year. With
+    authorisation costs [0, 0.1, 0.3, 1.0] per level: the investigation's yearly cost
+    A = 4 × 0.3 = 1.2; one use of the other combination B = 1.0 (H+B). Minimal escalation
+    raises H to 3 (cost 2 × 1 = 2). Break-even r* = (2 - 1.2) / 1.0 = 0.8 uses a year; over
+    two years (2/2 - 1.2) < 0: 0."""
     rb = tiny_rulebook.model_copy(update={"authorisation": tiny_rulebook.authorisation
                                           .model_copy(update={"cost": [0, 0.1, 0.3, 1.0]})})
     G = graph([
@@ -81,12 +82,13 @@ def test_break_even_use_rate_by_hand(tiny_rulebook: Rulebook) -> None:
         dataset("A", [key_field("username"), field("gps", "location")]),
         dataset("B", [key_field("device"), field("diagnosis", "special_category")]),
     ], rb, investigations=[{"id": "op", "datasets": ["H", "A"], "uses_per_year": 4}])
-    ev = evaluate_policies(G, rb, ["minimal_escalation", "use_based"], {"use_rate": 0.4})
+    ev = evaluate_policies(G, rb, ["minimal_escalation", "use_based"], {"use_rate": 0.8})
+    assert [(s.members, s.level) for s in ev.sets] == [(("A", "H"), 2), (("B", "H"), 3)]
     assert ev.outcomes["minimal_escalation"].total_burden == 2.0
-    assert ev.break_even_use_rate == pytest.approx(0.4)
+    assert ev.break_even_use_rate == pytest.approx(0.8)
     u = ev.outcomes["use_based"]
-    assert (u.authorisations, u.authorisations_potential) == (1, 3)
-    assert u.authorisations_per_year == pytest.approx(4 + 0.4 + 0.4)
+    assert (u.authorisations, u.authorisations_potential) == (1, 2)
+    assert u.authorisations_per_year == pytest.approx(4 + 0.8)
     assert u.total_burden == pytest.approx(2.0)  # at the break-even rate, equal burdens
     own = ev.outcomes["use_based"].own_level
     assert break_even_use_rate(ev.sets, own, rb, 2.0, horizon_years=2.0) == 0.0
