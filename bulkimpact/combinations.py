@@ -119,6 +119,15 @@ def linked_persons(G: nx.Graph, nodes: Iterable[str], weight: str = "expected_li
     if len(nodes) == 2:  # most exposure sets are single links
         attrs = adj[nodes[0]].get(nodes[1])
         return float(attrs.get(weight, 0.0)) if attrs is not None else 0.0
+    if len(nodes) <= 4:  # chains: look the few pairs up directly
+        best = 0.0
+        for i, u in enumerate(nodes):
+            nbrs = adj[u]
+            for v in nodes[i + 1:]:
+                attrs = nbrs.get(v)
+                if attrs is not None and attrs.get(weight, 0.0) > best:
+                    best = attrs.get(weight, 0.0)
+        return float(best)
     members = set(nodes)
     best = 0.0
     for u in members:
@@ -375,8 +384,41 @@ def _chains(G: nx.Graph, rulebook: Rulebook, taxonomy: Taxonomy, max_size: int,
         for u, v in G.edges}
     kept: dict[tuple[str, ...], Combination] = {}
     examined = 0
-    layer = levels
-    for size in range(3, max_size + 1):
+
+    def refuse() -> None:
+        raise ExposureSetLimitError(
+            f"judging chains means examining more than max_sets={max_sets:,} "
+            f"connected combinations of up to {max_size} datasets; the graph has "
+            f"{G.number_of_nodes()} datasets and {G.number_of_edges()} links. "
+            "Lower max_set_size, raise max_sets, or judge 'edge' and "
+            "'investigation' only")
+
+    # Size 3 (the default) without building a set per candidate: every connected triple is a
+    # centre v with two neighbours u, w; a triangle is met from each corner, so it is taken
+    # from its first corner only.
+    triples: dict[frozenset[str], int] = {}
+    for v in G.nodes if max_size >= 3 else ():
+        nbrs = sorted(adj[v], key=order.__getitem__)
+        for i, u in enumerate(nbrs):
+            for w in nbrs[i + 1:]:
+                closed = w in adj[u]
+                if closed and order[v] > min(order[u], order[w]):
+                    continue
+                examined += 1
+                if examined > max_sets:
+                    refuse()
+                best = max(levels[frozenset((u, v))], levels[frozenset((v, w))],
+                           levels[frozenset((u, w))] if closed else 0)
+                members = frozenset((u, v, w))
+                if best >= top:
+                    triples[members] = top
+                    continue
+                c = cumulative_level(G, key(members), rulebook, taxonomy)
+                triples[members] = c.level
+                if c.level > best:
+                    kept[c.members] = c
+    layer = triples
+    for _size in range(4, max_size + 1):
         grown: dict[frozenset[str], int] = {}
         for part in layer:
             for w in {v for n in part for v in adj[n]} - part:
@@ -385,12 +427,7 @@ def _chains(G: nx.Graph, rulebook: Rulebook, taxonomy: Taxonomy, max_size: int,
                     continue
                 examined += 1
                 if examined > max_sets:
-                    raise ExposureSetLimitError(
-                        f"judging chains means examining more than max_sets={max_sets:,} "
-                        f"connected combinations of up to {max_size} datasets; the graph has "
-                        f"{G.number_of_nodes()} datasets and {G.number_of_edges()} links. "
-                        "Lower max_set_size, raise max_sets, or judge 'edge' and "
-                        "'investigation' only")
+                    refuse()
                 # Connected parts one smaller: drop a member and stay connected.
                 best = max(layer[p] for x in members
                            if (p := members - {x}) in layer)
