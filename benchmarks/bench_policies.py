@@ -31,6 +31,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import statistics
 import time
@@ -77,9 +78,10 @@ def milp_rows(G: nx.Graph, sets) -> int:
     return sum(max(0, s.level - max(G.nodes[n]["level"] for n in s.members)) for s in sets)
 
 
-def run_one(n: int, density: float, seed: int, rulebook, max_set_size: int) -> dict:
+def run_one(n: int, density: float, seed: int, rulebook, max_set_size: int,
+            max_sets: int) -> dict:
     """Time every stage on one random inventory."""
-    params = policy_params(max_set_size=max_set_size)
+    params = policy_params(max_set_size=max_set_size, max_sets=max_sets)
     t: dict[str, float] = {}
     start = time.perf_counter()
     inventory, taxonomy = random_inventory(seed, n_datasets=n, model="shared_key",
@@ -126,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", type=int, nargs="+", default=[50, 200, 300, 1000])
     ap.add_argument("--max-set-size", type=int, default=policy_params().max_set_size,
                     help="largest connected combination judged (default: the package's)")
+    ap.add_argument("--max-sets", type=int, default=policy_params().max_sets,
+                    help="combinations examined before refusing (default: the package's)")
     ap.add_argument("--seeds", type=int, default=5, help="seeds per size (0 .. seeds-1)")
     ap.add_argument("--density", nargs="*", default=[], metavar="N=D",
                     help="override the key-sharing density for a size")
@@ -134,10 +138,12 @@ def main(argv: list[str] | None = None) -> int:
     rulebook = load_rulebook(default_rulebook_path())
     total, keyed, nodes = baseline_degree(rulebook)
     print(f"python {platform.python_version()}; baseline.yaml: {nodes} datasets, "
-          f"mean degree {total:.1f} (key links {keyed:.1f})")
+          f"mean degree {total:.1f} (key links {keyed:.1f}); load average "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     for n in args.sizes:
         d = density_for(n, overrides)
-        runs = [run_one(n, d, seed, rulebook, args.max_set_size) for seed in range(args.seeds)]
+        runs = [run_one(n, d, seed, rulebook, args.max_set_size, args.max_sets)
+                for seed in range(args.seeds)]
         degrees = [r["degree"] for r in runs]
         print(f"\n## {n} datasets, density {d} ({args.seeds} seeds, combinations up to "
               f"{args.max_set_size})")

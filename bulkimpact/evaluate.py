@@ -25,7 +25,7 @@ from .rulebook import Rulebook
 
 __all__ = ["PolicyOutcome", "Evaluation", "judge", "evaluate_policies", "DEFAULT_PARAMS",
            "POLICY_UNITS", "pareto_front", "break_even_use_rate", "use_rates",
-           "authorisation_burden_line"]
+           "authorisation_burden_line", "cheapest_full_protection"]
 
 #: Default policy parameters, from the one typed model (:class:`PolicyParams`).
 DEFAULT_PARAMS: dict[str, Any] = PolicyParams().model_dump()
@@ -321,6 +321,22 @@ class Evaluation:
         frame.insert(0, "own_level", pd.Series(first.own_level))
         frame.index.name = "dataset"
         return frame
+
+
+def cheapest_full_protection(evaluation: Evaluation) -> str | None:
+    """The rule with the lowest total burden among those leaving nothing under-protected.
+
+    Ties go to the rule listed first; None when every rule leaves something.
+
+    Examples
+    --------
+    >>> from bulkimpact.examples import toy_graph, toy_rulebook
+    >>> cheapest_full_protection(evaluate_policies(toy_graph("services"), toy_rulebook()))
+    'use_based'
+    """
+    protecting = [(o.total_burden, i, name) for i, (name, o)
+                  in enumerate(evaluation.outcomes.items()) if o.under_protected == 0]
+    return min(protecting)[2] if protecting else None
 
 
 def judge(

@@ -21,8 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from .evaluate import Evaluation, evaluate_policies
-from .findings import cheapest_full_protection
+from .evaluate import Evaluation, cheapest_full_protection, evaluate_policies
 from .inventory import Inventory
 from .linkage import build_linkage_graph
 from .parameters import PolicyParams, policy_params

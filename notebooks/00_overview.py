@@ -39,12 +39,13 @@ max_set_size = 3
 import pandas as pd
 from IPython.display import Markdown, display
 
-from bulkimpact import findings, plots, tables
+from bulkimpact.present import findings, plots, tables
 
 # Reports show whole cells: a reviewer cannot widen a truncated column.
 pd.set_option("display.max_colwidth", None)
 
 from bulkimpact.analysis import load_analysis
+from bulkimpact.evaluate import cheapest_full_protection
 
 analysis = load_analysis(inventory, rulebook, openness, seed, k=k, t=t, use_rate=use_rate,
                          horizon_years=horizon_years, max_set_size=max_set_size)
@@ -67,7 +68,7 @@ tables.policy_table(analysis.headline_frame(),
 
 # %%
 ev = analysis.evaluation
-best = findings.cheapest_full_protection(ev)
+best = cheapest_full_protection(ev)
 fig = plots.frontier_by_reading(
     {r: e.to_frame() for r, e in evaluations.items()},
     {r: e.pareto for r, e in evaluations.items()},

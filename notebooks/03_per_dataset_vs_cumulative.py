@@ -20,7 +20,7 @@ top = 25
 import pandas as pd
 from IPython.display import Markdown, display
 
-from bulkimpact import findings, plots
+from bulkimpact.present import findings, plots
 
 # Reports show whole cells: a reviewer cannot widen a truncated column.
 pd.set_option("display.max_colwidth", None)

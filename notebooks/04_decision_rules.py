@@ -32,12 +32,13 @@ robustness_draws = 50
 import pandas as pd
 from IPython.display import Markdown, display
 
-from bulkimpact import findings, plots, tables
+from bulkimpact.present import findings, plots, tables
 
 # Reports show whole cells: a reviewer cannot widen a truncated column.
 pd.set_option("display.max_colwidth", None)
 
 from bulkimpact.analysis import load_analysis
+from bulkimpact.evaluate import cheapest_full_protection
 from bulkimpact.sweep import (
     SweepConfig,
     expand_scenarios,
@@ -67,7 +68,7 @@ display(Markdown("\n".join(f"- {line}"
 tables.policy_table(frame)
 
 # %%
-best = findings.cheapest_full_protection(ev)
+best = cheapest_full_protection(ev)
 fig = plots.policy_frontier(
     frame,
     (f"{best} protects every combination at the lowest burden "

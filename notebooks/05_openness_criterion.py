@@ -22,7 +22,7 @@ compare = ["services", "ctivd"]
 import pandas as pd
 from IPython.display import Markdown, display
 
-from bulkimpact import findings, plots, tables
+from bulkimpact.present import findings, plots, tables
 
 # Reports show whole cells: a reviewer cannot widen a truncated column.
 pd.set_option("display.max_colwidth", None)

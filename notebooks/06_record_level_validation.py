@@ -25,7 +25,8 @@ mosaic_persons = 200_000
 import pandas as pd
 from IPython.display import Markdown, display
 
-from bulkimpact import plots
+from bulkimpact.present import plots
+from bulkimpact.present import validation as compare
 
 # Reports show whole cells: a reviewer cannot widen a truncated column.
 pd.set_option("display.max_colwidth", None)
@@ -33,7 +34,6 @@ pd.set_option("display.max_colwidth", None)
 from bulkimpact.analysis import ParameterError, load_analysis
 from bulkimpact.synth import (
     calibration_table,
-    compare,
     mosaic_example,
     population_table,
     uniqueness_table,

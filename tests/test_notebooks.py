@@ -14,9 +14,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from bulkimpact import findings
 from bulkimpact.analysis import load_analysis
-from bulkimpact.findings import dispute_verdict, openness_findings, readings_verdict
+from bulkimpact.evaluate import cheapest_full_protection
+from bulkimpact.present.findings import dispute_verdict, openness_findings, readings_verdict
 from bulkimpact.report.batch import make_jobs, run_jobs
 from bulkimpact.report.notebooks import find_notebooks
 from bulkimpact.report.render import external_loads
@@ -116,7 +116,7 @@ def test_decision_rules_sweep_and_robustness_ran(suite, analysis) -> None:
     text = suite["04_decision_rules"]["text"]
     assert "Failed scenarios: 0." in text
     ev = analysis.evaluation
-    best = findings.cheapest_full_protection(ev)
+    best = cheapest_full_protection(ev)
     assert (f"{best} protects every combination at the lowest burden "
             f"({ev.outcomes[best].total_burden:,.1f} cost units)") in suite[
         "04_decision_rules"]["html"]

@@ -12,13 +12,7 @@ from helpers import dataset, field, key_field
 
 from bulkimpact.inventory import parse_inventory
 from bulkimpact.linkage import build_linkage_graph
-from bulkimpact.synth import (
-    Validation,
-    mosaic_example,
-    reference_populations,
-    validate_inventory,
-)
-from bulkimpact.synth.compare import (
+from bulkimpact.present.validation import (
     APART,
     BOTH,
     FEW_LINKS,
@@ -30,6 +24,12 @@ from bulkimpact.synth.compare import (
     flag_sentence,
     reconciliation_counts,
     reconciliation_sentence,
+)
+from bulkimpact.synth import (
+    Validation,
+    mosaic_example,
+    reference_populations,
+    validate_inventory,
 )
 from bulkimpact.synth.validate import tail_probability
 

@@ -9,8 +9,8 @@ reviewer can see concretely how combining two innocuous sets names people.
 - :mod:`~bulkimpact.synth.measure`: exact uniqueness, overlap and links (DuckDB).
 - :mod:`~bulkimpact.synth.validate`: exact versus analytic per pair of an inventory,
   in one world per reference population.
-- :mod:`~bulkimpact.synth.compare`: the validation beside the linkage graph, with the
-  sentences a report states.
+- the validation beside the linkage graph, with the sentences a report states, is
+  presentation: :mod:`bulkimpact.present.validation`.
 - :mod:`~bulkimpact.synth.mosaic`: two innocuous extracts that together name persons.
 - :mod:`~bulkimpact.synth.cli`: ``bulkimpact synth population|uniqueness|validate``.
 """

@@ -32,7 +32,6 @@ import pandas as pd
 from scipy import stats
 
 from .. import estimates
-from ..findings import plural
 from ..inventory import Dataset, Inventory
 from ..taxonomy import Taxonomy, default_taxonomy
 from .extracts import GENERIC_KEYS, ExtractSpec, draw_extract
@@ -209,8 +208,9 @@ def _realisation(inventory: Inventory, reference: str, persons: int
         share = min(1.0, ref_size / size)
         n = round(d.persons * scale * share)
         if n < 1:
-            inside = (plural(d.persons, "person") if share == 1 else
-                      f"{plural(d.persons, 'person')} of {d.population!r}, "
+            persons = f"{d.persons:,} person{'' if d.persons == 1 else 's'}"
+            inside = (persons if share == 1 else
+                      f"{persons} of {d.population!r}, "
                       f"{d.persons * share:,.2g} expected inside {reference!r},")
             not_here[d.id] = (f"fewer than one synthetic person: {inside} at one synthetic "
                               f"person per {1 / scale:,.0f} give {d.persons * scale * share:.2g}")

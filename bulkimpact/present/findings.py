@@ -10,11 +10,11 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from .evaluate import Evaluation, PolicyOutcome
-from .rulebook import Rulebook
+from ..evaluate import Evaluation, PolicyOutcome, cheapest_full_protection
+from ..rulebook import Rulebook
 
 __all__ = ["plural", "percent", "policy_findings", "dispute_verdict", "openness_findings",
-           "readings_verdict", "cheapest_full_protection", "RULE_MEANING"]
+           "readings_verdict", "RULE_MEANING"]
 
 
 def plural(n: float, singular: str, plural_form: str | None = None) -> str:
@@ -106,23 +106,6 @@ def policy_findings(evaluation: Evaluation, rulebook: Rulebook) -> list[str]:
 def _join(names: Sequence[str]) -> str:
     names = [f"**{n}**" for n in names]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def cheapest_full_protection(evaluation: Evaluation) -> str | None:
-    """The rule with the lowest total burden among those leaving nothing under-protected.
-
-    Ties go to the rule listed first; None when every rule leaves something.
-
-    Examples
-    --------
-    >>> from bulkimpact.examples import toy_graph, toy_rulebook
-    >>> from bulkimpact.evaluate import evaluate_policies
-    >>> cheapest_full_protection(evaluate_policies(toy_graph("services"), toy_rulebook()))
-    'use_based'
-    """
-    protecting = [(o.total_burden, i, name) for i, (name, o)
-                  in enumerate(evaluation.outcomes.items()) if o.under_protected == 0]
-    return min(protecting)[2] if protecting else None
 
 
 def dispute_verdict(evaluation: Evaluation, rulebook: Rulebook) -> list[str]:

@@ -85,7 +85,7 @@ def sensitivity_table(table: pd.DataFrame) -> Styler:
     >>> "1,200" in html and "A (× 0.5–2)" in html and "nan" not in html
     True
     """
-    from .sensitivity import HEADLINE_QUANTITIES
+    from ..sensitivity import HEADLINE_QUANTITIES
 
     shown = table.set_index(["label", "end"])[[*HEADLINE_QUANTITIES, "cheapest_full_protection",
                                               "break_even_use_rate"]]

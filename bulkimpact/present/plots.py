@@ -10,19 +10,18 @@ timestamp, so reruns give identical reports.
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import io
 from collections.abc import Mapping, Sequence
 
 import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import networkx as nx  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
+import networkx as nx
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
 
 __all__ = [
     "LEVEL_COLOURS",
@@ -52,11 +51,29 @@ POLICY_COLOURS = {
 POLICY_MARKERS = {"per_dataset": "o", "component": "s", "k_hop": "^", "threshold": "D",
                   "minimal_escalation": "*", "use_based": "P"}
 
-plt.rcParams.update({
+#: The house style, applied to each figure as it is drawn (never to matplotlib's globals:
+#: importing this module changes nothing for the caller's own plots).
+STYLE = {
     "font.size": 11, "axes.titlesize": 13, "axes.titleweight": "bold", "axes.labelsize": 11,
     "legend.fontsize": 10, "figure.dpi": 100, "savefig.dpi": 110,
     "axes.spines.top": False, "axes.spines.right": False, "svg.hashsalt": "bulkimpact",
-})
+}
+
+
+def _styled(draw):
+    """Draw a figure under :data:`STYLE` (figures are plain ``Figure`` objects: no pyplot)."""
+    @functools.wraps(draw)
+    def wrapper(*args, **kwargs):
+        with matplotlib.rc_context(STYLE):
+            return draw(*args, **kwargs)
+    return wrapper
+
+
+def _subplots(*args, figsize=None, **kwargs):
+    """``pyplot.subplots`` without pyplot's global figure registry or backend."""
+    fig = Figure(figsize=figsize)
+    return fig, fig.subplots(*args, **kwargs)
+
 
 
 def _figure_title(fig: Figure) -> str:
@@ -75,7 +92,7 @@ def figure_html(fig: Figure, alt: str, caption: str = "") -> str:
 
     Examples
     --------
-    >>> fig, ax = plt.subplots(); _ = ax.plot([0, 1], [0, 1])
+    >>> fig, ax = _subplots(); _ = ax.plot([0, 1], [0, 1])
     >>> _ = ax.set_title("Up it goes")
     >>> out = figure_html(fig, alt="a rising line", caption="Figure 1")
     >>> out.startswith("<figure") and 'alt="Up it goes. a rising line"' in out
@@ -87,7 +104,8 @@ def figure_html(fig: Figure, alt: str, caption: str = "") -> str:
     if title and not alt.startswith(title):
         alt = f"{title}. {alt}"  # the finding first, for screen readers and search
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
+    with matplotlib.rc_context(STYLE):
+        fig.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
     return (f'<figure class="bulkimpact-figure" style="margin:1em 0">'
@@ -100,7 +118,6 @@ def show_figure(fig: Figure, alt: str, caption: str = "") -> None:
     from IPython.display import HTML, display
 
     display(HTML(figure_html(fig, alt, caption)))
-    plt.close(fig)
 
 
 def _level_legend(ax, level_names: Sequence[str], **kwargs) -> None:
@@ -110,6 +127,7 @@ def _level_legend(ax, level_names: Sequence[str], **kwargs) -> None:
     ax.legend(handles=handles, title="level on its own", frameon=False, **kwargs)
 
 
+@_styled
 def levels_by_variant(counts: pd.DataFrame, title: str) -> Figure:
     """Grouped bars: datasets per level (rows) under each openness variant (columns).
 
@@ -120,7 +138,7 @@ def levels_by_variant(counts: pd.DataFrame, title: str) -> Figure:
     >>> levels_by_variant(c, "More sets are medium under the CTIVD reading").axes[0].get_ylabel()
     'datasets'
     """
-    fig, ax = plt.subplots(figsize=(8, 4.2))
+    fig, ax = _subplots(figsize=(8, 4.2))
     width = 0.8 / max(len(counts.columns), 1)
     x = np.arange(len(counts.index))
     hatches = ["", "//", "..", "xx"]
@@ -198,6 +216,7 @@ def _graph_layout(G: nx.Graph, seed: int) -> dict:
     return pos
 
 
+@_styled
 def linkage_graph(G: nx.Graph, level_names: Sequence[str], title: str, seed: int = 0,
                   label: bool = True) -> Figure:
     """The linkage graph: colour = level on its own, size = persons, width = link strength.
@@ -212,7 +231,7 @@ def linkage_graph(G: nx.Graph, level_names: Sequence[str], title: str, seed: int
     n = G.number_of_nodes()
     # Reports show figures at page width (~1200 px): a wider figure only shrinks its labels.
     side = min(13, max(9, 0.15 * n + 6))
-    fig, ax = plt.subplots(figsize=(side, side * 0.8))
+    fig, ax = _subplots(figsize=(side, side * 0.8))
     pos = _graph_layout(G, seed)
     persons = np.array([G.nodes[v]["persons"] for v in G], dtype=float)
     sizes = 50 + 700 * np.sqrt(persons / max(persons.max(), 1.0))
@@ -238,6 +257,7 @@ def linkage_graph(G: nx.Graph, level_names: Sequence[str], title: str, seed: int
     return fig
 
 
+@_styled
 def links_by_channel(G: nx.Graph, title: str) -> Figure:
     """Horizontal bars: links and expected linked persons per key namespace or QI set.
 
@@ -255,7 +275,7 @@ def links_by_channel(G: nx.Graph, title: str) -> Figure:
             edges[ch] = edges.get(ch, 0.0) + 1
             persons[ch] = persons.get(ch, 0.0) + e["expected_links"]
     order = edges.sort_values().index
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, max(3, 0.45 * len(order) + 1.5)),
+    fig, (ax1, ax2) = _subplots(1, 2, figsize=(11, max(3, 0.45 * len(order) + 1.5)),
                                    sharey=True)
     ax1.barh(order, edges[order], color="#0072B2")
     ax1.set_xlabel("links (edges) carried")
@@ -267,6 +287,7 @@ def links_by_channel(G: nx.Graph, title: str) -> Figure:
     return fig
 
 
+@_styled
 def raised_sets(frame: pd.DataFrame, level_names: Sequence[str], title: str,
                 top: int = 25) -> Figure:
     """Dumbbells: highest member level → cumulative level, for sets raised by combining.
@@ -282,7 +303,7 @@ def raised_sets(frame: pd.DataFrame, level_names: Sequence[str], title: str,
     """
     raised = frame[frame["raised"]].sort_values("persons", ascending=False).head(top)
     raised = raised.iloc[::-1]
-    fig, ax = plt.subplots(figsize=(11, max(3, 0.38 * len(raised) + 1.6)))
+    fig, ax = _subplots(figsize=(11, max(3, 0.38 * len(raised) + 1.6)))
     y = np.arange(len(raised))
     ax.hlines(y, raised["member_level"], raised["level"], color="#999999", linewidth=2)
     ax.scatter(raised["member_level"], y, color=[LEVEL_COLOURS[v] for v in
@@ -365,6 +386,7 @@ def policy_frontier(frame: pd.DataFrame, title: str, x: str = "total_burden",
     return frontier_by_reading({"": frame}, {"": tuple(pareto)}, title, x=x, y=y)
 
 
+@_styled
 def frontier_by_reading(frames: Mapping[str, pd.DataFrame], pareto: Mapping[str, Sequence[str]],
                         title: str, x: str = "total_burden",
                         y: str = "under_protected") -> Figure:
@@ -383,7 +405,7 @@ def frontier_by_reading(frames: Mapping[str, pd.DataFrame], pareto: Mapping[str,
     >>> [ax.get_title() for ax in fig.axes]
     ['services', 'ctivd']
     """
-    fig, axes = plt.subplots(1, len(frames), figsize=(min(6.2 * len(frames), 19), 6.0),
+    fig, axes = _subplots(1, len(frames), figsize=(min(6.2 * len(frames), 19), 6.0),
                              squeeze=False)
     for ax, (reading, frame) in zip(axes[0], frames.items(), strict=True):
         _frontier_panel(ax, frame, pareto.get(reading, ()), x, y)
@@ -407,6 +429,7 @@ def frontier_by_reading(frames: Mapping[str, pd.DataFrame], pareto: Mapping[str,
     return fig
 
 
+@_styled
 def density_sweep(frame: pd.DataFrame, title: str) -> Figure:
     """Share of datasets escalated and under-protected sets against linkage density.
 
@@ -424,7 +447,7 @@ def density_sweep(frame: pd.DataFrame, title: str) -> Figure:
     df = frame.assign(share=frame["escalated"] / frame["n_datasets"],
                       giant=frame["largest_component"] / frame["n_datasets"])
     mean = df.groupby(["density", "policy"])[["share", "under_protected", "giant"]].mean()
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 4.8))
+    fig, (ax1, ax2) = _subplots(1, 2, figsize=(13, 4.8))
     for policy in mean.index.get_level_values("policy").unique():
         part = mean.xs(policy, level="policy")
         style = {"color": POLICY_COLOURS.get(policy, "#000"),
@@ -448,6 +471,7 @@ def density_sweep(frame: pd.DataFrame, title: str) -> Figure:
     return fig
 
 
+@_styled
 def robustness_intervals(summary: pd.DataFrame, metrics: Mapping[str, str],
                          title: str) -> Figure:
     """Median and interval per policy for a few metrics (``summarise_robustness`` output).
@@ -459,7 +483,7 @@ def robustness_intervals(summary: pd.DataFrame, metrics: Mapping[str, str],
     >>> len(robustness_intervals(s, {"escalated": "datasets escalated"}, "R").axes)
     1
     """
-    fig, axes = plt.subplots(1, len(metrics), figsize=(5.5 * len(metrics), 4.2), squeeze=False)
+    fig, axes = _subplots(1, len(metrics), figsize=(5.5 * len(metrics), 4.2), squeeze=False)
     policies = list(summary.index)
     y = np.arange(len(policies))
     for ax, (metric, label) in zip(axes[0], metrics.items(), strict=True):
@@ -476,6 +500,7 @@ def robustness_intervals(summary: pd.DataFrame, metrics: Mapping[str, str],
     return fig
 
 
+@_styled
 def break_even(fixed: float, per_use: float, escalation: float, horizon_years: float,
                assumed_rate: float, break_even_rate: float | None, title: str) -> Figure:
     """Burden against the use rate: case-by-case authorisation (a line) and escalation (flat).
@@ -491,7 +516,7 @@ def break_even(fixed: float, per_use: float, escalation: float, horizon_years: f
     """
     top = max(10 * (break_even_rate or assumed_rate or 1.0), 10 * assumed_rate, 1e-2)
     rates = np.logspace(np.log10(top / 1e4), np.log10(top), 200)
-    fig, ax = plt.subplots(figsize=(9, 5))
+    fig, ax = _subplots(figsize=(9, 5))
     ax.plot(rates, horizon_years * (fixed + rates * per_use), color=POLICY_COLOURS["use_based"],
             linewidth=2.5, label="use_based: authorisations (grow with the use rate)")
     ax.axhline(escalation, color=POLICY_COLOURS["minimal_escalation"], linewidth=2.5,
@@ -511,6 +536,7 @@ def break_even(fixed: float, per_use: float, escalation: float, horizon_years: f
     return fig
 
 
+@_styled
 def tornado(table: pd.DataFrame, quantities: Mapping[str, str], title: str) -> Figure:
     """One panel per headline quantity: how far each assumption's range moves it.
 
@@ -529,7 +555,7 @@ def tornado(table: pd.DataFrame, quantities: Mapping[str, str], title: str) -> F
     varied = table[table["end"] != "stated"]
     columns = 2 if len(quantities) > 1 else 1
     rows = -(-len(quantities) // columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(8.0 * columns, 3.6 * rows + 0.8),
+    fig, axes = _subplots(rows, columns, figsize=(8.0 * columns, 3.6 * rows + 0.8),
                              squeeze=False)
     for ax in axes.flat[len(quantities):]:
         ax.set_visible(False)
@@ -547,9 +573,9 @@ def tornado(table: pd.DataFrame, quantities: Mapping[str, str], title: str) -> F
         ax.set_yticks(np.arange(len(wide)), list(wide.index), fontsize=9)
         ax.set_xlabel(label)
         ax.grid(axis="x", alpha=0.3)
-    handles = [plt.Rectangle((0, 0), 1, 1, color="#9ECAE1", ec="#333333",
+    handles = [Rectangle((0, 0), 1, 1, color="#9ECAE1", ec="#333333",
                              label="low end of the range"),
-               plt.Rectangle((0, 0), 1, 1, color="#08519C", ec="#333333",
+               Rectangle((0, 0), 1, 1, color="#08519C", ec="#333333",
                              label="high end of the range"),
                Line2D([], [], color="#000000", label="as stated")]
     fig.legend(handles=handles, loc="lower center", ncol=3, frameon=False)
@@ -558,6 +584,7 @@ def tornado(table: pd.DataFrame, quantities: Mapping[str, str], title: str) -> F
     return fig
 
 
+@_styled
 def exact_vs_estimated(frame: pd.DataFrame, x: str, y: str, title: str,
                        label: str = "edge") -> Figure:
     """Scatter of estimated (x) against exactly counted (y) values, log axes, identity line.
@@ -569,7 +596,7 @@ def exact_vs_estimated(frame: pd.DataFrame, x: str, y: str, title: str,
     'log'
     """
     data = frame[(frame[x] > 0) & (frame[y] > 0)]
-    fig, ax = plt.subplots(figsize=(7, 6))
+    fig, ax = _subplots(figsize=(7, 6))
     ax.scatter(data[x], data[y], s=50, color="#0072B2", edgecolor="#333333", zorder=3)
     lo = min(data[x].min(), data[y].min()) if len(data) else 1
     hi = max(data[x].max(), data[y].max()) if len(data) else 10

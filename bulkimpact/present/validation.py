@@ -17,12 +17,12 @@ from typing import Any
 import pandas as pd
 
 from ..estimates import fraction_unique
-from ..findings import plural
 from ..inventory import Inventory
 from ..linkage import edge_estimate
 from ..rulebook import Rulebook
+from ..synth.validate import ALPHA, Validation, realisable_keys
 from ..taxonomy import Taxonomy, default_taxonomy
-from .validate import ALPHA, Validation, realisable_keys
+from .findings import plural
 
 __all__ = [
     "BOTH",
