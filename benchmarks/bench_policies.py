@@ -79,9 +79,9 @@ def milp_rows(G: nx.Graph, sets) -> int:
 
 
 def run_one(n: int, density: float, seed: int, rulebook, max_set_size: int,
-            max_sets: int) -> dict:
+            max_sets: int, time_limit: float) -> dict:
     """Time every stage on one random inventory."""
-    params = policy_params(max_set_size=max_set_size, max_sets=max_sets)
+    params = policy_params(max_set_size=max_set_size, max_sets=max_sets, time_limit=time_limit)
     t: dict[str, float] = {}
     start = time.perf_counter()
     inventory, taxonomy = random_inventory(seed, n_datasets=n, model="shared_key",
@@ -130,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="largest connected combination judged (default: the package's)")
     ap.add_argument("--max-sets", type=int, default=policy_params().max_sets,
                     help="combinations examined before refusing (default: the package's)")
+    ap.add_argument("--time-limit", type=float, default=policy_params().time_limit,
+                    help="seconds per MILP solve (default: the package's)")
     ap.add_argument("--seeds", type=int, default=5, help="seeds per size (0 .. seeds-1)")
     ap.add_argument("--density", nargs="*", default=[], metavar="N=D",
                     help="override the key-sharing density for a size")
@@ -142,8 +144,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     for n in args.sizes:
         d = density_for(n, overrides)
-        runs = [run_one(n, d, seed, rulebook, args.max_set_size, args.max_sets)
-                for seed in range(args.seeds)]
+        runs = [run_one(n, d, seed, rulebook, args.max_set_size, args.max_sets,
+                        args.time_limit) for seed in range(args.seeds)]
         degrees = [r["degree"] for r in runs]
         print(f"\n## {n} datasets, density {d} ({args.seeds} seeds, combinations up to "
               f"{args.max_set_size})")

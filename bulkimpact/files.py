@@ -15,12 +15,17 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 __all__ = ["sha256", "atomic_output", "atomic_write"]
 
 
 def sha256(path: str | os.PathLike[str]) -> str:
-    """SHA-256 of a file, or of a directory's files in name order (CSV inventories).
+    """SHA-256 of a file (as ``sha256sum`` gives it), or of a directory (CSV inventories).
+
+    A directory's digest covers, for each file in name order, its name, its
+    size and its bytes, so renaming a file or moving bytes from one file to the
+    next changes it.
 
     Examples
     --------
@@ -28,17 +33,26 @@ def sha256(path: str | os.PathLike[str]) -> str:
     >>> with tempfile.TemporaryDirectory() as d:
     ...     p = pathlib.Path(d, "x.txt")
     ...     _ = p.write_bytes(b"abc")
-    ...     sha256(p)[:16], sha256(d) == sha256(p)
-    ('ba7816bf8f01cfea', True)
+    ...     before = sha256(d)
+    ...     _ = p.rename(pathlib.Path(d, "y.txt"))
+    ...     sha256(pathlib.Path(d, "y.txt"))[:16], before == sha256(d)
+    ('ba7816bf8f01cfea', False)
     """
     path = Path(path)
-    files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+    if not path.is_dir():
+        return _digest(path, hashlib.sha256()).hexdigest()
     digest = hashlib.sha256()
-    for file in files:
-        with open(file, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
+    for file in sorted(p for p in path.iterdir() if p.is_file()):
+        digest.update(f"{file.name}\0{file.stat().st_size}\0".encode())
+        _digest(file, digest)
     return digest.hexdigest()
+
+
+def _digest(file: Path, digest: Any) -> Any:
+    with open(file, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest
 
 
 def _umask() -> int:

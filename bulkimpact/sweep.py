@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import hashlib
 import itertools
 import math
 import os
@@ -45,6 +44,7 @@ from .parameters import policy_params
 from .policies import POLICIES
 from .problems import InputError, problems_from_validation_error, read_yaml
 from .rulebook import Rulebook, default_rulebook_path, load_rulebook
+from .seeds import child_seed
 from .sensitivity import ASSUMPTIONS, apply_assumptions
 from .taxonomy import KeyNamespace, Taxonomy, default_taxonomy
 
@@ -94,8 +94,7 @@ class Scenario:
 
 def _seed_for(base_seed: int, index: int) -> int:
     """A stable per-scenario seed (independent of worker, order and platform)."""
-    digest = hashlib.sha256(f"{base_seed}:{index}".encode()).digest()
-    return int.from_bytes(digest[:8], "little") % (2**63)
+    return child_seed(base_seed, index)
 
 
 def _round(x: float, decimals: int) -> float:

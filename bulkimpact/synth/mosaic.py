@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from ..seeds import child_seed
 from .extracts import ExtractSpec, draw_extract
 from .measure import Source, _Scope, connect, overlap, qi_expression
 from .population import population_table
@@ -156,9 +157,9 @@ def mosaic_example(persons: int = 200_000, seed: int = 0, *, forum_share: float 
         view, _ = scope.view(population, "population")
         total = scope.con.execute(f"SELECT count(*) FROM {view}").fetchone()[0]
     forum = draw_extract(population, ExtractSpec("forum", round(total * forum_share), FORUM),
-                         seed * 31 + 1, con=con)
+                         child_seed(seed, 1), con=con)
     shop = draw_extract(population, ExtractSpec("shop", round(total * shop_share), SHOP),
-                        seed * 31 + 2, con=con)
+                        child_seed(seed, 2), con=con)
     shared = overlap(forum, shop, con=con)
     linked = link_records(forum, shop, QI, columns_a=("special_category",),
                           columns_b=("email", "phone", "date_of_birth", "postcode", "sex"),

@@ -33,6 +33,7 @@ from scipy import stats
 
 from .. import estimates
 from ..inventory import Dataset, Inventory
+from ..seeds import child_seed
 from ..taxonomy import Taxonomy, default_taxonomy
 from .extracts import GENERIC_KEYS, ExtractSpec, draw_extract
 from .measure import Source, _link_counts, _Scope, connect, qi_expression
@@ -469,7 +470,7 @@ def validate_inventory(inventory: Inventory | str | os.PathLike[str], persons: i
                 reasons.setdefault(d_id, reason)
             for d_id, (_, n) in realised.items():
                 placed[d_id].append((ref, n))
-            members = _memberships(inventory, persons, seed + w, ref)
+            members = _memberships(inventory, persons, child_seed(seed, w), ref)
             worlds.append({"reference": ref, "size": inventory.population_size(ref),
                            "persons": persons, "scale": persons / inventory.population_size(ref),
                            "datasets": len(realised)})
@@ -478,7 +479,7 @@ def validate_inventory(inventory: Inventory | str | os.PathLike[str], persons: i
                 if d.id in realised:
                     pid, n = realised[d.id]
                     table = draw_extract(population, extract_spec(d, n, taxonomy),
-                                         seed * 1009 + i + 100_003 * w,
+                                         child_seed(seed, w, i),
                                          members=members[pid], con=con)
                     views[d.id] = (*scope.view(table, d.id), table.num_rows)
             done = [d for d in inventory.datasets if d.id in realised]
