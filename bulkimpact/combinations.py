@@ -385,18 +385,29 @@ def _chains(G: nx.Graph, rulebook: Rulebook, taxonomy: Taxonomy, max_size: int,
     kept: dict[tuple[str, ...], Combination] = {}
     examined = 0
 
-    def refuse() -> None:
-        raise ExposureSetLimitError(
-            f"judging chains means examining more than max_sets={max_sets:,} "
-            f"connected combinations of up to {max_size} datasets; the graph has "
-            f"{G.number_of_nodes()} datasets and {G.number_of_edges()} links. "
-            "Lower max_set_size, raise max_sets, or judge 'edge' and "
-            "'investigation' only")
+    def level_of(members: frozenset[str], best_part: int) -> int:
+        """The level of a candidate whose heaviest connected part is at ``best_part``;
+        kept when heavier. Counts the candidate against ``max_sets``."""
+        nonlocal examined
+        examined += 1
+        if examined > max_sets:
+            raise ExposureSetLimitError(
+                f"judging chains means examining more than max_sets={max_sets:,} "
+                f"connected combinations of up to {max_size} datasets; the graph has "
+                f"{G.number_of_nodes()} datasets and {G.number_of_edges()} links. "
+                "Lower max_set_size, raise max_sets, or judge 'edge' and "
+                "'investigation' only")
+        if best_part >= top:  # a part at the top: so is the whole, and it adds nothing
+            return top
+        c = cumulative_level(G, key(members), rulebook, taxonomy)
+        if c.level > best_part:
+            kept[c.members] = c
+        return c.level
 
     # Size 3 (the default) without building a set per candidate: every connected triple is a
     # centre v with two neighbours u, w; a triangle is met from each corner, so it is taken
     # from its first corner only.
-    triples: dict[frozenset[str], int] = {}
+    layer: dict[frozenset[str], int] = {}
     for v in G.nodes if max_size >= 3 else ():
         nbrs = sorted(adj[v], key=order.__getitem__)
         for i, u in enumerate(nbrs):
@@ -404,40 +415,19 @@ def _chains(G: nx.Graph, rulebook: Rulebook, taxonomy: Taxonomy, max_size: int,
                 closed = w in adj[u]
                 if closed and order[v] > min(order[u], order[w]):
                     continue
-                examined += 1
-                if examined > max_sets:
-                    refuse()
                 best = max(levels[frozenset((u, v))], levels[frozenset((v, w))],
                            levels[frozenset((u, w))] if closed else 0)
                 members = frozenset((u, v, w))
-                if best >= top:
-                    triples[members] = top
-                    continue
-                c = cumulative_level(G, key(members), rulebook, taxonomy)
-                triples[members] = c.level
-                if c.level > best:
-                    kept[c.members] = c
-    layer = triples
+                layer[members] = level_of(members, best)
     for _size in range(4, max_size + 1):
         grown: dict[frozenset[str], int] = {}
         for part in layer:
             for w in {v for n in part for v in adj[n]} - part:
                 members = part | {w}
-                if members in grown:
-                    continue
-                examined += 1
-                if examined > max_sets:
-                    refuse()
-                # Connected parts one smaller: drop a member and stay connected.
-                best = max(layer[p] for x in members
-                           if (p := members - {x}) in layer)
-                if best >= top:
-                    grown[members] = top
-                    continue
-                c = cumulative_level(G, key(members), rulebook, taxonomy)
-                grown[members] = c.level
-                if c.level > best:
-                    kept[c.members] = c
+                if members not in grown:
+                    # Connected parts one smaller: drop a member and stay connected.
+                    grown[members] = level_of(members, max(
+                        layer[p] for x in members if (p := members - {x}) in layer))
         layer = grown
     return dict(sorted(kept.items(), key=lambda kv: (len(kv[0]),
                                                      [order[n] for n in kv[0]])))
