@@ -47,16 +47,28 @@ display(Markdown(
     f"Together they link **{findings.plural(raised['persons'].sum(), 'person')}** "
     "(summed over sets; a person in several sets counts in each)."
 ))
-fig = plots.raised_sets(
-    sets, analysis.rulebook.level_names(),
-    f"{len(raised)} combinations are heavier than any of their members", top=top)
+groups = plots.raised_groups(sets)
+names = analysis.rulebook.level_names()
+jumps = groups.groupby(["member_level", "level"], sort=False)["count"].sum() \
+    .sort_values(ascending=False, kind="stable")
+if len(jumps):
+    (m_top, l_top), n_top = jumps.index[0], int(jumps.iloc[0])
+    title = (f"{len(raised)} combinations are heavier than any of their members; "
+             f"{n_top} of them join {names[m_top]} datasets into a {names[l_top]} combination")
+else:
+    title = "0 combinations are heavier than any of their members"
+fig = plots.raised_sets(sets, names, title)
 plots.show_figure(
     fig,
-    alt=f"Dumbbell chart of the {min(top, len(raised))} raised combinations with the most linked "
-        "persons; each line runs from the highest member level to the combination's level. "
-        + "; ".join(f"{r.members}: {r.member_level} to {r.level}"
-                    for r in raised.sort_values("persons", ascending=False).head(top).itertuples()),
-    caption=f"Top {min(top, len(raised))} raised combinations by linked persons.",
+    alt=f"Two-panel chart of the {len(raised)} combinations that reach a higher level together "
+        "than any member alone, grouped by kind and by the jump from the highest member level "
+        "to the combination's level. " + "; ".join(
+            f"{g.count} {g.kind} set(s) from {g.member_level} {names[g.member_level]} to "
+            f"{g.level} {names[g.level]}, linking {g.persons_min:,.0f} to {g.persons_max:,.0f} "
+            f"persons each (largest: {g.largest})" for g in groups.itertuples()) + ".",
+    caption="Left: the jump in level, one row per kind of combination and jump; the number is "
+            "how many combinations make it. Right: linked persons in each of those "
+            "combinations (one dot each, log scale), the largest named.",
 )
 
 # %% [markdown]

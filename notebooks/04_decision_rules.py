@@ -125,16 +125,37 @@ display(Markdown(verdict))
 # %% [markdown]
 # ## Regime per dataset under each rule
 # The own level first, then the regime each rule assigns; escalations are what differs from
-# the first column.
+# the first column (outlined, with an arrow). Datasets that keep their own level under every
+# rule are left out of the picture and counted below it.
 
 # %%
 regimes = ev.regimes()
-escalated_any = regimes[(regimes.drop(columns="own_level").gt(regimes["own_level"], axis=0))
-                        .any(axis=1)]
-display(Markdown(f"{findings.plural(len(escalated_any), 'dataset')} of {len(regimes)} are "
-                 "escalated by at least one rule; the others keep their own level under "
-                 "every rule."))
-escalated_any
+level_names = analysis.rulebook.level_names()
+raised_by = regimes.drop(columns="own_level").gt(regimes["own_level"], axis=0)
+escalated_any = regimes[raised_by.any(axis=1)]
+counts = raised_by.sum()
+most = counts.idxmax()
+# the protecting rule that escalates least (use_based escalates nothing: it authorises uses)
+protecting = [r for r, o in ev.outcomes.items()
+              if o.under_protected == 0 and r != most and counts.get(r, 0) > 0]
+fewest = min(protecting, key=lambda r: counts[r]) if protecting else None
+if len(escalated_any):
+    title = f"{most} raises {counts[most]} of {len(regimes)} datasets"
+    if fewest is not None:
+        title += (f"; {fewest} raises {counts[fewest]} and still leaves no combination "
+                  "under-protected")
+    fig = plots.regime_heatmap(escalated_any, level_names, title)
+    plots.show_figure(
+        fig, alt=plots.regimes_alt(escalated_any, level_names),
+        caption="Regime level of each dataset that some rule raises: first its own level, then "
+                "the level each rule assigns. Outlined cells with an arrow are raised above the "
+                "own level.")
+kept = len(regimes) - len(escalated_any)
+display(Markdown(
+    f"{findings.plural(len(escalated_any), 'dataset')} of {len(regimes)} are escalated by at "
+    f"least one rule; the other {findings.plural(kept, 'dataset')} "
+    f"{'keeps its' if kept == 1 else 'keep their'} own level under every rule. Datasets raised, "
+    "per rule: " + ", ".join(f"{rule} {n}" for rule, n in counts.items()) + "."))
 
 # %% [markdown]
 # ## Sweep over linkage density: where the component rule escalates nearly everything

@@ -31,8 +31,12 @@ __all__ = [
     "levels_by_variant",
     "levels_alt",
     "linkage_graph",
+    "NODE_LABEL_GID",
     "links_by_channel",
     "raised_sets",
+    "raised_groups",
+    "regime_heatmap",
+    "regimes_alt",
     "policy_frontier",
     "frontier_by_reading",
     "density_sweep",
@@ -170,12 +174,15 @@ def levels_alt(counts: pd.DataFrame) -> str:
         for v in counts.columns)
 
 
-def _graph_layout(G: nx.Graph, seed: int) -> dict:
+def _graph_layout(G: nx.Graph, seed: int, columns: int | None = None) -> dict:
     """Readable layout: the largest component large on the left, smaller components
-    stacked on the right, datasets without a link in rows underneath.
+    stacked on the right, datasets without a link in rows of ``columns`` underneath.
 
     Each component is laid out on its own (Kamada–Kawai, seeded spring layout as its
     start), so a few small components cannot squash the large one into a corner.
+    When no component has more than six datasets, all of them share a grid instead;
+    a component of two or three datasets keeps its shape (short lines), a larger
+    one fills its cell.
     """
     components = sorted((sorted(c) for c in nx.connected_components(G) if len(c) > 1),
                         key=lambda c: (-len(c), c))
@@ -187,19 +194,24 @@ def _graph_layout(G: nx.Graph, seed: int) -> dict:
         start = nx.spring_layout(sub, seed=seed)
         raw = nx.kamada_kawai_layout(sub, pos=start) if len(nodes) > 2 else start
         xy = np.array([raw[n] for n in nodes], dtype=float)
-        span = np.ptp(xy, axis=0)
-        span[span == 0] = 1.0
-        xy = (xy - xy.min(axis=0)) / span
-        if len(nodes) > 8:
-            # Dense cores crowd their labels: blend in rank coordinates, which keep the
-            # left-right and up-down order but spread the points evenly.
-            ranks = xy.argsort(axis=0).argsort(axis=0) / (len(nodes) - 1)
-            xy = 0.4 * xy + 0.6 * ranks
+        if len(nodes) <= 3:  # keep the shape: a pair is a short line, not a diagonal
+            side = min(width, height, 0.3)
+            xy = (xy - xy.mean(axis=0)) / max(np.ptp(xy, axis=0).max(), 1e-9)
+            xy = 0.5 + 0.84 * side * xy / np.array([width, height])
+        else:
+            span = np.ptp(xy, axis=0)
+            span[span == 0] = 1.0
+            xy = (xy - xy.min(axis=0)) / span
+            if len(nodes) > 8:
+                # Dense cores crowd their labels: blend in rank coordinates, which keep the
+                # left-right and up-down order but spread the points evenly.
+                ranks = xy.argsort(axis=0).argsort(axis=0) / (len(nodes) - 1)
+                xy = 0.4 * xy + 0.6 * ranks
+            xy = 0.08 + 0.84 * xy
         for n, (x, y) in zip(nodes, xy, strict=True):
-            pos[n] = np.array([x0 + 0.08 * width + 0.84 * width * x,
-                               y0 + 0.08 * height + 0.84 * height * y])
+            pos[n] = np.array([x0 + width * x, y0 + height * y])
 
-    if components:
+    if components and len(components[0]) > 6:
         main_width = 0.72 if len(components) > 1 else 1.0
         place(components[0], 0.0, 0.0, main_width, 1.0)
         rest = components[1:]
@@ -209,11 +221,167 @@ def _graph_layout(G: nx.Graph, seed: int) -> dict:
             height = max(0.12, len(comp) / total)
             y -= height
             place(comp, main_width + 0.02, max(y, 0.0), 1.0 - main_width - 0.02, height)
-    cols = max(5, min(len(isolated), 8))
+    elif components:
+        grid = int(np.ceil(np.sqrt(len(components))))
+        rows = int(np.ceil(len(components) / grid))
+        for i, comp in enumerate(components):
+            place(comp, (i % grid) / grid, 1.0 - (i // grid + 1) / rows, 1.0 / grid, 1.0 / rows)
+    cols = columns or max(5, min(len(isolated), 8))
+    top = -0.06 if components else 0.0
     for i, n in enumerate(isolated):
-        pos[n] = np.array([0.06 + 0.88 * (i % cols) / max(cols - 1, 1),
-                           -0.12 - 0.1 * (i // cols)])
+        pos[n] = np.array([0.01 + (i % cols) / cols, top - 0.08 * (i // cols)])
     return pos
+
+
+#: The ``gid`` of every node label in :func:`linkage_graph` (tests find the labels by it).
+NODE_LABEL_GID = "bulkimpact-node-label"
+
+
+def _renderer(fig: Figure):
+    """A renderer to measure text with, attached without pyplot (an Agg canvas)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    return fig.canvas.get_renderer()
+
+
+def _spread_nodes(xy: np.ndarray, radii: np.ndarray, gap: float, box: tuple,
+                  rounds: int = 200) -> np.ndarray:
+    """Push overlapping markers apart (pixels) until every pair is ``gap`` clear.
+
+    Each marker stays inside ``box`` ``(x0, y0, x1, y1)``.
+    """
+    xy = xy.copy()
+    x0, y0, x1, y1 = box
+    for _ in range(rounds):
+        d = xy[:, None, :] - xy[None, :, :]
+        dist = np.hypot(d[..., 0], d[..., 1])
+        need = radii[:, None] + radii[None, :] + gap
+        np.fill_diagonal(need, 0.0)
+        short = np.clip(need - dist, 0.0, None)
+        if not short.any():
+            break
+        unit = np.where(dist[..., None] > 1e-9, d / np.maximum(dist, 1e-9)[..., None],
+                        np.array([1.0, 0.0]))
+        xy = xy + 0.6 * (unit * short[..., None] / 2).sum(axis=1)
+        xy[:, 0] = np.clip(xy[:, 0], x0 + radii, x1 - radii)
+        xy[:, 1] = np.clip(xy[:, 1], y0 + radii, y1 - radii)
+    return xy
+
+
+def _segments_hit_box(seg: np.ndarray, box: tuple) -> np.ndarray:
+    """Which segments ``(k, 2, 2)`` cross or touch the box ``(x0, y0, x1, y1)`` (Liang–Barsky)."""
+    if not len(seg):
+        return np.zeros(0, dtype=bool)
+    x0, y0, x1, y1 = box
+    p0 = seg[:, 0]
+    dxy = seg[:, 1] - seg[:, 0]
+    lo = np.zeros(len(seg))
+    hi = np.ones(len(seg))
+    ok = np.ones(len(seg), dtype=bool)
+    for p, q in ((-dxy[:, 0], p0[:, 0] - x0), (dxy[:, 0], x1 - p0[:, 0]),
+                 (-dxy[:, 1], p0[:, 1] - y0), (dxy[:, 1], y1 - p0[:, 1])):
+        parallel = np.abs(p) < 1e-12
+        ok &= ~(parallel & (q < 0))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = np.where(parallel, 0.0, q / np.where(parallel, 1.0, p))
+        lo = np.where(~parallel & (p < 0), np.maximum(lo, r), lo)
+        hi = np.where(~parallel & (p > 0), np.minimum(hi, r), hi)
+    return ok & (lo <= hi)
+
+
+def _box_hits_circles(box: tuple, centres: np.ndarray, radii: np.ndarray) -> np.ndarray:
+    x0, y0, x1, y1 = box
+    cx = np.clip(centres[:, 0], x0, x1)
+    cy = np.clip(centres[:, 1], y0, y1)
+    return np.hypot(centres[:, 0] - cx, centres[:, 1] - cy) < radii
+
+
+def _overlaps(a: tuple, b: tuple) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _place_labels(centres: np.ndarray, radii: np.ndarray, sizes: np.ndarray,
+                  area: tuple, edges: np.ndarray, pad: float) -> list:
+    """Greedy label placement in pixels: for each node the cheapest free spot around it.
+
+    A spot is free when its box (text grown by ``pad``) overlaps no placed label,
+    no marker, no leader line and stays inside ``area``. Candidates ring the node
+    in twelve directions at growing distances (farther spots get a leader line);
+    the cost prefers near spots, the right-hand side and few crossed links. Nodes
+    in crowded places choose first. Returns per node ``(box, anchor, ha, va, leader)``
+    or ``None`` where no free spot exists.
+    """
+    n = len(centres)
+    crowd = np.array([(np.hypot(*(centres - c).T) < 6 * max(sizes[:, 1].max(), 1)).sum()
+                      for c in centres])
+    order = list(np.argsort(-crowd, kind="stable"))
+    angles = np.deg2rad([0, 180, 30, -30, 150, -150, 90, -90, 60, -60, 120, -120])
+    steps = (0.0, 0.6, 1.4, 2.4, 3.6, 5.0)
+    result: list = [None] * n
+    placed: list[tuple] = []
+    leaders: list[np.ndarray] = []
+
+    def attempt(order):
+        placed.clear()
+        leaders.clear()
+        failed = []
+        for i in order:
+            w, h = sizes[i]
+            best = None
+            for s, step in enumerate(steps):
+                for k, a in enumerate(angles):
+                    c, sn = np.cos(a), np.sin(a)
+                    dist = radii[i] + pad + 2 + step * h
+                    ax_, ay = centres[i] + dist * np.array([c, sn])
+                    ha = "left" if c > 0.3 else "right" if c < -0.3 else "center"
+                    va = "bottom" if sn > 0.3 else "top" if sn < -0.3 else "center"
+                    x0 = ax_ if ha == "left" else ax_ - w if ha == "right" else ax_ - w / 2
+                    y0 = ay if va == "bottom" else ay - h if va == "top" else ay - h / 2
+                    box = (x0 - pad, y0 - pad, x0 + w + pad, y0 + h + pad)
+                    if (box[0] < area[0] or box[1] < area[1] or box[2] > area[2]
+                            or box[3] > area[3]):
+                        continue
+                    if _box_hits_circles(box, centres, radii + 1).any():
+                        continue
+                    if any(_overlaps(box, b) for b in placed):
+                        continue
+                    if leaders and _segments_hit_box(np.array(leaders), box).any():
+                        continue
+                    leader = None
+                    if step > 0:
+                        end = np.array([np.clip(centres[i][0], box[0], box[2]),
+                                        np.clip(centres[i][1], box[1], box[3])])
+                        start = centres[i] + radii[i] * (end - centres[i]) / max(
+                            np.hypot(*(end - centres[i])), 1e-9)
+                        leader = np.array([start, end])
+                        if any(_segments_hit_box(leader[None], b)[0] for b in placed):
+                            continue
+                    crossed = int(_segments_hit_box(edges, box).sum()) if len(edges) else 0
+                    cost = 3.0 * s + 0.15 * k + 0.25 * crossed
+                    if best is None or cost < best[0]:
+                        best = (cost, box, (ax_, ay), ha, va, leader)
+                if best is not None and best[0] < 3.0 * (s + 1):
+                    break  # nothing farther can be cheaper
+            if best is None:
+                failed.append(i)
+                result[i] = None
+                continue
+            _, box, anchor, ha, va, leader = best
+            placed.append(box)
+            if leader is not None:
+                leaders.append(leader)
+            result[i] = (box, anchor, ha, va, leader)
+        return failed
+
+    failed = attempt(order)
+    for _ in range(3):  # nodes that found no spot choose first next time
+        if not failed:
+            break
+        order = failed + [i for i in order if i not in failed]
+        failed = attempt(order)
+    return result
 
 
 @_styled
@@ -221,40 +389,143 @@ def linkage_graph(G: nx.Graph, level_names: Sequence[str], title: str, seed: int
                   label: bool = True) -> Figure:
     """The linkage graph: colour = level on its own, size = persons, width = link strength.
 
+    Markers are pushed apart until none overlaps another, and every label is
+    placed beside its node where it overlaps no other label, no marker and no
+    leader line (a label that must sit farther away gets a thin leader line).
+    A label for which no free spot exists is replaced by a number, explained
+    in a key under the graph. Label texts carry the ``gid``
+    :data:`NODE_LABEL_GID`.
+
     Examples
     --------
     >>> from bulkimpact.examples import toy_graph
     >>> fig = linkage_graph(toy_graph(), ["outside", "light", "medium", "heavy"], "Toy")
     >>> fig.axes[0].get_title(loc="left")
     'Toy'
+    >>> sorted(t.get_text() for t in fig.axes[0].texts if t.get_gid() == NODE_LABEL_GID)
+    ['adtech', 'forum', 'health-app']
     """
-    n = G.number_of_nodes()
+    nodes = list(G)
+    n = len(nodes)
     # Reports show figures at page width (~1200 px): a wider figure only shrinks its labels.
-    side = min(13, max(9, 0.15 * n + 6))
-    fig, ax = _subplots(figsize=(side, side * 0.8))
-    pos = _graph_layout(G, seed)
-    persons = np.array([G.nodes[v]["persons"] for v in G], dtype=float)
-    sizes = 50 + 700 * np.sqrt(persons / max(persons.max(), 1.0))
-    colours = [LEVEL_COLOURS[G.nodes[v]["level"]] for v in G]
+    width = min(13.0, max(9.0, 0.15 * n + 6))
+    height = width * 0.8
+    fig, ax = _subplots(figsize=(width, height))
+    renderer = _renderer(fig)
+    fig.subplots_adjust(left=0.005, right=0.83, top=0.95, bottom=0.06)
+    ax.set_axis_off()
+    persons = np.array([G.nodes[v]["persons"] for v in nodes], dtype=float)
+    sizes = 50 + 700 * np.sqrt(persons / max(persons.max(initial=0.0), 1.0))
+    px_per_pt = fig.dpi / 72.0
+    radii = (np.sqrt(sizes) / 2 + 0.8) * px_per_pt  # marker radius and its outline
+    # Datasets without a link in rows: as many columns as their labels leave room for.
+    isolated = [v for v in nodes if G.degree(v) == 0]
+    columns = None
+    if isolated:
+        widest = _text_sizes(ax, renderer, isolated, _LABEL_SIZE)[:, 0].max() if label else 0
+        lone = radii[[nodes.index(v) for v in isolated]].max()
+        cell = widest + 2 * lone + 16
+        columns = max(1, int(ax.get_window_extent(renderer).width / 1.1 // cell))
+    pos = _graph_layout(G, seed, columns)
+    xy = np.array([pos[v] for v in nodes], dtype=float) if n else np.zeros((0, 2))
+    lo = xy.min(axis=0) if n else np.zeros(2)
+    hi = xy.max(axis=0) if n else np.ones(2)
+    span = np.maximum(hi - lo, 1e-9)
+    ax.set_xlim(lo[0] - 0.04 * span[0], hi[0] + 0.04 * span[0])
+    ax.set_ylim(lo[1] - 0.04 * span[1], hi[1] + 0.04 * span[1])
+    to_px, to_data = ax.transData.transform, ax.transData.inverted().transform
+
+    # Markers: pushed apart within their component (or the row of unlinked ones), so
+    # none hides another; a group stays where the layout put it.
+    if n:
+        bbox = ax.get_window_extent(renderer)
+        grow = 0.04 * max(bbox.width, bbox.height)
+        centres = to_px(xy)
+        spread = centres.copy()
+        groups = [sorted(c, key=nodes.index) for c in nx.connected_components(G) if len(c) > 1]
+        groups.append(isolated)
+        for group in filter(None, groups):
+            idx = np.array([nodes.index(v) for v in group])
+            (gx0, gy0), (gx1, gy1) = centres[idx].min(axis=0), centres[idx].max(axis=0)
+            box = (max(gx0 - grow, bbox.x0), max(gy0 - grow, bbox.y0),
+                   min(gx1 + grow, bbox.x1), min(gy1 + grow, bbox.y1))
+            spread[idx] = _spread_nodes(centres[idx], radii[idx], 14 * px_per_pt, box)
+        xy = to_data(spread)
+    pos = dict(zip(nodes, xy, strict=True))
+
     strengths = np.array([e.get("strength", 0.0) for *_, e in G.edges(data=True)])
-    widths = 0.6 + 4.0 * np.sqrt(strengths / strengths.max()) if len(strengths) else []
+    widths = (0.6 + 4.0 * np.sqrt(strengths / strengths.max())
+              if len(strengths) and strengths.max() > 0 else 1.0)
     nx.draw_networkx_edges(G, pos, ax=ax, width=widths, edge_color="#8A8A8A", alpha=0.45)
-    nx.draw_networkx_nodes(G, pos, ax=ax, node_size=sizes, node_color=colours,
+    nx.draw_networkx_nodes(G, pos, nodelist=nodes, ax=ax, node_size=sizes,
+                           node_color=[LEVEL_COLOURS[G.nodes[v]["level"]] for v in nodes],
                            edgecolors="#333333", linewidths=0.8)
-    if label:
-        nx.draw_networkx_labels(
-            G, {k: (x, y - 0.022) for k, (x, y) in pos.items()}, ax=ax, font_size=10,
-            verticalalignment="top",
-            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75})
+    ax.set_xlim(lo[0] - 0.04 * span[0], hi[0] + 0.04 * span[0])
+    ax.set_ylim(lo[1] - 0.04 * span[1], hi[1] + 0.04 * span[1])
+    key: list[str] = []
+    if label and n:
+        _label_nodes(ax, renderer, nodes, pos, radii, G, key)
     _level_legend(ax, level_names, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_title(title, loc="left")
-    ax.text(0.0, -0.01, "Node size: persons in the dataset. Line width: link strength "
-            "(expected links / smaller set). Right: smaller linked groups. "
-            "Bottom rows: datasets with no link.",
-            transform=ax.transAxes, fontsize=10, va="top")
-    ax.set_axis_off()
-    fig.tight_layout()
+    note = ("Node size: persons in the dataset. Line width: link strength (expected links / "
+            "smaller set).")
+    linked = [c for c in nx.connected_components(G) if len(c) > 1]
+    if len(linked) > 1 and max(map(len, linked)) > 6:
+        note += " Right: smaller linked groups."
+    if isolated:
+        note += " Bottom: datasets with no link."
+    if key:
+        note += "\nNumbered nodes: " + "; ".join(key)
+    fig.text(0.005, 0.05, note, fontsize=10, va="top", ha="left", wrap=True)
     return fig
+
+
+_LABEL_SIZE = 10  # points: node labels
+
+
+def _text_sizes(ax, renderer, texts: Sequence[str], fontsize: float) -> np.ndarray:
+    """Width and height in pixels of each text as drawn on ``ax``."""
+    out = []
+    for t in texts:
+        probe = ax.text(0, 0, str(t), fontsize=fontsize)
+        ext = probe.get_window_extent(renderer)
+        probe.remove()
+        out.append((ext.width, ext.height))
+    return np.array(out, dtype=float).reshape(-1, 2)
+
+
+def _label_nodes(ax, renderer, nodes: list, pos: dict, radii: np.ndarray, G: nx.Graph,
+                 key: list) -> None:
+    """Write each node's label where it overlaps nothing (see :func:`_place_labels`)."""
+    to_px, to_data = ax.transData.transform, ax.transData.inverted().transform
+    style = {"fontsize": _LABEL_SIZE, "zorder": 5, "gid": NODE_LABEL_GID,
+             "bbox": {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8}}
+    centres = to_px(np.array([pos[v] for v in nodes]))
+    area = ax.get_window_extent(renderer)
+    area = (area.x0, area.y0, area.x1, area.y1)
+    edges = np.array([to_px(np.array([pos[a], pos[b]])) for a, b in G.edges()]).reshape(-1, 2, 2)
+    pad = 0.15 * _LABEL_SIZE * ax.figure.dpi / 72 + 1  # the white box around the text
+
+    def measure(texts: list[str]) -> np.ndarray:
+        return _text_sizes(ax, renderer, texts, _LABEL_SIZE)
+
+    texts = [str(v) for v in nodes]
+    spots = _place_labels(centres, radii, measure(texts), area, edges, pad)
+    missing = [i for i, s in enumerate(spots) if s is None]
+    if missing:  # numbers instead of names, explained in a key under the graph
+        for number, i in enumerate(missing, start=1):
+            texts[i] = str(number)
+            key.append(f"{number} = {nodes[i]}")
+        spots = _place_labels(centres, radii, measure(texts), area, edges, pad)
+    for i, spot in enumerate(spots):
+        if spot is None:
+            continue
+        box, anchor, ha, va, leader = spot
+        x, y = to_data(np.array([anchor]))[0]
+        ax.text(x, y, texts[i], ha=ha, va=va, **style)
+        if leader is not None:
+            (x0, y0), (x1, y1) = to_data(leader)
+            ax.plot([x0, x1], [y0, y1], color="#222222", linewidth=0.9, zorder=4)
 
 
 @_styled
@@ -277,7 +548,8 @@ def links_by_channel(G: nx.Graph, title: str) -> Figure:
     order = edges.sort_values().index
     fig, (ax1, ax2) = _subplots(1, 2, figsize=(11, max(3, 0.45 * len(order) + 1.5)),
                                    sharey=True)
-    ax1.barh(order, edges[order], color="#0072B2")
+    bars = ax1.barh(order, edges[order], color="#0072B2")
+    ax1.bar_label(bars, fmt="{:,.0f}", padding=3, fontsize=9)
     ax1.set_xlabel("links (edges) carried")
     ax2.barh(order, persons[order], color="#E69F00")
     ax2.set_xscale("log")
@@ -287,12 +559,53 @@ def links_by_channel(G: nx.Graph, title: str) -> Figure:
     return fig
 
 
+_KIND_NAMES = {"edge": "pairs (one link)", "investigation": "investigations",
+               "chain": "chains of 3+ datasets", "k_hop": "neighbourhoods",
+               "component": "whole components", "connected_subsets": "linked subsets"}
+
+
+def raised_groups(frame: pd.DataFrame) -> pd.DataFrame:
+    """Raised exposure sets grouped by (highest member level, combined level, kind).
+
+    One row per group, largest group first: ``member_level``, ``level``,
+    ``kind``, ``count``, ``persons_min``, ``persons_median``, ``persons_max``
+    and ``largest`` (the members of the set with the most linked persons).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"members": ["a, b", "a, c", "b, c"], "member_level": [2, 2, 1],
+    ...                   "level": [3, 3, 3], "persons": [10.0, 30.0, 5.0],
+    ...                   "raised": [True, True, True], "kind": ["edge"] * 3})
+    >>> raised_groups(f)[["member_level", "level", "count", "persons_max", "largest"]]
+       member_level  level  count  persons_max largest
+    0             2      3      2         30.0    a, c
+    1             1      3      1          5.0    b, c
+    """
+    raised = frame[frame["raised"]]
+    rows = []
+    for (m, lv, kind), part in raised.groupby(["member_level", "level", "kind"], sort=False):
+        top = part.loc[part["persons"].idxmax()]
+        rows.append({"member_level": int(m), "level": int(lv), "kind": kind,
+                     "count": len(part), "persons_min": float(part["persons"].min()),
+                     "persons_median": float(part["persons"].median()),
+                     "persons_max": float(part["persons"].max()), "largest": top["members"]})
+    out = pd.DataFrame(rows, columns=["member_level", "level", "kind", "count", "persons_min",
+                                      "persons_median", "persons_max", "largest"])
+    return out.sort_values(["count", "persons_max"], ascending=False,
+                           kind="stable").reset_index(drop=True)
+
+
 @_styled
 def raised_sets(frame: pd.DataFrame, level_names: Sequence[str], title: str,
                 top: int = 25) -> Figure:
-    """Dumbbells: highest member level → cumulative level, for sets raised by combining.
+    """Combinations heavier than their members, grouped: which level jumps, how many, how large.
 
     ``frame`` is :func:`bulkimpact.combinations.exposure_sets_frame` output.
+    Sets that make the same jump (highest member level → level of the
+    combination) and are of the same kind share one row (:func:`raised_groups`):
+    left, the jump, with the number of combinations; right, the linked persons
+    of each combination (one dot each, log scale), the largest named. At most
+    ``top`` rows, the largest groups first.
 
     Examples
     --------
@@ -301,26 +614,154 @@ def raised_sets(frame: pd.DataFrame, level_names: Sequence[str], title: str,
     >>> raised_sets(f, ["o", "l", "m", "h"], "One set").axes[0].get_xlabel()
     'access regime (level)'
     """
-    raised = frame[frame["raised"]].sort_values("persons", ascending=False).head(top)
-    raised = raised.iloc[::-1]
-    fig, ax = _subplots(figsize=(11, max(3, 0.38 * len(raised) + 1.6)))
-    y = np.arange(len(raised))
-    ax.hlines(y, raised["member_level"], raised["level"], color="#999999", linewidth=2)
-    ax.scatter(raised["member_level"], y, color=[LEVEL_COLOURS[v] for v in
-               raised["member_level"]], edgecolor="#333333", s=80, zorder=3,
-               label="highest level of a member alone")
-    ax.scatter(raised["level"], y, color=[LEVEL_COLOURS[v] for v in raised["level"]],
-               edgecolor="#333333", s=160, marker="D", zorder=3, label="level of the combination")
-    labels = [f"{m}  ({p:,.0f} persons)" for m, p in zip(raised["members"], raised["persons"],
-                                                          strict=True)]
-    ax.set_yticks(y, labels, fontsize=9)
-    ax.set_xticks(range(len(level_names)), [f"{i} {n}" for i, n in enumerate(level_names)])
-    ax.set_xlim(-0.3, len(level_names) - 0.7)
-    ax.set_xlabel("access regime (level)")
-    ax.set_title(title, loc="left")
+    groups = raised_groups(frame).head(top)
+    raised = frame[frame["raised"]]
+    rows = len(groups)
+    fig, (ax1, ax2) = _subplots(1, 2, figsize=(12, 1.0 * max(rows, 1) + 2.6), sharey=True,
+                                width_ratios=[1.0, 1.3])
+    y = np.arange(rows)[::-1]  # largest group on top
+    most = max(int(groups["count"].max()) if rows else 1, 1)
+    for yi, g in zip(y, groups.itertuples(), strict=True):
+        ax1.plot([g.member_level, g.level], [yi, yi], color="#999999", zorder=1,
+                 linewidth=2 + 10 * g.count / most, solid_capstyle="butt")
+        ax1.scatter([g.member_level], [yi], s=110, color=LEVEL_COLOURS[g.member_level],
+                    edgecolor="#333333", zorder=3)
+        ax1.scatter([g.level], [yi], s=200, marker="D", color=LEVEL_COLOURS[g.level],
+                    edgecolor="#333333", zorder=3)
+        ax1.annotate(f"{g.count:,}", ((g.member_level + g.level) / 2, yi), ha="center",
+                     va="bottom", textcoords="offset points", xytext=(0, 8), fontsize=11,
+                     fontweight="bold")
+        part = raised[(raised["member_level"] == g.member_level) & (raised["level"] == g.level)
+                      & (raised["kind"] == g.kind)]["persons"].to_numpy(dtype=float)
+        rng = np.random.default_rng(len(part))  # fixed jitter: identical reruns
+        jitter = (rng.random(len(part)) - 0.5) * 0.4 if len(part) > 1 else np.zeros(len(part))
+        ax2.scatter(np.maximum(part, 1.0), yi + jitter, s=28, color=LEVEL_COLOURS[g.level],
+                    edgecolor="#333333", linewidth=0.5, alpha=0.85, zorder=3)
+        ax2.annotate(("largest: " if g.count > 1 else "") + f"{g.largest.replace(', ', ' + ')} "
+                     f"({g.persons_max:,.0f})",
+                     (max(g.persons_max, 1.0), yi + 0.27), ha="right", va="bottom",
+                     fontsize=9, color="#333333")
+    labels = [f"{_KIND_NAMES.get(g.kind, g.kind)}\n{g.member_level} {level_names[g.member_level]}"
+              f" → {g.level} {level_names[g.level]}" for g in groups.itertuples()]
+    ax1.set_yticks(y, labels)
+    ax1.set_ylim(-0.7, max(rows, 1) - 0.2)
+    ax1.set_xticks(range(len(level_names)), [f"{i}\n{n}" for i, n in enumerate(level_names)])
+    ax1.set_xlim(-0.3, len(level_names) - 0.7)
+    ax1.set_xlabel("access regime (level)")
+    ax1.grid(axis="x", alpha=0.3)
+    ax2.set_xscale("log")
+    if rows:
+        lo, hi = max(groups["persons_min"].min(), 1.0), max(groups["persons_max"].max(), 10.0)
+        ax2.set_xlim(lo / 3, hi * 2)
+    ax2.set_xlabel("linked persons in each combination (log scale)")
+    ax2.grid(axis="x", alpha=0.3, which="major")
+    ax2.tick_params(axis="y", left=False)
+    handles = [Line2D([], [], marker="o", linestyle="", markersize=9, markerfacecolor="#FFFFFF",
+                      markeredgecolor="#333333", label="highest level of a member alone"),
+               Line2D([], [], marker="D", linestyle="", markersize=10, markerfacecolor="#FFFFFF",
+                      markeredgecolor="#333333", label="level of the combination"),
+               Line2D([], [], color="#999999", linewidth=6,
+                      label="number of combinations (bold; line width)")]
+    fig.legend(handles=handles, loc="lower center", ncol=3, frameon=False)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
     height = fig.get_figheight()
-    fig.legend(loc="lower center", ncol=2, frameon=False)
-    fig.tight_layout(rect=(0, 0.5 / height, 1, 1))  # half an inch below for the legend
+    fig.tight_layout(rect=(0, 0.45 / height, 1, 1))
+    return fig
+
+
+def regimes_alt(regimes: pd.DataFrame, level_names: Sequence[str],
+                own: str = "own_level") -> str:
+    """Alt text for :func:`regime_heatmap`: per rule, how many datasets it raises, and to what.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"own_level": [1, 2], "component": [3, 3]}, index=["a", "b"])
+    >>> print(regimes_alt(r, ["outside", "light", "medium", "heavy"]))
+    Heat map of the regime level of 2 datasets under each rule (own level first). component:
+    raises 2 datasets (a to 3 heavy, b to 3 heavy).
+    """
+    parts = []
+    for rule in (c for c in regimes.columns if c != own):
+        up = regimes[regimes[rule] > regimes[own]]
+        if up.empty:
+            parts.append(f"{rule}: raises none")
+        else:
+            parts.append(f"{rule}: raises {len(up)} dataset{'s' if len(up) != 1 else ''} ("
+                         + ", ".join(f"{d} to {v} {level_names[v]}"
+                                     for d, v in up[rule].items()) + ")")
+    return (f"Heat map of the regime level of {len(regimes)} datasets under each rule (own "
+            "level first). " + "; ".join(parts) + ".")
+
+
+@_styled
+def regime_heatmap(regimes: pd.DataFrame, level_names: Sequence[str], title: str,
+                   own: str = "own_level") -> Figure:
+    """Datasets (rows) × decision rules (columns), colour and number = regime level.
+
+    ``regimes`` is :meth:`bulkimpact.evaluate.Evaluation.regimes` output (or a
+    selection of its rows): the own level (column ``own``) comes first, set
+    apart; a cell a rule raises above the dataset's own level has an outline,
+    a bold number and an arrow, so escalations read without comparing
+    colours. Rows raised by the most rules come first.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"own_level": [1, 2], "per_dataset": [1, 2], "component": [3, 3]},
+    ...                  index=pd.Index(["a", "b"], name="dataset"))
+    >>> fig = regime_heatmap(r, ["outside", "light", "medium", "heavy"], "Component raises both")
+    >>> [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    ['own level', 'per dataset', 'component']
+    """
+    import textwrap
+
+    from matplotlib.colors import ListedColormap
+
+    columns = [own] + [c for c in regimes.columns if c != own]
+    # Rows raised by the most rules first; the same pattern of rules together.
+    up = regimes[columns[1:]].gt(regimes[own], axis=0)
+    order = sorted(range(len(regimes)), key=lambda i: (
+        -int(up.iloc[i].sum()), tuple(~up.iloc[i].to_numpy()), int(regimes[own].iloc[i]),
+        str(regimes.index[i])))
+    regimes = regimes.iloc[order]
+    data = regimes[columns].to_numpy(dtype=int)
+    n_rows, n_cols = data.shape
+    name_width = max((len(str(i)) for i in regimes.index), default=10)
+    width = min(12.0, 1.2 + 0.075 * name_width + 1.15 * n_cols + 2.3)
+    fig, ax = _subplots(figsize=(width, 0.3 * n_rows + 2.2))
+    levels = len(level_names)
+    ax.imshow(data, cmap=ListedColormap(LEVEL_COLOURS[:levels]), vmin=-0.5,
+              vmax=levels - 0.5, aspect="auto", interpolation="nearest")
+    raised = data > data[:, [0]]
+    for x in np.arange(n_cols + 1) - 0.5:  # white grid between cells
+        ax.axvline(x, color="#FFFFFF", linewidth=1.5, zorder=2)
+    for y in np.arange(n_rows + 1) - 0.5:
+        ax.axhline(y, color="#FFFFFF", linewidth=1.5, zorder=2)
+    ax.axvline(0.5, color="#333333", linewidth=2.5, zorder=3)  # own level apart from the rules
+    for i in range(n_rows):
+        for j in range(n_cols):
+            v = data[i, j]
+            ax.text(j, i, f"{v} ↑" if raised[i, j] else str(v), ha="center", va="center",
+                    fontsize=10, color="#FFFFFF" if v >= 4 else "#000000",  # darkest colours
+                    fontweight="bold" if raised[i, j] else "normal", zorder=4)
+            if raised[i, j]:
+                ax.add_patch(Rectangle((j - 0.42, i - 0.36), 0.84, 0.72, fill=False,
+                                       edgecolor="#000000", linewidth=1.3, zorder=3))
+    ax.set_xticks(range(n_cols), ["own level"] + [
+        "\n".join(textwrap.wrap(str(c).replace("_", " "), 12)) for c in columns[1:]])
+    ax.xaxis.tick_top()
+    ax.tick_params(axis="x", length=0)
+    ax.set_yticks(range(n_rows), [str(i) for i in regimes.index], fontsize=10)
+    ax.tick_params(axis="y", length=0)
+    for side in ("top", "right", "bottom", "left"):
+        ax.spines[side].set_visible(False)
+    handles = [Rectangle((0, 0), 1, 1, facecolor=LEVEL_COLOURS[i], edgecolor="#333333",
+                         label=f"{i} {name}") for i, name in enumerate(level_names)]
+    handles.append(Rectangle((0, 0), 1, 1, fill=False, edgecolor="#000000", linewidth=1.3,
+                             label="↑ raised above its own level"))
+    ax.legend(handles=handles, title="regime level", loc="upper left",
+              bbox_to_anchor=(1.02, 1.0), frameon=False)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
+    fig.tight_layout()
     return fig
 
 
@@ -429,12 +870,72 @@ def frontier_by_reading(frames: Mapping[str, pd.DataFrame], pareto: Mapping[str,
     return fig
 
 
+def _coincident_groups(values: Mapping[str, float]) -> list[list[str]]:
+    """Names whose values are equal (to 9 significant places), in the given order."""
+    groups: dict[float, list[str]] = {}
+    for name, v in values.items():
+        if np.isfinite(v):
+            groups.setdefault(float(f"{v:.9g}"), []).append(name)
+    return list(groups.values())
+
+
+def _dodged_lines(ax, x: np.ndarray, series: Mapping[str, np.ndarray], dash: float = 5.0,
+                  step: float = 8.0) -> None:
+    """One line per rule, drawn so that rules with equal values stay visible.
+
+    A segment that several rules share is drawn once per rule with interleaved
+    dashes (their colours alternate along it); markers at an equal point sit
+    side by side, ``step`` points apart horizontally. Values stay exact: only
+    the drawing is offset, in points, never the data.
+    """
+    from matplotlib.transforms import offset_copy
+
+    names = list(series)
+    x = np.asarray(x, dtype=float)
+    for k in range(len(x) - 1):  # segments
+        ends = {n: (series[n][k], series[n][k + 1]) for n in names}
+        shared: dict[tuple, list[str]] = {}
+        for n, (a, b) in ends.items():
+            if np.isfinite(a) and np.isfinite(b):
+                shared.setdefault((float(f"{a:.9g}"), float(f"{b:.9g}")), []).append(n)
+        for group in shared.values():
+            g = len(group)
+            for j, n in enumerate(group):
+                style = "-" if g == 1 else (dash * j, (dash, dash * (g - 1)))
+                ax.plot(x[k:k + 2], ends[n], color=POLICY_COLOURS.get(n, "#000"),
+                        linewidth=2, linestyle=style, dash_capstyle="butt", zorder=2)
+    groups = [_coincident_groups({n: series[n][k] for n in names}) for k in range(len(x))]
+    widest = max((len(g) for gs in groups for g in gs), default=1)
+    if len(x) > 1 and widest > 1:  # neighbouring points' markers must not meet either
+        ax.autoscale_view()
+        px = ax.transData.transform(np.column_stack([x, np.zeros_like(x)]))[:, 0]
+        gap_pt = np.diff(np.sort(px)).min() * 72 / ax.figure.dpi
+        step = float(np.clip(gap_pt / widest, 3.5, step))
+    for k, xk in enumerate(x):  # markers
+        for group in groups[k]:
+            for j, n in enumerate(group):
+                shift = (j - (len(group) - 1) / 2) * step
+                at = offset_copy(ax.transData, fig=ax.figure, x=shift, y=0, units="points")
+                ax.plot([xk], [series[n][k]], transform=at, linestyle="",
+                        marker=POLICY_MARKERS.get(n, "o"), markersize=7,
+                        color=POLICY_COLOURS.get(n, "#000"), markeredgecolor="#222222",
+                        markeredgewidth=0.6, zorder=3)
+
+
+def _policy_handles(names: Sequence[str], line: bool = False) -> list:
+    return [Line2D([], [], marker=POLICY_MARKERS.get(n, "o"), linestyle="-" if line else "",
+                   markersize=8, color=POLICY_COLOURS.get(n, "#000000"),
+                   markerfacecolor=POLICY_COLOURS.get(n, "#000000"),
+                   markeredgecolor="#222222", label=n) for n in names]
+
+
 @_styled
 def density_sweep(frame: pd.DataFrame, title: str) -> Figure:
     """Share of datasets escalated and under-protected sets against linkage density.
 
     ``frame``: sweep rows with ``density``, ``policy``, ``escalated``,
-    ``n_datasets``, ``under_protected``, ``largest_component``.
+    ``n_datasets``, ``under_protected``, ``largest_component``. Rules with the
+    same value are drawn side by side (see :func:`_dodged_lines`).
 
     Examples
     --------
@@ -447,27 +948,31 @@ def density_sweep(frame: pd.DataFrame, title: str) -> Figure:
     df = frame.assign(share=frame["escalated"] / frame["n_datasets"],
                       giant=frame["largest_component"] / frame["n_datasets"])
     mean = df.groupby(["density", "policy"])[["share", "under_protected", "giant"]].mean()
-    fig, (ax1, ax2) = _subplots(1, 2, figsize=(13, 4.8))
-    for policy in mean.index.get_level_values("policy").unique():
-        part = mean.xs(policy, level="policy")
-        style = {"color": POLICY_COLOURS.get(policy, "#000"),
-                 "marker": POLICY_MARKERS.get(policy, "o"), "label": policy}
-        ax1.plot(part.index, 100 * part["share"], **style)
-        ax2.plot(part.index, part["under_protected"], **style)
-    giant = mean.groupby("density")["giant"].first()
-    ax1.plot(giant.index, 100 * giant, color="#333333", linestyle="--",
-             label="largest linked component")
+    fig, (ax1, ax2) = _subplots(1, 2, figsize=(13, 5.4))
+    policies = list(mean.index.get_level_values("policy").unique())
+    x = np.array(sorted(mean.index.get_level_values("density").unique()), dtype=float)
+    wide = mean.unstack("policy").reindex(x)
+    giant = mean.groupby("density")["giant"].first().reindex(x)
+    ax1.plot(x, 100 * giant, color="#333333", linestyle="--", linewidth=1.5, zorder=1)
+    _dodged_lines(ax1, x, {p: 100 * wide[("share", p)].to_numpy() for p in policies})
+    _dodged_lines(ax2, x, {p: wide[("under_protected", p)].to_numpy() for p in policies})
     ax1.set_xlabel("linkage density (probability a dataset holds a key)")
     ax1.set_ylabel("% of datasets (mean over scenarios)")
     ax1.set_title("Datasets escalated", loc="left")
     ax2.set_xlabel("linkage density (probability a dataset holds a key)")
     ax2.set_ylabel("under-protected sets (mean)")
     ax2.set_title("Combinations left under-protected", loc="left")
-    ax1.legend(frameon=False, fontsize=9)
     for ax in (ax1, ax2):
         ax.grid(alpha=0.3)
+        ax.margins(x=0.04, y=0.06)
+    handles = _policy_handles(policies, line=True) + [
+        Line2D([], [], color="#333333", linestyle="--", label="largest linked component (% of "
+               "datasets)")]
+    fig.legend(handles=handles, loc="lower center", ncol=4, frameon=False, fontsize=10)
+    fig.text(0.99, 0.005, "Rules with equal values: markers side by side, lines in "
+             "alternating dashes.", ha="right", va="bottom", fontsize=9, color="#555555")
     fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.14, 1, 0.97))
     return fig
 
 
@@ -476,6 +981,9 @@ def robustness_intervals(summary: pd.DataFrame, metrics: Mapping[str, str],
                          title: str) -> Figure:
     """Median and interval per policy for a few metrics (``summarise_robustness`` output).
 
+    Each rule has its own row, marker shape and colour; an interval of zero
+    width (the same value in every draw) is marked "same in every draw".
+
     Examples
     --------
     >>> cols = pd.MultiIndex.from_product([["escalated"], ["low", "median", "high"]])
@@ -483,16 +991,26 @@ def robustness_intervals(summary: pd.DataFrame, metrics: Mapping[str, str],
     >>> len(robustness_intervals(s, {"escalated": "datasets escalated"}, "R").axes)
     1
     """
-    fig, axes = _subplots(1, len(metrics), figsize=(5.5 * len(metrics), 4.2), squeeze=False)
+    fig, axes = _subplots(1, len(metrics), figsize=(6.2 * len(metrics), 0.55 * len(summary) + 2),
+                          squeeze=False)
     policies = list(summary.index)
     y = np.arange(len(policies))
     for ax, (metric, label) in zip(axes[0], metrics.items(), strict=True):
         med = summary[(metric, "median")]
         lo, hi = summary[(metric, "low")], summary[(metric, "high")]
+        top = max(float(hi.max()), 1e-9)
         for i, p in enumerate(policies):
-            ax.errorbar(med[p], i, xerr=[[med[p] - lo[p]], [hi[p] - med[p]]], fmt="o",
-                        color=POLICY_COLOURS.get(p, "#000"), capsize=5, markersize=8)
+            colour = POLICY_COLOURS.get(p, "#000")
+            ax.errorbar(med[p], i, xerr=[[med[p] - lo[p]], [hi[p] - med[p]]], fmt="none",
+                        ecolor=colour, capsize=5, linewidth=1.8)
+            ax.plot([med[p]], [i], linestyle="", marker=POLICY_MARKERS.get(p, "o"),
+                    markersize=9, color=colour, markeredgecolor="#222222", zorder=3)
+            if hi[p] - lo[p] <= 1e-9 * top:
+                ax.annotate("same in every draw", (med[p], i), textcoords="offset points",
+                            xytext=(9, 0), va="center", fontsize=9, color="#555555")
         ax.set_yticks(y, policies)
+        ax.set_ylim(-0.6, len(policies) - 0.4)
+        ax.set_xlim(-0.04 * top, 1.15 * top)
         ax.set_xlabel(label)
         ax.grid(axis="x", alpha=0.3)
     fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")

@@ -1,0 +1,157 @@
+"""Figures a reviewer can read: no label over another label or over a marker, equal values
+kept apart, the regime heat map and the grouped raised combinations drawn from the results."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+from bulkimpact.analysis import load_analysis
+from bulkimpact.present import plots
+
+ROOT = Path(__file__).resolve().parent.parent
+INVENTORIES = sorted(p.relative_to(ROOT).as_posix()
+                     for p in (ROOT / "data" / "synthetic").glob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    return load_analysis(str(ROOT / "data" / "synthetic" / "baseline.yaml"))
+
+
+def drawn(fig):
+    """Draw the figure as it will be saved (Agg, no pyplot); return its renderer."""
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    canvas.draw()
+    return canvas.get_renderer()
+
+
+def node_markers(fig):
+    """Centres (pixels) and radii (pixels, outline included) of the graph's node markers."""
+    ax = fig.axes[0]
+    nodes = ax.collections[-1]
+    centres = ax.transData.transform(nodes.get_offsets())
+    radii = (np.sqrt(nodes.get_sizes()) / 2 + nodes.get_linewidths()[0] / 2) * fig.dpi / 72
+    return centres, np.broadcast_to(radii, len(centres))
+
+
+def label_problems(fig) -> tuple[list, list]:
+    """Pairs of node labels that overlap, and labels that cover a node marker."""
+    renderer = drawn(fig)
+    labels = [t for t in fig.axes[0].texts if t.get_gid() == plots.NODE_LABEL_GID]
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    pairs = [(labels[i].get_text(), labels[j].get_text())
+             for i, j in itertools.combinations(range(len(boxes)), 2)
+             if boxes[i].overlaps(boxes[j])]
+    centres, radii = node_markers(fig)
+    covering = []
+    for text, box in zip(labels, boxes, strict=True):
+        nearest_x = np.clip(centres[:, 0], box.x0, box.x1)
+        nearest_y = np.clip(centres[:, 1], box.y0, box.y1)
+        if (np.hypot(centres[:, 0] - nearest_x, centres[:, 1] - nearest_y) < radii).any():
+            covering.append(text.get_text())
+    return pairs, covering
+
+
+def test_baseline_graph_labels_overlap_neither_each_other_nor_any_marker(baseline) -> None:
+    G = baseline.graph
+    fig = plots.linkage_graph(G, baseline.rulebook.level_names(), "Baseline", seed=0)
+    pairs, covering = label_problems(fig)
+    assert pairs == []
+    assert covering == []
+    # every dataset is named on the figure: by its label, or by a number and the key
+    labels = {t.get_text() for t in fig.axes[0].texts if t.get_gid() == plots.NODE_LABEL_GID}
+    key = " ".join(t.get_text() for t in fig.texts)
+    assert all(n in labels or f"= {n}" in key for n in G.nodes)
+
+
+@pytest.mark.parametrize("inventory", INVENTORIES)
+@pytest.mark.parametrize("seed", [0, 1])
+def test_every_bundled_graph_keeps_its_labels_clear(inventory: str, seed: int) -> None:
+    analysis = load_analysis(str(ROOT / inventory))
+    fig = plots.linkage_graph(analysis.graph, analysis.rulebook.level_names(), "T", seed=seed)
+    assert label_problems(fig) == ([], [])
+
+
+def test_graph_markers_do_not_hide_each_other(baseline) -> None:
+    fig = plots.linkage_graph(baseline.graph, baseline.rulebook.level_names(), "T")
+    drawn(fig)
+    centres, radii = node_markers(fig)
+    for i, j in itertools.combinations(range(len(centres)), 2):
+        assert np.hypot(*(centres[i] - centres[j])) >= radii[i] + radii[j]
+
+
+def test_drawing_leaves_matplotlib_global_state_alone(baseline) -> None:
+    before = dict(matplotlib.rcParams)
+    plots.linkage_graph(baseline.graph, baseline.rulebook.level_names(), "T")
+    plots.regime_heatmap(baseline.evaluation.regimes(), baseline.rulebook.level_names(), "T")
+    assert dict(matplotlib.rcParams) == before
+    assert "matplotlib.pyplot" not in plots.__dict__
+
+
+def test_regime_heatmap_writes_every_level_with_the_own_level_first(baseline) -> None:
+    regimes = baseline.evaluation.regimes()
+    names = baseline.rulebook.level_names()
+    fig = plots.regime_heatmap(regimes, names, "Title")
+    ax = fig.axes[0]
+    assert ax.get_xticklabels()[0].get_text() == "own level"
+    assert len(ax.get_yticklabels()) == len(regimes)
+    cells = [t.get_text() for t in ax.texts]
+    assert len(cells) == regimes.size
+    raised = int(regimes.drop(columns="own_level").gt(regimes["own_level"], axis=0).sum().sum())
+    assert sum(c.endswith("↑") for c in cells) == raised
+    # rows follow the order drawn: each row's numbers are that dataset's regimes
+    rows = [t.get_text() for t in ax.get_yticklabels()]
+    columns = len(regimes.columns)
+    for i, dataset in enumerate(rows):
+        shown = [int(c.split()[0]) for c in cells[i * columns:(i + 1) * columns]]
+        assert shown == list(regimes.loc[dataset])
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert all(f"{i} {n}" in legend for i, n in enumerate(names))
+    alt = plots.regimes_alt(regimes, names)
+    for rule, n in regimes.drop(columns="own_level").gt(regimes["own_level"], axis=0).sum().items():
+        assert (f"{rule}: raises {n} dataset" if n else f"{rule}: raises none") in alt
+
+
+def test_raised_sets_draws_one_row_per_jump_and_kind_with_the_counts(baseline) -> None:
+    sets = baseline.sets_frame()
+    raised = sets[sets["raised"]]
+    groups = plots.raised_groups(sets)
+    assert groups["count"].sum() == len(raised)
+    assert len(groups) == len(raised.groupby(["member_level", "level", "kind"]))
+    fig = plots.raised_sets(sets, baseline.rulebook.level_names(), "T")
+    left = fig.axes[0]
+    assert len(left.get_yticklabels()) == len(groups)
+    counts = sorted(int(t.get_text().replace(",", "")) for t in left.texts)
+    assert counts == sorted(groups["count"])
+    # the right panel has one dot per raised combination
+    assert sum(len(c.get_offsets()) for c in fig.axes[1].collections) == len(raised)
+
+
+def test_density_sweep_sets_equal_markers_side_by_side() -> None:
+    frame = pd.DataFrame({
+        "density": [0.1] * 3 + [0.2] * 3, "policy": ["per_dataset", "use_based", "component"] * 2,
+        "escalated": [0, 0, 2, 0, 0, 4], "n_datasets": 4, "under_protected": [3, 0, 0, 5, 0, 0],
+        "largest_component": [2, 2, 2, 4, 4, 4]})
+    fig = plots.density_sweep(frame, "T")
+    drawn(fig)
+    for ax in fig.axes:
+        points = [tuple(np.round(line.get_transform().transform(line.get_xydata())[0], 3))
+                  for line in ax.lines if line.get_marker() not in ("None", None, "")]
+        assert len(points) == 6
+        assert len(set(points)) == len(points)  # no marker hidden under another
+
+
+def test_robustness_intervals_marks_intervals_of_zero_width() -> None:
+    cols = pd.MultiIndex.from_product([["under_protected"], ["low", "median", "high"]])
+    summary = pd.DataFrame([[0.0, 0.0, 0.0], [2.0, 5.0, 9.0]],
+                           index=["component", "per_dataset"], columns=cols)
+    fig = plots.robustness_intervals(summary, {"under_protected": "under-protected"}, "T")
+    notes = [t.get_text() for t in fig.axes[0].texts]
+    assert notes == ["same in every draw"]
