@@ -9,6 +9,11 @@ its own nature. Joined on date of birth + postcode + sex where that
 combination is unique in both sets, B's contact details attach to A's health
 flag: persons are named together with a special-category attribute, the
 combined profile (contact + special category) that a mosaic rule escalates.
+
+Every person here is synthetic. Rows meant for a page go through
+:meth:`MosaicResult.examples`, which shows adults only and masks what would
+look like a real person's details (phone numbers and postcodes); the counts
+are computed on the unmasked synthetic records.
 """
 
 from __future__ import annotations
@@ -22,13 +27,39 @@ import pandas as pd
 from ..seeds import child_seed
 from .extracts import ExtractSpec, draw_extract
 from .measure import Source, _Scope, connect, overlap, qi_expression
-from .population import population_table
+from .population import REFERENCE_DATE, population_table
 
-__all__ = ["MosaicResult", "mosaic_example", "link_records"]
+__all__ = ["MosaicResult", "mosaic_example", "link_records", "mask_phone", "mask_postcode",
+           "ADULT_AGE"]
 
 FORUM = ("date_of_birth", "postcode", "sex", "special_category")
 SHOP = ("email", "phone", "date_of_birth", "postcode", "sex")
 QI = ("date_of_birth", "postcode", "sex")
+ADULT_AGE = 18
+"""Youngest age shown in example rows, at the population's reference date."""
+
+
+def mask_phone(phone: str) -> str:
+    """A synthetic phone number as shown on a page: marked synthetic, middle digits hidden.
+
+    Examples
+    --------
+    >>> mask_phone("0612345678")
+    'SYNTH 06-XXXX-5678'
+    """
+    phone = str(phone)
+    return f"SYNTH {phone[:2]}-XXXX-{phone[-4:]}"
+
+
+def mask_postcode(postcode: str) -> str:
+    """A synthetic postcode as shown on a page: marked synthetic, only the first two digits.
+
+    Examples
+    --------
+    >>> mask_postcode("1234AB")
+    'SYNTH 12XX XX'
+    """
+    return f"SYNTH {str(postcode)[:2]}XX XX"
 
 
 @dataclass(frozen=True)
@@ -80,6 +111,48 @@ class MosaicResult:
             "value": [self.forum_persons, self.shop_persons, self.shared_persons,
                       len(self.linked), self.named, self.named_sensitive, self.false_links],
         })
+
+    def examples(self, n: int = 5, *, min_age: int = ADULT_AGE,
+                 reference_date: Any = REFERENCE_DATE) -> pd.DataFrame:
+        """Up to ``n`` persons named with a health condition, as safe to show on a page.
+
+        Only correct links of adults (at least ``min_age`` at ``reference_date``,
+        the synthetic population's reference date), and every row says it is
+        synthetic. The phone number and postcode are masked
+        (:func:`mask_phone`, :func:`mask_postcode`); the e-mail addresses are in
+        the reserved ``.example`` domain. Display only: the counts of this
+        result come from the unmasked synthetic records.
+
+        Examples
+        --------
+        >>> r = mosaic_example(persons=20_000, seed=1)
+        >>> rows = r.examples(3)
+        >>> list(rows.columns)  # doctest: +NORMALIZE_WHITESPACE
+        ['synthetic', 'e-mail (shop)', 'phone (shop, masked)', 'date of birth',
+         'age on 2024-01-01', 'postcode (masked)', 'sex', 'health condition (forum)']
+        >>> bool((rows["age on 2024-01-01"] >= 18).all())
+        True
+        >>> bool(rows["phone (shop, masked)"].str.startswith("SYNTH").all())
+        True
+        """
+        ref = pd.Timestamp(reference_date)
+        named = self.linked[self.linked["correct"] & self.linked["special_category"]]
+        dob = pd.to_datetime(named["date_of_birth"])
+        # completed years at the reference date
+        age = (ref.year - dob.dt.year) - ((dob.dt.month > ref.month)
+                                          | ((dob.dt.month == ref.month)
+                                             & (dob.dt.day > ref.day))).astype(int)
+        adults = named[age >= min_age].head(n)
+        return pd.DataFrame({
+            "synthetic": "yes: invented person",
+            "e-mail (shop)": adults["email"],
+            "phone (shop, masked)": adults["phone"].map(mask_phone),
+            "date of birth": pd.to_datetime(adults["date_of_birth"]).dt.strftime("%Y-%m-%d"),
+            f"age on {ref:%Y-%m-%d}": age[adults.index].astype(int),
+            "postcode (masked)": adults["postcode"].map(mask_postcode),
+            "sex": adults["sex"],
+            "health condition (forum)": "yes",
+        }).reset_index(drop=True)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON output."""
