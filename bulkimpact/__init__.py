@@ -11,6 +11,10 @@ The public API, by concept (each module's first lines say what it is for):
 - many scenarios: :func:`run_sweep`, :func:`robustness` (:mod:`bulkimpact.sweep`);
 - the record-level world: :mod:`bulkimpact.synth`; reports: :mod:`bulkimpact.report`.
 
+Names are loaded on first use (SPEC 1, ``lazy_loader`` style): ``import
+bulkimpact`` imports no submodule, so the command line starts at once and a
+command pays only for what it uses.
+
 Examples
 --------
 >>> import bulkimpact as bi
@@ -21,18 +25,32 @@ Examples
 0
 """
 
-__version__ = "0.1.0"
+from __future__ import annotations
 
-from .analysis import Analysis, load_analysis  # noqa: E402
-from .assessment import assess  # noqa: E402
-from .combinations import cumulative_level, exposure_sets  # noqa: E402
-from .evaluate import Evaluation, PolicyOutcome, evaluate_policies  # noqa: E402
-from .inventory import Inventory, load_inventory  # noqa: E402
-from .linkage import build_linkage_graph  # noqa: E402
-from .policies import POLICIES  # noqa: E402
-from .problems import InputError  # noqa: E402
-from .rulebook import Rulebook, default_rulebook_path, load_rulebook  # noqa: E402
-from .sweep import robustness, run_sweep  # noqa: E402
+import importlib
+from typing import TYPE_CHECKING, Any
+
+#: Public name -> the submodule that defines it.
+_EXPORTS = {
+    "Analysis": "analysis",
+    "load_analysis": "analysis",
+    "assess": "assessment",
+    "cumulative_level": "combinations",
+    "exposure_sets": "combinations",
+    "Evaluation": "evaluate",
+    "PolicyOutcome": "evaluate",
+    "evaluate_policies": "evaluate",
+    "Inventory": "inventory",
+    "load_inventory": "inventory",
+    "build_linkage_graph": "linkage",
+    "POLICIES": "policies",
+    "InputError": "problems",
+    "Rulebook": "rulebook",
+    "default_rulebook_path": "rulebook",
+    "load_rulebook": "rulebook",
+    "robustness": "sweep",
+    "run_sweep": "sweep",
+}
 
 __all__ = [
     "__version__",
@@ -55,3 +73,31 @@ __all__ = [
     "robustness",
     "run_sweep",
 ]
+
+if TYPE_CHECKING:  # what the names are, for type checkers and IDEs
+    from ._version import __version__
+    from .analysis import Analysis, load_analysis
+    from .assessment import assess
+    from .combinations import cumulative_level, exposure_sets
+    from .evaluate import Evaluation, PolicyOutcome, evaluate_policies
+    from .inventory import Inventory, load_inventory
+    from .linkage import build_linkage_graph
+    from .policies import POLICIES
+    from .problems import InputError
+    from .rulebook import Rulebook, default_rulebook_path, load_rulebook
+    from .sweep import robustness, run_sweep
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from ._version import __version__ as value
+    elif name in _EXPORTS:
+        value = getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value  # later look-ups do not come here
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -17,7 +17,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from . import __version__
+from ._version import __version__
 from .combinations import (
     EXPOSURE_KINDS,
     SET_PERSON_UNITS,

@@ -17,13 +17,11 @@ cardinalities, match quality, rule thresholds) within stated ranges and gives
 
 from __future__ import annotations
 
-import argparse
 import gc
 import itertools
 import math
 import os
 import sys
-import time
 import traceback
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -564,40 +562,3 @@ def summarise_robustness(draws: pd.DataFrame, low: float = 0.05,
     out = pd.concat(parts, axis=1).swaplevel(axis=1).sort_index(axis=1)
     out = out.reindex(columns=pd.MultiIndex.from_product([metrics, ["low", "median", "high"]]))
     return out.astype(float)
-
-
-# --- command line ---------------------------------------------------------------------
-
-
-def _sweep_command(args: argparse.Namespace) -> int:
-    config = load_sweep_config(args.config)
-    scenarios = expand_scenarios(config)
-    policies = args.policy or config.policies
-    start = time.perf_counter()
-    frame = run_sweep(scenarios, policies, config.params, scheduler=args.scheduler,
-                      workers=args.workers, serial=args.serial, progress=not args.quiet)
-    write_parquet_atomic(frame, args.out)
-    failed = frame.loc[frame["error"] != "", ["index", "seed", "error"]].drop_duplicates()
-    elapsed = time.perf_counter() - start
-    print(f"{len(scenarios)} scenarios × {len(policies)} policies → {args.out} "
-          f"({elapsed:.1f} s); {len(failed)} failed", file=sys.stderr)
-    for _, row in failed.head(20).iterrows():
-        print(f"  scenario {row['index']} (seed {row['seed']}): {row['error']}",
-              file=sys.stderr)
-    return 1 if len(failed) else 0
-
-
-def add_subparsers(subparsers: Any) -> None:
-    """Register ``bulkimpact sweep`` on the main parser."""
-    p = subparsers.add_parser("sweep", help="evaluate every policy over generated scenarios")
-    p.add_argument("config", metavar="CONFIG.yaml", help="sweep configuration")
-    p.add_argument("--out", required=True, metavar="RESULTS.parquet")
-    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                   help="existing Dask scheduler (default: a local cluster)")
-    p.add_argument("--workers", type=int, default=None,
-                   help="local-cluster worker processes (default: CPU count)")
-    p.add_argument("--serial", action="store_true", help="run in this process, no Dask")
-    p.add_argument("--policy", action="append", choices=sorted(POLICIES), default=None,
-                   help="restrict to these policies (repeatable)")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.set_defaults(handler=_sweep_command)

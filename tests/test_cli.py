@@ -68,7 +68,8 @@ def test_validate_unreadable_files(capsys, tmp_path: Path, content: str | None,
     if content is not None:
         path.write_text(content, encoding="utf-8")
     code, out, err = run(capsys, "validate", str(path))
-    assert code == 1 and out == ""
+    # Problems in a file are the verdict (1); a file that is not there is bad usage (2).
+    assert code == (2 if content is None else 1) and out == ""
     assert f"{path}" in err and message in err
     assert "Traceback" not in err
 
@@ -81,6 +82,27 @@ def test_validate_anti_monotone_rulebook(capsys, tmp_path: Path) -> None:
     code, _, err = run(capsys, "validate", str(path))
     assert code == 1
     assert "rules[1] (id 'identifiable-not-public'): field 'when': 'identifiable: false'" in err
+
+
+def test_validate_json_gives_the_verdict_per_file(capsys, tmp_path: Path,
+                                                  small_inventory: Path) -> None:
+    data = inventory_data([dataset("a", [field("x", "horoscope")], persons=-5)])
+    broken = write_inventory(tmp_path, data, "broken.yaml")
+    rulebook = str(default_rulebook_path())
+    code, out, err = run(capsys, "validate", str(small_inventory), rulebook, str(broken),
+                         "--json")
+    assert (code, err) == (1, "")
+    record = json.loads(out)
+    assert record["ok"] is False
+    good, book, bad = record["files"]
+    assert (good["kind"], good["ok"], good["datasets"], good["fictional"]) == (
+        "inventory", True, 3, True)
+    assert (book["kind"], book["ok"], book["levels"]) == ("rulebook", True, 4)
+    assert (bad["path"], bad["ok"], len(bad["problems"])) == (str(broken), False, 2)
+    persons = next(p for p in bad["problems"] if p["field"] == "persons")
+    assert (persons["file"], persons["item"], persons["value"]) == (
+        str(broken), "datasets[0] (id 'a')", -5)
+    assert persons["text"].startswith(f"{broken}: datasets[0] (id 'a'): field 'persons': ")
 
 
 # --- assess --------------------------------------------------------------------------------
@@ -167,18 +189,20 @@ def test_assess_openness_changes_a_leaked_sets_publicity(capsys, small_inventory
 
 def test_assess_unknown_openness_names_the_variants(capsys, small_inventory: Path) -> None:
     code, out, err = run(capsys, "assess", str(small_inventory), "--openness", "nsa")
-    assert (code, out) == (1, "")
+    assert (code, out) == (2, "")
+    assert err.startswith("bulkimpact: error: ")
     assert ("parameter 'openness': 'nsa' is not a variant of data/rulebooks/default.yaml; "
             "allowed: ['ctivd', 'ctivd_no_purchased', 'services', 'subjects_only', "
             "'uk_part7a']") in err
     assert "Traceback" not in err
 
 
-def test_assess_broken_inventory_exits_1_with_problems(capsys, tmp_path: Path) -> None:
+def test_assess_broken_inventory_exits_2_with_problems(capsys, tmp_path: Path) -> None:
     data = inventory_data([dataset("a", [field("x", "contact")], population="mars")])
     broken = write_inventory(tmp_path, data, "broken.yaml")
     code, out, err = run(capsys, "assess", str(broken), "--json")
-    assert (code, out) == (1, "")
+    assert (code, out) == (2, "")
+    assert err.startswith("bulkimpact: error: 1 problem(s) in the input:\n")
     assert f"{broken}: datasets[0] (id 'a'): field 'population': unknown population" in err
     assert "['pop']" in err and "got 'mars'" in err
     assert "Traceback" not in err

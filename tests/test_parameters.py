@@ -49,8 +49,8 @@ def test_defaults_are_defined_once_and_whole_floats_are_integers() -> None:
 def test_cli_refuses_bad_parameters_without_writing_json(capsys, small_inventory, flag) -> None:
     code = main(["assess", str(small_inventory), "--json", *flag])
     out, err = capsys.readouterr()
-    assert (code, out) == (1, "")
-    assert err.startswith("error: parameter '") and "Traceback" not in err
+    assert (code, out) == (2, "")
+    assert err.startswith("bulkimpact: error: parameter '") and "Traceback" not in err
 
 
 def test_assess_json_has_no_nan_and_names_units(capsys, small_inventory) -> None:

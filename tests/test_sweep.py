@@ -163,7 +163,8 @@ def test_sweep_command_writes_parquet_and_exits_nonzero_on_failures(tmp_path: Pa
     assert main(["sweep", str(bad), "--out", str(out_bad), "--serial", "--quiet"]) == 1
     frame = pd.read_parquet(out_bad)
     assert (frame["error"] != "").sum() == 1 and (frame["error"] == "").sum() == 1
-    assert "1 failed" in capsys.readouterr().err
+    out = capsys.readouterr().out  # the summary is the result: on stdout
+    assert "1 failed" in out and "scenario 1 (seed " in out
     assert not list(tmp_path.glob(".*.tmp"))  # atomic write left nothing behind
 
 
@@ -176,14 +177,15 @@ def test_sweep_config_checks_readings_and_params_on_load(tmp_path: Path, capsys)
             ("params: {t: .nan}\n", "parameter 't'")):
         path = _config(tmp_path, "seed: 1\n" + text)
         out = tmp_path / "never.parquet"
-        assert main(["sweep", str(path), "--out", str(out), "--serial", "--quiet"]) == 1
-        assert expected in capsys.readouterr().err
+        assert main(["sweep", str(path), "--out", str(out), "--serial", "--quiet"]) == 2
+        err = capsys.readouterr().err
+        assert expected in err and err.startswith("bulkimpact: error: ")
         assert not out.exists()
 
 
 def test_sweep_config_errors_are_located(tmp_path: Path, capsys) -> None:
     path = _config(tmp_path, "seed: 1\ngrid: {densty: [0.1]}\n")
-    assert main(["sweep", str(path), "--out", str(tmp_path / "x.parquet"), "--serial"]) == 1
+    assert main(["sweep", str(path), "--out", str(tmp_path / "x.parquet"), "--serial"]) == 2
     err = capsys.readouterr().err
     assert "sweep.yaml" in err and "densty" in err and "unknown key" in err
     assert "Traceback" not in err
@@ -196,3 +198,23 @@ def test_size_mix_is_a_grid_axis() -> None:
     inv, _ = random_inventory(small.seed, 10, min_persons=small.min_persons,
                               max_persons=small.max_persons)
     assert all(1e3 <= d.persons <= 1e4 for d in inv.datasets)
+
+
+def test_sweep_json_summary_and_the_old_progress_flag(tmp_path: Path, capsys) -> None:
+    import json
+
+    bad = _config(tmp_path, "seed: 1\npolicies: [per_dataset]\ngrid: {n_datasets: [6, 0]}\n")
+    out = tmp_path / "r.parquet"
+    # --no-progress is the old spelling of --quiet: still accepted.
+    assert main(["sweep", str(bad), "--out", str(out), "--serial", "--no-progress",
+                 "--json"]) == 1
+    captured = capsys.readouterr()
+    record = json.loads(captured.out)
+    assert (record["scenarios"], record["failed"], record["rows"]) == (2, 1, 2)
+    assert record["policies"] == ["per_dataset"] and record["out"] == str(out)
+    (failure,) = record["failures"]
+    assert failure["index"] == 1 and isinstance(failure["seed"], int) and failure["error"]
+    assert captured.err == ""  # no progress bar, nothing else
+    missing = tmp_path / "no-such-dir" / "r.parquet"
+    assert main(["sweep", str(bad), "--out", str(missing), "--serial", "--quiet"]) == 2
+    assert "bulkimpact: error: --out" in capsys.readouterr().err

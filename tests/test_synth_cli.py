@@ -74,7 +74,7 @@ def test_uniqueness_text_names_the_share(population_file, capsys):
 
 
 def test_unknown_qi_column_is_one_line_with_valid_columns(population_file, capsys):
-    assert main(["synth", "uniqueness", str(population_file), "--qi", "date_of_birth,age"]) == 1
+    assert main(["synth", "uniqueness", str(population_file), "--qi", "date_of_birth,age"]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1
     assert str(population_file) in err and "'age'" in err and "valid:" in err and "pc4" in err
@@ -82,8 +82,8 @@ def test_unknown_qi_column_is_one_line_with_valid_columns(population_file, capsy
 
 def test_missing_parquet_file_is_named(tmp_path, capsys):
     missing = tmp_path / "nope.parquet"
-    assert main(["synth", "uniqueness", str(missing), "--qi", "sex"]) == 1
-    assert capsys.readouterr().err.strip() == f"error: {missing}: no such Parquet file"
+    assert main(["synth", "uniqueness", str(missing), "--qi", "sex"]) == 2
+    assert capsys.readouterr().err.strip() == f"bulkimpact: error: {missing}: no such Parquet file"
 
 
 def test_validate_json_has_relative_errors(tmp_path, capsys):
@@ -101,7 +101,7 @@ def test_validate_json_has_relative_errors(tmp_path, capsys):
 
 
 def test_validate_missing_inventory(tmp_path, capsys):
-    assert main(["synth", "validate", str(tmp_path / "none.yaml")]) == 1
+    assert main(["synth", "validate", str(tmp_path / "none.yaml")]) == 2
     assert "none.yaml: no such inventory file" in capsys.readouterr().err
 
 
@@ -109,11 +109,24 @@ def test_module_entry_point_has_no_traceback(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "bulkimpact.synth.cli", "synth", "uniqueness",
          str(tmp_path / "x.parquet"), "--qi", "sex"], capture_output=True, text=True)
-    assert proc.returncode == 1
+    assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "x.parquet: no such Parquet file" in proc.stderr
+    assert proc.stderr.startswith("bulkimpact: error: ")
 
 
 def test_package_cli_wires_synth(population_file, capsys):
     cli = pytest.importorskip("bulkimpact.cli")
     assert cli.main(["synth", "uniqueness", str(population_file), "--qi", "sex"]) == 0
     assert "unique on sex" in capsys.readouterr().out
+
+
+def test_population_json_and_a_missing_out_folder(tmp_path, capsys):
+    out = tmp_path / "p.parquet"
+    assert main(["synth", "population", "--persons", "1000", "--seed", "1", "--out", str(out),
+                 "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert (record["out"], record["persons"], record["seed"]) == (str(out), 1000, 1)
+    assert pq.read_metadata(out).num_rows == 1000
+    nowhere = tmp_path / "no-such-dir" / "p.parquet"
+    assert main(["synth", "population", "--persons", "10", "--out", str(nowhere)]) == 2
+    assert "bulkimpact: error: --out" in capsys.readouterr().err

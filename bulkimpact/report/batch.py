@@ -12,18 +12,28 @@ takes over and the batch goes on. The longest jobs start first (their
 durations are read from the executed notebooks of the previous run, new
 jobs count as long), which keeps one slow notebook from finishing alone
 at the end.
+
+Each inventory is validated on its own: one that does not validate gets no
+jobs and is listed as FAILED, with its problems, in the index
+(:class:`InputFailure`); the others still render. Ctrl-C stops the batch
+within seconds: workers ignore SIGINT from the start (the driver decides),
+are stopped, and a stopped worker prints nothing (not the traceback of the
+kernel it was talking to).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import math
 import os
 import signal
 import sys
+import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from multiprocessing import get_context
 from multiprocessing.connection import Connection, wait
@@ -33,9 +43,9 @@ from typing import Any
 
 from tqdm import tqdm
 
-from bulkimpact.files import atomic_write
+from bulkimpact.files import atomic_write, sha256
 from bulkimpact.report.execute import prepare_worker, run_job, write_failure_page
-from bulkimpact.report.files import InputFile
+from bulkimpact.report.files import InputFile, display_path
 from bulkimpact.report.jobs import FAILED, NOT_RUN, OK, Job, JobResult, generated_at_now
 from bulkimpact.report.notebooks import NotebookInfo, find_notebooks
 from bulkimpact.report.pages import index_page, summary_line
@@ -43,8 +53,10 @@ from bulkimpact.report.provenance import is_bundled
 
 __all__ = [
     "BatchResult",
+    "InputFailure",
     "default_workers",
     "make_jobs",
+    "plan_jobs",
     "previous_seconds",
     "run_jobs",
     "run_reports",
@@ -79,12 +91,15 @@ class BatchResult:
         The index page.
     interrupted : bool
         True if the batch was stopped (Ctrl-C) before all jobs ran.
+    failed_inputs : tuple of InputFailure
+        Inventories that did not validate (no jobs were made for them).
     """
 
     results: tuple[JobResult, ...]
     seconds: float
     index: Path
     interrupted: bool = False
+    failed_inputs: tuple[InputFailure, ...] = ()
 
     @property
     def failed(self) -> list[JobResult]:
@@ -93,14 +108,51 @@ class BatchResult:
 
     @property
     def exit_code(self) -> int:
-        """0 if every report is OK, 1 if any failed, 130 if interrupted."""
+        """0 if every report is OK, 1 if any failed or an inventory did not validate,
+        130 if interrupted."""
         if self.interrupted:
             return 130
-        return 1 if self.failed else 0
+        return 1 if self.failed or self.failed_inputs else 0
 
     def summary(self) -> str:
-        """``N reports, F failed, T s``."""
-        return summary_line(self.results, self.seconds)
+        """``N reports, F failed, T s`` (and the inventories that did not validate)."""
+        return summary_line(self.results, self.seconds, self.failed_inputs)
+
+
+@dataclass(frozen=True)
+class InputFailure:
+    """An inventory of a batch that did not validate: no reports are made for it.
+
+    Attributes
+    ----------
+    path : Path
+        Absolute path of the inventory file.
+    shown : str
+        The path as the index shows it.
+    problems : tuple of Problem
+        Every problem found, each with its file, item and field
+        (:class:`bulkimpact.problems.Problem`).
+    rulebook : InputFile
+        The batch's rulebook.
+    sha256 : str, optional
+        SHA-256 of the file (None if it could not be read).
+    """
+
+    path: Path
+    shown: str
+    problems: tuple[Any, ...]
+    rulebook: InputFile
+    sha256: str | None = None
+
+    @property
+    def scenario(self) -> str:
+        """The folder its reports would have gone to: the file stem."""
+        return self.path.stem
+
+    @property
+    def error(self) -> str:
+        """``N problem(s) in the input``."""
+        return f"{len(self.problems)} problem(s) in the input"
 
 
 def _existing(path: str | os.PathLike[str], kind: str, expected: str, cwd: Path) -> Path:
@@ -109,7 +161,7 @@ def _existing(path: str | os.PathLike[str], kind: str, expected: str, cwd: Path)
     return Path(cwd, path)
 
 
-def make_jobs(
+def plan_jobs(
     notebooks: Iterable[str | os.PathLike[str]],
     inventories: Iterable[str | os.PathLike[str]],
     rulebook: str | os.PathLike[str],
@@ -121,11 +173,14 @@ def make_jobs(
     params: Mapping[str, Any] | None = None,
     timeout: float | None = None,
     generated_at: str | None = None,
-) -> list[Job]:
-    """One job per (inventory, notebook), inventories outermost.
+) -> tuple[list[Job], list[InputFailure]]:
+    """One job per (inventory, notebook), inventories outermost; and the invalid inventories.
 
     Every input is loaded (validated), hashed and checked here, once, before
-    anything runs: a broken inventory fails the command, not every notebook.
+    anything runs. Each inventory is validated on its own: one that does not
+    validate gets no jobs but an :class:`InputFailure` with its problems, so
+    the others still render. Missing files, an invalid rulebook and other
+    inconsistencies of the batch as a whole raise.
 
     Parameters
     ----------
@@ -147,19 +202,22 @@ def make_jobs(
 
     Returns
     -------
-    list of Job
+    jobs : list of Job
+    failures : list of InputFailure
+        The inventories that did not validate, in the order given.
 
     Raises
     ------
     FileNotFoundError
         An input file is missing; the message names it and what was expected.
     bulkimpact.problems.InputError
-        An inventory or the rulebook is invalid (every problem is listed).
+        The rulebook is invalid (every problem is listed).
     ValueError
         Unknown openness variant, or two inventories with the same file stem
         (their reports would overwrite each other).
     """
     from bulkimpact.inventory import load_inventory
+    from bulkimpact.problems import InputError
     from bulkimpact.rulebook import load_rulebook
 
     base = Path(cwd if cwd is not None else os.getcwd()).resolve()
@@ -172,28 +230,64 @@ def make_jobs(
     rulebook_file = InputFile.from_path(
         rulebook_path, base, title=book.title,
         illustrative=book.illustrative or is_bundled(rulebook_path, "rulebooks"))
-    by_stem: dict[str, InputFile] = {}
-    for path in inventories:
-        path = _existing(path, "inventory", "an inventory file such as "
+    by_stem: dict[str, Path] = {}
+    for given in inventories:
+        path = _existing(given, "inventory", "an inventory file such as "
                          "data/synthetic/baseline.yaml (run from the repository root, or pass "
-                         "--inventory PATH)", base)
-        inventory = load_inventory(path)
-        file = InputFile.from_path(
+                         "--inventory PATH)", base).resolve()
+        earlier = by_stem.setdefault(path.stem, path)
+        if earlier != path:
+            raise ValueError(f"inventories {display_path(earlier, base)} and "
+                             f"{display_path(path, base)} share the name {path.stem!r}, so "
+                             "their reports would overwrite each other; rename one")
+    valid: list[InputFile] = []
+    failures: list[InputFailure] = []
+    for path in by_stem.values():
+        try:
+            inventory = load_inventory(path)
+        except InputError as exc:  # this inventory gets no reports; the others go on
+            failures.append(InputFailure(path, display_path(path, base), tuple(exc.problems),
+                                         rulebook_file, _sha256_or_none(path)))
+            continue
+        valid.append(InputFile.from_path(
             path, base, title=inventory.title,
-            illustrative=inventory.fictional or is_bundled(path, "synthetic"))
-        earlier = by_stem.setdefault(path.stem, file)
-        if earlier.path != file.path:
-            raise ValueError(f"inventories {earlier.shown} and {file.shown} share the name "
-                             f"{path.stem!r}, so their reports would overwrite each other; "
-                             "rename one")
+            illustrative=inventory.fictional or is_bundled(path, "synthetic")))
     infos = [NotebookInfo.from_path(Path(base, p), base) for p in notebooks]
     labels = {name: variant.label for name, variant in book.openness_variants.items()}
-    return [
+    jobs = [
         Job(notebook=info, inventory=inventory, rulebook=rulebook_file, openness=openness,
             openness_labels=labels, out_dir=Path(base, out_dir), cwd=base, seed=seed,
             params=dict(params or {}), timeout=timeout, generated_at=generated_at)
-        for inventory in by_stem.values() for info in infos
+        for inventory in valid for info in infos
     ]
+    return jobs, failures
+
+
+def _sha256_or_none(path: Path) -> str | None:
+    try:
+        return sha256(path)
+    except OSError:
+        return None
+
+
+def make_jobs(
+    notebooks: Iterable[str | os.PathLike[str]],
+    inventories: Iterable[str | os.PathLike[str]],
+    rulebook: str | os.PathLike[str],
+    **options: Any,
+) -> list[Job]:
+    """One job per (inventory, notebook), inventories outermost, all inputs valid.
+
+    As :func:`plan_jobs` (same parameters), but an inventory that does not
+    validate raises :class:`bulkimpact.problems.InputError` with every
+    problem of every such inventory.
+    """
+    from bulkimpact.problems import InputError
+
+    jobs, failures = plan_jobs(notebooks, inventories, rulebook, **options)
+    if failures:
+        raise InputError([problem for failure in failures for problem in failure.problems])
+    return jobs
 
 
 @dataclass
@@ -204,8 +298,26 @@ class _Worker:
     started: float = 0.0
 
 
+def _silence() -> None:
+    """Send everything this process still prints to /dev/null.
+
+    A stopped worker's job is NOT RUN: what its dying kernel client reports
+    (``DeadKernelError: Kernel died`` from a background event loop, or an
+    asyncio "Task exception was never retrieved") is noise on the terminal.
+    """
+    logging.disable(logging.CRITICAL)
+    devnull = open(os.devnull, "w")  # noqa: SIM115 (lives until the process ends)
+    sys.stdout = sys.stderr = devnull
+    for fd in (1, 2):
+        try:
+            os.dup2(devnull.fileno(), fd)
+        except OSError:
+            pass
+
+
 def _stop_on_sigterm(signum: int, frame: object) -> None:
-    # Unwind the running job (its kernel is shut down, temporary files go).
+    # Unwind the running job (its kernel is shut down, temporary files go), silently.
+    _silence()
     raise SystemExit(128 + signum)
 
 
@@ -214,14 +326,38 @@ def _worker_main(conn: Connection, runner: Runner) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the driver decides when to stop
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     prepare_worker()
-    while True:
-        try:
-            job = conn.recv()
-        except EOFError:  # the driver is gone
-            return
-        if job is None:
-            return
-        conn.send(runner(job))
+    try:
+        while True:
+            try:
+                job = conn.recv()
+            except EOFError:  # the driver is gone
+                return
+            if job is None:
+                return
+            conn.send(runner(job))
+    except SystemExit:
+        _silence()  # again: unwinding the job restored its redirected descriptors
+        raise
+
+
+@contextlib.contextmanager
+def _sigint_ignored_by_children() -> Iterator[None]:
+    """Start processes with SIGINT ignored from their first instruction.
+
+    A spawned worker imports for a second or more before it can ignore
+    SIGINT itself; a Ctrl-C in that time would print a KeyboardInterrupt
+    traceback from it. An ignored signal stays ignored across ``exec``, and
+    Python then installs no KeyboardInterrupt handler. This process ignores
+    SIGINT only while it starts the child (a few milliseconds).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 class _Pool:
@@ -236,7 +372,8 @@ class _Pool:
         parent, child = self._context.Pipe()
         process = self._context.Process(target=_worker_main, args=(child, self._runner),
                                         name="bulkimpact-report-worker", daemon=True)
-        process.start()
+        with _sigint_ignored_by_children():
+            process.start()
         child.close()
         worker = _Worker(process, parent)
         self.workers.append(worker)
@@ -417,17 +554,19 @@ def run_reports(
     Raises
     ------
     FileNotFoundError, ValueError
-        Missing, invalid or inconsistent inputs (see :func:`make_jobs`),
-        before anything runs.
+        Missing files, an invalid rulebook or inconsistent inputs (see
+        :func:`plan_jobs`), before anything runs. An inventory that does not
+        validate raises nothing: it is in :attr:`BatchResult.failed_inputs`
+        and marked FAILED in the index.
     """
     start = time.perf_counter()
     base = Path(cwd if cwd is not None else os.getcwd()).resolve()
     generated_at = generated_at_now() if timestamp else None
-    jobs = make_jobs(find_notebooks(Path(base, notebooks_dir), only), inventories, rulebook,
-                     openness=openness, out_dir=out_dir, cwd=base, seed=seed, params=params,
-                     timeout=timeout, generated_at=generated_at)
+    jobs, failures = plan_jobs(find_notebooks(Path(base, notebooks_dir), only), inventories,
+                               rulebook, openness=openness, out_dir=out_dir, cwd=base, seed=seed,
+                               params=params, timeout=timeout, generated_at=generated_at)
     results, interrupted = run_jobs(jobs, workers, progress=progress)
     seconds = time.perf_counter() - start
     index = Path(base, out_dir, "index.html")
-    atomic_write(index, index_page(results, seconds, generated_at))
-    return BatchResult(tuple(results), seconds, index, interrupted)
+    atomic_write(index, index_page(results, seconds, generated_at, failures))
+    return BatchResult(tuple(results), seconds, index, interrupted, tuple(failures))

@@ -1,8 +1,10 @@
 """Command line of the report machinery: ``bulkimpact report`` and ``bulkimpact notebooks``.
 
-:func:`add_subparsers` registers both commands on the main ``bulkimpact``
-parser; each sets ``handler``, a function of the parsed arguments returning
-the exit code. :func:`main` runs them on their own::
+The main ``bulkimpact`` parser builds each command with :func:`configure_report`
+and :func:`configure_notebooks` when it is chosen (:func:`add_subparsers`
+registers both on any parser); each sets ``handler``, a function of the parsed
+arguments returning the exit status (:data:`bulkimpact.cli.EXIT_STATUS`).
+:func:`main` runs the same command line::
 
     python -m bulkimpact.report.cli report --workers 2
     python -m bulkimpact.report.cli notebooks --to-ipynb
@@ -16,12 +18,23 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
+from bulkimpact.cli import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    add_json,
+    add_quiet,
+    command,
+    error,
+    print_json,
+    problem_json,
+    warning,
+)
 
 # The machinery (papermill, nbconvert, jupytext) is imported by the handlers,
-# not here: every `bulkimpact` command builds this parser.
+# not here.
 
-__all__ = ["DEFAULT_INVENTORY", "DEFAULT_RULEBOOK", "add_subparsers", "main"]
+__all__ = ["DEFAULT_INVENTORY", "DEFAULT_RULEBOOK", "add_subparsers", "configure_notebooks",
+           "configure_report", "main"]
 
 DEFAULT_INVENTORY = "data/synthetic/baseline.yaml"
 DEFAULT_RULEBOOK = "data/rulebooks/default.yaml"
@@ -36,6 +49,8 @@ def _parameter(text: str) -> tuple[str, Any]:
     >>> _parameter("n_draws=200"), _parameter("label=two words"), _parameter("flags=[1, 2]")
     (('n_draws', 200), ('label', 'two words'), ('flags', [1, 2]))
     """
+    import yaml
+
     name, sep, value = text.partition("=")
     if not sep or not name.strip().isidentifier():
         raise argparse.ArgumentTypeError(
@@ -69,14 +84,25 @@ def add_subparsers(subparsers: argparse._SubParsersAction) -> None:
     subparsers
         The object returned by ``ArgumentParser.add_subparsers()``. Each
         command sets ``handler``: call ``args.handler(args)`` to run it; it
-        returns the exit code.
+        returns the exit status.
     """
-    report = subparsers.add_parser(
-        "report", help="run every notebook for every inventory into HTML reports",
-        description="Execute every notebook for every inventory with papermill (in-process, "
-                    "one Python process per worker), render self-contained HTML reports with "
-                    "the code hidden, and write OUT/index.html. Exit code 1 if any report "
-                    "failed, 2 for bad arguments or missing inputs.")
+    command(subparsers, "report", configure_report,
+            "run every notebook for every inventory into HTML reports")
+    command(subparsers, "notebooks", configure_notebooks,
+            "list the notebooks, or write .ipynb files for plain papermill")
+
+
+def configure_report(report: argparse.ArgumentParser) -> None:
+    """Add the options of ``bulkimpact report`` to its parser."""
+    report.description = (
+        "Execute every notebook for every inventory with papermill (in-process, one Python "
+        "process per worker), render self-contained HTML reports with the code hidden, and "
+        "write OUT/index.html. Each inventory is validated on its own: one that does not "
+        "validate gets no reports and is marked FAILED in the index with its problems, and "
+        "the others still render. Exit status 1 if any report failed or any inventory did not "
+        "validate, 2 for bad arguments, a missing file, an invalid rulebook or an unknown "
+        "openness variant (nothing runs), 130 if interrupted (reports not made are marked "
+        "NOT RUN).")
     report.add_argument("--inventory", action="append", metavar="PATH",
                         help=f"inventory YAML; repeatable (default: {DEFAULT_INVENTORY})")
     report.add_argument("--rulebook", default=DEFAULT_RULEBOOK, metavar="PATH",
@@ -99,58 +125,98 @@ def add_subparsers(subparsers: argparse._SubParsersAction) -> None:
                         help="fail a notebook whose single cell runs longer than this")
     report.add_argument("--no-timestamp", action="store_true",
                         help="leave the 'Generated at' line out of the reports and index")
-    report.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_quiet(report)
+    add_json(report, "the summary (every report's status, inventories that did not validate)")
     report.set_defaults(handler=report_command)
 
-    notebooks = subparsers.add_parser(
-        "notebooks", help="list the notebooks, or write .ipynb files for plain papermill",
-        description="List the jupytext notebooks with their titles and parameters; with "
-                    "--to-ipynb, write paired .ipynb files (papermill's command line reads "
-                    "only .ipynb).")
+
+def configure_notebooks(notebooks: argparse.ArgumentParser) -> None:
+    """Add the options of ``bulkimpact notebooks`` to its parser."""
+    notebooks.description = (
+        "List the jupytext notebooks with their titles and parameters; with --to-ipynb, write "
+        "paired .ipynb files (papermill's command line reads only .ipynb).")
     _add_notebook_selection(notebooks)
     notebooks.add_argument("--to-ipynb", action="store_true",
                            help="write NN_name.ipynb for each NN_name.py")
     notebooks.add_argument("--out", default=None, metavar="DIR",
                            help="write the .ipynb files here (default: next to the .py files)")
+    add_json(notebooks, "the notebooks (or the files written)")
     notebooks.set_defaults(handler=notebooks_command)
 
 
-def _error(command: str, exc: Exception) -> int:
-    first, *rest = str(exc).splitlines() or [""]
-    print(f"bulkimpact {command}: error: {first}", file=sys.stderr)
-    for line in rest:
-        print(f"  {line}", file=sys.stderr)
-    return 2
+def _error(exc: Exception) -> int:
+    error(exc)
+    return EXIT_BAD_INPUT
 
 
 def report_command(args: argparse.Namespace) -> int:
-    """Run ``bulkimpact report``; return the exit code."""
+    """Run ``bulkimpact report``; return the exit status.
+
+    Missing files, an invalid rulebook, an unknown openness variant or two
+    inventories of one name raise before anything runs (the command line
+    prints them and exits 2); an inventory that does not validate is a
+    failure of the batch, listed with its problems.
+    """
     from bulkimpact.report.batch import run_reports
     from bulkimpact.report.files import display_path
     from bulkimpact.report.jobs import FAILED
 
-    try:
-        batch = run_reports(
-            args.inventory or [DEFAULT_INVENTORY], args.rulebook,
-            notebooks_dir=args.notebooks, only=args.only, openness=args.openness,
-            out_dir=args.out, workers=args.workers, seed=args.seed, params=dict(args.param),
-            timeout=args.timeout, progress=not args.no_progress,
-            timestamp=not args.no_timestamp)
-    except (FileNotFoundError, ValueError) as exc:
-        return _error("report", exc)
+    batch = run_reports(
+        args.inventory or [DEFAULT_INVENTORY], args.rulebook,
+        notebooks_dir=args.notebooks, only=args.only, openness=args.openness,
+        out_dir=args.out, workers=args.workers, seed=args.seed, params=dict(args.param),
+        timeout=args.timeout, progress=not args.quiet,
+        timestamp=not args.no_timestamp)
     cwd = Path.cwd()
-    for warning in dict.fromkeys(w for r in batch.results for w in r.warnings):
-        print(f"warning: {warning}", file=sys.stderr)
+    for text in dict.fromkeys(w for r in batch.results for w in r.warnings):
+        warning(text)
+    if batch.interrupted:
+        print("bulkimpact: interrupted: the index lists the reports not made as NOT RUN",
+              file=sys.stderr)
+    if args.json:
+        print_json(_summary_json(batch, cwd))
+        return batch.exit_code
+    for failure in batch.failed_inputs:
+        print(f"FAILED {failure.shown}: {failure.error}; no reports for it")
+        for problem in failure.problems:
+            print(f"    {problem}")
     for result in batch.failed:
         if result.status == FAILED:
             where = f" (cell {result.failed_cell})" if result.failed_cell is not None else ""
             print(f"FAILED {result.job.label}{where}: {result.error}\n"
                   f"    {display_path(result.job.report_path, cwd)}")
-    if batch.interrupted:
-        print("interrupted: the index lists the reports not made as NOT RUN")
     print(batch.summary())
     print(f"index: {display_path(batch.index, cwd)}")
     return batch.exit_code
+
+
+def _summary_json(batch: Any, cwd: Path) -> dict[str, Any]:
+    """The ``report --json`` document: the batch, every report, every failed inventory."""
+    from bulkimpact.report.files import display_path
+    from bulkimpact.report.jobs import FAILED, NOT_RUN, OK
+
+    statuses = [r.status for r in batch.results]
+    return {
+        "summary": batch.summary(),
+        "index": display_path(batch.index, cwd),
+        "reports": len(batch.results),
+        "ok": statuses.count(OK),
+        "failed": statuses.count(FAILED),
+        "not_run": statuses.count(NOT_RUN),
+        "failed_inventories": len(batch.failed_inputs),
+        "interrupted": batch.interrupted,
+        "seconds": round(batch.seconds, 3),
+        "results": [{
+            "inventory": r.job.inventory.shown, "scenario": r.job.scenario,
+            "notebook": r.job.notebook.stem, "status": r.status, "error": r.error,
+            "failed_cell": r.failed_cell, "seconds": round(r.seconds, 3),
+            "report": display_path(r.job.report_path, cwd), "warnings": list(r.warnings),
+        } for r in batch.results],
+        "inventories": [{
+            "inventory": f.shown, "scenario": f.scenario, "status": FAILED, "error": f.error,
+            "problems": [problem_json(p) for p in f.problems],
+        } for f in batch.failed_inputs],
+    }
 
 
 def notebooks_command(args: argparse.Namespace) -> int:
@@ -161,37 +227,43 @@ def notebooks_command(args: argparse.Namespace) -> int:
     try:
         paths = find_notebooks(args.notebooks, args.only)
     except (FileNotFoundError, ValueError) as exc:
-        return _error("notebooks", exc)
+        return _error(exc)
     cwd = Path.cwd()
     if not args.to_ipynb:
-        for path in paths:
-            info = NotebookInfo.from_path(path, cwd)
+        infos = [NotebookInfo.from_path(path, cwd) for path in paths]
+        if args.json:
+            print_json({"notebooks": [{"file": i.file.shown, "title": i.title,
+                                       "parameters": dict(i.parameters)} for i in infos]})
+            return EXIT_OK
+        for info in infos:
             print(f"{info.file.shown}: {info.title}\n    parameters: "
                   + ", ".join(f"{k}={v}" for k, v in info.parameters.items()))
-        return 0
+        return EXIT_OK
     written = write_paired_notebooks(paths, args.out)
+    if args.json:
+        print_json({"written": [display_path(path, cwd) for path in written]})
+        return EXIT_OK
     for path in written:
         print(display_path(path, cwd))
     example = display_path(written[0], cwd)
     print(f"\nRun one with plain papermill, for example:\n"
           f"  papermill {example} out.ipynb -k python3 -p inventory {DEFAULT_INVENTORY} "
           f"-p openness ctivd")
-    return 0
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the report commands without the main ``bulkimpact`` entry point.
+    """Run ``report`` or ``notebooks`` (``python -m bulkimpact.report.cli``): the package
+    command line, same options, messages and exit status.
 
     Examples
     --------
     >>> main(["notebooks", "--notebooks", "/nonexistent"])
     2
     """
-    parser = argparse.ArgumentParser(prog="python -m bulkimpact.report.cli",
-                                     description="bulkimpact reports")
-    add_subparsers(parser.add_subparsers(dest="command", required=True, metavar="COMMAND"))
-    args = parser.parse_args(argv)
-    return args.handler(args)
+    from bulkimpact.cli import main as package_main
+
+    return package_main(argv)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from typing import Any
 
 import bulkimpact
 from bulkimpact.report.jobs import FAILED, NOT_RUN, OK, Job, JobResult
@@ -65,18 +66,25 @@ def failure_page(job: Job, error: str, details: str = "") -> str:
     return _page(job.notebook.title, body)
 
 
-def summary_line(results: Sequence[JobResult], seconds: float) -> str:
-    """The batch summary: ``N reports, F failed, T s`` (and how many did not run).
+def summary_line(results: Sequence[JobResult], seconds: float,
+                 failed_inputs: Sequence[Any] = ()) -> str:
+    """The batch summary: ``N reports, F failed, T s`` (and how many did not run, and
+    how many inventories did not validate).
 
     Examples
     --------
     >>> summary_line([], 0.04)
     '0 reports, 0 failed, 0.0 s'
+    >>> summary_line([], 0.04, ["broken"])
+    '0 reports, 0 failed, 0.0 s, 1 inventory FAILED validation (no reports)'
     """
     failed = sum(1 for r in results if r.status == FAILED)
     not_run = sum(1 for r in results if r.status == NOT_RUN)
+    invalid = len(failed_inputs)
     return (f"{len(results)} reports, {failed} failed, {seconds:.1f} s"
-            + (f", {not_run} not run (interrupted)" if not_run else ""))
+            + (f", {not_run} not run (interrupted)" if not_run else "")
+            + (f", {invalid} {'inventory' if invalid == 1 else 'inventories'} FAILED "
+               "validation (no reports)" if invalid else ""))
 
 
 def _short_hash(label: str, path: str, digest: str) -> str:
@@ -117,8 +125,26 @@ def _row(result: JobResult) -> str:
             f'<td>{status}</td><td class="bi-num">{seconds}</td><td>{inputs}</td></tr>')
 
 
+def _failed_input_row(failure: Any) -> str:
+    """The index row of an inventory that did not validate: FAILED, every problem."""
+    problems = "".join(f'<li><span class="bi-code">{html.escape(str(p))}</span></li>'
+                       for p in failure.problems)
+    status = (f'<span class="bi-status-failed">{FAILED}</span> (inventory did not validate)'
+              f'<br><span class="bi-code">{html.escape(failure.error)}</span>'
+              f'<ul class="bi-problems">{problems}</ul>')
+    report = ('<span class="bi-muted">No reports: every problem must be fixed first '
+              f"(<span class=\"bi-code\">bulkimpact validate {html.escape(failure.shown)}"
+              "</span>)</span>")
+    digest = (_short_hash("inventory", failure.shown, failure.sha256) if failure.sha256
+              else f'inventory <span class="bi-path">{html.escape(failure.shown)}</span>')
+    inputs = "<br>".join([digest, _short_hash("rulebook", failure.rulebook.shown,
+                                              failure.rulebook.sha256)])
+    return (f'<tr class="bi-row-failed"><td>{html.escape(failure.scenario)}</td>'
+            f'<td>{report}</td><td>{status}</td><td class="bi-num"></td><td>{inputs}</td></tr>')
+
+
 def index_page(results: Sequence[JobResult], seconds: float,
-               generated_at: str | None = None) -> str:
+               generated_at: str | None = None, failed_inputs: Sequence[Any] = ()) -> str:
     """The index of a batch: every report with its status, inputs and run time.
 
     Parameters
@@ -129,22 +155,31 @@ def index_page(results: Sequence[JobResult], seconds: float,
         Wall time of the whole batch.
     generated_at : str, optional
         Shown on a line of its own; None leaves the line out.
+    failed_inputs : sequence of InputFailure
+        Inventories that did not validate (:class:`bulkimpact.report.batch.InputFailure`):
+        listed first, FAILED, with every problem (file, item, field).
 
     Returns
     -------
     str
     """
     inventories = list(dict.fromkeys(r.job.inventory for r in results))
-    rulebooks = list(dict.fromkeys(r.job.rulebook for r in results))
+    rulebooks = list(dict.fromkeys([r.job.rulebook for r in results]
+                                   + [f.rulebook for f in failed_inputs]))
     files = "".join(
         f"<tr><th>{kind}</th><td>{input_file_html(f)}</td></tr>"
         for kind, group in (("Inventory", inventories), ("Rulebook", rulebooks)) for f in group)
+    files += "".join(
+        f'<tr><th>Inventory</th><td><span class="bi-path">{html.escape(f.shown)}</span> '
+        f'<span class="bi-status-failed">{FAILED}</span>: {html.escape(f.error)}</td></tr>'
+        for f in failed_inputs)
     openness = ", ".join(dict.fromkeys(str(r.job.parameter_value("openness")) for r in results))
     body = [
         "<h1>bulkimpact reports</h1>",
         '<div class="bi-banner">',
         fictional_notice_html(inventories, rulebooks),
-        f"<p><strong>{html.escape(summary_line(results, seconds))}</strong></p>",
+        f"<p><strong>{html.escape(summary_line(results, seconds, failed_inputs))}"
+        "</strong></p>",
         '<table class="bi-facts"><tbody>',
         files,
         f'<tr><th>Openness variant</th><td><span class="bi-code">{html.escape(openness)}'
@@ -162,6 +197,7 @@ def index_page(results: Sequence[JobResult], seconds: float,
         "<thead><tr><th>Inventory</th><th>Report</th><th>Status</th><th>Run time</th>"
         "<th>Inputs (SHA-256, first 12 hex digits)</th></tr></thead>",
         "<tbody>",
+        *(_failed_input_row(f) for f in failed_inputs),
         *(_row(r) for r in results),
         "</tbody>",
         "</table>",

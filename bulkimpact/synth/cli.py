@@ -1,28 +1,26 @@
 """``bulkimpact synth``: generate a population, measure uniqueness, validate an inventory.
 
-The package command line registers these with :func:`add_subparser`; the
-module also runs on its own: ``python -m bulkimpact.synth.cli synth ...``.
-Every handler returns an exit code: 0 on success, 1 on bad input, with a
-one-line message naming the file or column and what would be valid.
+The package command line registers these with :func:`configure` (on first
+use) or :func:`add_subparser`; ``python -m bulkimpact.synth.cli synth ...``
+runs the same command line. Every handler returns an exit status (see
+:data:`bulkimpact.cli.EXIT_STATUS`): 0 on success, 2 on bad input with a
+one-line ``bulkimpact: error:`` message naming the file or column and what
+would be valid. The measuring modules are imported by the handlers, so a
+command loads only what it uses.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
+from ..cli import EXIT_BAD_INPUT, EXIT_OK, add_json, command, error, print_json
 
-from .measure import SourceError, uniqueness
-from .population import NL_PERSONS, write_population
-from .validate import validate_inventory
-
-__all__ = ["add_subparser", "main"]
+__all__ = ["add_subparser", "configure", "main"]
 
 
 def _positive_int(text: str) -> int:
@@ -36,22 +34,28 @@ def _positive_int(text: str) -> int:
 
 
 def _error(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return 1
+    error(message)
+    return EXIT_BAD_INPUT
 
 
 def _population(args: argparse.Namespace) -> int:
+    from .population import write_population
+
     out = Path(args.out)
     if not out.parent.is_dir():
         return _error(f"--out {out}: directory {out.parent} does not exist")
     start = time.perf_counter()
     write_population(out, args.persons, args.seed)
     seconds = time.perf_counter() - start
-    print(f"wrote {args.persons:,} persons (seed {args.seed}) to {out} in {seconds:.1f} s")
-    return 0
+    if args.json:
+        print_json({"out": str(out), "persons": args.persons, "seed": args.seed,
+                    "seconds": round(seconds, 3)})
+    else:
+        print(f"wrote {args.persons:,} persons (seed {args.seed}) to {out} in {seconds:.1f} s")
+    return EXIT_OK
 
 
-def _class_sizes_for_display(classes: pd.DataFrame, largest: int = 10) -> pd.DataFrame:
+def _class_sizes_for_display(classes: Any, largest: int = 10) -> Any:
     small = classes[classes["size"] <= largest].copy()
     small["size"] = small["size"].astype(str)
     rest = classes[classes["size"] > largest]
@@ -62,18 +66,20 @@ def _class_sizes_for_display(classes: pd.DataFrame, largest: int = 10) -> pd.Dat
 
 
 def _uniqueness(args: argparse.Namespace) -> int:
+    from .measure import SourceError, uniqueness
+
     try:
         result = uniqueness(Path(args.file), args.qi)
     except SourceError as exc:
         return _error(str(exc))
     if args.json:
-        print(json.dumps({"file": str(args.file), **result.to_dict()}, indent=2))
-        return 0
+        print_json({"file": str(args.file), **result.to_dict()}, allow_nan=True)
+        return EXIT_OK
     print(f"{args.file}: {result.fraction_unique:.2%} of {result.persons:,} persons are unique "
           f"on {' + '.join(result.qi)} ({result.unique:,} persons)")
     print()
     print(_class_sizes_for_display(result.classes).to_markdown(index=False))
-    return 0
+    return EXIT_OK
 
 
 _SHOWN = ["a", "b", "world", "keys", "qis", "N", "overlap_exact", "overlap_expected",
@@ -97,13 +103,14 @@ def _validate(args: argparse.Namespace) -> int:
     if not path.is_file():
         return _error(f"{path}: no such inventory file")
     from ..inventory import load_inventory
+    from .validate import validate_inventory
 
     inventory = load_inventory(path)
     result = validate_inventory(inventory, persons=args.persons, seed=args.seed,
                                 reference=args.reference, graph=_load_graph(inventory))
     if args.json:
-        print(json.dumps({"inventory": str(path), **result.to_dict()}, indent=2, default=str))
-        return 0
+        print_json({"inventory": str(path), **result.to_dict()}, allow_nan=True)
+        return EXIT_OK
     edges = result.to_frame()
     worlds = "; ".join(f"{w.reference!r} ({w.scale:.4g} synthetic per real person)"
                        for w in result.worlds.itertuples())
@@ -119,7 +126,54 @@ def _validate(args: argparse.Namespace) -> int:
         print(f"note: {dataset}: fields not realised in the synthetic world: {', '.join(fields)}")
     for r in result.flagged.itertuples():
         print(f"note: {r.a} × {r.b} ({r.world}): {r.flag} outside the predicted sampling error")
-    return 0
+    return EXIT_OK
+
+
+def _configure_population(p: argparse.ArgumentParser) -> None:
+    from .population import NL_PERSONS
+
+    p.add_argument("--persons", type=_positive_int, default=NL_PERSONS,
+                   help=f"persons to generate (default {NL_PERSONS:,}, the Netherlands)")
+    p.add_argument("--seed", type=int, default=0, help="seed (default 0)")
+    p.add_argument("--out", required=True, metavar="FILE.parquet", help="Parquet file to write")
+    add_json(p, "what was written")
+    p.set_defaults(handler=_population)
+
+
+def _configure_uniqueness(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE.parquet", help="a synthetic population or extract")
+    p.add_argument("--qi", required=True,
+                   help="comma-separated columns, e.g. date_of_birth,postcode; derived: "
+                        "pc4, birth_year, region")
+    add_json(p, "the share unique and the class sizes")
+    p.set_defaults(handler=_uniqueness)
+
+
+def _configure_validate(p: argparse.ArgumentParser) -> None:
+    p.add_argument("inventory", metavar="INVENTORY", help="inventory YAML file")
+    p.add_argument("--persons", type=_positive_int, default=200_000,
+                   help="synthetic persons in each world (default 200,000)")
+    p.add_argument("--seed", type=int, default=0, help="seed (default 0)")
+    p.add_argument("--reference", metavar="POPULATION", action="append",
+                   help="population a world of synthetic persons stands for; repeatable "
+                        "(default: the one of at most ~18.8 M persons enclosing the most "
+                        "datasets, then one world per population outside it that holds "
+                        "datasets)")
+    add_json(p, "exact and expected figures per edge")
+    p.set_defaults(handler=_validate)
+
+
+def configure(synth: argparse.ArgumentParser) -> None:
+    """Add the ``synth`` sub-commands to its parser (each configured when chosen)."""
+    synth.description = ("Record-level synthetic world: a seeded Dutch-like population, exact "
+                         "uniqueness, and exact-versus-analytic validation of an inventory.")
+    sub = synth.add_subparsers(dest="synth_command", required=True, metavar="COMMAND")
+    command(sub, "population", _configure_population,
+            "generate a synthetic population to Parquet")
+    command(sub, "uniqueness", _configure_uniqueness,
+            "share of persons unique on quasi-identifiers")
+    command(sub, "validate", _configure_validate,
+            "exact versus analytic overlap and links per edge")
 
 
 def add_subparser(subparsers: Any) -> argparse.ArgumentParser:
@@ -133,53 +187,17 @@ def add_subparser(subparsers: Any) -> argparse.ArgumentParser:
     >>> args.qi, args.handler.__name__
     ('pc4,sex', '_uniqueness')
     """
-    synth = subparsers.add_parser(
-        "synth", help="record-level synthetic world: population, uniqueness, validation",
-        description="Record-level synthetic world: a seeded Dutch-like population, exact "
-                    "uniqueness, and exact-versus-analytic validation of an inventory.")
-    sub = synth.add_subparsers(dest="synth_command", required=True, metavar="COMMAND")
-
-    p = sub.add_parser("population", help="generate a synthetic population to Parquet")
-    p.add_argument("--persons", type=_positive_int, default=NL_PERSONS,
-                   help=f"persons to generate (default {NL_PERSONS:,}, the Netherlands)")
-    p.add_argument("--seed", type=int, default=0, help="seed (default 0)")
-    p.add_argument("--out", required=True, metavar="FILE.parquet", help="Parquet file to write")
-    p.set_defaults(handler=_population)
-
-    u = sub.add_parser("uniqueness", help="share of persons unique on quasi-identifiers")
-    u.add_argument("file", metavar="FILE.parquet", help="a synthetic population or extract")
-    u.add_argument("--qi", required=True,
-                   help="comma-separated columns, e.g. date_of_birth,postcode; derived: "
-                        "pc4, birth_year, region")
-    u.add_argument("--json", action="store_true", help="print JSON")
-    u.set_defaults(handler=_uniqueness)
-
-    v = sub.add_parser("validate", help="exact versus analytic overlap and links per edge")
-    v.add_argument("inventory", metavar="INVENTORY", help="inventory YAML file")
-    v.add_argument("--persons", type=_positive_int, default=200_000,
-                   help="synthetic persons in each world (default 200,000)")
-    v.add_argument("--seed", type=int, default=0, help="seed (default 0)")
-    v.add_argument("--reference", metavar="POPULATION", action="append",
-                   help="population a world of synthetic persons stands for; repeatable "
-                        "(default: the one of at most ~18.8 M persons enclosing the most "
-                        "datasets, then one world per population outside it that holds "
-                        "datasets)")
-    v.add_argument("--json", action="store_true", help="print JSON")
-    v.set_defaults(handler=_validate)
-    return synth
+    return command(subparsers, "synth", configure,
+                   "record-level synthetic world: population, uniqueness, validation")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``synth`` on its own (``python -m bulkimpact.synth.cli synth ...``)."""
-    parser = argparse.ArgumentParser(prog="bulkimpact")
-    add_subparser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    try:
-        return int(args.handler(args))
-    except (SourceError, ValueError) as exc:
-        return _error(str(exc))
+    """Run ``synth`` on its own (``python -m bulkimpact.synth.cli synth ...``): the
+    package command line, same options, messages and exit status."""
+    from ..cli import main as package_main
+
+    return package_main(argv)
 
 
 if __name__ == "__main__":
     sys.exit(main())
-
