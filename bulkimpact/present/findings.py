@@ -309,20 +309,21 @@ def readings_verdict(evaluations: Mapping[str, Evaluation], rulebook: Rulebook,
 
 def openness_findings(levels: pd.DataFrame, variants: Sequence[str],
                       persons: pd.Series, lang: str = "en") -> list[str]:
-    """Which datasets change level between openness readings, and how many persons.
+    """Which datasets change level between openness readings, and how many records they hold.
 
-    ``levels`` has one column per variant (dataset levels on their own).
+    ``levels`` has one column per variant (dataset levels on their own);
+    ``persons`` each dataset's size, summed into records (not distinct persons).
 
     Examples
     --------
     >>> lv = pd.DataFrame({"services": [1, 2], "ctivd": [2, 2]}, index=["a", "b"])
     >>> print(openness_findings(lv, ["services", "ctivd"], pd.Series({"a": 10, "b": 5}))[0])
     From the services reading to the ctivd reading, 1 dataset changes level (a),
-    holding 10 persons; 1 goes up.
+    holding 10 records; 1 goes up.
     >>> print(openness_findings(lv, ["services", "ctivd"], pd.Series({"a": 1000, "b": 5}),
     ...                         lang="nl")[0])
     Van de lezing van de diensten naar de lezing van de CTIVD verandert 1 bulkdataset van
-    niveau (a), met samen 1.000 personen; 1 daarvan gaat naar een hoger niveau.
+    niveau (a), met samen 1.000 records; 1 daarvan gaat naar een hoger niveau.
     """
     t = translator(lang)
     a, b = variants
@@ -335,7 +336,7 @@ def openness_findings(levels: pd.DataFrame, variants: Sequence[str],
             **names)]
     up = int((levels.loc[changed, b] > levels.loc[changed, a]).sum())
     listed = ", ".join(changed[:8]) + (", …" if len(changed) > 8 else "")
-    # TRANSLATORS: {datasets} is "N datasets"; {listed} their ids; {persons} "N persons";
+    # TRANSLATORS: {datasets} is "N datasets"; {listed} their ids; {persons} "N records";
     # {a} and {b} are reading ids; also offered: {a_name} and {b_name}, their names.
     moved = t.ngettext(
         "From the {a} reading to the {b} reading, {datasets} changes level ({listed}), "
@@ -343,6 +344,7 @@ def openness_findings(levels: pd.DataFrame, variants: Sequence[str],
         "From the {a} reading to the {b} reading, {datasets} change level ({listed}), "
         "holding {persons}", len(changed)).format(
         datasets=plural(len(changed), "dataset", lang=lang), listed=listed,
-        persons=plural(persons[changed].sum(), "person", lang=lang), **names)
+        # A sum of dataset sizes counts records (a person in two datasets counts twice).
+        persons=plural(persons[changed].sum(), "record", lang=lang), **names)
     rise = t.ngettext("{up} goes up", "{up} go up", up).format(up=_count(up, t))
     return [f"{moved}; {rise}."]
