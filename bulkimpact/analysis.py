@@ -273,7 +273,7 @@ class Analysis:
 
 
 def load_analysis(
-    inventory: str | Path,
+    inventory: str | Path | None,
     rulebook: str | Path | None = None,
     openness: str = DEFAULT_OPENNESS,
     seed: int = 0,
@@ -285,8 +285,10 @@ def load_analysis(
 
     Parameters
     ----------
-    inventory, rulebook : path
-        Inventory (YAML/CSV) and rulebook YAML (default: the bundled one).
+    inventory, rulebook : path or None
+        Inventory (YAML/CSV) and rulebook YAML, relative to the working
+        directory; None means the bundled ``data/synthetic/baseline.yaml`` and
+        ``data/rulebooks/default.yaml`` (:mod:`bulkimpact.resources`).
     openness : str
         An openness variant the rulebook defines.
     seed : int
@@ -306,6 +308,9 @@ def load_analysis(
     bulkimpact.problems.InputError
         For problems inside the inventory or rulebook files.
     """
+    from .resources import default_inventory_path
+
+    inventory = default_inventory_path() if inventory is None else inventory
     rulebook = rulebook or default_rulebook_path()
     for name, path in (("inventory", inventory), ("rulebook", rulebook)):
         if not Path(path).exists():

@@ -49,14 +49,13 @@ OPENNESS_GROUNDS = ("made_public_by_subjects", "open_source", "leaked", "paid")
 def default_rulebook_path() -> Path:
     """Path of the bundled illustrative rulebook (``data/rulebooks/default.yaml``).
 
-    Relative to the working directory when it lies beneath it, so reports
-    name it the way a reader of the repository would.
+    Package data (see :mod:`bulkimpact.resources`): found in an installed wheel
+    as in a source checkout. Relative to the working directory when it lies
+    beneath it, so reports name it the way a reader of the repository would.
     """
-    path = Path(__file__).resolve().parent.parent / "data" / "rulebooks" / "default.yaml"
-    try:
-        return path.relative_to(Path.cwd())
-    except ValueError:
-        return path
+    from .resources import default_rulebook_path as bundled_rulebook
+
+    return bundled_rulebook()
 
 
 class _Strict(BaseModel):

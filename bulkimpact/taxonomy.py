@@ -13,10 +13,12 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .problems import InputError, problems_from_validation_error, read_yaml
+from .resources import package_file
 
 __all__ = ["Category", "KeyNamespace", "Taxonomy", "load_taxonomy", "default_taxonomy"]
 
-DEFAULT_TAXONOMY_PATH = Path(__file__).parent / "data" / "taxonomy.yaml"
+#: The bundled taxonomy, package data (:mod:`importlib.resources`).
+DEFAULT_TAXONOMY_PATH = package_file("data/taxonomy.yaml")
 
 
 class Category(BaseModel):

@@ -1,3 +1,11 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
 # %% [markdown]
 # # The inventory: what is held, about whom, and how heavy each dataset is on its own
 #
@@ -6,8 +14,8 @@
 # rulebook give it on its own nature (the status quo)?
 
 # %% tags=["parameters"]
-inventory = "data/synthetic/baseline.yaml"
-rulebook = "data/rulebooks/default.yaml"
+inventory = None  # a path, or None for the bundled data/synthetic/baseline.yaml
+rulebook = None  # a path, or None for the bundled data/rulebooks/default.yaml
 openness = "ctivd"
 seed = 0
 out_dir = "reports"

@@ -1,3 +1,11 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
 # %% [markdown]
 # # The linkage graph: which datasets can be combined, through what, and how strongly
 #
@@ -5,8 +13,8 @@
 # quasi-identifiers, and how many persons are expected to be linked across each pair?
 
 # %% tags=["parameters"]
-inventory = "data/synthetic/baseline.yaml"
-rulebook = "data/rulebooks/default.yaml"
+inventory = None  # a path, or None for the bundled data/synthetic/baseline.yaml
+rulebook = None  # a path, or None for the bundled data/rulebooks/default.yaml
 openness = "ctivd"
 seed = 0
 out_dir = "reports"

@@ -1,3 +1,11 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
 # %% [markdown]
 # # Per dataset or together: the combinations that are heavier than any of their parts
 #
@@ -6,8 +14,8 @@
 # categories of data meet there (the *mosaic*)?
 
 # %% tags=["parameters"]
-inventory = "data/synthetic/baseline.yaml"
-rulebook = "data/rulebooks/default.yaml"
+inventory = None  # a path, or None for the bundled data/synthetic/baseline.yaml
+rulebook = None  # a path, or None for the bundled data/rulebooks/default.yaml
 openness = "ctivd"
 seed = 0
 out_dir = "reports"

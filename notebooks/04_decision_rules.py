@@ -1,3 +1,11 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
 # %% [markdown]
 # # Decision rules side by side: under-protection against escalation
 #
@@ -10,8 +18,8 @@
 # verdict most?
 
 # %% tags=["parameters"]
-inventory = "data/synthetic/baseline.yaml"
-rulebook = "data/rulebooks/default.yaml"
+inventory = None  # a path, or None for the bundled data/synthetic/baseline.yaml
+rulebook = None  # a path, or None for the bundled data/rulebooks/default.yaml
 openness = "ctivd"
 seed = 0
 out_dir = "reports"

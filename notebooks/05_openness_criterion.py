@@ -1,3 +1,11 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
 # %% [markdown]
 # # The openness criterion: are leaked and purchased data "publicly accessible"?
 #
@@ -8,8 +16,8 @@
 # two readings, how many persons does that concern, and what does it do to each decision rule?
 
 # %% tags=["parameters"]
-inventory = "data/synthetic/baseline.yaml"
-rulebook = "data/rulebooks/default.yaml"
+inventory = None  # a path, or None for the bundled data/synthetic/baseline.yaml
+rulebook = None  # a path, or None for the bundled data/rulebooks/default.yaml
 openness = "ctivd"
 seed = 0
 out_dir = "reports"

@@ -233,15 +233,19 @@ def test_cli_rejects_bad_inputs_before_running(workdir, capsys, monkeypatch, arg
     assert not (workdir / "never").exists()
 
 
-def test_default_inputs_are_named_when_missing(tmp_path, capsys, monkeypatch):
+def test_default_inputs_are_the_bundled_files_from_any_folder(tmp_path, capsys, monkeypatch):
+    # No --inventory or --rulebook, in a folder without data/: the bundled baseline and
+    # rulebook (package data) are used, and the report names them readably.
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "notebooks").mkdir()
-    shutil.copy(FIXTURES / "01_fixture_fails.py", tmp_path / "notebooks")
-    code = main(["report"])
-    err = capsys.readouterr().err
-    assert code == 2
-    assert "rulebook not found: data/rulebooks/default.yaml" in err
-    assert "expected a rulebook YAML file" in err
+    code = main(["report", "--notebooks", str(FIXTURES), "--only", "00_fixture_table_figure",
+                 "--out", "out", "--no-timestamp"])
+    capsys.readouterr()
+    assert code == 0
+    html = unescape((tmp_path / "out" / "baseline" / "00_fixture_table_figure.html")
+                    .read_text("utf-8"))
+    assert "data/synthetic/baseline.yaml (bundled with bulkimpact)" in html
+    assert "data/rulebooks/default.yaml (bundled with bulkimpact)" in html
+    assert "Fictional data" in html and "Illustrative rulebook" in html
 
 
 CRASHING_RUNNER = '''

@@ -141,7 +141,8 @@ def test_notebooks_to_ipynb_for_plain_papermill(tmp_path, capsys):
     assert code == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "00_fixture_table_figure.ipynb", "01_fixture_fails.ipynb"]
-    assert "papermill " in out and "-k python3" in out
+    # Plain papermill: the kernel is named in the notebook, the inputs default to the bundled.
+    assert "papermill " in out and "out.ipynb -p openness services" in out
     nb = nbformat.read(tmp_path / "00_fixture_table_figure.ipynb", as_version=4)
     nbformat.validate(nb)
     tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]

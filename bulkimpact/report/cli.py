@@ -36,6 +36,8 @@ from bulkimpact.cli import (
 __all__ = ["DEFAULT_INVENTORY", "DEFAULT_RULEBOOK", "add_subparsers", "configure_notebooks",
            "configure_report", "main"]
 
+# The defaults are bundled files (bulkimpact.resources), found wherever bulkimpact is
+# installed; these are their names, as help texts and reports show them.
 DEFAULT_INVENTORY = "data/synthetic/baseline.yaml"
 DEFAULT_RULEBOOK = "data/rulebooks/default.yaml"
 DEFAULT_NOTEBOOKS = "notebooks"
@@ -69,8 +71,9 @@ def _positive_int(text: str) -> int:
 
 
 def _add_notebook_selection(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--notebooks", default=DEFAULT_NOTEBOOKS, metavar="DIR",
-                        help=f"folder of NN_name.py notebooks (default: {DEFAULT_NOTEBOOKS})")
+    parser.add_argument("--notebooks", default=None, metavar="DIR",
+                        help=f"folder of NN_name.py notebooks (default: the bundled "
+                             f"{DEFAULT_NOTEBOOKS}/)")
     parser.add_argument("--only", action="append", default=[], metavar="NAME",
                         help="only this notebook (file name, stem, stem without its number, "
                              "or number); repeatable")
@@ -104,9 +107,10 @@ def configure_report(report: argparse.ArgumentParser) -> None:
         "openness variant (nothing runs), 130 if interrupted (reports not made are marked "
         "NOT RUN).")
     report.add_argument("--inventory", action="append", metavar="PATH",
-                        help=f"inventory YAML; repeatable (default: {DEFAULT_INVENTORY})")
-    report.add_argument("--rulebook", default=DEFAULT_RULEBOOK, metavar="PATH",
-                        help=f"rulebook YAML (default: {DEFAULT_RULEBOOK})")
+                        help=f"inventory YAML; repeatable (default: the bundled "
+                             f"{DEFAULT_INVENTORY})")
+    report.add_argument("--rulebook", default=None, metavar="PATH",
+                        help=f"rulebook YAML (default: the bundled {DEFAULT_RULEBOOK})")
     report.add_argument("--openness", default=None, metavar="VARIANT",
                         help="openness reading of the rulebook: 'services' counts leaked and "
                              "purchased data as public, 'ctivd' not leaked data, "
@@ -160,10 +164,16 @@ def report_command(args: argparse.Namespace) -> int:
     from bulkimpact.report.batch import run_reports
     from bulkimpact.report.files import display_path
     from bulkimpact.report.jobs import FAILED
+    from bulkimpact.resources import (
+        default_inventory_path,
+        default_notebooks_dir,
+        default_rulebook_path,
+    )
 
     batch = run_reports(
-        args.inventory or [DEFAULT_INVENTORY], args.rulebook,
-        notebooks_dir=args.notebooks, only=args.only, openness=args.openness,
+        args.inventory or [default_inventory_path()], args.rulebook or default_rulebook_path(),
+        notebooks_dir=args.notebooks or default_notebooks_dir(), only=args.only,
+        openness=args.openness,
         out_dir=args.out, workers=args.workers, seed=args.seed, params=dict(args.param),
         timeout=args.timeout, progress=not args.quiet,
         timestamp=not args.no_timestamp)
@@ -223,9 +233,10 @@ def notebooks_command(args: argparse.Namespace) -> int:
     """Run ``bulkimpact notebooks``; return the exit code."""
     from bulkimpact.report.files import display_path
     from bulkimpact.report.notebooks import NotebookInfo, find_notebooks, write_paired_notebooks
+    from bulkimpact.resources import default_notebooks_dir
 
     try:
-        paths = find_notebooks(args.notebooks, args.only)
+        paths = find_notebooks(args.notebooks or default_notebooks_dir(), args.only)
     except (FileNotFoundError, ValueError) as exc:
         return _error(exc)
     cwd = Path.cwd()
@@ -247,8 +258,9 @@ def notebooks_command(args: argparse.Namespace) -> int:
         print(display_path(path, cwd))
     example = display_path(written[0], cwd)
     print(f"\nRun one with plain papermill, for example:\n"
-          f"  papermill {example} out.ipynb -k python3 -p inventory {DEFAULT_INVENTORY} "
-          f"-p openness ctivd")
+          f"  papermill {example} out.ipynb -p openness services\n"
+          f"(inventory and rulebook default to the bundled {DEFAULT_INVENTORY} and "
+          f"{DEFAULT_RULEBOOK}; pass -p inventory PATH for your own)")
     return EXIT_OK
 
 

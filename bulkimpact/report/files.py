@@ -13,15 +13,40 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bulkimpact.files import sha256
+from bulkimpact.resources import display_name
 
-__all__ = ["InputFile", "display_path"]
+__all__ = ["InputFile", "argument_path", "display_path"]
+
+
+def argument_path(path: str | os.PathLike[str], base: str | os.PathLike[str]) -> str:
+    """Return `path` relative to `base` when it lies inside it, else absolute.
+
+    This is the form a notebook receives as a parameter: its kernel starts in
+    `base`, so the path resolves there.
+
+    Examples
+    --------
+    >>> argument_path("/work/proj/data/a.yaml", "/work/proj")
+    'data/a.yaml'
+    >>> argument_path("/elsewhere/a.yaml", "/work/proj")
+    '/elsewhere/a.yaml'
+    """
+    resolved = Path(os.path.abspath(path))
+    base = Path(os.path.abspath(base))
+    if resolved.is_relative_to(base):
+        return resolved.relative_to(base).as_posix()
+    return resolved.as_posix()
 
 
 def display_path(path: str | os.PathLike[str], base: str | os.PathLike[str]) -> str:
-    """Return `path` relative to `base` when it lies inside it, else absolute.
+    """Return `path` as reports show it: relative to `base` when it lies inside it.
 
     Reports show this form: it is what the analyst typed in the common case,
-    and it does not reveal home directories for files inside the project.
+    and it does not reveal home directories for files inside the project. A
+    file bulkimpact ships, run from elsewhere, is named by its place in the
+    repository (``data/rulebooks/default.yaml (bundled with bulkimpact)``,
+    see :func:`bulkimpact.resources.display_name`); any other file outside
+    `base` by its absolute path.
 
     Parameters
     ----------
@@ -40,11 +65,7 @@ def display_path(path: str | os.PathLike[str], base: str | os.PathLike[str]) -> 
     >>> display_path("/elsewhere/a.yaml", "/work/proj")
     '/elsewhere/a.yaml'
     """
-    resolved = Path(os.path.abspath(path))
-    base = Path(os.path.abspath(base))
-    if resolved.is_relative_to(base):
-        return resolved.relative_to(base).as_posix()
-    return resolved.as_posix()
+    return display_name(path, base)
 
 
 @dataclass(frozen=True)
@@ -56,8 +77,8 @@ class InputFile:
     path : Path
         Absolute path, used to read the file.
     shown : str
-        The path as reports show it and as notebooks receive it (see
-        :func:`display_path`).
+        The path as reports show it (see :func:`display_path`); notebooks
+        receive :func:`argument_path` of :attr:`path`.
     sha256 : str
         SHA-256 of the file's contents.
     title : str

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bulkimpact.report.files import InputFile, display_path
+from bulkimpact.report.files import InputFile, argument_path
 from bulkimpact.report.notebooks import NotebookInfo
 
 __all__ = ["FAILED", "NOT_RUN", "OK", "Job", "JobResult", "generated_at_now"]
@@ -112,13 +112,14 @@ class Job:
     def injected_parameters(self) -> dict[str, Any]:
         """The parameters papermill injects into the notebook.
 
-        Paths are given as shown (relative to :attr:`cwd` when inside it);
-        the kernel starts in :attr:`cwd`, so they resolve.
+        Paths are relative to :attr:`cwd` when inside it, else absolute (a
+        bundled file is shown by its bundled name but passed by its path); the
+        kernel starts in :attr:`cwd`, so they resolve.
         """
         injected: dict[str, Any] = {
-            "inventory": self.inventory.shown,
-            "rulebook": self.rulebook.shown,
-            "out_dir": display_path(self.files_dir, self.cwd),
+            "inventory": argument_path(self.inventory.path, self.cwd),
+            "rulebook": argument_path(self.rulebook.path, self.cwd),
+            "out_dir": argument_path(self.files_dir, self.cwd),
         }
         if self.openness is not None:
             injected["openness"] = self.openness

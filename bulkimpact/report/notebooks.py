@@ -20,6 +20,7 @@ import nbformat
 
 from bulkimpact.files import atomic_write
 from bulkimpact.report.files import InputFile
+from bulkimpact.resources import is_installed_copy
 
 __all__ = [
     "NotebookInfo",
@@ -232,7 +233,9 @@ def write_paired_notebooks(
     notebooks : iterable of path-like
         The ``.py`` notebooks (see :func:`find_notebooks`).
     out_dir : path-like, optional
-        Where to write; by default next to each ``.py`` file.
+        Where to write; by default next to each ``.py`` file, except for the
+        notebooks bundled in an installed bulkimpact (not a checkout), whose
+        ``.ipynb`` go to ``notebooks/`` in the working directory.
 
     Returns
     -------
@@ -254,7 +257,13 @@ def write_paired_notebooks(
     for source in map(Path, notebooks):
         nb = read_notebook(source)
         nb.metadata.setdefault("jupytext", {})["formats"] = "ipynb,py:percent"
-        target = (Path(out_dir) if out_dir is not None else source.parent) / f"{source.stem}.ipynb"
+        if out_dir is not None:
+            folder = Path(out_dir)
+        elif is_installed_copy(source):
+            folder = Path("notebooks")  # never into the installed package
+        else:
+            folder = source.parent
+        target = folder / f"{source.stem}.ipynb"
         atomic_write(target, nbformat.writes(nb) + "\n")
         written.append(target)
     return written

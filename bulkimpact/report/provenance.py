@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import html
 import os
-from pathlib import Path
+from pathlib import Path  # noqa: F401  (the examples use it)
 
 import bulkimpact
 from bulkimpact.report.files import InputFile
 from bulkimpact.report.jobs import OK, Job
+from bulkimpact.resources import bundled_name
 
 __all__ = [
     "BANNER_TAG",
@@ -36,17 +37,12 @@ ERROR_ANCHOR = "bulkimpact-error"
 GENERATED_CLASS = "bi-generated"
 """Class of the one line that holds the generation time (the only time in a report)."""
 
-_PACKAGE = Path(bulkimpact.__file__).resolve().parent
-# Bundled data sit in the source checkout (data/ beside the package) or, in an
-# installed package, under bulkimpact/data/.
-_BUNDLED_ROOTS = {
-    "synthetic": (_PACKAGE.parent / "data" / "synthetic", _PACKAGE / "data" / "synthetic"),
-    "rulebooks": (_PACKAGE.parent / "data" / "rulebooks", _PACKAGE / "data" / "rulebooks"),
-}
-
-
 def is_bundled(path: str | os.PathLike[str], kind: str) -> bool:
     """Tell whether `path` is one of bulkimpact's bundled files of `kind`.
+
+    Bundled files are package data (:mod:`bulkimpact.resources`): the
+    repository's ``data/`` in a source checkout, ``bulkimpact/_bundled/data/``
+    in an installed wheel.
 
     Parameters
     ----------
@@ -60,13 +56,14 @@ def is_bundled(path: str | os.PathLike[str], kind: str) -> bool:
 
     Examples
     --------
-    >>> is_bundled(_PACKAGE.parent / "data" / "synthetic" / "baseline.yaml", "synthetic")
+    >>> from bulkimpact.resources import bundled
+    >>> is_bundled(bundled("data/synthetic/baseline.yaml"), "synthetic")
     True
     >>> is_bundled("/tmp/my_inventory.yaml", "synthetic")
     False
     """
-    resolved = Path(path).resolve()
-    return any(resolved.is_relative_to(root.resolve()) for root in _BUNDLED_ROOTS[kind])
+    name = bundled_name(path)
+    return name is not None and name.startswith(f"data/{kind}/")
 
 
 def _e(text: object) -> str:

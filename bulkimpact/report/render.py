@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 
 import nbformat
 from nbconvert import HTMLExporter
 from traitlets.config import Config
+
+from bulkimpact.resources import package_file
 
 __all__ = [
     "TEMPLATE_NAME",
@@ -29,7 +30,8 @@ __all__ = [
     "stylesheet",
 ]
 
-TEMPLATE_ROOT = Path(__file__).resolve().parent / "templates"
+#: The report templates: package data (:mod:`importlib.resources`).
+TEMPLATE_ROOT = package_file("report/templates")
 TEMPLATE_NAME = "bulkimpact_report"
 
 _TAG = re.compile(r"<([a-zA-Z][\w:-]*)((?:\s[^>]*)?)>")
