@@ -175,5 +175,5 @@ display(Markdown("\n".join(
 # - **Exposure sets** are every link, every investigation's linked datasets and every linked
 #   combination of up to the stated number of datasets that is heavier than each of its
 #   linked parts (one no heavier than a part is protected whenever the part is, and is not
-#   counted twice); larger combinations can be heavier still. Linkage counts are expectations under stated assumptions (independent draws, match
-#   quality per key).
+#   counted twice); larger combinations can be heavier still. Linkage counts are
+#   expectations under stated assumptions (independent draws, match quality per key).

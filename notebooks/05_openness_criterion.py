@@ -11,8 +11,9 @@
 #
 # **Question.** The rulebook weighs how far a dataset is accessible to everyone. The services
 # count datasets from a data leak and datasets offered for payment as publicly accessible; the
-# CTIVD holds that leaked data were, as a rule, not made public by the persons concerned, and
-# so are *not* publicly accessible. Which datasets and combinations change level between the
+# CTIVD holds that data from a leak were, as a rule, not made public by the persons concerned,
+# and so are *not* publicly accessible (whether purchased data count is a separate switch:
+# the `ctivd_no_purchased` reading). Which datasets and combinations change level between the
 # two readings, how many persons does that concern, and what does it do to each decision rule?
 
 # %% tags=["parameters"]
@@ -49,8 +50,12 @@ params
 # ## The readings, as the rulebook encodes them
 
 # %%
+display(Markdown("\n".join(
+    f"- **{name}** ({v.label}): {v.definition}"
+    for name, v in analysis.rulebook.openness_variants.items() if name in compare)))
 pd.DataFrame([{"reading": name, "label": v.label,
                "counts as public": ", ".join(sorted(v.counts_as_public)),
+               "never public (overrides)": ", ".join(sorted(v.excludes)) or "–",
                "source": v.source or ""}
               for name, v in analysis.rulebook.openness_variants.items()]).set_index("reading")
 
