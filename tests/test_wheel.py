@@ -33,9 +33,8 @@ import pytest
 pytestmark = pytest.mark.wheel
 
 ROOT = Path(__file__).resolve().parent.parent
-#: What a clean checkout holds that the build reads.
-SOURCES = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "jupytext.toml",
-           "bulkimpact", "notebooks", "data")
+#: The folders of a checkout the build reads (besides every top-level file).
+SOURCE_DIRS = ("bulkimpact", "notebooks", "data")
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.ipynb", ".ipynb_checkpoints",
                                  "_bundled", "*.egg-info")
 
@@ -55,11 +54,11 @@ def test_wheel_installs_and_runs_from_anywhere(tmp_path: Path) -> None:
     # 1. Build from a copy of the working tree (the build writes egg-info beside its sources).
     source = tmp_path / "source"
     source.mkdir()
-    for name in SOURCES:
-        if (ROOT / name).is_dir():
-            shutil.copytree(ROOT / name, source / name, ignore=IGNORED)
-        elif (ROOT / name).exists():
-            shutil.copy2(ROOT / name, source / name)
+    for path in ROOT.iterdir():
+        if path.is_file() and not path.name.startswith("."):
+            shutil.copy2(path, source / path.name)
+    for name in SOURCE_DIRS:
+        shutil.copytree(ROOT / name, source / name, ignore=IGNORED)
     dist = tmp_path / "dist"
     built = run([sys.executable, "-m", "build", "--outdir", str(dist), str(source)],
                 tmp_path, env)
