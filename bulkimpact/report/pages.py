@@ -8,12 +8,11 @@ autoescape: every value is escaped unless it is HTML the package built itself
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Any
 
-import jinja2
+from markupsafe import Markup
 
 import bulkimpact
 from bulkimpact.report.jobs import FAILED, NOT_RUN, OK, Job, JobResult
@@ -25,19 +24,12 @@ from bulkimpact.report.provenance import (
     input_file_html,
 )
 from bulkimpact.report.render import stylesheet
+from bulkimpact.report.templating import render
 
 __all__ = ["failure_page", "index_page", "summary_line"]
 
-@functools.cache
-def _templates() -> jinja2.Environment:
-    """The page templates (``templates/pages``), HTML-escaped unless marked safe."""
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("bulkimpact.report", "templates/pages"),
-        autoescape=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
-
-
 def _render(template: str, **values: Any) -> str:
-    return _templates().get_template(template).render(stylesheet=stylesheet(), **values)
+    return render(template, stylesheet=Markup(stylesheet()), **values)
 
 
 def failure_page(job: Job, error: str, details: str = "") -> str:
@@ -56,7 +48,7 @@ def failure_page(job: Job, error: str, details: str = "") -> str:
     str
     """
     return _render("failure.html.j2", title=job.notebook.title,
-                   banner=banner_html(job, FAILED, error), error_anchor=ERROR_ANCHOR,
+                   banner=Markup(banner_html(job, FAILED, error)), error_anchor=ERROR_ANCHOR,
                    error=error, details=details)
 
 
@@ -104,7 +96,7 @@ def index_page(results: Sequence[JobResult], seconds: float,
     inventories = list(dict.fromkeys(r.job.inventory for r in results))
     rulebooks = list(dict.fromkeys([r.job.rulebook for r in results]
                                    + [f.rulebook for f in failed_inputs]))
-    files = [(kind, input_file_html(f))
+    files = [(kind, Markup(input_file_html(f)))
              for kind, group in (("Inventory", inventories), ("Rulebook", rulebooks))
              for f in group]
     rows = [SimpleNamespace(job=r.job, status=r.status, error=r.error, seconds=r.seconds,
@@ -115,7 +107,8 @@ def index_page(results: Sequence[JobResult], seconds: float,
             for r in results]
     return _render(
         "index.html.j2", title="bulkimpact reports", rows=rows, files=files,
-        failed_inputs=list(failed_inputs), notice=fictional_notice_html(inventories, rulebooks),
+        failed_inputs=list(failed_inputs),
+        notice=Markup(fictional_notice_html(inventories, rulebooks)),
         summary=summary_line(results, seconds, failed_inputs),
         openness=", ".join(dict.fromkeys(r.openness for r in rows)),
         version=bulkimpact.__version__, generated_at=generated_at,
