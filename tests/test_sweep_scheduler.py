@@ -36,10 +36,12 @@ def _dask_command() -> list[str]:
 
 
 def _stop(processes: list[subprocess.Popen]) -> None:
+    """SIGTERM, then SIGKILL after 15 s. Call it for the workers before the scheduler: a
+    worker closing while its scheduler goes away can hang in its own shutdown."""
     for proc in processes:
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 15
     for proc in processes:
         try:
             proc.wait(timeout=max(0.1, deadline - time.monotonic()))
@@ -84,7 +86,8 @@ def scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             client.wait_for_workers(2, timeout=STARTUP_SECONDS)
         yield address
     finally:
-        _stop(processes)
+        _stop(processes[1:])  # the workers first
+        _stop(processes[:1])
         for log in logs.values():
             log.close()
 
