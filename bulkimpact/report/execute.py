@@ -16,7 +16,6 @@ import time
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 
 import nbformat
@@ -28,6 +27,7 @@ from bulkimpact.report.notebooks import read_notebook, renumber_cells
 from bulkimpact.report.pages import failure_page
 from bulkimpact.report.provenance import BANNER_TAG, ERROR_ANCHOR, banner_html
 from bulkimpact.report.render import external_loads, make_exporter, render_html
+from bulkimpact.report.templating import macros
 
 __all__ = ["KERNEL_NAME", "prepare_worker", "run_job"]
 
@@ -160,15 +160,11 @@ def _with_cells(nb: nbformat.NotebookNode, cells: list) -> nbformat.NotebookNode
 
 
 def _failure_note(failure: _Failure, cell_number: int | None, log_tail: str) -> str:
-    if failure.cell_index is None:
-        text = f"<strong>This report is not usable as it stands:</strong> {escape(failure.summary)}"
-    else:
-        text = (f"<strong>The run stopped with an error in the next cell (cell {cell_number} "
-                "of the notebook file).</strong> Its output, with the error, follows; the "
-                "cells after it did not run.")
-    if log_tail and not failure.cell_error:
-        text += f"<pre>{escape(log_tail)}</pre>"
-    return f'<div class="bi-failure" id="{ERROR_ANCHOR}">{text}</div>'
+    """The note above a failing cell (or on top, when no cell is to blame)."""
+    number = None if failure.cell_index is None else cell_number
+    tail = log_tail if log_tail and not failure.cell_error else ""
+    return str(macros("notes.html.j2").failure_note(failure.summary, number, tail,
+                                                    ERROR_ANCHOR))
 
 
 def _assemble(executed: nbformat.NotebookNode, job: Job, failure: _Failure | None,
@@ -196,10 +192,8 @@ def _assemble(executed: nbformat.NotebookNode, job: Job, failure: _Failure | Non
     shown = full.cells[: failing + 1]
     not_run = len(full.cells) - len(shown)
     if not_run:
-        shown.append(_markdown(
-            f'<p class="bi-muted">{not_run} later cell(s) of the notebook did not run and are '
-            "not shown.</p>",
-            _FAILURE_TAG, cell_id="not-run"))
+        shown.append(_markdown(str(macros("notes.html.j2").not_run_note(not_run)),
+                               _FAILURE_TAG, cell_id="not-run"))
     return full, _with_cells(full, shown), cell_number
 
 
