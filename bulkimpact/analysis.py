@@ -215,12 +215,18 @@ class Analysis:
         return counts
 
     def parameters_frame(self) -> pd.DataFrame:
-        """The validated parameters and input hashes, as a table for the report."""
+        """The validated parameters and input hashes, as a table for the report.
+
+        Input files are named as a reader can find them (a bundled file by its
+        bundled name, not its site-packages path: :func:`bulkimpact.resources.display_name`).
+        """
+        from .resources import display_name
+
         rows = [
-            ("inventory", self.inventory_path),
+            ("inventory", display_name(self.inventory_path)),
             ("inventory SHA-256", sha256(self.inventory_path)),
             ("inventory is fictional", "yes" if self.inventory.fictional else "no"),
-            ("rulebook", self.rulebook_path),
+            ("rulebook", display_name(self.rulebook_path)),
             ("rulebook SHA-256", sha256(self.rulebook_path)),
             ("rulebook is an illustrative assumption",
              "yes" if self.rulebook.illustrative else "no"),

@@ -61,7 +61,7 @@ for name in references:
     if name not in known:
         raise ParameterError(
             f"parameter 'validation_populations': {name!r} is not a population of "
-            f"{inventory}; one of {sorted(known)}")
+            f"{analysis.inventory_path}; one of {sorted(known)}")
 params.loc["populations realised for validation"] = (
     ", ".join(references) or "every world the inventory needs")
 for name, value in (("synthetic persons (each validation world)", world_persons),
