@@ -15,35 +15,55 @@ reviewer can see concretely how combining two innocuous sets names people.
 - :mod:`~bulkimpact.synth.cli`: ``bulkimpact synth population|uniqueness|validate``.
 """
 
-from .extracts import ExtractSpec, draw_extract
-from .measure import (
-    DEFAULT_QI_SETS,
-    LinkCount,
-    SourceError,
-    Uniqueness,
-    calibration_table,
-    connect,
-    key_links,
-    links,
-    overlap,
-    qi_links,
-    uniqueness,
-    uniqueness_table,
-)
-from .mosaic import MosaicResult, mosaic_example
-from .population import (
-    KOOT_2010,
-    NL_PERSONS,
-    PopulationParams,
-    calibrate_age_tilt,
-    population_table,
-    write_population,
-)
-from .validate import (
-    Validation,
-    reference_populations,
-    validate_inventory,
-)
+from typing import TYPE_CHECKING, Any
+
+#: Public name -> the submodule that defines it (loaded on first use: ``bulkimpact synth
+#: uniqueness`` then imports DuckDB and what measures, not the inventory and graph code).
+_EXPORTS = {
+    "ExtractSpec": "extracts", "draw_extract": "extracts",
+    "DEFAULT_QI_SETS": "measure", "LinkCount": "measure", "SourceError": "measure",
+    "Uniqueness": "measure", "calibration_table": "measure", "connect": "measure",
+    "key_links": "measure", "links": "measure", "overlap": "measure", "qi_links": "measure",
+    "uniqueness": "measure", "uniqueness_table": "measure",
+    "MosaicResult": "mosaic", "mosaic_example": "mosaic",
+    "KOOT_2010": "population", "NL_PERSONS": "population", "PopulationParams": "population",
+    "calibrate_age_tilt": "population", "population_table": "population",
+    "write_population": "population",
+    "Validation": "validate", "reference_populations": "validate",
+    "validate_inventory": "validate",
+}
+
+if TYPE_CHECKING:
+    from .extracts import ExtractSpec, draw_extract
+    from .measure import (
+        DEFAULT_QI_SETS,
+        LinkCount,
+        SourceError,
+        Uniqueness,
+        calibration_table,
+        connect,
+        key_links,
+        links,
+        overlap,
+        qi_links,
+        uniqueness,
+        uniqueness_table,
+    )
+    from .mosaic import MosaicResult, mosaic_example
+    from .population import (
+        KOOT_2010,
+        NL_PERSONS,
+        PopulationParams,
+        calibrate_age_tilt,
+        population_table,
+        write_population,
+    )
+    from .validate import (
+        Validation,
+        reference_populations,
+        validate_inventory,
+    )
+
 
 __all__ = [
     "DEFAULT_QI_SETS",
@@ -72,3 +92,17 @@ __all__ = [
     "validate_inventory",
     "write_population",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        import importlib
+
+        value = getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
