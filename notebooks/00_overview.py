@@ -39,10 +39,6 @@ use_rate = 0.1
 horizon_years = 1.0
 max_set_size = 3
 
-# %% [markdown]
-# ## Inputs and parameters
-# The parameters are validated by the package before anything is computed.
-
 # %%
 import pandas as pd
 from IPython.display import Markdown, display
@@ -57,7 +53,6 @@ from bulkimpact.evaluate import cheapest_full_protection
 
 analysis = load_analysis(inventory, rulebook, openness, seed, k=k, t=t, use_rate=use_rate,
                          horizon_years=horizon_years, max_set_size=max_set_size)
-analysis.parameters_frame()
 
 # %% [markdown]
 # ## Headline: the two claims under each reading of the openness criterion
@@ -141,6 +136,13 @@ display(Markdown("\n".join(f"- {line}" for line in
 display(Markdown("\n".join(
     f"- **{r}** ({analysis.rulebook.openness_variants[r].label}): "
     f"{analysis.rulebook.openness_variants[r].definition}" for r in readings)))
+
+# %% [markdown]
+# ## Inputs and parameters
+# The parameters were validated by the package before anything was computed.
+
+# %%
+analysis.parameters_frame()
 
 # %% [markdown]
 # ## The other reports

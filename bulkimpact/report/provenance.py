@@ -9,7 +9,9 @@ version and whether the run succeeded.
 
 from __future__ import annotations
 
+import functools
 import os
+import subprocess
 from pathlib import Path  # noqa: F401  (the examples use it)
 from types import SimpleNamespace
 
@@ -93,6 +95,30 @@ def input_file_html(file: InputFile) -> str:
     return str(macros("provenance.html.j2").input_file(file))
 
 
+@functools.cache
+def source_revision() -> str:
+    """The git commit of the package's source tree, or "not a git checkout" (a wheel).
+
+    Examples
+    --------
+    >>> rev = source_revision()
+    >>> rev == "not a git checkout" or len(rev.split()[0]) == 40
+    True
+    """
+    root = Path(bulkimpact.__file__).resolve().parent.parent
+    if not (root / ".git").exists():
+        return "not a git checkout"
+    try:
+        commit = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], check=True,
+                                capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain",
+                                "--untracked-files=no"], check=True, capture_output=True,
+                               text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "not a git checkout"
+    return commit + (" (with uncommitted changes)" if dirty else "")
+
+
 def banner_html(job: Job, status: str, error: str | None = None,
                 failed_cell: int | None = None) -> str:
     """Return the provenance banner of `job`'s report as one HTML block.
@@ -123,6 +149,6 @@ def banner_html(job: Job, status: str, error: str | None = None,
         gloss=job.openness_labels.get(openness, "") if isinstance(openness, str) else "",
         seed=effective.get("seed", ("not set", ""))[0],
         parameters=[(name, value, origin) for name, (value, origin) in effective.items()],
-        version=bulkimpact.__version__, generated_at=job.generated_at,
+        version=bulkimpact.__version__, source=source_revision(), generated_at=job.generated_at,
         generated_class=GENERATED_CLASS)
     return str(macros("provenance.html.j2").banner(facts))
