@@ -548,6 +548,9 @@ def _cell_sizes(con: duckdb.DuckDBPyConnection, view: str, columns: list[str],
             counts = con.execute(
                 f"SELECT count(*) AS k FROM {view} SEMI JOIN _m USING (person_id) "
                 f"GROUP BY {', '.join(exprs)}").df()["k"].to_numpy(dtype=float)
+            # DuckDB returns groups in no fixed order, and float sums over them differ in
+            # the last bits with the order: sorted, the same seed gives the same table.
+            counts.sort()
         finally:
             con.unregister("_m")
         cache[key] = (math.prod(int(x) for x in distinct), counts)
