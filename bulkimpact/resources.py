@@ -37,6 +37,7 @@ __all__ = [
     "BUNDLED_INVENTORY",
     "BUNDLED_NOTEBOOKS",
     "BUNDLED_RULEBOOK",
+    "argument_path",
     "bundled",
     "bundled_inventories",
     "bundled_name",
@@ -206,6 +207,26 @@ def is_installed_copy(path: str | os.PathLike[str]) -> bool:
     return Path(os.path.abspath(path)).resolve().is_relative_to(installed)
 
 
+def argument_path(path: str | os.PathLike[str], base: str | os.PathLike[str]) -> str:
+    """Return `path` relative to `base` when it lies inside it, else absolute.
+
+    This is the form a notebook receives as a parameter: its kernel starts in
+    `base`, so the path resolves there.
+
+    Examples
+    --------
+    >>> argument_path("/work/proj/data/a.yaml", "/work/proj")
+    'data/a.yaml'
+    >>> argument_path("/elsewhere/a.yaml", "/work/proj")
+    '/elsewhere/a.yaml'
+    """
+    resolved = Path(os.path.abspath(path))
+    base = Path(os.path.abspath(base))
+    if resolved.is_relative_to(base):
+        return resolved.relative_to(base).as_posix()
+    return resolved.as_posix()
+
+
 def display_name(path: str | os.PathLike[str], base: str | os.PathLike[str] | None = None) -> str:
     """How a report names an input file: a path the reader can find.
 
@@ -221,11 +242,6 @@ def display_name(path: str | os.PathLike[str], base: str | os.PathLike[str] | No
     >>> display_name("/elsewhere/a.yaml", "/work/proj")
     '/elsewhere/a.yaml'
     """
-    absolute = Path(os.path.abspath(path))
-    base = Path(os.path.abspath(base if base is not None else os.getcwd()))
-    if absolute.is_relative_to(base):
-        return absolute.relative_to(base).as_posix()
-    name = bundled_name(absolute)
-    if name is not None:
-        return f"{name} (bundled with bulkimpact)"
-    return absolute.as_posix()
+    shown = argument_path(path, base if base is not None else os.getcwd())
+    name = bundled_name(shown) if Path(shown).is_absolute() else None
+    return f"{name} (bundled with bulkimpact)" if name is not None else shown

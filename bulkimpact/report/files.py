@@ -13,29 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bulkimpact.files import sha256
-from bulkimpact.resources import display_name
+from bulkimpact.resources import argument_path, display_name
 
 __all__ = ["InputFile", "argument_path", "display_path"]
-
-
-def argument_path(path: str | os.PathLike[str], base: str | os.PathLike[str]) -> str:
-    """Return `path` relative to `base` when it lies inside it, else absolute.
-
-    This is the form a notebook receives as a parameter: its kernel starts in
-    `base`, so the path resolves there.
-
-    Examples
-    --------
-    >>> argument_path("/work/proj/data/a.yaml", "/work/proj")
-    'data/a.yaml'
-    >>> argument_path("/elsewhere/a.yaml", "/work/proj")
-    '/elsewhere/a.yaml'
-    """
-    resolved = Path(os.path.abspath(path))
-    base = Path(os.path.abspath(base))
-    if resolved.is_relative_to(base):
-        return resolved.relative_to(base).as_posix()
-    return resolved.as_posix()
 
 
 def display_path(path: str | os.PathLike[str], base: str | os.PathLike[str]) -> str:
