@@ -39,21 +39,25 @@ analysis = load_analysis(inventory, rulebook, openness, seed)
 analysis.parameters_frame()
 
 # %% [markdown]
-# ## Exposure sets: every link and every investigation
+# ## Exposure sets: every link, every investigation, every chain heavier than its parts
 # The cumulative level of a linked set is the level of its union profile (categories
 # together, identifiability carried across links, persons linked, public only if every member
 # is) and never below its heaviest member.
 
 # %%
+from bulkimpact.persons import distinct_linked_persons
+
 sets = analysis.sets_frame()
 raised = sets[sets["raised"]]
+raised_sets = [(s.members, s.persons) for s in analysis.sets if s.raised]
 by_kind = raised["kind"].value_counts()
 display(Markdown(
     f"Of **{findings.plural(len(sets), 'exposure set')}**, **{len(raised)}** "
     f"({findings.percent(len(raised), len(sets))}) reach a higher level together than any "
     f"member alone (" + ", ".join(f"{n} {k}" for k, n in by_kind.items()) + "). "
-    f"Together they link **{findings.plural(raised['persons'].sum(), 'person')}** "
-    "(summed over sets; a person in several sets counts in each)."
+    f"Together they link an expected **"
+    f"{findings.plural(distinct_linked_persons(analysis.graph, raised_sets), 'distinct person')}"
+    "** (each person once, however many of these sets hold them)."
 ))
 groups = plots.raised_groups(sets)
 names = analysis.rulebook.level_names()
