@@ -492,7 +492,7 @@ def glossary_sources(path: str | Path | None = None) -> dict[str, str]:
 KEYWORDS = {"gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2),
             "npgettext": ((1, "c"), 2, 3), "N_": None, "NP_": ((1, "c"), 2), "NN_": (1, 2)}
 #: Modules the messages are extracted from.
-SOURCES = ("i18n.py", "findings.py")
+SOURCES = ("i18n.py", "findings.py", "tables.py")
 _PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 

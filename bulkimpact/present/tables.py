@@ -1,15 +1,303 @@
-"""Tables for reports: readable column names and number formats.
+"""Tables for reports: one formatting layer for every table a reader sees.
 
-Reviewers read these tables without Python: columns say what they count, and
-numbers carry thousands separators instead of scientific notation.
+Reviewers read these tables without Python. Every table goes through
+:func:`table`: columns say what they count and in which unit, numbers carry
+the language's thousands separators (1.259.319 / 1,259,319), yes/no replaces
+True/False, decision rules, regime levels and openness readings carry their
+human names, and a long table shows its top rows with a link to the whole
+table as CSV (:mod:`bulkimpact.present.downloads`). Nothing is truncated and
+no raw DataFrame reaches a page.
+
+Column headings are catalogue messages (context ``column``) listed once, in
+:data:`COLUMNS`, keyed by the column's id: the same id the JSON and the CSV
+downloads use, so one concept has one name in code, data and prose.
+
+Examples
+--------
+>>> f = pd.DataFrame({"under_protected": [12, 0], "total_burden": [2530.26, 15.0],
+...                   "raised": [True, False]}, index=["per_dataset", "use_based"])
+>>> t = table(f, "nl", index="rule")
+>>> "per bulkdataset afzonderlijk" in t.html and "2.530,3" in t.html and ">ja<" in t.html
+True
+>>> "dataframe" in t.html or "True" in t.html
+False
 """
 
 from __future__ import annotations
 
+import datetime as _dt
+import html as _html
+import math
+import numbers
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-__all__ = ["POLICY_COLUMNS", "policy_table", "sensitivity_table", "interval_table"]
+from .i18n import N_, NP_, level_name, reading_name, rule_meaning, rule_name, translator
+
+__all__ = ["COLUMNS", "Column", "KINDS", "Table", "cell", "heading", "table",
+           "POLICY_COLUMNS", "policy_table", "sensitivity_table", "interval_table"]
+
+#: How a column's values are written.
+KINDS = ("count", "decimal", "cost", "rate", "share", "significant", "yesno", "rule", "level",
+         "reading", "date", "text")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column as reports show it.
+
+    Attributes
+    ----------
+    heading : str
+        English heading, a catalogue message in context ``column``; it names
+        what is counted and the unit (``"total burden (cost units)"``).
+    kind : str
+        One of :data:`KINDS`: ``count`` (a whole, rounded), ``decimal`` and
+        ``cost`` (``digits`` decimals), ``rate`` (a yearly rate, 3 significant
+        digits), ``share`` (0–1 shown as a percentage), ``significant`` (3
+        significant digits), ``yesno``, ``rule`` / ``level`` / ``reading`` (an
+        id or name shown by its human name), ``date`` (day month year) or ``text``.
+    digits : int
+        Decimals of ``decimal`` and ``cost`` columns.
+    """
+
+    heading: str
+    kind: str = "count"
+    digits: int = 1
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"column kind {self.kind!r} is not one of {', '.join(KINDS)}")
+
+
+#: Every column id a report shows → how it is shown. Extend here, not in a notebook.
+COLUMNS: dict[str, Column] = {
+    # decision rules (bulkimpact.evaluate.Evaluation.to_frame)
+    "rule": Column(NP_("column", "decision rule"), "rule"),
+    "under_protected": Column(NP_("column", "under-protected combinations")),
+    "under_protected_persons": Column(NP_("column", "distinct persons in under-protected "
+                                                     "combinations")),
+    "escalated": Column(NP_("column", "datasets escalated")),
+    "escalated_slight": Column(NP_("column", "of which of very slight intrusion alone")),
+    "escalated_low": Column(NP_("column", "of which of very slight intrusion alone")),
+    "escalated_outside_regime": Column(NP_("column", "of which outside the regime alone")),
+    "escalated_light": Column(NP_("column", "of which light alone")),
+    "escalated_persons": Column(NP_("column", "distinct persons in escalated datasets")),
+    "escalated_records": Column(NP_("column", "records in escalated datasets")),
+    "escalation_cost": Column(NP_("column", "escalation cost (cost units, one-off)"), "cost"),
+    "authorisations_per_year": Column(NP_("column", "authorisations a year"), "decimal"),
+    "authorisation_cost": Column(NP_("column", "authorisation cost (cost units)"), "cost"),
+    "total_burden": Column(NP_("column", "total burden (cost units)"), "cost"),
+    "level_increase": Column(NP_("column", "levels raised")),
+    "authorisations": Column(NP_("column", "investigations needing authorisation")),
+    "status": Column(NP_("column", "solver status"), "text"),
+    # datasets and combinations
+    "dataset": Column(NP_("column", "dataset"), "text"),
+    "datasets": Column(NP_("column", "datasets"), "text"),
+    "level": Column(NP_("column", "level on its own"), "level"),
+    "combined_level": Column(NP_("column", "level together"), "level"),
+    "max_member_level": Column(NP_("column", "highest level of a member alone"), "level"),
+    "raised": Column(NP_("column", "heavier together than alone"), "yesno"),
+    "persons": Column(NP_("column", "records (persons in the dataset)")),
+    "distinct_persons": Column(NP_("column", "expected distinct persons")),
+    "linked_persons": Column(NP_("column", "expected persons linked")),
+    "public": Column(NP_("column", "publicly accessible"), "yesno"),
+    "reading": Column(NP_("column", "openness reading"), "reading"),
+    "kind": Column(NP_("column", "kind of combination"), "text"),
+    "size": Column(NP_("column", "datasets in the combination")),
+    "acquired": Column(NP_("column", "acquired"), "date"),
+    "relevance_deadline": Column(NP_("column", "relevance deadline"), "date"),
+    "weight": Column(NP_("column", "expected links"), "significant"),
+    "uses_per_year": Column(NP_("column", "uses a year"), "rate"),
+    "break_even_use_rate": Column(NP_("column", "break-even use rate (a year)"), "rate"),
+}
+
+_YES_NO = (N_("yes"), N_("no"))
+
+
+def heading(column: str | Column, lang: str = "en") -> str:
+    """A column's heading in the language (the id itself for an unknown column).
+
+    Examples
+    --------
+    >>> heading("total_burden", "nl"), heading("total_burden", "en")
+    ('totale last (kosteneenheden)', 'total burden (cost units)')
+    """
+    col = COLUMNS.get(column) if isinstance(column, str) else column
+    if col is None:
+        return str(column)
+    return translator(lang).pgettext("column", col.heading)
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def cell(value: object, kind: str = "count", lang: str = "en", digits: int = 1) -> str:
+    """One value as a table shows it (plain text, not yet escaped).
+
+    Examples
+    --------
+    >>> cell(2400000, "count", "nl"), cell(0.586, "share", "nl"), cell(True, "yesno", "nl")
+    ('2.400.000', '59%', 'ja')
+    >>> cell(float("nan")), cell("k_hop", "rule", "nl"), cell("2026-11-30", "date", "nl")
+    ('–', 'buren tot k stappen', '30 november 2026')
+    >>> cell(26.0, "count", "en"), cell(71550300.0, "cost", "en")
+    ('26', '71,550,300.0')
+    """
+    if _missing(value):
+        return "–"
+    t = translator(lang)
+    if kind == "yesno":
+        return t.gettext(_YES_NO[0] if bool(value) else _YES_NO[1])
+    if kind == "rule":
+        return rule_name(str(value), lang)
+    if kind == "level":
+        return level_name(str(value), lang)
+    if kind == "reading":
+        return reading_name(str(value), lang)
+    if kind == "date":
+        return t.date(value.isoformat() if isinstance(value, _dt.date) else str(value))
+    if kind == "text" or not isinstance(value, numbers.Number):
+        return str(value)
+    if kind == "count":
+        return t.number(value)
+    if kind in ("decimal", "cost"):
+        return t.decimal(float(value), digits)
+    if kind in ("rate", "significant"):
+        return t.significant(float(value), 3)
+    if kind == "share":
+        return t.percent(float(value), 1.0)
+    raise ValueError(f"column kind {kind!r} is not one of {', '.join(KINDS)}")
+
+
+@dataclass(frozen=True)
+class Table:
+    """A formatted table: HTML for a report page (notebooks display it as is)."""
+
+    html: str
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.html
+
+
+def _column(key: object, columns: Mapping[str, Column]) -> Column:
+    name = key[-1] if isinstance(key, tuple) else key
+    if isinstance(name, str) and name in columns:
+        return columns[name]
+    return Column(str(name), "text")
+
+
+def _numeric(kind: str) -> bool:
+    return kind not in ("yesno", "rule", "level", "reading", "date", "text")
+
+
+def table(frame: pd.DataFrame, lang: str = "en", columns: Sequence[str] | None = None, *,
+          index: str | Column | None = None, top: int | None = None,
+          download: str | None = None, caption: str | None = None,
+          extra: Mapping[str, Column] | None = None) -> Table:
+    """`frame` as a report table in `lang`.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Column ids are looked up in :data:`COLUMNS` (and `extra`); with a
+        two-level column index, the first level names a group (an openness
+        reading or a rule) and the last the column id.
+    lang : str
+        ``"nl"`` or ``"en"``.
+    columns : sequence of str, optional
+        Column ids to show, in order (every column when None).
+    index : str or Column, optional
+        How to show the row labels: a column id (``"rule"``, ``"dataset"``) or
+        a :class:`Column`; None hides them.
+    top : int, optional
+        Show only the first `top` rows and say how many there are.
+    download : str, optional
+        Relative link to the whole table (CSV), named under the table.
+    caption : str, optional
+        A sentence above the table saying what it shows.
+    extra : mapping, optional
+        Columns not in :data:`COLUMNS` (a notebook's own), id → :class:`Column`.
+
+    Returns
+    -------
+    Table
+    """
+    spec = {**COLUMNS, **(extra or {})}
+    t = translator(lang)
+    keys = [c for c in frame.columns if columns is None
+            or (c[-1] if isinstance(c, tuple) else c) in columns]
+    if columns is not None:
+        order = {name: i for i, name in enumerate(columns)}
+        if not isinstance(frame.columns, pd.MultiIndex):
+            keys.sort(key=lambda c: order[c])
+    rows = frame if top is None else frame.head(top)
+    index_col = (spec.get(index, Column(index, "text")) if isinstance(index, str) else index)
+    out = ['<table class="bi-table">']
+    if caption:
+        out.append(f"<caption>{_html.escape(caption)}</caption>")
+    out.append("<thead>")
+    if isinstance(frame.columns, pd.MultiIndex):
+        groups: list[tuple[str, int]] = []
+        for key in keys:
+            if groups and groups[-1][0] == key[0]:
+                groups[-1] = (key[0], groups[-1][1] + 1)
+            else:
+                groups.append((key[0], 1))
+        group_kind = "reading" if all(g in _readings() for g, _ in groups) else (
+            "rule" if all(g in _rules() for g, _ in groups) else "text")
+        out.append("<tr>" + ("<th></th>" if index_col else "") + "".join(
+            f'<th colspan="{n}" class="bi-group">{_html.escape(cell(g, group_kind, lang))}</th>'
+            for g, n in groups) + "</tr>")
+    out.append("<tr>" + (f"<th>{_html.escape(heading(index_col, lang))}</th>" if index_col
+                         else "") + "".join(
+        f'<th class="{"bi-num" if _numeric(_column(k, spec).kind) else ""}">'
+        f"{_html.escape(heading(_column(k, spec), lang))}</th>" for k in keys) + "</tr>")
+    out.append("</thead><tbody>")
+    for label, row in rows.iterrows():
+        tds = []
+        if index_col:
+            name = cell(label, index_col.kind, lang, index_col.digits)
+            title = (f' title="{_html.escape(rule_meaning(str(label), lang), quote=True)}"'
+                     if index_col.kind == "rule" else "")
+            tds.append(f"<th{title}>{_html.escape(name)}</th>")
+        for key in keys:
+            col = _column(key, spec)
+            cls = ' class="bi-num"' if _numeric(col.kind) else ""
+            tds.append(f"<td{cls}>{_html.escape(cell(row[key], col.kind, lang, col.digits))}</td>")
+        out.append("<tr>" + "".join(tds) + "</tr>")
+    out.append("</tbody></table>")
+    notes = []
+    if top is not None and len(frame) > top:
+        notes.append(t.gettext("The first {shown} of {total} rows.").format(
+            shown=t.number(top), total=t.number(len(frame))))
+    if download:
+        notes.append(t.gettext('The whole table: <a href="{href}">{name}</a> (CSV).').format(
+            href=_html.escape(download, quote=True),
+            name=_html.escape(download.rsplit("/", 1)[-1])))
+    if notes:
+        out.append(f'<p class="bi-table-note">{" ".join(notes)}</p>')
+    return Table("".join(out))
+
+
+def _readings() -> set[str]:
+    from .i18n import READINGS
+
+    return set(READINGS)
+
+
+def _rules() -> set[str]:
+    from .i18n import RULES
+
+    return set(RULES)
+
 
 #: Headline metric → column heading in reports.
 POLICY_COLUMNS = {
