@@ -454,6 +454,8 @@ COMMANDS: tuple[tuple[str, Callable[[argparse.ArgumentParser], None], str], ...]
      "run every notebook for every inventory into HTML reports"),
     ("notebooks", _lazy("bulkimpact.report.cli", "configure_notebooks"),
      "list the notebooks, or write .ipynb files for plain papermill"),
+    ("exchange", _lazy("bulkimpact.exchange", "configure"),
+     "structural exchange with private partners: per provision or over time together"),
 )
 
 

@@ -34,6 +34,7 @@ from importlib.resources import files
 from pathlib import Path
 
 __all__ = [
+    "BUNDLED_EXCHANGE_LOG",
     "BUNDLED_INVENTORY",
     "BUNDLED_NOTEBOOKS",
     "BUNDLED_RULEBOOK",
@@ -52,6 +53,9 @@ __all__ = [
 
 #: The inventory used when none is named.
 BUNDLED_INVENTORY = "data/synthetic/baseline.yaml"
+#: The fictional exchange log with private partners (``bulkimpact exchange``, notebook 07);
+#: in a folder of its own, so it is not taken for an inventory.
+BUNDLED_EXCHANGE_LOG = "data/synthetic/exchange/exchange_log.yaml"
 #: The rulebook used when none is named (an illustrative assumption).
 BUNDLED_RULEBOOK = "data/rulebooks/default.yaml"
 #: The report suite.
