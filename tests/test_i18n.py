@@ -293,8 +293,8 @@ def test_glossary_holds_the_terms_of_the_issue() -> None:
     assert missing == []
     sources = i18n.glossary_sources()
     for t in terms:
-        assert set(t) <= {"nl", "en", "definition", "quotes", "source", "tool_term", "names",
-                          "note"}, t["nl"]
+        assert set(t) <= {"nl", "en", "definition", "definitie", "quotes", "source", "tool_term",
+                          "names", "note", "toelichting"}, t["nl"]
         assert t["nl"] and t["en"] and t["definition"], t["nl"]
         assert t.get("quotes") or t.get("tool_term"), f"{t['nl']}: neither quoted nor own"
         if t.get("quotes"):
@@ -303,6 +303,46 @@ def test_glossary_holds_the_terms_of_the_issue() -> None:
     for term in REQUIRED_TERMS:
         assert by_nl[term].get("quotes") or term == "bijzondere persoonsgegevens", term
     assert "does not govern" in by_nl["bijzondere persoonsgegevens"]["note"]
+
+
+def _dutch_gaps(terms: list[dict]) -> list[str]:
+    """What a glossary lacks in Dutch: a `definitie` for every term, a `toelichting` beside
+    every `note` (and none without one), each filled and not the English copied."""
+    gaps = []
+    for t in terms:
+        name = t.get("nl", "?")
+        if not str(t.get("definitie") or "").strip():
+            gaps.append(f"{name}: no definitie")
+        elif _normal(str(t["definitie"])) == _normal(str(t.get("definition", ""))):
+            gaps.append(f"{name}: definitie is the English definition")
+        if "note" in t and not str(t.get("toelichting") or "").strip():
+            gaps.append(f"{name}: note without toelichting")
+        if "toelichting" in t and "note" not in t:
+            gaps.append(f"{name}: toelichting without note")
+        if "note" in t and "toelichting" in t and _normal(str(t["note"])) == _normal(
+                str(t["toelichting"])):
+            gaps.append(f"{name}: toelichting is the English note")
+    return gaps
+
+
+def test_glossary_defines_every_term_in_dutch() -> None:
+    terms = i18n.glossary()
+    assert _dutch_gaps(terms) == []
+    assert sum("toelichting" in t for t in terms) == sum("note" in t for t in terms) > 0
+
+
+@pytest.mark.parametrize("term, gap", [
+    ({"nl": "x", "definition": "An x."}, "x: no definitie"),
+    ({"nl": "x", "definition": "An x.", "definitie": " "}, "x: no definitie"),
+    ({"nl": "x", "definition": "An x.", "definitie": "An x."},
+     "x: definitie is the English definition"),
+    ({"nl": "x", "definition": "An x.", "definitie": "Een x.", "note": "N."},
+     "x: note without toelichting"),
+    ({"nl": "x", "definition": "An x.", "definitie": "Een x.", "toelichting": "T."},
+     "x: toelichting without note"),
+])
+def test_glossary_dutch_check_fails_on_a_gap(term: dict, gap: str) -> None:
+    assert gap in _dutch_gaps([term])
 
 
 def test_glossary_names_are_the_catalogue_names() -> None:
