@@ -3,12 +3,20 @@
 Each notebook must run to the end on the bundled baseline, and what it says
 must agree with the package computed directly: the findings are computed,
 never typed in, so a wrong number here is a wrong number in a report.
+
+The suite runs once, in both languages, as ``bulkimpact report`` runs it;
+the pages are then read as a reviewer would: every section in its place,
+no code, no raw table, numbers in the page's language, every link and
+download resolving to a file. (All tests here share one worker:
+``xdist_group``, so the suite is not run twice.)
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
+from html import unescape
 from pathlib import Path
 
 import networkx as nx
@@ -19,7 +27,10 @@ from bulkimpact.evaluate import cheapest_full_protection
 from bulkimpact.present.findings import dispute_verdict, openness_findings, readings_verdict
 from bulkimpact.report.batch import make_jobs, run_jobs
 from bulkimpact.report.notebooks import find_notebooks
+from bulkimpact.report.pages import write_index_pages
 from bulkimpact.report.render import external_loads
+
+pytestmark = pytest.mark.xdist_group("notebook-suite")
 
 ROOT = Path(__file__).resolve().parent.parent
 INVENTORY = "data/synthetic/baseline.yaml"
@@ -45,7 +56,8 @@ def suite(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
                                  timeout=300)]
     results, interrupted = run_jobs(jobs, workers=2, progress=False)
     assert not interrupted
-    found = {}
+    write_index_pages(out, results, 0.0, None, [], ("nl", "en"))
+    found = {"__out__": out}
     for result in results:
         stem = result.job.notebook.stem
         executed = json.loads((out / "baseline" / f"{stem}.ipynb").read_text())
@@ -58,10 +70,16 @@ def suite(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
                         texts.append("".join(data) if isinstance(data, list) else data)
                 if output.get("name") == "stdout":
                     texts.append("".join(output.get("text", "")))
+        pages = {lang: (out / "baseline" / f"{stem}.{lang}.html").read_text()
+                 for lang in ("nl", "en")}
         found[stem] = {"status": result.status, "error": result.error,
-                       "text": "\n".join(texts),
-                       "html": (out / "baseline" / f"{stem}.html").read_text()}
+                       "text": "\n".join(texts), "html": pages["en"], "pages": pages,
+                       "source": result.job.notebook.file.path.read_text()}
     return found
+
+
+def _reports(suite: dict) -> dict[str, dict]:
+    return {stem: nb for stem, nb in suite.items() if not stem.startswith("__")}
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +88,7 @@ def analysis():
 
 
 def test_every_notebook_runs_and_renders_self_contained(suite: dict[str, dict]) -> None:
-    for stem, nb in suite.items():
+    for stem, nb in _reports(suite).items():
         assert nb["status"] == "OK", f"{stem}: {nb['error']}"
         assert external_loads(nb["html"]) == [], stem
         assert "load_analysis(" not in nb["html"], f"{stem} shows code input"
@@ -141,3 +159,125 @@ def test_record_level_validation_names_persons_and_checks_estimates(suite) -> No
     assert "persons are named" in text
     assert "are unique on date_of_birth + pc4" in text
     assert "of exact overlaps lie within three standard deviations" in text
+
+
+# --- the pages as a reviewer reads them ---------------------------------------------------
+
+#: The sections every report has, in this order, per language (h2 headings); the last
+#: one closes the page.
+SECTIONS = {"nl": ["Vraag", "Bevinding", "Werkwijze", "Kanttekeningen"],
+            "en": ["Question", "Finding", "Method", "Caveats"]}
+_H2 = re.compile(r"<h2[^>]*>(.*?)</h2>", re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+_HREF = re.compile(r'<a\b[^>]*\bhref="([^"#][^"]*)"')
+_CELL = re.compile(r"<td[^>]*>(.*?)</td>", re.DOTALL)
+
+
+def _headings(page: str) -> list[str]:
+    return [unescape(_TAG.sub("", h)).replace("¶", "").strip() for h in _H2.findall(page)]
+
+
+def _pages(suite: dict):
+    for stem, nb in _reports(suite).items():
+        for lang, page in nb["pages"].items():
+            yield stem, lang, page
+
+
+def test_every_page_reads_question_finding_method_caveats(suite) -> None:
+    for stem, lang, page in _pages(suite):
+        headings = _headings(page)
+        positions = [headings.index(h) if h in headings else -1 for h in SECTIONS[lang]]
+        assert -1 not in positions, f"{stem}.{lang}: sections {headings}"
+        assert positions == sorted(positions), f"{stem}.{lang}: order {headings}"
+        assert headings[-1] == SECTIONS[lang][-1], f"{stem}.{lang}: caveats not last"
+        assert f'<html lang="{lang}"' in page
+
+
+def test_no_page_shows_code(suite) -> None:
+    """No line of a code cell reaches a page (a heading left in a code cell would)."""
+    for stem, lang, page in _pages(suite):
+        text = unescape(_TAG.sub(" ", page.split("</style>")[-1]))
+        code = [line.strip() for block in nb_code_cells(suite[stem]["source"])
+                for line in block.splitlines()
+                if len(line.strip()) > 12 and not line.strip().startswith("#")]
+        shown = [line for line in code if line in text]
+        assert not shown, f"{stem}.{lang} shows code: {shown[:3]}"
+
+
+def nb_code_cells(source: str) -> list[str]:
+    """The code cells of a jupytext percent file (markdown cells left out)."""
+    cells = re.split(r"^# %%.*$", source, flags=re.MULTILINE)
+    markers = re.findall(r"^# %%.*$", source, flags=re.MULTILINE)
+    return [cell for marker, cell in zip(markers, cells[1:], strict=True)
+            if "[markdown]" not in marker]
+
+
+def test_no_raw_frames(suite) -> None:
+    for stem, lang, page in _pages(suite):
+        assert 'class="dataframe"' not in page, f"{stem}.{lang}: a raw DataFrame"
+        assert not re.search(r"\d+ rows × \d+ columns", page), f"{stem}.{lang}: truncated frame"
+        cells = [unescape(_TAG.sub("", c)).strip() for c in _CELL.findall(page)]
+        for bad in ("True", "False", "nan", "NaN", "None", "…", "..."):
+            assert bad not in cells, f"{stem}.{lang}: a table cell reads {bad!r}"
+        floats = [c for c in cells if re.fullmatch(r"-?\d{2,}\.0", c)]
+        assert not floats, f"{stem}.{lang}: counts shown as floats {floats[:3]}"
+
+
+#: Numbers in the other language's format: thousands separators of English on a Dutch
+#: page (1,259,319 or 1,259.5), of Dutch on an English page (1.259.319 or 1.259,5).
+FOREIGN = {"nl": re.compile(r"^-?\d{1,3}(,\d{3}){2,}$|^-?\d{1,3}(,\d{3})+\.\d+$"),
+           "en": re.compile(r"^-?\d{1,3}(\.\d{3}){2,}$|^-?\d{1,3}(\.\d{3})+,\d+$")}
+
+
+def test_numbers_are_formatted_for_the_page_language(suite) -> None:
+    for stem, lang, page in _pages(suite):
+        cells = [unescape(_TAG.sub("", c)).strip() for c in _CELL.findall(page)]
+        numbers = [c for c in cells if re.fullmatch(r"-?[\d.,]+", c)]
+        wrong = [c for c in numbers if FOREIGN[lang].match(c)]
+        assert not wrong, f"{stem}.{lang}: numbers in the other language's format {wrong[:5]}"
+        unseparated = [c for c in numbers if re.fullmatch(r"-?\d{5,}", c)]
+        assert not unseparated, f"{stem}.{lang}: no thousands separators {unseparated[:5]}"
+    overview = suite["00_overview"]["pages"]
+    assert re.search(r">\d{1,3}(\.\d{3})+<", overview["nl"]), "no Dutch thousands in 00"
+    assert re.search(r">\d{1,3}(,\d{3})+<", overview["en"]), "no English thousands in 00"
+
+
+def test_every_page_links_index_neighbours_languages_and_downloads(suite) -> None:
+    out = suite["__out__"]
+    stems = sorted(_reports(suite))
+    for stem, lang, page in _pages(suite):
+        links = set(_HREF.findall(page))
+        local = [h for h in links if not re.match(r"^[a-z]+:", h)]
+        for href in local:
+            target = (out / "baseline" / href.split("#")[0]).resolve()
+            assert target.is_file(), f"{stem}.{lang}: link {href} resolves to no file"
+        index = "../index.html" if lang == "nl" else f"../index.{lang}.html"
+        assert index in links, f"{stem}.{lang}: no link to the index"
+        other = "en" if lang == "nl" else "nl"
+        assert f"{stem}.{other}.html" in links, f"{stem}.{lang}: no language switch"
+        i = stems.index(stem)
+        if i > 0:
+            assert f"{stems[i - 1]}.{lang}.html" in links, f"{stem}.{lang}: no previous"
+        if i + 1 < len(stems):
+            assert f"{stems[i + 1]}.{lang}.html" in links, f"{stem}.{lang}: no next"
+        csvs = [h for h in local if h.endswith(".csv")]
+        assert csvs, f"{stem}.{lang}: no CSV download"
+        assert 'class="bi-toc"' in page, f"{stem}.{lang}: no table of contents"
+
+
+def test_index_opens_with_the_verdict_and_each_report_finding(suite) -> None:
+    out = suite["__out__"]
+    for lang, name in (("nl", "index.html"), ("en", "index.en.html")):
+        page = (out / name).read_text("utf-8")
+        assert f'<html lang="{lang}"' in page
+        heading = {"nl": "Het oordeel", "en": "The verdict"}[lang]
+        verdict = page.split(f">{heading}</h2>", 1)
+        assert len(verdict) == 2, f"{name}: no verdict"
+        before_reports = verdict[1].split('id="reports"')[0]
+        assert "<table" in before_reports and "<img" in before_reports, f"{name}: verdict"
+        findings = re.findall(r'<div class="bi-finding">(.*?)</div>', page, re.DOTALL)
+        assert len(findings) >= len(_reports(suite)), f"{name}: a report without its finding"
+        for href in _HREF.findall(page):
+            if not re.match(r"^[a-z]+:", href):
+                assert (out / href.split("#")[0]).is_file(), f"{name}: {href}"
+    assert (out / "assessment.json").exists() or any(out.rglob("assessment.json"))

@@ -65,7 +65,7 @@ def first_run_html(batch) -> dict[Path, str]:
 
 
 def report(workdir: Path, inventory: str, notebook: str) -> str:
-    return (workdir / "out" / inventory / f"{notebook}.html").read_text("utf-8")
+    return (workdir / "out" / inventory / f"{notebook}.en.html").read_text("utf-8")
 
 
 def test_statuses_and_exit_code(batch, first_run_html):
@@ -85,7 +85,7 @@ def test_statuses_and_exit_code(batch, first_run_html):
 
 
 def test_index_lists_every_report_with_status_time_and_hashes(batch, workdir, first_run_html):
-    index = (workdir / "out" / "index.html").read_text("utf-8")
+    index = (workdir / "out" / "index.en.html").read_text("utf-8")
     rows = re.findall(r"<tr[^>]*><td>(\w+)</td>(.*?)</tr>", index, re.DOTALL)
     assert len(rows) == 6
     for inventory, row in rows:
@@ -173,7 +173,9 @@ def test_banner_names_inputs_with_hashes_parameters_and_version(batch, workdir, 
 
 def test_executed_notebooks_are_saved_with_the_banner(workdir, first_run_html):
     ok = nbformat.read(workdir / "out" / "baseline" / "00_fixture_table_figure.ipynb", 4)
-    assert ok.cells[0].metadata["tags"] == [BANNER_TAG]
+    # One banner per language, each shown only on its own page.
+    assert [c.metadata["tags"] for c in ok.cells[:2]] == [[BANNER_TAG, "nl"], [BANNER_TAG, "en"]]
+    assert "Over dit rapport" in ok.cells[0].source and "About this report" in ok.cells[1].source
     injected = [c for c in ok.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert len(injected) == 1 and "openness = \"services\"" in injected[0].source
     assert any(o.get("output_type") == "display_data" for c in ok.cells
@@ -186,9 +188,10 @@ def test_executed_notebooks_are_saved_with_the_banner(workdir, first_run_html):
 def test_no_temporary_or_stray_files(batch, workdir, first_run_html):
     written = sorted(p.relative_to(workdir / "out").as_posix()
                      for p in (workdir / "out").rglob("*"))
-    expected = sorted(["index.html", "baseline", "analyst"]
+    expected = sorted(["index.html", "index.en.html", "glossary.nl.html", "glossary.en.html",
+                       "baseline", "analyst"]
                       + [f"{inv}/{nb}.{ext}" for inv in ("baseline", "analyst")
-                         for nb in NOTEBOOKS for ext in ("html", "ipynb")])
+                         for nb in NOTEBOOKS for ext in ("nl.html", "en.html", "ipynb")])
     assert written == expected
 
 
@@ -212,7 +215,7 @@ def test_cli_exit_codes_and_summary(workdir, capsys, monkeypatch):
     assert code == 1
     assert "FAILED analyst/01_fixture_fails (cell 3): ValueError: fixture failure" in out
     assert re.search(r"^1 reports, 1 failed, \d+\.\d s$", out, re.MULTILINE)
-    html = (workdir / "cli-out" / "analyst" / "01_fixture_fails.html").read_text("utf-8")
+    html = (workdir / "cli-out" / "analyst" / "01_fixture_fails.en.html").read_text("utf-8")
     assert GENERATED_LINE not in html
 
 
@@ -241,7 +244,7 @@ def test_default_inputs_are_the_bundled_files_from_any_folder(tmp_path, capsys, 
                  "--out", "out", "--no-timestamp"])
     capsys.readouterr()
     assert code == 0
-    html = unescape((tmp_path / "out" / "baseline" / "00_fixture_table_figure.html")
+    html = unescape((tmp_path / "out" / "baseline" / "00_fixture_table_figure.en.html")
                     .read_text("utf-8"))
     assert "data/synthetic/baseline.yaml (bundled with bulkimpact)" in html
     assert "data/rulebooks/default.yaml (bundled with bulkimpact)" in html

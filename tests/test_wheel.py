@@ -123,7 +123,7 @@ def test_wheel_installs_and_runs_from_anywhere(tmp_path: Path) -> None:
                    work, env)
     assert reported.returncode == 0, reported.stdout + reported.stderr
     assert "1 reports, 0 failed" in reported.stdout
-    html = (work / "reports" / "baseline" / "01_inventory.html").read_text("utf-8")
+    html = (work / "reports" / "baseline" / "01_inventory.en.html").read_text("utf-8")
     assert "data/synthetic/baseline.yaml (bundled with bulkimpact)" in html
     assert "data/rulebooks/default.yaml (bundled with bulkimpact)" in html
     assert "notebooks/01_inventory.py (bundled with bulkimpact)" in html

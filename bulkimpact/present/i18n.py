@@ -62,9 +62,9 @@ from babel.support import Translations
 
 __all__ = ["LANGUAGES", "LOCALES", "DOMAIN", "Translator", "translator", "number", "decimal",
            "significant", "percent", "date", "join", "plural_count", "rule_name", "rule_meaning",
-           "level_name", "reading_name", "reading_label", "glossary", "glossary_sources", "NOUNS",
-           "RULES", "LEVELS", "READINGS", "READING_LABELS", "catalogue_path", "catalogue",
-           "extract", "update", "placeholders"]
+           "level_name", "level_meaning", "reading_name", "reading_label", "glossary",
+           "glossary_sources", "NOUNS", "RULES", "LEVELS", "LEVEL_MEANINGS", "READINGS",
+           "READING_LABELS", "catalogue_path", "catalogue", "extract", "update", "placeholders"]
 
 #: The languages the reports are written in, Dutch first.
 LANGUAGES = ("nl", "en")
@@ -109,6 +109,7 @@ NOUNS: dict[str, tuple[str, str]] = {
     "connected component": NN_("{n} connected component", "{n} connected components"),
     "world": NN_("{n} world", "{n} worlds"),
     "pair": NN_("{n} pair", "{n} pairs"),
+    "chain": NN_("{n} chain", "{n} chains"),
     "linkable pair": NN_("{n} linkable pair", "{n} linkable pairs"),
     "realised pair": NN_("{n} realised pair", "{n} realised pairs"),
 }
@@ -136,6 +137,17 @@ RULES: dict[str, tuple[str, str]] = {
 #: rulebooks' names are shown as written there.
 LEVELS = (NP_("level", "outside regime"), NP_("level", "light"), NP_("level", "medium"),
           NP_("level", "heavy"))
+
+#: What the bundled rulebook's levels mean in practice (their ``description``), verbatim
+#: (translated by their text; another rulebook's descriptions are shown as written).
+LEVEL_MEANINGS = (
+    NP_("level meaning",
+        "No personal data (mainly technical sets), kept outside the bulk regime by policy."),
+    NP_("level meaning", "Personal data of low intrusion; broad access for authorised staff."),
+    NP_("level meaning",
+        "Identifiable, non-public or large; restricted teams, shorter retention."),
+    NP_("level meaning", "Sensitive or revealing; few named staff, prior approval per query."),
+)
 
 #: The bundled rulebook's openness readings: id → name.
 READINGS: dict[str, str] = {
@@ -423,6 +435,17 @@ def level_name(name: str, lang: str = "en") -> str:
     return translator(lang).pgettext("level", name)
 
 
+def level_meaning(description: str, lang: str = "en") -> str:
+    """What a regime level means in practice, in the language (its rulebook description).
+
+    Examples
+    --------
+    >>> level_meaning("Sensitive or revealing; few named staff, prior approval per query.", "en")
+    'Sensitive or revealing; few named staff, prior approval per query.'
+    """
+    return translator(lang).pgettext("level meaning", description)
+
+
 def reading_name(reading: str, lang: str = "en") -> str:
     """An openness reading's human name (``"<id> reading"`` for one the catalogue lacks).
 
@@ -489,10 +512,12 @@ def glossary_sources(path: str | Path | None = None) -> dict[str, str]:
 # --- catalogue maintenance --------------------------------------------------
 
 #: Functions whose string arguments are messages (Babel keyword specifications).
-KEYWORDS = {"gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2),
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2),
             "npgettext": ((1, "c"), 2, 3), "N_": None, "NP_": ((1, "c"), 2), "NN_": (1, 2)}
+#: The report pages' templates (Jinja2, words in ``_()``): their messages are extracted too.
+TEMPLATES = _HERE.parent / "report" / "templates" / "pages"
 #: Modules the messages are extracted from.
-SOURCES = ("i18n.py", "findings.py", "tables.py")
+SOURCES = ("i18n.py", "findings.py", "tables.py", "plots.py")
 _PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -516,6 +541,12 @@ def extract() -> Catalog:
         for _lineno, message, comments, context in extract_from_file(
                 "python", str(_HERE / name), keywords=KEYWORDS, comment_tags=("TRANSLATORS:",),
                 strip_comment_tags=True):
+            template.add(message, context=context, auto_comments=comments)
+    for path in sorted(TEMPLATES.glob("*.j2")):
+        for _lineno, message, comments, context in extract_from_file(
+                "jinja2.ext:babel_extract", str(path), keywords=KEYWORDS,
+                comment_tags=("TRANSLATORS:",), strip_comment_tags=True,
+                options={"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"}):
             template.add(message, context=context, auto_comments=comments)
     return template
 

@@ -43,12 +43,13 @@ from typing import Any
 
 from tqdm import tqdm
 
-from bulkimpact.files import atomic_write, sha256
+from bulkimpact.files import sha256
+from bulkimpact.present.bilingual import parse_languages
 from bulkimpact.report.execute import prepare_worker, run_job, write_failure_page
 from bulkimpact.report.files import InputFile, display_path
 from bulkimpact.report.jobs import FAILED, NOT_RUN, OK, Job, JobResult, generated_at_now
 from bulkimpact.report.notebooks import NotebookInfo, find_notebooks
-from bulkimpact.report.pages import index_page, summary_line
+from bulkimpact.report.pages import summary_line, write_index_pages
 from bulkimpact.report.provenance import is_bundled
 
 __all__ = [
@@ -173,6 +174,7 @@ def plan_jobs(
     params: Mapping[str, Any] | None = None,
     timeout: float | None = None,
     generated_at: str | None = None,
+    languages: Sequence[str] | None = None,
 ) -> tuple[list[Job], list[InputFailure]]:
     """One job per (inventory, notebook), inventories outermost; and the invalid inventories.
 
@@ -199,6 +201,9 @@ def plan_jobs(
         the current directory by default.
     seed, params, timeout, generated_at
         See :class:`~bulkimpact.report.jobs.Job`.
+    languages : sequence of str, optional
+        Languages to render (each report once per language, from one run);
+        every language of the catalogues, Dutch first, by default.
 
     Returns
     -------
@@ -252,12 +257,14 @@ def plan_jobs(
         valid.append(InputFile.from_path(
             path, base, title=inventory.title,
             illustrative=inventory.fictional or is_bundled(path, "synthetic")))
-    infos = [NotebookInfo.from_path(Path(base, p), base) for p in notebooks]
+    infos = tuple(NotebookInfo.from_path(Path(base, p), base) for p in notebooks)
     labels = {name: variant.label for name, variant in book.openness_variants.items()}
+    langs = parse_languages(languages)
     jobs = [
         Job(notebook=info, inventory=inventory, rulebook=rulebook_file, openness=openness,
             openness_labels=labels, out_dir=Path(base, out_dir), cwd=base, seed=seed,
-            params=dict(params or {}), timeout=timeout, generated_at=generated_at)
+            params=dict(params or {}), timeout=timeout, generated_at=generated_at,
+            languages=langs, suite=infos)
         for inventory in valid for info in infos
     ]
     return jobs, failures
@@ -513,11 +520,16 @@ def run_reports(
     progress: bool = True,
     timestamp: bool = True,
     cwd: str | os.PathLike[str] | None = None,
+    languages: Sequence[str] | None = None,
 ) -> BatchResult:
     """Run every notebook for every inventory and write the reports and their index.
 
-    Reports go to ``out_dir/<inventory stem>/<notebook stem>.html`` with the
-    executed ``.ipynb`` beside them; the index to ``out_dir/index.html``.
+    Each notebook runs once per inventory and gives a page per language,
+    ``out_dir/<inventory stem>/<notebook stem>.<lang>.html``, with the
+    executed ``.ipynb`` and the downloads (``<notebook stem>_files/``) beside
+    them. The index opens with the verdict: ``out_dir/index.html`` in the
+    first language, ``index.<lang>.html`` in the others, and a glossary page
+    per language.
     Relative paths are taken from `cwd`, where the kernels also start.
 
     Parameters
@@ -546,6 +558,8 @@ def run_reports(
         Print a "Generated at" line (``SOURCE_DATE_EPOCH`` fixes its value).
     cwd : path-like, optional
         The directory the batch runs in; the current directory by default.
+    languages : sequence of str, optional
+        Languages to render, the first one main; all (Dutch first) by default.
 
     Returns
     -------
@@ -564,9 +578,11 @@ def run_reports(
     generated_at = generated_at_now() if timestamp else None
     jobs, failures = plan_jobs(find_notebooks(Path(base, notebooks_dir), only), inventories,
                                rulebook, openness=openness, out_dir=out_dir, cwd=base, seed=seed,
-                               params=params, timeout=timeout, generated_at=generated_at)
+                               params=params, timeout=timeout, generated_at=generated_at,
+                               languages=languages)
     results, interrupted = run_jobs(jobs, workers, progress=progress)
+    langs = parse_languages(languages)
     seconds = time.perf_counter() - start
-    index = Path(base, out_dir, "index.html")
-    atomic_write(index, index_page(results, seconds, generated_at, failures))
+    index = write_index_pages(Path(base, out_dir), results, seconds, generated_at, failures,
+                              langs)
     return BatchResult(tuple(results), seconds, index, interrupted, tuple(failures))

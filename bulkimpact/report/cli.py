@@ -79,6 +79,11 @@ def _add_notebook_selection(parser: argparse.ArgumentParser) -> None:
                              "or number); repeatable")
 
 
+#: The languages reports can be written in (bulkimpact.present.i18n.LANGUAGES; kept
+#: literal so that ``--help`` imports nothing heavy).
+LANGUAGE_CHOICES = ("nl", "en")
+
+
 def add_subparsers(subparsers: argparse._SubParsersAction) -> None:
     """Register the ``report`` and ``notebooks`` commands.
 
@@ -115,6 +120,11 @@ def configure_report(report: argparse.ArgumentParser) -> None:
                         help="openness reading of the rulebook: 'services' counts leaked and "
                              "purchased data as public, 'ctivd' not leaked data, "
                              "'ctivd_no_purchased' neither (default: each notebook's own)")
+    report.add_argument("--lang", action="append", choices=LANGUAGE_CHOICES, default=None,
+                        dest="languages", metavar="LANG",
+                        help="language of the reports, nl or en; repeatable, the first is the "
+                             "main one (index.html). Each notebook still runs once. "
+                             "(default: both, Dutch first)")
     report.add_argument("--out", default="reports", metavar="DIR",
                         help="output folder (default: reports)")
     report.add_argument("--workers", type=_positive_int, default=None, metavar="N",
@@ -176,7 +186,7 @@ def report_command(args: argparse.Namespace) -> int:
         openness=args.openness,
         out_dir=args.out, workers=args.workers, seed=args.seed, params=dict(args.param),
         timeout=args.timeout, progress=not args.quiet,
-        timestamp=not args.no_timestamp)
+        timestamp=not args.no_timestamp, languages=args.languages)
     cwd = Path.cwd()
     for text in dict.fromkeys(w for r in batch.results for w in r.warnings):
         warning(text)

@@ -23,6 +23,7 @@ import nbformat
 from bulkimpact.files import atomic_write
 from bulkimpact.report.files import display_path
 from bulkimpact.report.jobs import FAILED, OK, Job, JobResult
+from bulkimpact.report.navigation import nav_html, with_nav
 from bulkimpact.report.notebooks import read_notebook, renumber_cells
 from bulkimpact.report.pages import failure_page
 from bulkimpact.report.provenance import BANNER_TAG, ERROR_ANCHOR, banner_html
@@ -147,9 +148,9 @@ def _source_cell_number(nb: nbformat.NotebookNode, index: int) -> int:
                if _INJECTED_TAG not in cell.metadata.get("tags", []))
 
 
-def _markdown(html: str, tag: str, cell_id: str | None = None) -> nbformat.NotebookNode:
+def _markdown(html: str, tags: list[str], cell_id: str | None = None) -> nbformat.NotebookNode:
     cell = nbformat.v4.new_markdown_cell(html)
-    cell.metadata["tags"] = [tag]
+    cell.metadata["tags"] = list(tags)
     if cell_id is not None:
         cell["id"] = cell_id
     return cell
@@ -159,46 +160,61 @@ def _with_cells(nb: nbformat.NotebookNode, cells: list) -> nbformat.NotebookNode
     return nbformat.NotebookNode({**nb, "cells": cells})
 
 
-def _failure_note(failure: _Failure, cell_number: int | None, log_tail: str) -> str:
+def _failure_note(failure: _Failure, cell_number: int | None, log_tail: str, lang: str) -> str:
     """The note above a failing cell (or on top, when no cell is to blame)."""
     number = None if failure.cell_index is None else cell_number
     tail = log_tail if log_tail and not failure.cell_error else ""
-    return str(macros("notes.html.j2").failure_note(failure.summary, number, tail,
-                                                    ERROR_ANCHOR))
+    return str(macros("notes.html.j2", lang).failure_note(failure.summary, number, tail,
+                                                          ERROR_ANCHOR))
 
 
 def _assemble(executed: nbformat.NotebookNode, job: Job, failure: _Failure | None,
               log_tail: str) -> tuple[nbformat.NotebookNode, nbformat.NotebookNode, int | None]:
-    """Add the banner (and failure note) to `executed`.
+    """Add the banner (and failure note), one per language, to `executed`.
 
     Returns the notebook to save (all cells), the notebook to render (up to
     the failing cell) and the failing cell's number in the notebook file.
     """
     cells = list(executed.cells)
+    langs = job.languages
     cell_number = None
     if failure is not None:
         if failure.cell_index is not None:
             cell_number = _source_cell_number(executed, failure.cell_index)
-        note = _markdown(_failure_note(failure, cell_number, log_tail), _FAILURE_TAG)
-        cells.insert(failure.cell_index or 0, note)
+        notes = [_markdown(_failure_note(failure, cell_number, log_tail, lang),
+                           [_FAILURE_TAG, lang]) for lang in langs]
+        cells[failure.cell_index or 0:failure.cell_index or 0] = notes
     status = OK if failure is None else FAILED
     summary = failure.summary if failure else None
-    cells.insert(0, _markdown(banner_html(job, status, summary, cell_number), BANNER_TAG))
+    cells[0:0] = [_markdown(banner_html(job, status, summary, cell_number, lang),
+                            [BANNER_TAG, lang]) for lang in langs]
     full = _with_cells(executed, cells)
     renumber_cells(full)
     if failure is None or failure.cell_index is None:
         return full, full, cell_number
-    failing = failure.cell_index + 2  # after the banner and the failure note
+    failing = failure.cell_index + 2 * len(langs)  # after the banners and the failure notes
     shown = full.cells[: failing + 1]
     not_run = len(full.cells) - len(shown)
     if not_run:
-        shown.append(_markdown(str(macros("notes.html.j2").not_run_note(not_run)),
-                               _FAILURE_TAG, cell_id="not-run"))
+        shown.extend(_markdown(str(macros("notes.html.j2", lang).not_run_note(not_run)),
+                               [_FAILURE_TAG, lang], cell_id=f"not-run-{lang}")
+                     for lang in langs)
     return full, _with_cells(full, shown), cell_number
 
 
+def _pages(shown: nbformat.NotebookNode, job: Job) -> dict[str, str]:
+    """The report page of every language of `job`, with its navigation."""
+    source_dir = job.notebook.file.path.parent
+    pages = {}
+    for lang in job.languages:
+        page = render_html(shown, _shared_exporter(), job.notebook.title_in(lang), source_dir,
+                           lang)
+        pages[lang] = with_nav(page, nav_html(job, lang, page))
+    return pages
+
+
 def run_job(job: Job) -> JobResult:
-    """Execute `job`'s notebook and write its report and executed notebook.
+    """Execute `job`'s notebook once and write its page in every language.
 
     Never raises for a failure of the notebook, its kernel or the rendering:
     those give a FAILED result and a report saying what went wrong. Files are
@@ -224,17 +240,18 @@ def run_job(job: Job) -> JobResult:
                 executed, failure = _execute(nb, job, scratch)
             log_tail = _log_tail(log)
         full, shown, cell_number = _assemble(executed, job, failure, log_tail)
-        title, source_dir = job.notebook.title, job.notebook.file.path.parent
-        html = render_html(shown, _shared_exporter(), title, source_dir)
-        loads = external_loads(html)
+        atomic_write(job.executed_path, nbformat.writes(full) + "\n")
+        pages = _pages(shown, job)
+        loads = [load for page in pages.values() for load in external_loads(page)]
         if loads and failure is None:
             more = f" and {len(loads) - 1} more" if len(loads) > 1 else ""
             failure = _Failure(f"report is not self-contained: it loads {loads[0]}{more}",
                                None, cell_error=False)
             full, shown, cell_number = _assemble(executed, job, failure, "")
-            html = render_html(shown, _shared_exporter(), title, source_dir)
-        atomic_write(job.executed_path, nbformat.writes(full) + "\n")
-        atomic_write(job.report_path, html)
+            atomic_write(job.executed_path, nbformat.writes(full) + "\n")
+            pages = _pages(shown, job)
+        for lang, page in pages.items():
+            atomic_write(job.page_path(lang), page)
         _remove_if_empty(job.files_dir)
         return JobResult(job, OK if failure is None else FAILED, time.perf_counter() - start,
                          error=failure.summary if failure else None,
@@ -252,8 +269,10 @@ def _remove_if_empty(folder: Path) -> None:
 
 
 def write_failure_page(job: Job, error: str, details: str = "") -> None:
-    """Write a minimal report for a job that produced none, and drop its stale notebook."""
-    atomic_write(job.report_path, failure_page(job, error, details))
+    """Write a minimal report (every language) for a job that produced none, and drop its
+    stale notebook."""
+    for lang in job.languages:
+        atomic_write(job.page_path(lang), failure_page(job, error, details, lang))
     with contextlib.suppress(FileNotFoundError):
         job.executed_path.unlink()
     _remove_if_empty(job.files_dir)

@@ -1,8 +1,10 @@
 """One report to make (a job) and what came of it (a job result).
 
 A job is one notebook run on one inventory with one rulebook and openness
-variant. Its report goes to ``OUT/<inventory stem>/<notebook stem>.html``,
-with the executed notebook beside it as ``.ipynb`` for analysts.
+variant. It runs once and gives one page per language:
+``OUT/<inventory stem>/<notebook stem>.<lang>.html``, with the executed
+notebook beside them as ``.ipynb`` for analysts and the notebook's downloads
+in ``<notebook stem>_files/``.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bulkimpact.present.i18n import LANGUAGES
 from bulkimpact.report.files import InputFile, argument_path
 from bulkimpact.report.notebooks import NotebookInfo
 
-__all__ = ["FAILED", "NOT_RUN", "OK", "Job", "JobResult", "generated_at_now"]
+__all__ = ["FAILED", "NOT_RUN", "OK", "Job", "JobResult", "generated_at_now", "page_name"]
 
 OK = "OK"
 FAILED = "FAILED"
@@ -43,6 +46,17 @@ def generated_at_now(environ: Mapping[str, str] = os.environ) -> str:
     moment = (dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch
               else dt.datetime.now(dt.timezone.utc))
     return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def page_name(stem: str, lang: str) -> str:
+    """A report page's file name.
+
+    Examples
+    --------
+    >>> page_name("00_overview", "nl")
+    '00_overview.nl.html'
+    """
+    return f"{stem}.{lang}.html"
 
 
 @dataclass(frozen=True)
@@ -70,6 +84,12 @@ class Job:
         Seconds a single cell may run before the job fails.
     generated_at : str, optional
         The "generated at" line of the report; None leaves it out.
+    languages : tuple of str
+        The languages to render, in order (one page each); the first is the
+        main one (:attr:`report_path`).
+    suite : tuple of NotebookInfo
+        Every notebook of the batch, in order: a page links to the one before
+        and after it.
     """
 
     notebook: NotebookInfo
@@ -83,6 +103,8 @@ class Job:
     params: Mapping[str, Any] = field(default_factory=dict)
     timeout: float | None = None
     generated_at: str | None = None
+    languages: tuple[str, ...] = LANGUAGES
+    suite: tuple[NotebookInfo, ...] = ()
 
     @property
     def scenario(self) -> str:
@@ -91,8 +113,26 @@ class Job:
 
     @property
     def report_path(self) -> Path:
-        """The HTML report."""
-        return self.out_dir / self.scenario / f"{self.notebook.stem}.html"
+        """The HTML report in the first language."""
+        return self.page_path(self.languages[0])
+
+    def page_path(self, lang: str) -> Path:
+        """The HTML report in `lang`: ``<stem>.<lang>.html``."""
+        return self.out_dir / self.scenario / page_name(self.notebook.stem, lang)
+
+    @property
+    def page_paths(self) -> dict[str, Path]:
+        """Every language's HTML report."""
+        return {lang: self.page_path(lang) for lang in self.languages}
+
+    def neighbours(self) -> tuple[NotebookInfo | None, NotebookInfo | None]:
+        """The notebooks before and after this one in the batch (None at either end)."""
+        stems = [info.stem for info in self.suite]
+        if self.notebook.stem not in stems:
+            return None, None
+        i = stems.index(self.notebook.stem)
+        return (self.suite[i - 1] if i > 0 else None,
+                self.suite[i + 1] if i + 1 < len(self.suite) else None)
 
     @property
     def executed_path(self) -> Path:
@@ -121,6 +161,8 @@ class Job:
             "rulebook": argument_path(self.rulebook.path, self.cwd),
             "out_dir": argument_path(self.files_dir, self.cwd),
         }
+        if "languages" in self.notebook.parameters:
+            injected["languages"] = ",".join(self.languages)
         if self.openness is not None:
             injected["openness"] = self.openness
         if self.seed is not None:

@@ -12,7 +12,7 @@ import ast
 import os
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jupytext
@@ -27,6 +27,7 @@ __all__ = [
     "declared_parameters",
     "find_notebooks",
     "notebook_title",
+    "notebook_titles",
     "read_notebook",
     "write_paired_notebooks",
 ]
@@ -157,6 +158,31 @@ def notebook_title(nb: nbformat.NotebookNode, default: str) -> str:
     return default
 
 
+def notebook_titles(nb: nbformat.NotebookNode, default: str) -> dict[str, str]:
+    """The title in each language: the first level-1 heading of the cells tagged with it.
+
+    A notebook without language tags has one title for every language.
+
+    Examples
+    --------
+    >>> nl = nbformat.v4.new_markdown_cell("# Wie zit in twee sets?")
+    >>> nl.metadata["tags"] = ["nl"]
+    >>> en = nbformat.v4.new_markdown_cell("# Who is in two sets?")
+    >>> en.metadata["tags"] = ["en"]
+    >>> notebook_titles(nbformat.v4.new_notebook(cells=[nl, en]), "x")
+    {'nl': 'Wie zit in twee sets?', 'en': 'Who is in two sets?'}
+    """
+    from bulkimpact.present.i18n import LANGUAGES
+
+    titles = {}
+    for lang in LANGUAGES:
+        cells = [c for c in nb.cells if c.cell_type == "markdown"
+                 and lang in c.metadata.get("tags", [])]
+        titles[lang] = notebook_title(nbformat.v4.new_notebook(cells=cells), "") or \
+            notebook_title(nb, default)
+    return titles
+
+
 def declared_parameters(nb: nbformat.NotebookNode) -> dict[str, str]:
     """Return the names and default values (as source text) of the ``parameters`` cell.
 
@@ -198,11 +224,18 @@ class NotebookInfo:
         First level-1 heading (or the file stem).
     parameters : dict
         Declared parameters and their default values as source text.
+    titles : dict
+        The title in each language (:func:`notebook_titles`).
     """
 
     file: InputFile
     title: str
     parameters: dict[str, str]
+    titles: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def title_in(self, lang: str) -> str:
+        """The title in `lang` (the first heading when the notebook has none in it)."""
+        return self.titles.get(lang) or self.title
 
     @property
     def stem(self) -> str:
@@ -215,7 +248,8 @@ class NotebookInfo:
         file = InputFile.from_path(path, base)
         nb = read_notebook(file.path)
         return cls(file=file, title=notebook_title(nb, file.path.stem),
-                   parameters=declared_parameters(nb))
+                   parameters=declared_parameters(nb),
+                   titles=notebook_titles(nb, file.path.stem))
 
 
 def write_paired_notebooks(

@@ -16,6 +16,7 @@ from pathlib import Path  # noqa: F401  (the examples use it)
 from types import SimpleNamespace
 
 import bulkimpact
+from bulkimpact.present.i18n import reading_label
 from bulkimpact.report.files import InputFile
 from bulkimpact.report.jobs import OK, Job
 from bulkimpact.report.templating import macros
@@ -69,7 +70,8 @@ def is_bundled(path: str | os.PathLike[str], kind: str) -> bool:
     return name is not None and name.startswith(f"data/{kind}/")
 
 
-def fictional_notice_html(inventories: list[InputFile], rulebooks: list[InputFile]) -> str:
+def fictional_notice_html(inventories: list[InputFile], rulebooks: list[InputFile],
+                          lang: str = "en") -> str:
     """The warning paragraphs on fictional data and on the rulebook's status.
 
     Examples
@@ -81,10 +83,10 @@ def fictional_notice_html(inventories: list[InputFile], rulebooks: list[InputFil
     >>> "Analyst-supplied inventory" in text, "Illustrative rulebook" in text
     (True, True)
     """
-    return str(macros("provenance.html.j2").fictional_notice(inventories, rulebooks))
+    return str(macros("provenance.html.j2", lang).fictional_notice(inventories, rulebooks))
 
 
-def input_file_html(file: InputFile) -> str:
+def input_file_html(file: InputFile, lang: str = "en") -> str:
     """An input file as reports show it: its title, path and SHA-256.
 
     Examples
@@ -92,7 +94,7 @@ def input_file_html(file: InputFile) -> str:
     >>> input_file_html(InputFile(Path("/p/a.yaml"), "a.yaml", "ab" * 32, title="A"))[:36]
     'A<br><span class="bi-path">a.yaml</s'
     """
-    return str(macros("provenance.html.j2").input_file(file))
+    return str(macros("provenance.html.j2", lang).input_file(file))
 
 
 @functools.cache
@@ -120,7 +122,7 @@ def source_revision() -> str:
 
 
 def banner_html(job: Job, status: str, error: str | None = None,
-                failed_cell: int | None = None) -> str:
+                failed_cell: int | None = None, lang: str = "en") -> str:
     """Return the provenance banner of `job`'s report as one HTML block.
 
     The block has no blank line, so as the source of a markdown cell it is
@@ -136,6 +138,8 @@ def banner_html(job: Job, status: str, error: str | None = None,
         One-line failure summary.
     failed_cell : int, optional
         1-based number of the failing cell in the notebook file.
+    lang : str
+        The page's language.
 
     Returns
     -------
@@ -146,9 +150,10 @@ def banner_html(job: Job, status: str, error: str | None = None,
     facts = SimpleNamespace(
         tag=BANNER_TAG, job=job, ok=status == OK, error=error, failed_cell=failed_cell,
         error_anchor=ERROR_ANCHOR, openness=openness,
-        gloss=job.openness_labels.get(openness, "") if isinstance(openness, str) else "",
+        gloss=(reading_label(job.openness_labels.get(openness, ""), lang)
+               if isinstance(openness, str) and openness in job.openness_labels else ""),
         seed=effective.get("seed", ("not set", ""))[0],
         parameters=[(name, value, origin) for name, (value, origin) in effective.items()],
         version=bulkimpact.__version__, source=source_revision(), generated_at=job.generated_at,
         generated_class=GENERATED_CLASS)
-    return str(macros("provenance.html.j2").banner(facts))
+    return str(macros("provenance.html.j2", lang).banner(facts))

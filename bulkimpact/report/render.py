@@ -16,6 +16,8 @@ import nbformat
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
+from bulkimpact.present.bilingual import output_language
+from bulkimpact.present.i18n import LANGUAGES
 from bulkimpact.resources import package_file
 
 __all__ = [
@@ -23,6 +25,7 @@ __all__ = [
     "TEMPLATE_ROOT",
     "external_links",
     "external_loads",
+    "language_view",
     "make_exporter",
     "render_html",
     "stable_styler_ids",
@@ -74,12 +77,52 @@ def make_exporter() -> HTMLExporter:
     )
 
 
+def language_view(nb: nbformat.NotebookNode, lang: str | None) -> nbformat.NotebookNode:
+    """The cells and outputs of `nb` a page in `lang` shows (all of them when None).
+
+    A markdown cell tagged with another language is dropped, and so is an
+    output tagged with another language (:mod:`bulkimpact.present.bilingual`);
+    untagged cells and outputs stay. `nb` is not modified.
+
+    Examples
+    --------
+    >>> nl, en = nbformat.v4.new_markdown_cell("Vraag"), nbformat.v4.new_markdown_cell("Question")
+    >>> nl.metadata["tags"], en.metadata["tags"] = ["nl"], ["en"]
+    >>> code = nbformat.v4.new_code_cell("", outputs=[
+    ...     nbformat.v4.new_output("display_data", {"text/plain": "ja"},
+    ...                            metadata={"bulkimpact": {"lang": "nl"}}),
+    ...     nbformat.v4.new_output("display_data", {"text/plain": "yes"},
+    ...                            metadata={"bulkimpact": {"lang": "en"}})])
+    >>> view = language_view(nbformat.v4.new_notebook(cells=[nl, en, code]), "en")
+    >>> [c.source for c in view.cells[:-1]], [o.data["text/plain"] for o in view.cells[-1].outputs]
+    (['Question'], ['yes'])
+    """
+    if lang is None:
+        return nb
+    view = nbformat.from_dict(dict(nb))
+    cells = []
+    for cell in nb.cells:
+        tags = set(cell.metadata.get("tags", []))
+        if (tags & set(LANGUAGES)) - {lang}:
+            continue
+        if cell.cell_type == "code" and cell.get("outputs"):
+            outputs = [o for o in cell.outputs if output_language(o) in (None, lang)]
+            if not outputs:
+                continue
+            cell = nbformat.from_dict({**cell, "outputs": outputs})
+        cells.append(cell)
+    view.cells = cells
+    return view
+
+
 def render_html(nb: nbformat.NotebookNode, exporter: HTMLExporter, title: str,
-                source_dir: str | os.PathLike[str] | None = None) -> str:
+                source_dir: str | os.PathLike[str] | None = None,
+                lang: str | None = None) -> str:
     """Render an executed notebook as a self-contained report page.
 
     Code cells without output are left out: with their code hidden they
-    would only add empty space.
+    would only add empty space. With `lang`, only that language's cells and
+    outputs are shown (:func:`language_view`) and the page says its language.
 
     Parameters
     ----------
@@ -98,11 +141,13 @@ def render_html(nb: nbformat.NotebookNode, exporter: HTMLExporter, title: str,
     str
         The HTML document.
     """
-    shown = nbformat.from_dict(dict(nb))
-    shown.cells = [c for c in nb.cells if c.cell_type != "code" or c.get("outputs")]
+    view = language_view(nb, lang)
+    shown = nbformat.from_dict(dict(view))
+    shown.cells = [c for c in view.cells if c.cell_type != "code" or c.get("outputs")]
     metadata = {"name": title}
     if source_dir is not None:
         metadata["path"] = str(source_dir)
+    exporter.language_code = lang or "en"
     body, _ = exporter.from_notebook_node(shown, resources={"metadata": metadata})
     return stable_styler_ids(strip_css_comments(body))
 
