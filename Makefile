@@ -24,7 +24,7 @@ reports: $(STAMP)
 ## Lint, unit and property tests, doctests, notebook smoke tests.
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n $(WORKERS) -q
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -23,6 +23,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
+from .i18n import NP_, level_name, rule_name, significant, translator
+
 __all__ = [
     "LEVEL_COLOURS",
     "POLICY_COLOURS",
@@ -122,6 +124,11 @@ def show_figure(fig: Figure, alt: str, caption: str = "") -> None:
     from IPython.display import HTML, display
 
     display(HTML(figure_html(fig, alt, caption)))
+
+
+def _fig(lang: str, message: str) -> str:
+    """A figure's words (axis, legend, note) in the language: catalogue context ``figure``."""
+    return translator(lang).pgettext("figure", message)
 
 
 def _level_legend(ax, level_names: Sequence[str], **kwargs) -> None:
@@ -670,39 +677,52 @@ def raised_sets(frame: pd.DataFrame, level_names: Sequence[str], title: str,
 
 
 def regimes_alt(regimes: pd.DataFrame, level_names: Sequence[str],
-                own: str = "own_level") -> str:
+                own: str = "own_level", lang: str = "en") -> str:
     """Alt text for :func:`regime_heatmap`: per rule, how many datasets it raises, and to what.
 
     Examples
     --------
     >>> r = pd.DataFrame({"own_level": [1, 2], "component": [3, 3]}, index=["a", "b"])
-    >>> print(regimes_alt(r, ["outside", "light", "medium", "heavy"]))
-    Heat map of the regime level of 2 datasets under each rule (own level first). component:
-    raises 2 datasets (a to 3 heavy, b to 3 heavy).
+    >>> print(regimes_alt(r, ["outside regime", "light", "medium", "heavy"]))
+    Heat map of the regime level of 2 datasets under each rule (own level first). whole
+    component: raises 2 datasets (a to 3 heavy, b to 3 heavy).
+    >>> print(regimes_alt(r, ["outside regime", "light", "medium", "heavy"], lang="nl"))
+    Heatmap van het regime van 2 bulkdatasets onder elke regel (eigen niveau eerst). hele
+    component: hoogt 2 bulkdatasets op (a naar 3 zwaar, b naar 3 zwaar).
     """
+    t = translator(lang)
+
+    def datasets(n: int) -> str:
+        return t.ngettext("{n} dataset", "{n} datasets", n).format(n=t.number(n))
+
     parts = []
     for rule in (c for c in regimes.columns if c != own):
         up = regimes[regimes[rule] > regimes[own]]
         if up.empty:
-            parts.append(f"{rule}: raises none")
+            parts.append(_fig(lang, NP_("figure", "{rule}: raises none")).format(
+                rule=rule_name(rule, lang)))
         else:
-            parts.append(f"{rule}: raises {len(up)} dataset{'s' if len(up) != 1 else ''} ("
-                         + ", ".join(f"{d} to {v} {level_names[v]}"
-                                     for d, v in up[rule].items()) + ")")
-    return (f"Heat map of the regime level of {len(regimes)} datasets under each rule (own "
-            "level first). " + "; ".join(parts) + ".")
+            to = _fig(lang, NP_("figure", "{dataset} to {level}"))
+            parts.append(_fig(lang, NP_("figure", "{rule}: raises {datasets} ({raised})")).format(
+                rule=rule_name(rule, lang), datasets=datasets(len(up)), raised=", ".join(
+                    to.format(dataset=d, level=f"{v} {level_name(level_names[v], lang)}")
+                    for d, v in up[rule].items())))
+    return _fig(lang, NP_("figure", "Heat map of the regime level of {datasets} under each rule "
+                                    "(own level first).")).format(
+        datasets=datasets(len(regimes))) + " " + "; ".join(parts) + "."
 
 
 @_styled
 def regime_heatmap(regimes: pd.DataFrame, level_names: Sequence[str], title: str,
-                   own: str = "own_level") -> Figure:
+                   own: str = "own_level", lang: str = "en") -> Figure:
     """Datasets (rows) × decision rules (columns), colour and number = regime level.
 
     ``regimes`` is :meth:`bulkimpact.evaluate.Evaluation.regimes` output (or a
     selection of its rows): the own level (column ``own``) comes first, set
     apart; a cell a rule raises above the dataset's own level has an outline,
     a bold number and an arrow, so escalations read without comparing
-    colours. Rows raised by the most rules come first.
+    colours. Rows raised by the most rules come first. Rules, levels and
+    legend are named in `lang`.
 
     Examples
     --------
@@ -710,7 +730,10 @@ def regime_heatmap(regimes: pd.DataFrame, level_names: Sequence[str], title: str
     ...                  index=pd.Index(["a", "b"], name="dataset"))
     >>> fig = regime_heatmap(r, ["outside", "light", "medium", "heavy"], "Component raises both")
     >>> [t.get_text() for t in fig.axes[0].get_xticklabels()]
-    ['own level', 'per dataset', 'component']
+    ['own level', 'per dataset', 'whole\\ncomponent']
+    >>> fig = regime_heatmap(r, ["outside", "light", "medium", "heavy"], "Beide", lang="nl")
+    >>> fig.axes[0].get_xticklabels()[0].get_text()
+    'eigen niveau'
     """
     import textwrap
 
@@ -746,8 +769,8 @@ def regime_heatmap(regimes: pd.DataFrame, level_names: Sequence[str], title: str
             if raised[i, j]:
                 ax.add_patch(Rectangle((j - 0.42, i - 0.36), 0.84, 0.72, fill=False,
                                        edgecolor="#000000", linewidth=1.3, zorder=3))
-    ax.set_xticks(range(n_cols), ["own level"] + [
-        "\n".join(textwrap.wrap(str(c).replace("_", " "), 12)) for c in columns[1:]])
+    ax.set_xticks(range(n_cols), [_fig(lang, NP_("figure", "own level"))] + [
+        "\n".join(textwrap.wrap(rule_name(str(c), lang), 12)) for c in columns[1:]])
     ax.xaxis.tick_top()
     ax.tick_params(axis="x", length=0)
     ax.set_yticks(range(n_rows), [str(i) for i in regimes.index], fontsize=10)
@@ -755,10 +778,11 @@ def regime_heatmap(regimes: pd.DataFrame, level_names: Sequence[str], title: str
     for side in ("top", "right", "bottom", "left"):
         ax.spines[side].set_visible(False)
     handles = [Rectangle((0, 0), 1, 1, facecolor=LEVEL_COLOURS[i], edgecolor="#333333",
-                         label=f"{i} {name}") for i, name in enumerate(level_names)]
+                         label=f"{i} {level_name(name, lang)}")
+               for i, name in enumerate(level_names)]
     handles.append(Rectangle((0, 0), 1, 1, fill=False, edgecolor="#000000", linewidth=1.3,
-                             label="↑ raised above its own level"))
-    ax.legend(handles=handles, title="regime level", loc="upper left",
+                             label=_fig(lang, NP_("figure", "↑ raised above its own level"))))
+    ax.legend(handles=handles, title=_fig(lang, NP_("figure", "regime level")), loc="upper left",
               bbox_to_anchor=(1.02, 1.0), frameon=False)
     fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
     fig.tight_layout()
@@ -922,20 +946,30 @@ def _dodged_lines(ax, x: np.ndarray, series: Mapping[str, np.ndarray], dash: flo
                         markeredgewidth=0.6, zorder=3)
 
 
-def _policy_handles(names: Sequence[str], line: bool = False) -> list:
+def _policy_handles(names: Sequence[str], line: bool = False, lang: str | None = None) -> list:
+    """Legend handles per rule: labelled by id, or by name in `lang` when given."""
     return [Line2D([], [], marker=POLICY_MARKERS.get(n, "o"), linestyle="-" if line else "",
                    markersize=8, color=POLICY_COLOURS.get(n, "#000000"),
-                   markerfacecolor=POLICY_COLOURS.get(n, "#000000"),
-                   markeredgecolor="#222222", label=n) for n in names]
+                   markerfacecolor=POLICY_COLOURS.get(n, "#000000"), markeredgecolor="#222222",
+                   label=n if lang is None else rule_name(n, lang)) for n in names]
+
+
+def _locale_ticks(ax, lang: str, *axes: str) -> None:
+    """Tick labels of linear axes with the language's decimal mark and thousands separator."""
+    from matplotlib.ticker import FuncFormatter
+
+    fmt = FuncFormatter(lambda v, _pos: significant(v, lang, 6) if v else "0")
+    for name in axes or ("x", "y"):
+        getattr(ax, f"{name}axis").set_major_formatter(fmt)
 
 
 @_styled
-def density_sweep(frame: pd.DataFrame, title: str) -> Figure:
+def density_sweep(frame: pd.DataFrame, title: str, lang: str = "en") -> Figure:
     """Share of datasets escalated and under-protected sets against linkage density.
 
     ``frame``: sweep rows with ``density``, ``policy``, ``escalated``,
     ``n_datasets``, ``under_protected``, ``largest_component``. Rules with the
-    same value are drawn side by side (see :func:`_dodged_lines`).
+    same value are drawn side by side (see :func:`_dodged_lines`); words in `lang`.
 
     Examples
     --------
@@ -944,6 +978,8 @@ def density_sweep(frame: pd.DataFrame, title: str) -> Figure:
     ...                   "largest_component": [2, 2, 4, 4]})
     >>> len(density_sweep(f, "Sweep").axes)
     2
+    >>> density_sweep(f, "Sweep", lang="nl").axes[0].get_xlabel()
+    'koppeldichtheid (kans dat een bulkdataset een sleutel bevat)'
     """
     df = frame.assign(share=frame["escalated"] / frame["n_datasets"],
                       giant=frame["largest_component"] / frame["n_datasets"])
@@ -956,21 +992,24 @@ def density_sweep(frame: pd.DataFrame, title: str) -> Figure:
     ax1.plot(x, 100 * giant, color="#333333", linestyle="--", linewidth=1.5, zorder=1)
     _dodged_lines(ax1, x, {p: 100 * wide[("share", p)].to_numpy() for p in policies})
     _dodged_lines(ax2, x, {p: wide[("under_protected", p)].to_numpy() for p in policies})
-    ax1.set_xlabel("linkage density (probability a dataset holds a key)")
-    ax1.set_ylabel("% of datasets (mean over scenarios)")
-    ax1.set_title("Datasets escalated", loc="left")
-    ax2.set_xlabel("linkage density (probability a dataset holds a key)")
-    ax2.set_ylabel("under-protected sets (mean)")
-    ax2.set_title("Combinations left under-protected", loc="left")
+    density = _fig(lang, NP_("figure", "linkage density (probability a dataset holds a key)"))
+    ax1.set_xlabel(density)
+    ax1.set_ylabel(_fig(lang, NP_("figure", "% of datasets (mean over scenarios)")))
+    ax1.set_title(_fig(lang, NP_("figure", "Datasets escalated")), loc="left")
+    ax2.set_xlabel(density)
+    ax2.set_ylabel(_fig(lang, NP_("figure", "under-protected combinations (mean)")))
+    ax2.set_title(_fig(lang, NP_("figure", "Combinations left under-protected")), loc="left")
     for ax in (ax1, ax2):
         ax.grid(alpha=0.3)
         ax.margins(x=0.04, y=0.06)
-    handles = _policy_handles(policies, line=True) + [
-        Line2D([], [], color="#333333", linestyle="--", label="largest linked component (% of "
-               "datasets)")]
+        _locale_ticks(ax, lang)
+    handles = _policy_handles(policies, line=True, lang=lang) + [
+        Line2D([], [], color="#333333", linestyle="--",
+               label=_fig(lang, NP_("figure", "largest linked component (% of datasets)")))]
     fig.legend(handles=handles, loc="lower center", ncol=4, frameon=False, fontsize=10)
-    fig.text(0.99, 0.005, "Rules with equal values: markers side by side, lines in "
-             "alternating dashes.", ha="right", va="bottom", fontsize=9, color="#555555")
+    fig.text(0.99, 0.005, _fig(lang, NP_("figure", "Rules with equal values: markers side by "
+                                                   "side, lines in alternating dashes.")),
+             ha="right", va="bottom", fontsize=9, color="#555555")
     fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
     fig.tight_layout(rect=(0, 0.14, 1, 0.97))
     return fig
@@ -978,11 +1017,12 @@ def density_sweep(frame: pd.DataFrame, title: str) -> Figure:
 
 @_styled
 def robustness_intervals(summary: pd.DataFrame, metrics: Mapping[str, str],
-                         title: str) -> Figure:
+                         title: str, lang: str = "en") -> Figure:
     """Median and interval per policy for a few metrics (``summarise_robustness`` output).
 
-    Each rule has its own row, marker shape and colour; an interval of zero
-    width (the same value in every draw) is marked "same in every draw".
+    Each rule has its own row (named in `lang`), marker shape and colour; an
+    interval of zero width (the same value in every draw) is marked "same in
+    every draw". ``metrics`` maps a metric to its axis label (in `lang`).
 
     Examples
     --------
@@ -990,11 +1030,15 @@ def robustness_intervals(summary: pd.DataFrame, metrics: Mapping[str, str],
     >>> s = pd.DataFrame([[1.0, 2.0, 3.0]], index=["k_hop"], columns=cols)
     >>> len(robustness_intervals(s, {"escalated": "datasets escalated"}, "R").axes)
     1
+    >>> fig = robustness_intervals(s, {"escalated": "opgehoogd"}, "R", lang="nl")
+    >>> fig.axes[0].get_yticklabels()[0].get_text()
+    'buren tot k stappen'
     """
     fig, axes = _subplots(1, len(metrics), figsize=(6.2 * len(metrics), 0.55 * len(summary) + 2),
                           squeeze=False)
     policies = list(summary.index)
     y = np.arange(len(policies))
+    same = _fig(lang, NP_("figure", "same in every draw"))
     for ax, (metric, label) in zip(axes[0], metrics.items(), strict=True):
         med = summary[(metric, "median")]
         lo, hi = summary[(metric, "low")], summary[(metric, "high")]
@@ -1006,13 +1050,14 @@ def robustness_intervals(summary: pd.DataFrame, metrics: Mapping[str, str],
             ax.plot([med[p]], [i], linestyle="", marker=POLICY_MARKERS.get(p, "o"),
                     markersize=9, color=colour, markeredgecolor="#222222", zorder=3)
             if hi[p] - lo[p] <= 1e-9 * top:
-                ax.annotate("same in every draw", (med[p], i), textcoords="offset points",
+                ax.annotate(same, (med[p], i), textcoords="offset points",
                             xytext=(9, 0), va="center", fontsize=9, color="#555555")
-        ax.set_yticks(y, policies)
+        ax.set_yticks(y, [rule_name(p, lang) for p in policies])
         ax.set_ylim(-0.6, len(policies) - 0.4)
         ax.set_xlim(-0.04 * top, 1.15 * top)
         ax.set_xlabel(label)
         ax.grid(axis="x", alpha=0.3)
+        _locale_ticks(ax, lang, "x")
     fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
     fig.tight_layout()
     return fig
@@ -1020,33 +1065,45 @@ def robustness_intervals(summary: pd.DataFrame, metrics: Mapping[str, str],
 
 @_styled
 def break_even(fixed: float, per_use: float, escalation: float, horizon_years: float,
-               assumed_rate: float, break_even_rate: float | None, title: str) -> Figure:
+               assumed_rate: float, break_even_rate: float | None, title: str,
+               lang: str = "en") -> Figure:
     """Burden against the use rate: case-by-case authorisation (a line) and escalation (flat).
 
     ``fixed`` and ``per_use`` are :func:`bulkimpact.evaluate.authorisation_burden_line`;
-    ``escalation`` is minimal escalation's one-off burden.
+    ``escalation`` is minimal escalation's one-off burden. Words in `lang`.
 
     Examples
     --------
     >>> fig = break_even(1.0, 0.5, 2.0, 1.0, 0.1, 2.0, "Break-even at 2 uses a year")
     >>> fig.axes[0].get_xlabel()
     'uses a year of each possible combination outside the investigations'
+    >>> fig = break_even(1.0, 0.5, 2.0, 1.0, 0.1, 2.0, "Omslagpunt", lang="nl")
+    >>> fig.axes[0].get_ylabel()
+    'lasten (kosteneenheden)'
     """
+    t = translator(lang)
     top = max(10 * (break_even_rate or assumed_rate or 1.0), 10 * assumed_rate, 1e-2)
     rates = np.logspace(np.log10(top / 1e4), np.log10(top), 200)
     fig, ax = _subplots(figsize=(9, 5))
     ax.plot(rates, horizon_years * (fixed + rates * per_use), color=POLICY_COLOURS["use_based"],
-            linewidth=2.5, label="use_based: authorisations (grow with the use rate)")
+            linewidth=2.5, label=_fig(lang, NP_("figure", "{rule}: authorisations (grow with "
+                                                          "the use rate)")).format(
+                rule=rule_name("use_based", lang)))
     ax.axhline(escalation, color=POLICY_COLOURS["minimal_escalation"], linewidth=2.5,
-               label="minimal_escalation: one-off escalation")
+               label=_fig(lang, NP_("figure", "{rule}: one-off escalation")).format(
+                   rule=rule_name("minimal_escalation", lang)))
     ax.axvline(assumed_rate, color="#555555", linestyle=":", linewidth=1.5,
-               label=f"assumed use rate ({assumed_rate:g} a year)")
+               label=_fig(lang, NP_("figure", "assumed use rate ({rate} a year)")).format(
+                   rate=t.significant(assumed_rate, 3)))
     if break_even_rate:
         ax.axvline(break_even_rate, color="#000000", linestyle="--", linewidth=1.2,
-                   label=f"break-even ({break_even_rate:.3g} a year)")
+                   label=_fig(lang, NP_("figure", "break-even ({rate} a year)")).format(
+                       rate=t.significant(break_even_rate, 3)))
     ax.set_xscale("log")
-    ax.set_xlabel("uses a year of each possible combination outside the investigations")
-    ax.set_ylabel("burden (cost units)")
+    ax.set_xlabel(_fig(lang, NP_("figure", "uses a year of each possible combination outside "
+                                           "the investigations")))
+    ax.set_ylabel(_fig(lang, NP_("figure", "burden (cost units)")))
+    _locale_ticks(ax, lang, "y")
     ax.grid(alpha=0.3)
     ax.legend(frameon=False, loc="upper left")
     ax.set_title(title, loc="left")
@@ -1055,12 +1112,15 @@ def break_even(fixed: float, per_use: float, escalation: float, horizon_years: f
 
 
 @_styled
-def tornado(table: pd.DataFrame, quantities: Mapping[str, str], title: str) -> Figure:
+def tornado(table: pd.DataFrame, quantities: Mapping[str, str], title: str,
+            lang: str = "en") -> Figure:
     """One panel per headline quantity: how far each assumption's range moves it.
 
-    ``table`` is :func:`bulkimpact.sensitivity.tornado` output. Each bar runs
-    from the value at the assumption's low end (light) to its high end (dark);
-    the vertical line is the value as stated; the widest swing is on top.
+    ``table`` is :func:`bulkimpact.sensitivity.tornado` output; ``quantities``
+    maps a quantity to its axis label (in `lang`). Each bar runs from the value
+    at the assumption's low end (light) to its high end (dark); the vertical
+    line is the value as stated; the widest swing is on top. Assumptions are
+    named in `lang` (:func:`bulkimpact.present.findings.assumption_name`).
 
     Examples
     --------
@@ -1069,12 +1129,17 @@ def tornado(table: pd.DataFrame, quantities: Mapping[str, str], title: str) -> F
     >>> tornado(t, {"q": "quantity"}, "T").axes[0].get_xlabel()
     'quantity'
     """
+    from .findings import ASSUMPTION_NAMES, assumption_name
+
     stated = table[table["end"] == "stated"].iloc[0]
     varied = table[table["end"] != "stated"]
+    names = {r["label"]: (assumption_name(r["assumption"], lang)
+                          if r["assumption"] in ASSUMPTION_NAMES else r["label"])
+             for _, r in varied.iterrows()}
     columns = 2 if len(quantities) > 1 else 1
     rows = -(-len(quantities) // columns)
     fig, axes = _subplots(rows, columns, figsize=(8.0 * columns, 3.6 * rows + 0.8),
-                             squeeze=False)
+                          squeeze=False)
     for ax in axes.flat[len(quantities):]:
         ax.set_visible(False)
     colours = {"low": "#9ECAE1", "high": "#08519C"}
@@ -1088,14 +1153,15 @@ def tornado(table: pd.DataFrame, quantities: Mapping[str, str], title: str) -> F
                 ax.barh(j, row[end] - base, left=base, color=colours[end],
                         edgecolor="#333333", height=0.6)
         ax.axvline(base, color="#000000", linewidth=1)
-        ax.set_yticks(np.arange(len(wide)), list(wide.index), fontsize=9)
+        ax.set_yticks(np.arange(len(wide)), [names.get(n, n) for n in wide.index], fontsize=9)
         ax.set_xlabel(label)
         ax.grid(axis="x", alpha=0.3)
+        _locale_ticks(ax, lang, "x")
     handles = [Rectangle((0, 0), 1, 1, color="#9ECAE1", ec="#333333",
-                             label="low end of the range"),
+                         label=_fig(lang, NP_("figure", "low end of the range"))),
                Rectangle((0, 0), 1, 1, color="#08519C", ec="#333333",
-                             label="high end of the range"),
-               Line2D([], [], color="#000000", label="as stated")]
+                         label=_fig(lang, NP_("figure", "high end of the range"))),
+               Line2D([], [], color="#000000", label=_fig(lang, NP_("figure", "as stated")))]
     fig.legend(handles=handles, loc="lower center", ncol=3, frameon=False)
     fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
     fig.tight_layout(rect=(0, 0.05, 1, 0.96))
@@ -1104,26 +1170,38 @@ def tornado(table: pd.DataFrame, quantities: Mapping[str, str], title: str) -> F
 
 @_styled
 def exact_vs_estimated(frame: pd.DataFrame, x: str, y: str, title: str,
-                       label: str = "edge") -> Figure:
+                       label: str = "edge", lang: str = "en") -> Figure:
     """Scatter of estimated (x) against exactly counted (y) values, log axes, identity line.
+
+    Axes are named by the columns' headings in `lang`
+    (:data:`bulkimpact.present.tables.COLUMNS`).
 
     Examples
     --------
     >>> f = pd.DataFrame({"est": [10.0, 100.0], "exact": [12.0, 95.0], "edge": ["a", "b"]})
     >>> exact_vs_estimated(f, "est", "exact", "Close").axes[0].get_xscale()
     'log'
+    >>> f = f.rename(columns={"est": "links_expected", "exact": "links_exact"})
+    >>> exact_vs_estimated(f, "links_expected", "links_exact", "Dicht", lang="nl"
+    ...                    ).axes[0].get_ylabel()
+    'geteld in de synthetische wereld: koppelingen geteld (log-schaal)'
     """
+    from .tables import heading
+
     data = frame[(frame[x] > 0) & (frame[y] > 0)]
     fig, ax = _subplots(figsize=(7, 6))
     ax.scatter(data[x], data[y], s=50, color="#0072B2", edgecolor="#333333", zorder=3)
     lo = min(data[x].min(), data[y].min()) if len(data) else 1
     hi = max(data[x].max(), data[y].max()) if len(data) else 10
     ax.plot([lo / 2, hi * 2], [lo / 2, hi * 2], color="#D55E00", linestyle="--",
-            label="exact = estimated")
+            label=_fig(lang, NP_("figure", "counted = estimated")))
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel(f"estimated ({x.replace('_', ' ')})")
-    ax.set_ylabel(f"counted in the synthetic world ({y.replace('_', ' ')})")
+    ax.set_xlabel(_fig(lang, NP_("figure", "estimated: {what} (log scale)")).format(
+        what=heading(x, lang).replace("_", " ")))
+    ax.set_ylabel(_fig(lang, NP_("figure", "counted in the synthetic world: {what} "
+                                           "(log scale)")).format(
+        what=heading(y, lang).replace("_", " ")))
     ax.legend(frameon=False)
     ax.grid(alpha=0.3, which="both")
     ax.set_title(title, loc="left")

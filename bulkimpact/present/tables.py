@@ -33,7 +33,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
-from pandas.io.formats.style import Styler
 
 from .i18n import N_, NP_, level_name, reading_name, rule_meaning, rule_name, translator
 
@@ -113,6 +112,52 @@ COLUMNS: dict[str, Column] = {
     "weight": Column(NP_("column", "expected links"), "significant"),
     "uses_per_year": Column(NP_("column", "uses a year"), "rate"),
     "break_even_use_rate": Column(NP_("column", "break-even use rate (a year)"), "rate"),
+    # 04: sensitivity and robustness (bulkimpact.sensitivity, bulkimpact.sweep)
+    "assumption": Column(NP_("column", "assumption (range tried)"), "text"),
+    "end": Column(NP_("column", "end of the range"), "text"),
+    "per_dataset_under_protected": Column(NP_("column", "combinations under-protected per "
+                                                         "dataset")),
+    "component_escalated_slight": Column(NP_("column", "of very slight intrusion alone, "
+                                                        "escalated by the whole component")),
+    "minimal_escalation_burden": Column(NP_("column", "burden of minimal escalation "
+                                                       "(cost units)"), "cost"),
+    "use_based_burden": Column(NP_("column", "burden of authorisation per use (cost units)"),
+                               "cost"),
+    "cheapest_full_protection": Column(NP_("column", "cheapest rule protecting every "
+                                                      "combination"), "rule"),
+    "density": Column(NP_("column", "linkage density"), "significant"),
+    # 05: openness readings
+    "reading_label": Column(NP_("column", "what counts as publicly accessible"), "text"),
+    "counts_as_public": Column(NP_("column", "counts as publicly accessible"), "text"),
+    "never_public": Column(NP_("column", "never publicly accessible"), "text"),
+    "reading_source": Column(NP_("column", "source of the reading"), "text"),
+    "source": Column(NP_("column", "source of the data"), "text"),
+    # 06: record-level validation (bulkimpact.synth)
+    "qi": Column(NP_("column", "quasi-identifiers"), "text"),
+    "unique": Column(NP_("column", "persons unique")),
+    "fraction_unique": Column(NP_("column", "share unique"), "share"),
+    "published": Column(NP_("column", "published share unique (Koot et al. 2010)"), "share"),
+    "synthetic": Column(NP_("column", "share unique in the synthetic population"), "share"),
+    "world": Column(NP_("column", "synthetic world"), "text"),
+    "reference": Column(NP_("column", "reference population"), "text"),
+    "population": Column(NP_("column", "population"), "text"),
+    "scale": Column(NP_("column", "synthetic persons per real person"), "significant"),
+    "reason": Column(NP_("column", "reason"), "text"),
+    "a": Column(NP_("column", "dataset A"), "text"),
+    "b": Column(NP_("column", "dataset B"), "text"),
+    "keys": Column(NP_("column", "shared keys"), "text"),
+    "qis": Column(NP_("column", "shared quasi-identifiers"), "text"),
+    "overlap_exact": Column(NP_("column", "shared persons counted")),
+    "overlap_expected": Column(NP_("column", "shared persons expected")),
+    "links_exact": Column(NP_("column", "links counted")),
+    "links_expected": Column(NP_("column", "links expected"), "significant"),
+    "links_sd": Column(NP_("column", "standard deviation of links"), "significant"),
+    "links_expected_equal_cells": Column(NP_("column", "links expected with equal cells"),
+                                         "significant"),
+    "flag": Column(NP_("column", "outside the sampling error"), "text"),
+    "pairs": Column(NP_("column", "pairs")),
+    "measure": Column(NP_("column", "measure"), "text"),
+    "value": Column(NP_("column", "value")),
 }
 
 _YES_NO = (N_("yes"), N_("no"))
@@ -184,6 +229,10 @@ class Table:
         return self.html
 
     def __str__(self) -> str:
+        return self.html
+
+    def to_html(self) -> str:
+        """The HTML (as a pandas ``Styler`` would give it, for older callers)."""
         return self.html
 
 
@@ -321,8 +370,10 @@ POLICY_COLUMNS = {
 _DECIMAL = {"escalation_cost", "authorisation_cost", "total_burden", "authorisations_per_year"}
 
 
-def policy_table(frame: pd.DataFrame, columns: list[str] | None = None) -> Styler:
-    """Headline metrics per policy, renamed and formatted for a report.
+def policy_table(frame: pd.DataFrame, columns: list[str] | None = None,
+                 lang: str = "en", *, download: str | None = None,
+                 caption: str | None = None) -> Table:
+    """Headline metrics per decision rule, as a :func:`table` (rules by their names).
 
     Parameters
     ----------
@@ -331,65 +382,64 @@ def policy_table(frame: pd.DataFrame, columns: list[str] | None = None) -> Style
         its columns, possibly with a column MultiIndex whose last level is the metric).
     columns : list of str, optional
         Metrics to show, in order; default all of :data:`POLICY_COLUMNS` present.
+    lang : str
+        ``"nl"`` or ``"en"``.
+    download, caption : str, optional
+        As for :func:`table`.
 
     Examples
     --------
     >>> f = pd.DataFrame({"under_protected_persons": [1259319.0], "escalated": [3]},
     ...                  index=["per_dataset"])
     >>> html = policy_table(f).to_html()
-    >>> "1,259,319" in html and "distinct persons linked in them" in html
+    >>> "1,259,319" in html and "distinct persons in under-protected combinations" in html
+    True
+    >>> "1.259.319" in policy_table(f, lang="nl").html
     True
     """
-    metric = (lambda c: c[-1]) if isinstance(frame.columns, pd.MultiIndex) else (lambda c: c)
     wanted = columns or [c for c in POLICY_COLUMNS if c != "escalated_low"]
-    keep = [c for c in frame.columns if metric(c) in wanted]
-    shown = frame[keep]
-    formats = {c: ("{:,.1f}" if metric(c) in _DECIMAL else "{:,.0f}")
-               for c in keep if metric(c) != "status"}
-    renamed = {c: POLICY_COLUMNS.get(c, c) for c in keep} if not isinstance(
-        frame.columns, pd.MultiIndex) else None
-    styler = shown.style.format(formats)
-    if renamed:
-        styler = styler.relabel_index([renamed[c] for c in keep], axis="columns")
-    else:
-        styler = styler.format_index(lambda c: POLICY_COLUMNS.get(c, c), axis="columns",
-                                     level=shown.columns.nlevels - 1)
-    return styler
+    return table(frame, lang, wanted, index="rule", download=download, caption=caption)
 
 
-def sensitivity_table(table: pd.DataFrame) -> Styler:
-    """:func:`bulkimpact.sensitivity.tornado` output as a readable table.
+def _end_name(end: str, lang: str) -> str:
+    t = translator(lang)
+    names = {"stated": NP_("range end", "as stated"), "low": NP_("range end", "low end"),
+             "high": NP_("range end", "high end")}
+    return t.pgettext("range end", names[end]) if end in names else end
+
+
+def sensitivity_table(table: pd.DataFrame, lang: str = "en") -> Table:
+    """:func:`bulkimpact.sensitivity.tornado` output as a report table.
 
     Examples
     --------
-    >>> t = pd.DataFrame({"assumption": ["stated", "a"], "label": ["as stated", "A (× 0.5–2)"],
+    >>> t = pd.DataFrame({"assumption": ["stated", "overlap_factor"],
+    ...                   "label": ["as stated", "A (× 0.5–2)"],
     ...                   "end": ["stated", "low"], "value": [float("nan"), 0.5],
     ...                   "per_dataset_under_protected": [1200, 3],
     ...                   "component_escalated_slight": [1, 2],
     ...                   "minimal_escalation_burden": [1.0, 2.0], "use_based_burden": [3.0, 4.0],
-    ...                   "cheapest_full_protection": ["x", "y"],
+    ...                   "cheapest_full_protection": ["minimal_escalation", "use_based"],
     ...                   "break_even_use_rate": [None, 0.25]})
     >>> html = sensitivity_table(t).to_html()
-    >>> "1,200" in html and "A (× 0.5–2)" in html and "nan" not in html
+    >>> "1,200" in html and "overlaps between datasets" in html and "nan" not in html
+    True
+    >>> "ophoging" in sensitivity_table(t, "nl").html
     True
     """
     from ..sensitivity import HEADLINE_QUANTITIES
+    from .findings import assumption_name
 
-    shown = table.set_index(["label", "end"])[[*HEADLINE_QUANTITIES, "cheapest_full_protection",
-                                              "break_even_use_rate"]]
-    shown.index.names = ["assumption", "end of range"]
-    headings = {**HEADLINE_QUANTITIES,
-                "cheapest_full_protection": "cheapest rule protecting every combination",
-                "break_even_use_rate": "break-even use rate (a year)"}
-    formats = {"per_dataset_under_protected": "{:,.0f}", "component_escalated_slight": "{:,.0f}",
-               "minimal_escalation_burden": "{:,.1f}", "use_based_burden": "{:,.1f}",
-               "break_even_use_rate": "{:.3g}"}
-    return (shown.style.format(formats, na_rep="–")
-            .relabel_index([headings[c] for c in shown.columns], axis="columns"))
+    shown = table.assign(
+        assumption=[("–" if a == "stated" else assumption_name(a, lang))
+                    for a in table["assumption"]],
+        end=[_end_name(e, lang) for e in table["end"]])
+    return globals()["table"](shown, lang, ["assumption", "end", *HEADLINE_QUANTITIES,
+                                            "cheapest_full_protection", "break_even_use_rate"])
 
 
-def interval_table(summary: pd.DataFrame, metrics: list[str]) -> Styler:
-    """Robustness summary as "median [5th–95th percentile]" per policy and metric.
+def interval_table(summary: pd.DataFrame, metrics: list[str], lang: str = "en") -> Table:
+    """Robustness summary as "median [5th–95th percentile]" per decision rule and metric.
 
     Examples
     --------
@@ -397,13 +447,21 @@ def interval_table(summary: pd.DataFrame, metrics: list[str]) -> Styler:
     >>> s = pd.DataFrame([[1.0, 2.0, 26.0]], index=["k_hop"], columns=cols)
     >>> "2 [1–26]" in interval_table(s, ["escalated"]).to_html()
     True
+    >>> s = pd.DataFrame([[1.0, 2.0, 71550300.0]], index=["k_hop"],
+    ...                  columns=pd.MultiIndex.from_product([["total_burden"],
+    ...                                                      ["low", "median", "high"]]))
+    >>> "2,0 [1,0–71.550.300,0]" in interval_table(s, ["total_burden"], "nl").html
+    True
     """
-    def cell(row: pd.Series, metric: str) -> str:
-        fmt = "{:,.1f}" if metric in _DECIMAL else "{:,.0f}"
-        low, med, high = (fmt.format(row[(metric, q)]) for q in ("low", "median", "high"))
+    spec = {m: COLUMNS.get(m, Column(m)) for m in metrics}
+
+    def interval(row: pd.Series, metric: str) -> str:
+        col = spec[metric]
+        low, med, high = (cell(row[(metric, q)], col.kind, lang, col.digits)
+                          for q in ("low", "median", "high"))
         return f"{med} [{low}–{high}]"
 
-    shown = pd.DataFrame({POLICY_COLUMNS.get(m, m): [cell(r, m) for _, r in summary.iterrows()]
-                          for m in metrics}, index=summary.index)
-    shown.index.name = "policy"
-    return shown.style
+    shown = pd.DataFrame({m: [interval(r, m) for _, r in summary.iterrows()] for m in metrics},
+                         index=summary.index)
+    extra = {m: Column(spec[m].heading, "text") for m in metrics}
+    return table(shown, lang, metrics, index="rule", extra=extra)
