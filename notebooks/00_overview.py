@@ -6,176 +6,253 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] tags=["nl"]
+# # Bulkdatasets in samenhang wegen: wat elke beslisregel beschermt, en tegen welke lasten
+#
+# ## Vraag
+# Laat beoordeling per bulkdataset afzonderlijk combinaties van bulkdatasets onvoldoende
+# beschermd, zoals de CTIVD stelt? Brengt in samenhang wegen bijna elke bulkdataset in een
+# zwaarder regime, ook die met een zeer geringe inbreuk, zoals de ministers vrezen? En wat
+# kost elke beslisregel?
+
+# %% [markdown] tags=["en"]
 # # Weighing bulk datasets together: what each decision rule protects, and at what burden
 #
-# **The dispute.** Dutch intelligence services hold *bulk datasets*: large collections in which
-# most people are not, and never will be, a subject of investigation. Each set is placed in a
-# safeguards-and-access regime on its own nature. The oversight committee CTIVD (report 84,
-# 2026) recommended a decision framework to weigh datasets *together*, because results of
-# different sets "kunnen immers uiteindelijk binnen een onderzoek worden gecombineerd" (can,
-# after all, be combined within an investigation). The ministers declined that one
-# recommendation: weighing together would pull even datasets "die een zeer geringe inbreuk
-# maken op de persoonlijke levenssfeer zeer waarschijnlijk" into a heavier regime; the
-# conditions follow "de aard van die bulkdataset zelf, niet door alle andere sets waarmee deze
-# in combinatie kan worden gebracht".
-#
-# **The question.** Both claims are statements about a graph of datasets and a rulebook, so
-# both can be measured: how many combinations does per-dataset assessment leave
-# under-protected, how many datasets of slight intrusion does weighing together escalate, and
-# what does each decision rule cost, counting escalations and case-by-case authorisations on
-# one scale? The answer is given under the ministers' own reading of the openness criterion
-# first, then under the CTIVD's.
+# ## Question
+# Does judging each bulk dataset on its own leave combinations of datasets under-protected,
+# as the CTIVD holds? Does weighing them together pull nearly every dataset into a heavier
+# regime, even those of very slight intrusion, as the ministers fear? And what does each
+# decision rule cost?
 
 # %% tags=["parameters"]
 inventory = None  # a path, or None for the bundled data/synthetic/baseline.yaml
 rulebook = None  # a path, or None for the bundled data/rulebooks/default.yaml
 openness = "ctivd"
 seed = 0
-out_dir = "reports"
 k = 1
 t = 0.01
 use_rate = 0.1
 horizon_years = 1.0
 max_set_size = 3
+languages = "nl,en"  # the languages to render, Dutch first
+out_dir = "reports"  # where downloads are written (the batch injects NN_name_files)
 
 # %%
-import pandas as pd
-from IPython.display import Markdown, display
-
-from bulkimpact.present import findings, plots, tables
-
-# Reports show whole cells: a reviewer cannot widen a truncated column.
-pd.set_option("display.max_colwidth", None)
+from IPython.display import HTML
 
 from bulkimpact.analysis import load_analysis
-from bulkimpact.evaluate import cheapest_full_protection
+from bulkimpact.persons import distinct_persons
+from bulkimpact.present import bilingual as bl
+from bulkimpact.present import downloads, findings, plots, tables
 
+bl.set_languages(languages)
 analysis = load_analysis(inventory, rulebook, openness, seed, k=k, t=t, use_rate=use_rate,
                          horizon_years=horizon_years, max_set_size=max_set_size)
-
-# %% [markdown]
-# ## Headline: the two claims under each reading of the openness criterion
-# Each row is a decision rule; each block of columns one reading of which data count as
-# publicly accessible, the ministers' (services') reading first. Person figures are expected
-# numbers of *distinct* persons; the burden adds one-off escalations and a year's
-# case-by-case authorisations in the same cost units.
-
-# %%
+ev = analysis.evaluation
+rb = analysis.rulebook
 readings = analysis.readings()
 evaluations = {r: a.evaluation for r, a in readings.items()}
-display(Markdown("\n".join(f"- {line}" for line in
-                           findings.readings_verdict(evaluations, analysis.rulebook))))
-tables.policy_table(analysis.headline_frame(),
-                    ["under_protected", "escalated", "escalated_slight", "total_burden"])
+headline = analysis.headline_frame()
+
+_ = downloads.json_file(analysis.to_json(), out_dir, "assessment")
+_ = downloads.csv(headline.stack(level=0, future_stack=True).rename_axis(["rule", "reading"]),
+                  out_dir, "headline")
+_ = downloads.csv(ev.to_frame().drop(columns=["pareto"], errors="ignore").rename_axis("rule"),
+                  out_dir, "rules")
+
+# %% [markdown] tags=["nl"]
+# ## Bevinding
+
+# %% [markdown] tags=["en"]
+# ## Finding
 
 # %%
-ev = analysis.evaluation
-best = cheapest_full_protection(ev)
-fig = plots.frontier_by_reading(
-    {r: e.to_frame() for r, e in evaluations.items()},
-    {r: e.pareto for r, e in evaluations.items()},
-    (f"Under the {openness} reading, {best} protects every combination at the lowest burden"
-     if best else f"Under the {openness} reading, no rule protects every combination"))
-plots.show_figure(
-    fig,
-    alt="Three scatter plots, one per openness reading: total burden in cost units (x) "
-        "against under-protected exposure sets (y), one marker per decision rule. "
-        + " ".join(
-            f"{r}: frontier {', '.join(e.pareto)}; " + "; ".join(
-                f"{p} burden {o.total_burden:,.1f}, {o.under_protected} under-protected"
-                for p, o in e.outcomes.items()) + "."
-            for r, e in evaluations.items()),
-    caption="Each decision rule under each reading. Rules on the frontier (heavy outline, "
-            "dashed line) are beaten by no other rule on both axes.",
-)
-
-# %% [markdown]
-# ## What it means, under the reading of this report
+bl.finding(lambda lang: findings.overview_finding(ev, rb, openness, lang))
+bl.verdict(lambda lang: findings.verdict_sentences(ev, rb, lang))
 
 # %%
-display(Markdown("\n".join(f"- {line}" for line in
-                           findings.dispute_verdict(analysis.evaluation, analysis.rulebook))))
-
-# %% [markdown]
-# ## The inventory at a glance
+bl.verdict(lambda lang: tables.table(
+    headline, lang, ["under_protected", "escalated", "escalated_slight", "total_burden"],
+    index="rule", caption=findings.figure_caption("headline", lang)))
 
 # %%
-from bulkimpact.persons import distinct_persons
+bl.verdict(lambda lang: HTML(plots.figure_html(
+    plots.frontier_by_reading({r: e.to_frame() for r, e in evaluations.items()},
+                              {r: e.pareto for r, e in evaluations.items()},
+                              findings.readings_frontier_title(ev, openness, lang), lang=lang),
+    alt=findings.readings_frontier_alt(evaluations, lang),
+    caption=findings.figure_caption("frontier", lang))))
 
+# %% [markdown] tags=["nl"]
+# ## Werkwijze
+#
+# **Het geschil.** De diensten plaatsen elke bulkdataset naar zijn eigen aard in een
+# waarborgen- en toegangsregime. De CTIVD beveelt in rapport nr. 84 (2026) een besliskader
+# aan, volgens de nota aan de minister van BZK van 23 juni 2026 "om te bepalen of meerdere
+# bulkdatasets (al dan niet) in samenhang moet worden gewogen om de privacyinbreuk daarvan
+# (goed) te kunnen beoordelen", want: "De opbrengsten kunnen immers uiteindelijk binnen een
+# onderzoek worden gecombineerd." De ministers nemen van de dertien aanbevelingen alleen
+# deze niet over: "Hierdoor zouden ook bulkdatasets die een zeer geringe inbreuk maken op de
+# persoonlijke levenssfeer zeer waarschijnlijk terecht komen in een zwaarder waarborgen- en
+# toegangsregime." De voorwaarden blijven bepaald "door de aard van die bulkdataset zelf,
+# niet door alle andere sets waarmee deze in combinatie kan worden gebracht."
+#
+# **De meting.** Beide stellingen gaan over dezelfde twee dingen: welke bulkdatasets aan
+# elkaar te koppelen zijn, en welk niveau een regelboek aan een bulkdataset of combinatie
+# toekent. Daarom zijn ze te meten. Het instrument bepaalt het niveau van elke bulkdataset
+# op zichzelf en van elke combinatie die te koppelen is: elk paar met een koppeling, de
+# bulkdatasets van elk onderzoek en elke keten van gekoppelde bulkdatasets die zwaarder is
+# dan haar delen. Een combinatie is onvoldoende beschermd als geen van haar bulkdatasets in
+# een regime staat dat zo zwaar is als de combinatie zelf. Zes beslisregels worden naast
+# elkaar gelegd, van beoordeling per bulkdataset afzonderlijk (de huidige praktijk) tot
+# alles in samenhang wegen (de vrees van de ministers). De lasten tellen het eenmalig
+# ophogen van bulkdatasets en een jaar aan toestemmingen per geval op in één
+# kosteneenheid. Alles wordt berekend in elke lezing van het openbaarheidscriterium, die van
+# de ministers voorop; de zinnen hieronder volgen de lezing van dit rapport.
+#
+# ### De twee stellingen in elke lezing
+
+# %% [markdown] tags=["en"]
+# ## Method
+#
+# **The dispute.** The services place each bulk dataset in a safeguards-and-access regime on
+# its own nature. The CTIVD (report nr. 84, 2026) recommends a decision framework
+# (besliskader), in the words of the note to the minister of BZK of 23 June 2026 "om te
+# bepalen of meerdere bulkdatasets (al dan niet) in samenhang moet worden gewogen om de
+# privacyinbreuk daarvan (goed) te kunnen beoordelen" (to determine whether several bulk
+# datasets must be weighed together to judge their privacy intrusion), because "De
+# opbrengsten kunnen immers uiteindelijk binnen een onderzoek worden gecombineerd" (their
+# results can, after all, be combined within one investigation). Of thirteen
+# recommendations, the ministers declined this one: "Hierdoor zouden ook bulkdatasets die
+# een zeer geringe inbreuk maken op de persoonlijke levenssfeer zeer waarschijnlijk terecht
+# komen in een zwaarder waarborgen- en toegangsregime" (even bulk datasets of very slight
+# intrusion would very probably end up in a heavier regime). The conditions stay set "door
+# de aard van die bulkdataset zelf, niet door alle andere sets waarmee deze in combinatie kan
+# worden gebracht" (by the nature of the dataset itself, not by all other sets it can be
+# combined with).
+#
+# **The measurement.** Both claims are about the same two things: which datasets can be
+# linked, and which level a rulebook gives a dataset or a combination. So both can be
+# measured. The tool determines the level of every dataset on its own and of every
+# combination that can be linked: every linked pair, every investigation's datasets, and
+# every chain of linked datasets heavier than its parts. A combination is under-protected
+# when none of its datasets sits in a regime as heavy as the combination. Six decision rules
+# are compared, from judging each dataset on its own (today's practice) to weighing
+# everything linked together (the ministers' fear). The burden adds one-off escalations and
+# a year's case-by-case authorisations in one cost unit. Everything is computed under each
+# reading of the openness criterion, the ministers' first; the sentences below follow this
+# report's reading.
+#
+# ### The two claims under each reading
+
+# %%
+bl.each(lambda lang: "\n".join(f"- {line}" for line in
+                               findings.readings_verdict(evaluations, rb, lang)))
+
+# %% [markdown] tags=["nl"]
+# ### Beste afwegingen en omslagpunt, in de lezing van dit rapport
+
+# %% [markdown] tags=["en"]
+# ### Frontier and break-even, under this report's reading
+
+# %%
+bl.each(lambda lang: "\n".join(f"- {line}" for line in findings.verdict_details(ev, rb, lang)))
+
+# %% [markdown] tags=["nl"]
+# ### Per beslisregel
+
+# %% [markdown] tags=["en"]
+# ### Per decision rule
+
+# %%
+bl.each(lambda lang: "\n".join(f"- {line}" for line in findings.policy_findings(ev, rb, lang)))
+
+# %% [markdown] tags=["nl"]
+# ### De inventaris in één oogopslag
+
+# %% [markdown] tags=["en"]
+# ### The inventory at a glance
+
+# %%
 G = analysis.graph
-n_linked = sum(1 for n in G if G.degree(n) > 0)
-raised = [s for s in analysis.sets if s.raised]
-records = sum(d.persons for d in analysis.inventory.datasets)
-display(Markdown(
-    f"The inventory holds **{findings.plural(G.number_of_nodes(), 'dataset')}** with "
-    f"**{findings.plural(records, 'record')}** about an expected "
-    f"**{findings.plural(distinct_persons(G, G.nodes), 'distinct person')}**. "
-    f"**{n_linked}** datasets can be linked to at least one other, through "
-    f"**{findings.plural(G.number_of_edges(), 'link')}**. Of the "
-    f"**{findings.plural(len(analysis.sets), 'exposure set')}** judged (every link, every "
-    f"investigation, and every linked combination of up to {max_set_size} datasets that is "
-    "heavier than its linked parts), "
-    f"**{len(raised)}** reach a higher level together than any member alone."
-))
-analysis.datasets_frame()["level"].value_counts().sort_index().rename("datasets").to_frame()
+levels = analysis.levels_by_openness([openness])
+bl.each(lambda lang: [
+    findings.inventory_glance(
+        G.number_of_nodes(), sum(d.persons for d in analysis.inventory.datasets),
+        distinct_persons(G, G.nodes), sum(1 for n in G if G.degree(n) > 0),
+        G.number_of_edges(), len(analysis.sets), sum(1 for s in analysis.sets if s.raised),
+        max_set_size, lang),
+    tables.table(findings.level_counts_frame(levels, rb), lang, index="level")])
 
-# %% [markdown]
-# ## Per decision rule, under the reading of this report
+# %% [markdown] tags=["nl"]
+# ### De lezingen van het openbaarheidscriterium
+# Wat elke lezing als "openbaar toegankelijk" aanmerkt, met de woorden van de bron.
 
-# %%
-display(Markdown("\n".join(f"- {line}" for line in
-                           findings.policy_findings(analysis.evaluation, analysis.rulebook))))
-
-# %% [markdown]
-# ## The readings compared
-# How each reading defines "openbaar toegankelijk" (publicly accessible), in the words of its
-# source.
+# %% [markdown] tags=["en"]
+# ### The readings of the openness criterion
+# What each reading counts as "openbaar toegankelijk" (publicly accessible), in the words of
+# its source.
 
 # %%
-display(Markdown("\n".join(
-    f"- **{r}** ({analysis.rulebook.openness_variants[r].label}): "
-    f"{analysis.rulebook.openness_variants[r].definition}" for r in readings)))
+bl.each(lambda lang: "\n".join(f"- {line}" for line in
+                               findings.reading_definitions(rb, list(readings), lang)))
 
-# %% [markdown]
-# ## Inputs and parameters
-# The parameters were validated by the package before anything was computed.
+# %% [markdown] tags=["nl"]
+# ### Invoer en instellingen
+# Het pakket heeft de instellingen gecontroleerd voordat er iets werd berekend.
+
+# %% [markdown] tags=["en"]
+# ### Inputs and parameters
+# The package validated the parameters before anything was computed.
 
 # %%
-analysis.parameters_frame()
+bl.each(lambda lang: tables.table(findings.parameters_frame(analysis, lang), lang,
+                                  index="parameter"))
 
-# %% [markdown]
-# ## The other reports
-# - [01 Inventory](01_inventory.html): datasets, categories, openness, levels and why.
-# - [02 Linkage graph](02_linkage_graph.html): which datasets link, through what, how strongly.
-# - [03 Per dataset vs cumulative](03_per_dataset_vs_cumulative.html): the combinations that
-#   reach a higher level than any member.
-# - [04 Decision rules](04_decision_rules.html): all rules side by side, burden, density
-#   sweep, what changes if an assumption moves.
-# - [05 Openness criterion](05_openness_criterion.html): the services' and the CTIVD's reading
-#   of leaked and paid data.
-# - [06 Record-level validation](06_record_level_validation.html): the estimates checked
-#   against a synthetic population, and one worked mosaic.
+# %% [markdown] tags=["nl"]
+# ## Kanttekeningen
+# - De meegeleverde inventaris is **fictief** en het regelboek een **illustratieve
+#   aanname**: de echte criteria van de Tijdelijke regeling zijn niet volledig openbaar. De
+#   cijfers laten zien hoe de beslisregels zich gedragen op een aannemelijke inventaris, niet
+#   wat de diensten werkelijk bewaren.
+# - **Lasten.** De kosten van ophoging zijn het kostengewicht van een bulkdataset maal het
+#   aantal niveaus dat hij stijgt, eenmalig betaald. De kosten van toestemming zijn het
+#   gebruik per jaar maal de kosten van één toestemming op het niveau van de combinatie maal
+#   de termijn in jaren. De kosten per niveau, het gebruik in de onderzoeken en het gebruik
+#   van elke andere mogelijke combinatie zijn aannames; rapport 04 laat zien hoe ver het
+#   oordeel daarmee verschuift.
+# - **Toestemming per gebruik** beschermt een combinatie alleen als *elk* gebruik vooraf is
+#   toegestaan, op het niveau van de combinatie. Een gebruik zonder toestemming is in
+#   werkelijkheid onvoldoende beschermd, ook al telt het in deze cijfers niet mee.
+# - **Personen** zijn verwachte aantallen verschillende personen: bulkdatasets gelden als
+#   onafhankelijke trekkingen uit hun referentiepopulatie (bekende overlap gaat voor), zodat
+#   geen cijfer boven zijn populatie uitkomt. "Records" zijn opgetelde omvang van
+#   bulkdatasets.
+# - **Combinaties** zijn elke koppeling, de gekoppelde bulkdatasets van elk onderzoek en elke
+#   gekoppelde combinatie tot het opgegeven aantal bulkdatasets die zwaarder is dan elk van
+#   haar gekoppelde delen (een combinatie die niet zwaarder is dan een deel, is beschermd
+#   zodra dat deel het is, en telt niet dubbel). Grotere combinaties kunnen nog zwaarder
+#   zijn. Koppelingen zijn verwachtingen onder de vermelde aannames (onafhankelijke
+#   trekkingen, kwaliteit van de sleutels).
 
-# %% [markdown]
+# %% [markdown] tags=["en"]
 # ## Caveats
 # - The bundled inventory is **fictional** and the rulebook an **illustrative assumption**:
-#   the services' real criteria are not public in full. The numbers show how the decision
-#   rules behave on a plausible inventory, not what the real services hold.
-# - **Burden.** Escalation cost is the datasets' cost weight × levels raised, paid once.
-#   Authorisation cost is uses per year × the rulebook's cost per authorisation at the
-#   combination's level × the horizon in years; the costs per level, the investigations' use
-#   rates and the rate for every other possible combination are assumptions (report 04 shows
-#   how far the verdict moves with them).
-# - **Case-by-case authorisation** (`use_based`) protects a combination only if *every* use
-#   is authorised before it happens, at the combination's level; a use that is not authorised
-#   is unprotected, and the rule then leaves it under-protected in fact though not in these
-#   figures.
-# - **Persons** are expected numbers of distinct persons: datasets are treated as independent
-#   draws from their reference populations (known overlaps honoured), so no figure exceeds its
-#   population; "records" are sums of dataset sizes.
-# - **Exposure sets** are every link, every investigation's linked datasets and every linked
+#   the real criteria of the Tijdelijke regeling are not public in full. The numbers show how
+#   the decision rules behave on a plausible inventory, not what the services hold.
+# - **Burden.** Escalation cost is a dataset's cost weight × the levels it rises, paid once.
+#   Authorisation cost is uses a year × the cost of one authorisation at the combination's
+#   level × the horizon in years. The costs per level, the investigations' use rates and the
+#   rate for every other possible combination are assumptions; report 04 shows how far the
+#   verdict moves with them.
+# - **Authorisation per use** protects a combination only if *every* use is authorised
+#   beforehand, at the combination's level. A use that is not authorised is under-protected
+#   in fact, though not in these figures.
+# - **Persons** are expected numbers of distinct persons: datasets are treated as
+#   independent draws from their reference populations (known overlaps honoured), so no
+#   figure exceeds its population. "Records" are sums of dataset sizes.
+# - **Combinations** are every link, every investigation's linked datasets and every linked
 #   combination of up to the stated number of datasets that is heavier than each of its
 #   linked parts (one no heavier than a part is protected whenever the part is, and is not
-#   counted twice); larger combinations can be heavier still. Linkage counts are
+#   counted twice). Larger combinations can be heavier still. Linkage counts are
 #   expectations under stated assumptions (independent draws, match quality per key).

@@ -6,83 +6,179 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] tags=["nl"]
+# # Het openbaarheidscriterium: zijn gelekte en gekochte gegevens ‘openbaar toegankelijk’?
+#
+# ## Vraag
+# Bij het bepalen van de privacyinbreuk van een bulkdataset weegt mee of de gegevens openbaar
+# toegankelijk zijn. De diensten merken gegevens uit een datalek en tegen betaling aangeboden
+# gegevens aan als openbaar toegankelijk; de CTIVD vindt gegevens uit een datalek niet
+# openbaar toegankelijk. Welke bulkdatasets en combinaties krijgen onder die twee lezingen een
+# ander niveau, hoeveel verschillende personen betreft dat, en wat betekent het voor elke
+# beslisregel?
+
+# %% [markdown] tags=["en"]
 # # The openness criterion: are leaked and purchased data "publicly accessible"?
 #
-# **Question.** The rulebook weighs how far a dataset is accessible to everyone. The services
-# count datasets from a data leak and datasets offered for payment as publicly accessible; the
-# CTIVD holds that data from a leak were, as a rule, not made public by the persons concerned,
-# and so are *not* publicly accessible (whether purchased data count is a separate switch:
-# the `ctivd_no_purchased` reading). Which datasets and combinations change level between the
-# two readings, how many persons does that concern, and what does it do to each decision rule?
+# ## Question
+# The privacy intrusion of a bulk dataset is weighed partly by whether its data are publicly
+# accessible. The services count data from a leak and data offered for payment as publicly
+# accessible; the CTIVD holds that data from a leak are not. Which datasets and combinations
+# change level between the two readings, how many distinct persons does that concern, and
+# what does it do to each decision rule?
 
 # %% tags=["parameters"]
 inventory = None  # a path, or None for the bundled data/synthetic/baseline.yaml
 rulebook = None  # a path, or None for the bundled data/rulebooks/default.yaml
 openness = "ctivd"
 seed = 0
-out_dir = "reports"
+languages = "nl,en"  # the languages to render, Dutch first
+out_dir = "reports"  # where downloads are written (the batch injects NN_name_files)
 compare = ["services", "ctivd"]
-
-# %% [markdown]
-# ## Inputs and parameters
 
 # %%
 import pandas as pd
-from IPython.display import Markdown, display
-
-from bulkimpact.present import findings, plots, tables
-
-# Reports show whole cells: a reviewer cannot widen a truncated column.
-pd.set_option("display.max_colwidth", None)
+from IPython.display import HTML
 
 from bulkimpact.analysis import ParameterError, load_analysis
+from bulkimpact.persons import distinct_persons
+from bulkimpact.present import bilingual as bl
+from bulkimpact.present import downloads, findings, plots, tables
+from bulkimpact.present.i18n import level_name
 
+bl.set_languages(languages)
 analysis = load_analysis(inventory, rulebook, openness, seed)
 if len(compare) != 2 or not set(compare) <= set(analysis.rulebook.openness_variants):
     raise ParameterError(f"parameter 'compare': two of "
                          f"{sorted(analysis.rulebook.openness_variants)}, got {compare!r}")
-params = analysis.parameters_frame()
-params.loc["readings compared"] = " vs ".join(compare)
-params
-
-# %% [markdown]
-# ## The readings, as the rulebook encodes them
-
-# %%
-display(Markdown("\n".join(
-    f"- **{name}** ({v.label}): {v.definition}"
-    for name, v in analysis.rulebook.openness_variants.items() if name in compare)))
-pd.DataFrame([{"reading": name, "label": v.label,
-               "counts as public": ", ".join(sorted(v.counts_as_public)),
-               "never public (overrides)": ", ".join(sorted(v.excludes)) or "–",
-               "source": v.source or ""}
-              for name, v in analysis.rulebook.openness_variants.items()]).set_index("reading")
-
-# %% [markdown]
-# ## Datasets that change level
-
-# %%
 a, b = (analysis.with_openness(v) for v in compare)
 levels = analysis.levels_by_openness(compare)
-persons = pd.Series({d.id: d.persons for d in analysis.inventory.datasets})
-display(Markdown("\n".join(f"- {s}" for s in findings.openness_findings(levels, compare,
-                                                                        persons))))
-source = pd.Series({d.id: d.source for d in analysis.inventory.datasets})
-changed = levels[levels[compare[0]] != levels[compare[1]]].assign(
-    source=source, persons=persons)
-changed
+changed_ids = list(levels.index[levels[compare[0]] != levels[compare[1]]])
+# Persons in the datasets that change: expected distinct persons (a person in two counts once).
+distinct = distinct_persons(analysis.graph, changed_ids)
+records = sum(analysis.inventory.dataset(d).persons for d in changed_ids)
+
+# %% [markdown] tags=["nl"]
+# ## Bevinding
+
+# %% [markdown] tags=["en"]
+# ## Finding
+
+# %%
+bl.finding(lambda lang: findings.openness_finding(
+    levels, compare, distinct, [a.evaluation, b.evaluation], lang=lang))
+
+# %% [markdown] tags=["nl"]
+# ## Werkwijze
+# Het regelboek legt elke lezing van het openbaarheidscriterium vast als een opsomming van
+# wat als openbaar toegankelijk geldt. Beide standpunten staan in de nota aan de minister van
+# BZK van 23 juni 2026. Over de diensten:
+#
+# > "bulkdatasets met daarin gegevens afkomstig uit een datalek en bulkdatasets die tegen
+# > betaling beschikbaar worden gesteld, kunnen aanmerken als 'openbaar toegankelijk'"
+#
+# Over de CTIVD:
+#
+# > "De CTIVD stelt dat rekening moet worden gehouden met de omstandigheid dat gegevens uit een
+# > datalek openbaar toegankelijk kunnen zijn, maar doorgaans niet door de betrokkenen zelf
+# > openbaar zijn gemaakt. De gegevens zouden daarmee als 'niet openbaar toegankelijk' moeten
+# > worden vastgesteld."
+#
+# Of gekochte gegevens onder de lezing van de CTIVD openbaar toegankelijk blijven, is een
+# aparte schakelaar van dit hulpmiddel (de lezing ‘uitgebreid tot gekochte gegevens’), geen
+# standpunt van de CTIVD. Onder elke lezing bepaalt bulkimpact het niveau van elke bulkdataset
+# op zichzelf, welke combinaties in samenhang zwaarder wegen dan hun delen, en de uitkomst van
+# elke beslisregel. Personen tellen als het verwachte aantal verschillende personen: wie in
+# twee bulkdatasets voorkomt, telt één keer. De som van de omvang van bulkdatasets heet hier
+# records.
+#
+# ### De lezingen zoals het regelboek ze vastlegt
+
+# %% [markdown] tags=["en"]
+# ## Method
+# The rulebook encodes each reading of the openness criterion as a list of what counts as
+# publicly accessible. Both positions are set out in the note to the Minister of the Interior
+# of 23 June 2026 (in Dutch). On the services' side, it says that the services may count bulk
+# datasets holding data from a data leak, and bulk datasets made available for payment, as
+# "openbaar toegankelijk" (publicly accessible). On the CTIVD's side, that data from a leak
+# may be publicly accessible but as a rule were not made public by the persons concerned
+# themselves, and should therefore be classed as "niet openbaar toegankelijk" (not publicly
+# accessible). (Our rendering; the Dutch text is quoted on the Dutch page.)
+#
+# Whether purchased data stay publicly accessible under the CTIVD's reading is a separate
+# switch of this tool (the reading "purchased data included"), not a position of the CTIVD.
+# Under each reading bulkimpact sets the level of every dataset on its own, finds the
+# combinations heavier together than their parts, and measures every decision rule. Persons
+# are counted as the expected number of distinct persons: someone in two datasets counts
+# once. The sum of dataset sizes is called records here.
+#
+# ### The readings, as the rulebook encodes them
+
+# %%
+bl.each(lambda lang: tables.table(
+    findings.readings_frame(analysis.rulebook, compare, lang=lang), lang,
+    ["counts_as_public", "never_public", "reading_source"], index="reading",
+    caption=findings.caption("readings", lang)))
+
+# %% [markdown] tags=["nl"]
+# ### Bulkdatasets die van niveau veranderen
+
+# %% [markdown] tags=["en"]
+# ### Datasets that change level
+
+# %%
+level_names = [lv.name for lv in analysis.rulebook.levels]
+
+
+def changed_frame(lang):
+    """The datasets that change level, their source, size and level under each reading."""
+    frame = pd.DataFrame(
+        {"source": [findings.source_name(analysis.inventory.dataset(d).source, lang)
+                    for d in changed_ids],
+         "persons": [analysis.inventory.dataset(d).persons for d in changed_ids]},
+        index=pd.Index(changed_ids, name="dataset"))
+    for v in compare:
+        frame[v] = [f"{levels.loc[d, v]} {level_name(level_names[levels.loc[d, v]], lang)}"
+                    for d in changed_ids]
+    return frame
+
+
+def level_columns(lang):
+    return {v: tables.Column(tables.heading("level", lang) + " · "
+                             + tables.cell(v, "reading", lang), "text") for v in compare}
+
+
+changed_download = downloads.csv(
+    levels.loc[changed_ids].assign(
+        source=[analysis.inventory.dataset(d).source for d in changed_ids],
+        persons=[analysis.inventory.dataset(d).persons for d in changed_ids]
+    ).rename_axis("dataset"), out_dir, "datasets_changing_level")
+bl.each(lambda lang: [
+    findings.openness_changes(levels, compare, distinct, records, lang=lang),
+    tables.table(changed_frame(lang), lang, index="dataset", extra=level_columns(lang),
+                 caption=findings.caption("changed_datasets", lang),
+                 download=changed_download)])
 
 # %%
 counts = analysis.level_counts(levels)
-fig = plots.levels_by_variant(
-    counts, f"{len(changed)} datasets change level between the {compare[0]} and "
-            f"{compare[1]} readings")
-plots.show_figure(fig, alt=plots.levels_alt(counts),
-                  caption="Datasets per level on their own, under each reading.")
+bl.each(lambda lang: HTML(plots.figure_html(
+    plots.levels_by_variant(counts, findings.levels_title(len(changed_ids), compare, lang),
+                            lang=lang),
+    alt=plots.levels_alt(counts, lang=lang),
+    caption=findings.caption("levels_by_reading", lang))))
 
-# %% [markdown]
-# ## Combinations and decision rules under each reading
+# %% [markdown] tags=["nl"]
+# ### Combinaties en beslisregels onder elke lezing
+# Een combinatie is een groep bulkdatasets die gekoppeld kunnen worden of in één onderzoek
+# samen worden gebruikt. Per lezing: hoeveel combinaties onvoldoende beschermd blijven, met
+# hoeveel verschillende personen, en hoeveel bulkdatasets elke regel in een zwaarder regime
+# brengt.
+
+# %% [markdown] tags=["en"]
+# ### Combinations and decision rules under each reading
+# A combination is a group of datasets that can be linked or are used together in one
+# investigation. Per reading: how many combinations stay under-protected, with how many
+# distinct persons, and how many datasets each rule escalates.
 
 # %%
 def set_levels(x):
@@ -91,33 +187,60 @@ def set_levels(x):
 
 sa, sb = set_levels(a), set_levels(b)
 moved = [m for m in sa.keys() & sb.keys() if sa[m] != sb[m]]
-display(Markdown(
-    f"{findings.plural(len(moved), 'exposure set')} of {len(sa.keys() | sb.keys())} change "
-    f"their cumulative level between the readings."))
-side = pd.concat({v: x.evaluation.to_frame()[["under_protected", "under_protected_persons",
-                                              "escalated", "escalated_low",
-                                              "escalation_cost"]]
-                  for v, x in zip(compare, (a, b), strict=True)}, axis=1)
-tables.policy_table(side)
+metrics = ["under_protected", "under_protected_persons", "escalated", "escalated_slight",
+           "escalation_cost"]
+side = pd.concat({v: x.evaluation.to_frame()[metrics] for v, x in zip(compare, (a, b),
+                                                                       strict=True)}, axis=1)
+comparison_download = downloads.csv(
+    pd.concat({v: x.evaluation.to_frame()[metrics] for v, x in zip(compare, (a, b),
+                                                                    strict=True)},
+              names=["reading", "rule"]), out_dir, "rules_by_reading")
+bl.each(lambda lang: [
+    findings.sets_moved(len(moved), len(sa.keys() | sb.keys()), lang=lang),
+    tables.policy_table(side, metrics, lang=lang, download=comparison_download,
+                        caption=findings.caption("rules_by_reading", lang))])
 
-# %% [markdown]
+# %% [markdown] tags=["nl"]
+# ## Wat dit betekent
+# Of gelekte en gekochte gegevens als openbaar toegankelijk gelden, bepaalt het niveau van
+# elke bulkdataset die alleen via een datalek of een verkoop openbaar is. De lezing verschuift
+# daarmee beide kanten van het geschil: het niveau van bulkdatasets op zichzelf, en welke
+# combinaties daarboven uitkomen.
+
+# %% [markdown] tags=["en"]
 # ## What it means
 # Whether leaked and purchased data count as public decides the level of every dataset whose
-# only claim to openness is a leak or a sale. The reading moves both sides of the dispute:
-# the levels datasets have on their own, and which combinations rise above them.
+# only claim to openness is a leak or a sale. The reading moves both sides of the dispute: the
+# levels datasets have on their own, and which combinations rise above them.
 
 # %%
-ea, eb = a.evaluation.outcomes, b.evaluation.outcomes
-display(Markdown(
-    f"- Per-dataset assessment leaves {ea['per_dataset'].under_protected} combinations "
-    f"under-protected under the {compare[0]} reading and {eb['per_dataset'].under_protected} "
-    f"under the {compare[1]} reading.\n"
-    f"- The component rule escalates {ea['component'].escalated} datasets under the "
-    f"{compare[0]} reading and {eb['component'].escalated} under the {compare[1]} reading; "
-    f"minimal escalation {ea['minimal_escalation'].escalated} and "
-    f"{eb['minimal_escalation'].escalated}."))
-#
+bl.each(lambda lang: "\n".join(
+    f"- {line}" for line in findings.readings_compared(
+        dict(zip(compare, (a.evaluation, b.evaluation), strict=True)), lang=lang)))
+
+# %% [markdown] tags=["nl"]
+# ## Kanttekeningen
+# - Het regelboek is een illustratieve aanname: de criteria van de Tijdelijke regeling zijn
+#   niet volledig openbaar. De lezingen ‘diensten’ en ‘CTIVD’ volgen de nota van 23 juni 2026;
+#   de uitbreiding tot gekochte gegevens is een schakelaar van dit hulpmiddel.
+# - Het regelboek kent nog twee lezingen ter vergelijking. ‘Zelf openbaar gemaakt’ is een
+#   veralgemening van de grond van de CTIVD, niet haar standpunt. De lezing naar Brits voorbeeld
+#   benadert de Britse toets uit 2024 voor gegevensverzamelingen met een lage of geen
+#   verwachting van privacy
+#   (één factor: of de betrokkenen de gegevens zelf openbaar maakten); het is een benadering,
+#   niet de Britse toets, en Brits recht geldt niet voor de Nederlandse diensten.
+# - Aantallen verschillende personen zijn verwachtingen: bulkdatasets gelden als onafhankelijke
+#   trekkingen uit hun referentiepopulatie, tenzij de inventaris een bekende overlap opgeeft.
+
+# %% [markdown] tags=["en"]
 # ## Caveats
-# The third reading in the rulebook (`uk_part7a`) approximates the UK's 2024 test for
-# datasets with low or no expectation of privacy (one factor: whether the persons themselves
-# made the data public); it is an approximation, not the UK test.
+# - The rulebook is an illustrative assumption: the criteria of the Tijdelijke regeling are not
+#   public in full. The services' and CTIVD readings follow the note of 23 June 2026; extending
+#   the latter to purchased data is a switch of this tool.
+# - The rulebook has two more readings for comparison. "Subjects only" generalises the CTIVD's
+#   ground; it is not the CTIVD's position. The UK Part 7A-like reading approximates the UK's
+#   2024 test for datasets with low or no expectation of privacy (one factor: whether the
+#   persons themselves made the data public); it is an approximation, not the UK test, and UK
+#   law does not govern the Dutch services.
+# - Numbers of distinct persons are expectations: datasets are taken as independent draws from
+#   their reference population, unless the inventory states a known overlap.

@@ -202,14 +202,20 @@ def dispute_verdict(evaluation: Evaluation, rulebook: Rulebook, lang: str = "en"
     De CTIVD: wie elke bulkdataset afzonderlijk beoordeelt, laat 1 van de 2 combinaties
     onvoldoende beschermd, met de gekoppelde gegevens van 4.000 verschillende personen.
     """
+    return list(_claims(evaluation, rulebook, lang).values())
+
+
+def _claims(evaluation: Evaluation, rulebook: Rulebook, lang: str) -> dict[str, str]:
+    """:func:`dispute_verdict`'s sentences by what they say (``ctivd``, ``ministers``,
+    ``frontier``, ``cheapest``, ``break_even``), those that apply, in that order."""
     t = translator(lang)
     o = evaluation.outcomes
     n_sets = len(evaluation.sets)
     n = evaluation.datasets
-    lines = []
+    lines: dict[str, str] = {}
     if "per_dataset" in o:
         p = o["per_dataset"]
-        lines.append(t.gettext(
+        lines["ctivd"] = (t.gettext(
             "CTIVD: per-dataset assessment leaves {under} of {sets} under-protected, "
             "with {persons} linked in them.").format(
             under=_count(p.under_protected, t), sets=plural(n_sets, "exposure set", lang=lang),
@@ -217,7 +223,7 @@ def dispute_verdict(evaluation: Evaluation, rulebook: Rulebook, lang: str = "en"
     if "component" in o:
         c = o["component"]
         # TRANSLATORS: also offered: {datasets} ("N datasets" escalated) and {total}.
-        lines.append(t.gettext(
+        lines["ministers"] = (t.gettext(
             "Ministers: weighing whole linked components together escalates {escalated} of "
             "{total_datasets} ({share}), {slight}.").format(
             escalated=_count(c.escalated, t), datasets=plural(c.escalated, "dataset", lang=lang),
@@ -227,7 +233,7 @@ def dispute_verdict(evaluation: Evaluation, rulebook: Rulebook, lang: str = "en"
     if front:
         # TRANSLATORS: {rules} lists the rules on the Pareto frontier of (under-protected
         # exposure sets, total burden): no other rule is better on both.
-        lines.append(t.ngettext(
+        lines["frontier"] = (t.ngettext(
             "Frontier: {rules} is not beaten on both under-protected exposure sets and total "
             "burden by any other rule.",
             "Frontier: {rules} are not beaten on both under-protected exposure sets and total "
@@ -235,7 +241,7 @@ def dispute_verdict(evaluation: Evaluation, rulebook: Rulebook, lang: str = "en"
     best = cheapest_full_protection(evaluation)
     if best is not None:
         b = o[best]
-        lines.append(t.gettext(
+        lines["cheapest"] = (t.gettext(
             "The cheapest rule that leaves nothing under-protected is **{rule}**: burden "
             "{cost} cost units, {datasets} escalated ({slight} of very slight intrusion on their "
             "own).").format(
@@ -256,7 +262,7 @@ def dispute_verdict(evaluation: Evaluation, rulebook: Rulebook, lang: str = "en"
                 "Break-even: case-by-case authorisation costs less than minimal escalation "
                 "while a possible combination outside the investigations is used fewer than "
                 "{rate} times a year; the assumed rate ({assumed}) lies at or above it.")
-        lines.append(line.format(**values))
+        lines["break_even"] = line.format(**values)
     return lines
 
 
@@ -919,3 +925,694 @@ def caption(key: str, lang: str = "en") -> str:
     'Elke beslisregel onder elke lezing.'
     """
     return translator(lang).pgettext("caption", CAPTIONS[key])
+
+
+# --- 00–03: overview, inventory, linkage graph, per dataset or together ----------------------
+
+#: Captions of the figures and tables of reports 00–03 (context ``caption``).
+REPORT_CAPTIONS = {
+    "frontier": NP_("caption", "Each decision rule under each reading of the openness "
+                               "criterion. Rules on the frontier (heavy outline, dashed line) are "
+                               "beaten by no other rule on both axes. Better: towards the bottom "
+                               "left."),
+    "levels": NP_("caption", "Bulk datasets per level on their own, under each reading of the "
+                             "openness criterion."),
+    "graph": NP_("caption", "Linkage graph. Colour: level of the bulk dataset on its own. Size: "
+                            "persons in it. Line width: link strength."),
+    "channels": NP_("caption", "Left: the links each key or set of quasi-identifiers carries. "
+                               "Right: the persons expected to be linked through them."),
+    "headline": NP_("caption", "Each row is a decision rule; each block of columns one reading "
+                               "of the openness criterion, the ministers' (the services') "
+                               "first. Burden adds one-off escalations and a year's "
+                               "case-by-case authorisations in the same cost units."),
+    "raised": NP_("caption", "Left: the jump in level, one row per kind of combination and jump; "
+                             "the number says how many combinations make it. Right: the linked "
+                             "persons of each of those combinations (one dot each, log scale), "
+                             "the largest named."),
+}
+
+
+def figure_caption(name: str, lang: str = "en") -> str:
+    """A caption of :data:`REPORT_CAPTIONS`, in the language.
+
+    Examples
+    --------
+    >>> figure_caption("levels", "nl")
+    'Bulkdatasets per niveau op zichzelf, in elke lezing van het openbaarheidscriterium.'
+    """
+    return translator(lang).pgettext("caption", REPORT_CAPTIONS[name])
+
+
+def verdict_sentences(evaluation: Evaluation, rulebook: Rulebook, lang: str = "en") -> list[str]:
+    """The three sentences the index opens with: the CTIVD's claim, the ministers' claim,
+    and the cheapest rule that protects every combination (or that none does).
+
+    Examples
+    --------
+    >>> from bulkimpact.examples import toy_graph, toy_rulebook
+    >>> from bulkimpact.evaluate import evaluate_policies
+    >>> ev = evaluate_policies(toy_graph("services"), toy_rulebook())
+    >>> len(verdict_sentences(ev, toy_rulebook())), verdict_sentences(ev, toy_rulebook(), "nl")[0]
+    (3, 'De CTIVD: wie elke bulkdataset afzonderlijk beoordeelt, laat 1 van de 2 combinaties \
+onvoldoende beschermd, met de gekoppelde gegevens van 4.000 verschillende personen.')
+    """
+    claims = _claims(evaluation, rulebook, lang)
+    out = [claims[k] for k in ("ctivd", "ministers") if k in claims]
+    out.append(claims.get("cheapest") or translator(lang).gettext(
+        "No decision rule leaves every combination protected."))
+    return out
+
+
+def verdict_details(evaluation: Evaluation, rulebook: Rulebook, lang: str = "en") -> list[str]:
+    """The rest of :func:`dispute_verdict` after :func:`verdict_sentences`: the frontier and
+    the break-even use rate."""
+    claims = _claims(evaluation, rulebook, lang)
+    return [claims[k] for k in ("frontier", "break_even") if k in claims]
+
+
+def overview_finding(evaluation: Evaluation, rulebook: Rulebook, reading: str,
+                     lang: str = "en") -> str:
+    """Report 00's finding in one or two sentences: both claims measured, and what resolves them.
+
+    Examples
+    --------
+    >>> from bulkimpact.examples import toy_graph, toy_rulebook
+    >>> from bulkimpact.evaluate import evaluate_policies
+    >>> ev = evaluate_policies(toy_graph("ctivd"), toy_rulebook())
+    >>> print(overview_finding(ev, toy_rulebook(), "ctivd"))
+    Under the CTIVD reading, judging each bulk dataset on its own leaves 2 of 2 combinations
+    under-protected, and weighing whole linked components together escalates 3 of 3 datasets,
+    2 of them of very slight intrusion on their own. Every combination is protected at the
+    lowest burden by **authorisation per use**, without escalating any dataset.
+    """
+    t = translator(lang)
+    o = evaluation.outcomes
+    n_sets, n = len(evaluation.sets), evaluation.datasets
+    parts = []
+    if "per_dataset" in o and "component" in o:
+        p, c = o["per_dataset"], o["component"]
+        # TRANSLATORS: {reading} is the reading's name ("CTIVD reading"); {under} a number;
+        # {sets} "N combinations"; {escalated} a number; {datasets} "N datasets" (all);
+        # {slight} a number.
+        parts.append(t.gettext(
+            "Under the {reading}, judging each bulk dataset on its own leaves {under} of {sets} "
+            "under-protected, and weighing whole linked components together escalates "
+            "{escalated} of {datasets}, {slight} of them of very slight intrusion on their "
+            "own.").format(
+            reading=reading_name(reading, lang), under=_count(p.under_protected, t),
+            sets=plural(n_sets, "combination", lang=lang), escalated=_count(c.escalated, t),
+            datasets=plural(n, "dataset", lang=lang), slight=_count(c.escalated_slight, t)))
+    best = cheapest_full_protection(evaluation)
+    if best is not None and o[best].escalated:
+        parts.append(t.gettext(
+            "Every combination is protected at the lowest burden by **{rule}**, which "
+            "escalates {datasets}.").format(rule=rule_name(best, lang),
+                                  datasets=plural(o[best].escalated, "dataset", lang=lang)))
+    elif best is not None:
+        parts.append(t.gettext(
+            "Every combination is protected at the lowest burden by **{rule}**, without "
+            "escalating any dataset.").format(rule=rule_name(best, lang)))
+    else:
+        parts.append(t.gettext("No decision rule leaves every combination protected."))
+    return " ".join(parts)
+
+
+def readings_frontier_title(evaluation: Evaluation, reading: str, lang: str = "en") -> str:
+    """Title of the frontier figure of report 00 (every reading): what the report's reading finds.
+
+    Examples
+    --------
+    >>> from bulkimpact.examples import toy_graph, toy_rulebook
+    >>> from bulkimpact.evaluate import evaluate_policies
+    >>> ev = evaluate_policies(toy_graph("ctivd"), toy_rulebook())
+    >>> readings_frontier_title(ev, "ctivd", "nl")
+    'In de lezing van de CTIVD beschermt toestemming per gebruik elke combinatie tegen de \
+laagste lasten'
+    """
+    t = translator(lang)
+    best = cheapest_full_protection(evaluation)
+    if best is None:
+        return t.gettext("Under the {reading}, no rule protects every combination").format(
+            reading=reading_name(reading, lang))
+    return t.gettext("Under the {reading}, {rule} protects every combination at the lowest "
+                     "burden").format(reading=reading_name(reading, lang),
+                                      rule=rule_name(best, lang))
+
+
+def readings_frontier_alt(evaluations: Mapping[str, Evaluation], lang: str = "en") -> str:
+    """Alt text of report 00's frontier figure: every rule's two values under every reading."""
+    t = translator(lang)
+    panels = []
+    for reading, ev in evaluations.items():
+        rules = "; ".join(
+            t.gettext("{rule}: burden {cost} cost units, {sets} under-protected").format(
+                rule=rule_name(name, lang), cost=_cost(o.total_burden, t),
+                sets=plural(o.under_protected, "combination", lang=lang))
+            for name, o in ev.outcomes.items())
+        # TRANSLATORS: one panel of the figure: {reading} its name, {front} the rules on the
+        # frontier, {rules} every rule's values.
+        panels.append(t.gettext("{reading}: frontier {front}; {rules}.").format(
+            reading=reading_name(reading, lang),
+            front=t.join([rule_name(p, lang) for p in ev.pareto]), rules=rules))
+    return t.gettext("Scatter plots, one per reading of the openness criterion: total burden "
+                     "in cost units (x) against under-protected combinations (y), one marker "
+                     "per decision rule.") + " " + " ".join(panels)
+
+
+def inventory_glance(n_datasets: int, records: float, distinct: float, linked: int,
+                     links: int, sets: int, raised: int, max_set_size: int,
+                     lang: str = "en") -> str:
+    """Report 00's inventory in one paragraph: sizes, links, combinations judged and raised.
+
+    Examples
+    --------
+    >>> print(inventory_glance(45, 9e6, 7e6, 40, 257, 311, 23, 3, "nl"))
+    De inventaris telt **45 bulkdatasets** met **9.000.000 records** over naar verwachting
+    **7.000.000 verschillende personen**. **40** bulkdatasets zijn te koppelen aan ten minste
+    één andere, via **257 koppelingen**. Van de **311 combinaties** die zijn beoordeeld (elke
+    koppeling, elk onderzoek en elke gekoppelde combinatie van ten hoogste 3 bulkdatasets die
+    zwaarder is dan haar gekoppelde delen) komen er **23** samen op een hoger niveau dan elk
+    lid afzonderlijk.
+    """
+    t = translator(lang)
+    return t.gettext(
+        "The inventory holds **{datasets}** with **{records}** about an expected "
+        "**{persons}**. **{linked}** datasets can be linked to at least one other, through "
+        "**{links}**. Of the **{sets}** judged (every link, every investigation, and every "
+        "linked combination of up to {size} datasets that is heavier than its linked parts), "
+        "**{raised}** reach a higher level together than any member alone.").format(
+        datasets=plural(n_datasets, "dataset", lang=lang),
+        records=plural(records, "record", lang=lang),
+        persons=plural(distinct, "distinct person", lang=lang), linked=_count(linked, t),
+        links=plural(links, "link", lang=lang), sets=plural(sets, "exposure set", lang=lang),
+        size=_count(max_set_size, t), raised=_count(raised, t))
+
+
+#: The bundled rulebook's texts that are not quotations, in the catalogue by their text
+#: (context ``rulebook``); a rulebook that words them otherwise keeps its own words.
+RULEBOOK_TEXTS = (
+    NP_("rulebook", "Contains personal data"),
+    NP_("rulebook", "Identifiable persons, not publicly accessible"),
+    NP_("rulebook", "Identifiable data on a million persons or more"),
+    NP_("rulebook", "Identifiable financial, travel or communications metadata"),
+    NP_("rulebook", "Special categories or criminal data about identifiable persons"),
+    NP_("rulebook", "Communications content of identifiable persons"),
+    NP_("rulebook", "Mosaic: identity with whereabouts"),
+    NP_("rulebook", "Mosaic: a broad profile (five or more personal categories)"),
+    NP_("rulebook", "As the CTIVD reading, with the purchased-data switch off: the ministers' "
+                    "reply names \"gegevens afkomstig uit een datalek en bulkdatasets die tegen "
+                    "betaling beschikbaar worden gesteld\" together, so the CTIVD's objection "
+                    "may be read to reach both."),
+)
+
+#: The taxonomy's categories of data (``bulkimpact/data/taxonomy.yaml``): id → name.
+CATEGORY_NAMES = {
+    "direct_identifier": NP_("category", "direct identifier"),
+    "contact": NP_("category", "contact details"),
+    "online_identifier": NP_("category", "online identifier"),
+    "location": NP_("category", "location"),
+    "demographic": NP_("category", "demographic quasi-identifier"),
+    "financial": NP_("category", "financial"),
+    "travel": NP_("category", "travel"),
+    "comms_metadata": NP_("category", "communications metadata"),
+    "comms_content": NP_("category", "communications content"),
+    "special_category": NP_("category", "special categories"),
+    "criminal": NP_("category", "criminal"),
+    "technical": NP_("category", "technical (non-personal)"),
+}
+
+
+def rulebook_text(text: str, lang: str = "en") -> str:
+    """A label or description of the bundled rulebook in the language (else as written).
+
+    Examples
+    --------
+    >>> rulebook_text("Contains personal data", "nl"), rulebook_text("Mine", "nl")
+    ('Bevat persoonsgegevens', 'Mine')
+    """
+    return translator(lang).pgettext("rulebook", text)
+
+
+def category_name(category: str, lang: str = "en") -> str:
+    """A category of data by its name in the language (the id when unknown).
+
+    Examples
+    --------
+    >>> category_name("special_category", "nl"), category_name("location")
+    ('bijzondere persoonsgegevens', 'location')
+    """
+    if category not in CATEGORY_NAMES:
+        return category
+    return translator(lang).pgettext("category", CATEGORY_NAMES[category])
+
+
+def criterion_name(rulebook: Rulebook, rule_id: str, lang: str = "en") -> str:
+    """A rulebook rule (a criterion that places a dataset in a level) by its label."""
+    return rulebook_text(rulebook.rule(rule_id).label, lang)
+
+
+def reading_definitions(rulebook: Rulebook, readings: Sequence[str], lang: str = "en") -> list[str]:
+    """How each reading defines "openbaar toegankelijk": its name, label and definition.
+
+    A definition that quotes the source is shown verbatim in both languages.
+    """
+    out = []
+    for r in readings:
+        v = rulebook.openness_variants[r]
+        definition = rulebook_text(" ".join((v.definition or "").split()), lang)
+        out.append(f"**{reading_name(r, lang)}** ({reading_label(v.label, lang)}): "
+                   f"{definition or '–'}")
+    return out
+
+
+#: The report's parameters, named for readers (context ``parameter``).
+PARAMETER_NAMES = {
+    "inventory": NP_("parameter", "inventory"),
+    "inventory_sha256": NP_("parameter", "inventory SHA-256"),
+    "fictional": NP_("parameter", "inventory is fictional"),
+    "rulebook": NP_("parameter", "rulebook"),
+    "rulebook_sha256": NP_("parameter", "rulebook SHA-256"),
+    "illustrative": NP_("parameter", "rulebook is an illustrative assumption"),
+    "openness": NP_("parameter", "reading of the openness criterion"),
+    "include": NP_("parameter", "combinations judged"),
+    "seed": NP_("parameter", "seed"),
+    "k": NP_("parameter", "k: neighbours weighed, in links"),
+    "t": NP_("parameter", "t: least link strength that counts"),
+    "time_limit": NP_("parameter", "time limit of the solver (seconds)"),
+    "use_rate": NP_("parameter", "assumed uses a year of a combination outside the "
+                                 "investigations"),
+    "horizon_years": NP_("parameter", "horizon of the burden (years)"),
+    "max_set_size": NP_("parameter", "largest combination judged (datasets)"),
+    "max_sets": NP_("parameter", "most combinations enumerated"),
+    "version": NP_("parameter", "bulkimpact version"),
+}
+
+
+def parameters_frame(analysis: Any, lang: str = "en") -> pd.DataFrame:
+    """The inputs and parameters of a report as a table (index ``parameter``, column ``value``).
+
+    ``analysis`` is a :class:`bulkimpact.analysis.Analysis`.
+    """
+    from .. import __version__
+    from ..files import sha256
+    from ..resources import display_name
+    from .plots import kind_name
+
+    t = translator(lang)
+    yes, no = t.gettext("yes"), t.gettext("no")
+    rb = analysis.rulebook
+    values: dict[str, str] = {
+        "inventory": display_name(analysis.inventory_path),
+        "inventory_sha256": sha256(analysis.inventory_path),
+        "fictional": yes if analysis.inventory.fictional else no,
+        "rulebook": display_name(analysis.rulebook_path),
+        "rulebook_sha256": sha256(analysis.rulebook_path),
+        "illustrative": yes if rb.illustrative else no,
+        "openness": f"{reading_name(analysis.openness, lang)}: "
+                    f"{reading_label(rb.openness_variants[analysis.openness].label, lang)}",
+        "include": t.join([kind_name(k, lang) for k in analysis.include]),
+        "seed": str(analysis.seed),
+    }
+    for k, v in analysis.params.to_json().items():
+        values[k] = _param(v, t) if isinstance(v, numbers.Real) else str(v)
+    values["version"] = __version__
+    rows = [(t.pgettext("parameter", PARAMETER_NAMES[k]) if k in PARAMETER_NAMES else k, v)
+            for k, v in values.items()]
+    return pd.DataFrame(rows, columns=["parameter", "parameter_value"]).set_index("parameter")
+
+
+def inventory_finding(levels: pd.Series, rulebook: Rulebook, reading: str,
+                      lang: str = "en") -> str:
+    """Report 01's finding: how many datasets are heavier than the light level on their own,
+    and how many are of very slight intrusion. ``levels`` holds each dataset's own level.
+
+    Examples
+    --------
+    >>> from bulkimpact.examples import toy_rulebook
+    >>> lv = pd.Series({"a": 1, "b": 2, "c": 3, "d": 0})
+    >>> print(inventory_finding(lv, toy_rulebook(), "ctivd"))
+    Judged each on its own nature, as the Tijdelijke regeling prescribes, 2 of 4 datasets sit
+    in a regime heavier than light under the CTIVD reading; 2 are of very slight intrusion
+    (1 outside the regime, 1 light).
+    """
+    t = translator(lang)
+    low = rulebook.low_intrusion_level
+    light = level_name(rulebook.levels[low].name, lang)
+    heavier = int((levels > low).sum())
+    slight = levels[levels <= low]
+    # TRANSLATORS: {heavier} is a number; {datasets} "N datasets" (all); {light} the name of
+    # the lightest level with personal data; {reading} the reading's name; {slight},
+    # {outside} and {light_count} numbers.
+    return t.gettext(
+        "Judged each on its own nature, as the Tijdelijke regeling prescribes, {heavier} of "
+        "{datasets} sit in a regime heavier than {light} under the {reading}; {slight} are of "
+        "very slight intrusion ({outside} outside the regime, {light_count} {light}).").format(
+        heavier=_count(heavier, t), datasets=plural(len(levels), "dataset", lang=lang),
+        light=light, reading=reading_name(reading, lang), slight=_count(len(slight), t),
+        outside=_count(int((slight < low).sum()), t),
+        light_count=_count(int((slight == low).sum()), t))
+
+
+def inventory_levels_title(levels: pd.DataFrame, rulebook: Rulebook, lang: str = "en") -> str:
+    """Title of report 01's levels figure: the reading that places most datasets above light.
+
+    ``levels`` has one column per reading (each dataset's own level).
+    """
+    t = translator(lang)
+    low = rulebook.low_intrusion_level
+    heavy = {v: int((levels[v] > low).sum()) for v in levels.columns}
+    most = max(heavy, key=heavy.get)
+    # TRANSLATORS: {datasets} is "N datasets"; {light} a level's name; {reading} a reading's.
+    return t.gettext("{datasets} are above {light} under the {reading}, the most of any "
+                     "reading").format(datasets=plural(heavy[most], "dataset", lang=lang),
+                                       light=level_name(rulebook.levels[low].name, lang),
+                                       reading=reading_name(most, lang))
+
+
+def level_counts_frame(levels: pd.DataFrame, rulebook: Rulebook) -> pd.DataFrame:
+    """Datasets per level (index ``level``, names) and reading (columns ``(reading, count)``)."""
+    names = [lv.name for lv in rulebook.levels]
+    counts = {(v, "dataset_count"): levels[v].value_counts().reindex(range(len(names)),
+                                                                     fill_value=0).to_numpy()
+              for v in levels.columns}
+    frame = pd.DataFrame(counts, index=pd.Index(names, name="level"))
+    frame.columns = pd.MultiIndex.from_tuples(frame.columns)
+    return frame
+
+
+def level_meanings_frame(rulebook: Rulebook, lang: str = "en") -> pd.DataFrame:
+    """What each level means in practice, as the rulebook describes it (index ``level``)."""
+    from .i18n import level_meaning
+
+    rows = [{"level": lv.name, "level_number": lv.level,
+             "level_meaning": level_meaning(" ".join(lv.description.split()), lang)}
+            for lv in rulebook.levels]
+    return pd.DataFrame(rows).set_index("level")
+
+
+def rulebook_frame(rulebook: Rulebook, lang: str = "en") -> pd.DataFrame:
+    """The rulebook's criteria: label, what they judge, minimum level, assumption or not.
+
+    Index ``criterion`` (the label in the language); the rationale and source stay as the
+    rulebook words them.
+    """
+    t = translator(lang)
+    one = t.gettext("one bulk dataset")
+    together = t.gettext("a combination (mosaic)")
+    rows = [{"criterion": rulebook_text(r.label, lang),
+             "applies_to": together if r.kind == "mosaic" else one,
+             "minimum_level": rulebook.levels[r.level].name, "is_assumption": bool(r.assumption),
+             "rationale": " ".join(r.rationale.split()),
+             "rule_source": " ".join((r.source or "–").split())}
+            for r in rulebook.rules]
+    return pd.DataFrame(rows).set_index("criterion")
+
+
+def datasets_table_frame(analysis: Any, lang: str = "en") -> pd.DataFrame:
+    """Report 01's datasets for the page: heaviest first, categories and criteria by name.
+
+    Index ``dataset``; columns ``source``, ``persons``, ``public``, ``identifiable``,
+    ``level``, ``categories``, ``criteria``.
+    """
+    from .findings import source_name as _source_name  # report 05's names of sources
+
+    G, rb = analysis.graph, analysis.rulebook
+    rows = []
+    for d in analysis.inventory.datasets:
+        node = G.nodes[d.id]
+        rows.append({
+            "dataset": d.id, "source": _source_name(d.source, lang), "persons": d.persons,
+            "public": bool(node["public"]), "identifiable": bool(node["identifiable"]),
+            "level": rb.levels[node["level"]].name, "_level": node["level"],
+            "categories": ", ".join(category_name(c, lang) for c in node["categories"]),
+            "criteria": "; ".join(criterion_name(rb, r, lang) for r in node["rules"]) or "–",
+        })
+    frame = pd.DataFrame(rows).sort_values(["_level", "persons"], ascending=False, kind="stable")
+    return frame.drop(columns="_level").set_index("dataset")
+
+
+def linkage_title(giant: int, n_datasets: int, lang: str = "en") -> str:
+    """Title of report 02's graph: the largest linked component.
+
+    Examples
+    --------
+    >>> linkage_title(30, 45), linkage_title(30, 45, "nl")
+    ('30 of 45 datasets form one linked component', \
+'30 van de 45 bulkdatasets vormen één gekoppeld geheel')
+    """
+    t = translator(lang)
+    return t.ngettext("{giant} of {datasets} forms one linked component",
+                      "{giant} of {datasets} form one linked component", giant).format(
+        giant=_count(giant, t), datasets=plural(n_datasets, "dataset", lang=lang))
+
+
+def linkage_finding(G: Any, lang: str = "en") -> str:
+    """Report 02's finding: how much of the inventory is linked, and through how many links."""
+    import networkx as nx
+
+    t = translator(lang)
+    comps = sorted(nx.connected_components(G), key=len, reverse=True)
+    giant = len(comps[0]) if comps else 0
+    isolated = sum(1 for c in comps if len(c) == 1)
+    # TRANSLATORS: {title} is "N of M datasets form one linked component"; {links} "N links";
+    # {isolated} a number.
+    return t.gettext("{title}, through {links} in all; {isolated} have no link to any "
+                     "other.").format(title=linkage_title(giant, G.number_of_nodes(), lang),
+                                      links=plural(G.number_of_edges(), "link", lang=lang),
+                                      isolated=_count(isolated, t))
+
+
+def linkage_alt(G: Any, lang: str = "en") -> str:
+    """Alt text of report 02's graph."""
+    import networkx as nx
+
+    t = translator(lang)
+    comps = sorted(nx.connected_components(G), key=len, reverse=True)
+    return t.gettext("Network diagram of {datasets} and {links}. The largest linked component "
+                     "has {giant} datasets; {isolated} have no link. Colour shows the level on "
+                     "its own, size the persons, line width the link strength.").format(
+        datasets=plural(G.number_of_nodes(), "dataset", lang=lang),
+        links=plural(G.number_of_edges(), "link", lang=lang),
+        giant=_count(len(comps[0]) if comps else 0, t),
+        isolated=_count(sum(1 for c in comps if len(c) == 1), t))
+
+
+def components_text(G: Any, lang: str = "en") -> list[str]:
+    """Report 02's components and best-linked datasets, as list items."""
+    import networkx as nx
+
+    t = translator(lang)
+    comps = sorted(nx.connected_components(G), key=len, reverse=True)
+    sizes = [len(c) for c in comps if len(c) > 1]
+    isolated = sum(1 for c in comps if len(c) == 1)
+    top = sorted(G.degree, key=lambda x: -x[1])[:5]
+    return [
+        # TRANSLATORS: {components} "N connected components"; {sizes} their sizes;
+        # {isolated} "N datasets".
+        t.gettext("{components} of linked datasets, of {sizes} datasets; {isolated} without "
+                  "any link.").format(components=plural(len(sizes), "connected component",
+                                                        lang=lang),
+                                      sizes=t.join([_count(s, t) for s in sizes]),
+                                      isolated=plural(isolated, "dataset", lang=lang)),
+        t.gettext("Most links: {datasets}.").format(datasets=", ".join(
+            f"{n} ({plural(d, 'link', lang=lang)})" for n, d in top)),
+    ]
+
+
+def channels(G: Any) -> pd.Series:
+    """Links per key namespace (and ``QIs`` for quasi-identifiers), most first."""
+    return pd.Series([ch for *_, e in G.edges(data=True)
+                      for ch in e["keys"] + (["QIs"] if e["qis"] else [])],
+                     dtype=object).value_counts()
+
+
+def _channel(name: str, lang: str) -> str:
+    return translator(lang).gettext("quasi-identifiers") if name == "QIs" else name
+
+
+def channel_title(G: Any, lang: str = "en") -> str:
+    """Title of report 02's channel figure: the key that carries the most links."""
+    t = translator(lang)
+    c = channels(G)
+    if c.empty:
+        return t.gettext("No key links any two datasets")
+    # TRANSLATORS: {channel} is a key namespace ("email") or "quasi-identifiers"; {links}
+    # "N links".
+    return t.gettext("“{channel}” carries the most links ({links})").format(
+        channel=_channel(c.index[0], lang), links=plural(c.iloc[0], "link", lang=lang))
+
+
+def channel_alt(G: Any, lang: str = "en") -> str:
+    """Alt text of report 02's channel figure."""
+    t = translator(lang)
+    return t.gettext("Bar charts of the links each key namespace or set of quasi-identifiers "
+                     "carries: {counts}.").format(counts=", ".join(
+        f"{_channel(k, lang)}: {_count(v, t)}" for k, v in channels(G).items()))
+
+
+#: Where a link's expected overlap comes from (the edge's ``source``).
+OVERLAP_SOURCES = {"estimate": NP_("overlap", "estimate"),
+                   "override": NP_("overlap", "known overlap (analyst)")}
+
+
+def links_frame(analysis: Any, lang: str | None = None) -> pd.DataFrame:
+    """Every link, strongest first: ids as columns; with ``lang``, the source named for readers.
+
+    Columns: ``a``, ``b``, ``linked_through``, ``expected_overlap``,
+    ``expected_links``, ``strength``, ``overlap_source``, ``assumptions``.
+    """
+    t = translator(lang or "en")
+    rows = [{"a": a, "b": b, "linked_through": ", ".join(e["keys"] + e["qis"]),
+             "expected_overlap": e["expected_overlap"], "expected_links": e["expected_links"],
+             "strength": e["strength"],
+             "overlap_source": (t.pgettext("overlap", OVERLAP_SOURCES[e["source"]])
+                                if lang and e["source"] in OVERLAP_SOURCES else e["source"]),
+             "assumptions": "; ".join(e["assumptions"])}
+            for a, b, e in analysis.graph.edges(data=True)]
+    frame = pd.DataFrame(rows, columns=["a", "b", "linked_through",
+                                        "expected_overlap", "expected_links", "strength",
+                                        "overlap_source", "assumptions"])
+    return frame.sort_values("expected_links", ascending=False, kind="stable").reset_index(
+        drop=True)
+
+
+def links_text(n_links: int, overrides: int, lang: str = "en") -> str:
+    """How many links there are and how many rest on an analyst's known overlap.
+
+    Examples
+    --------
+    >>> print(links_text(257, 3, "nl"))
+    257 koppelingen, waarvan 3 met een door de analist opgegeven bekende overlap; de rest is
+    geschat.
+    """
+    t = translator(lang)
+    return t.gettext("{links}, {overrides} with an analyst's known overlap; the rest "
+                     "estimated.").format(links=plural(n_links, "link", lang=lang),
+                                          overrides=_count(overrides, t))
+
+
+def cumulative_finding(raised: int, sets: int, by_kind: Mapping[str, int], persons: float,
+                       lang: str = "en") -> str:
+    """Report 03's finding: the combinations heavier than any member, and the persons in them.
+
+    Examples
+    --------
+    >>> print(cumulative_finding(23, 311, {"edge": 20, "chain": 3}, 1234567.8, "nl"))
+    **23** van de 311 combinaties (7%) komen samen op een hoger niveau dan elk van hun
+    bulkdatasets afzonderlijk (20 paren en 3 ketens); samen koppelen ze gegevens over naar
+    verwachting **1.234.568 verschillende personen**.
+    """
+    t = translator(lang)
+    nouns = {"edge": "pair", "chain": "chain", "investigation": "investigation"}
+    kinds = t.join([plural(n, nouns[k], lang=lang) if k in nouns else f"{_count(n, t)} {k}"
+                    for k, n in by_kind.items()])
+    # TRANSLATORS: {raised} a number; {sets} "N combinations"; {share} a percentage;
+    # {kinds} "20 pairs and 3 chains"; {persons} "N distinct persons".
+    return t.gettext("**{raised}** of {sets} ({share}) reach a higher level together than any "
+                     "of their datasets alone ({kinds}); together they link an expected "
+                     "**{persons}**.").format(
+        raised=_count(raised, t), sets=plural(sets, "combination", lang=lang),
+        share=t.percent(raised, sets), kinds=kinds,
+        persons=plural(persons, "distinct person", lang=lang))
+
+
+def raised_title(groups: pd.DataFrame, raised: int, level_names: Sequence[str],
+                 lang: str = "en") -> str:
+    """Title of report 03's figure: the combinations heavier than their members, and the
+    most common jump. ``groups`` is :func:`bulkimpact.present.plots.raised_groups` output."""
+    t = translator(lang)
+    head = t.ngettext("{n} combination is heavier than any of its members",
+                      "{n} combinations are heavier than any of their members", raised).format(
+        n=_count(raised, t))
+    if groups.empty:
+        return head
+    jumps = groups.groupby(["member_level", "level"], sort=False)["count"].sum() \
+        .sort_values(ascending=False, kind="stable")
+    (m, lv), n = jumps.index[0], int(jumps.iloc[0])
+    # TRANSLATORS: {head} "N combinations are heavier …"; {n} a number; {member} and {level}
+    # level names ("light", "heavy").
+    return t.ngettext("{head}; {n} of them joins {member} datasets into a {level} combination",
+                      "{head}; {n} of them join {member} datasets into a {level} combination",
+                      n).format(head=head, n=_count(n, t),
+                                member=level_name(level_names[m], lang),
+                                level=level_name(level_names[lv], lang))
+
+
+def raised_alt(groups: pd.DataFrame, raised: int, level_names: Sequence[str],
+               lang: str = "en") -> str:
+    """Alt text of report 03's figure: every row, its jump, count and persons."""
+    from .plots import kind_name
+
+    t = translator(lang)
+    rows = "; ".join(t.gettext(
+        "{count} {kind} from level {member} to level {level}, linking {low} to {high} persons "
+        "each (largest: {largest})").format(
+        count=_count(g.count, t), kind=kind_name(g.kind, lang),
+        member=f"{g.member_level} {level_name(level_names[g.member_level], lang)}",
+        level=f"{g.level} {level_name(level_names[g.level], lang)}",
+        low=_count(g.persons_min, t), high=_count(g.persons_max, t),
+        largest=g.largest.replace(", ", " + ")) for g in groups.itertuples())
+    return t.gettext("Two-panel chart of the {raised} combinations that reach a higher level "
+                     "together than any member alone, grouped by kind and by the jump from the "
+                     "highest member level to the combination's level. {rows}.").format(
+        raised=_count(raised, t), rows=rows)
+
+
+def mosaic_frame(analysis: Any, top: int | None = None, lang: str | None = None) -> pd.DataFrame:
+    """The combinations heavier than their members, most linked persons first.
+
+    Columns: ``combination``, ``member_categories`` (what each member brings),
+    ``member_levels``, ``combined_level``, ``rules_only_together`` (criteria that fire on
+    the combination only), ``linked_persons``, ``kind``. Without ``lang`` (a download),
+    ids; with it, names in the language.
+    """
+    G, rb = analysis.graph, analysis.rulebook
+    raised = sorted((s for s in analysis.sets if s.raised), key=lambda s: -s.persons)
+    rows = []
+    for s in raised[:top]:
+        own = set().union(*(G.nodes[m]["rules"] for m in s.members))
+        only = [r for r in s.rules if r not in own]
+
+        def cats(m: str) -> str:
+            return ", ".join(category_name(c, lang) if lang else c
+                             for c in G.nodes[m]["categories"])
+
+        rows.append({
+            "combination": " + ".join(s.members),
+            "member_categories": " | ".join(f"{m}: {cats(m)}" for m in s.members),
+            "member_levels": ", ".join(str(G.nodes[m]["level"]) for m in s.members),
+            "combined_level": rb.levels[s.level].name if lang else s.level,
+            "rules_only_together": "; ".join(criterion_name(rb, r, lang) if lang else r
+                                             for r in only) or "–",
+            "linked_persons": s.persons, "kind": s.kind,
+        })
+    return pd.DataFrame(rows, columns=["combination", "member_categories", "member_levels",
+                                       "combined_level", "rules_only_together",
+                                       "linked_persons", "kind"])
+
+
+def mosaic_rule_text(analysis: Any, lang: str = "en") -> str | None:
+    """The criterion that most often fires on a combination only, and how often."""
+    frame = mosaic_frame(analysis)
+    rules = frame["rules_only_together"].str.split("; ").explode()
+    rules = rules[rules != "–"].value_counts()
+    if rules.empty:
+        return None
+    t = translator(lang)
+    return t.gettext("The criterion that most often fires only on a combination: **{rule}** "
+                     "({combinations}).").format(
+        rule=criterion_name(analysis.rulebook, rules.index[0], lang),
+        combinations=plural(rules.iloc[0], "combination", lang=lang))
+
+
+__all__ += ["REPORT_CAPTIONS", "figure_caption", "verdict_sentences", "verdict_details",
+            "overview_finding",
+            "readings_frontier_title", "readings_frontier_alt", "inventory_glance",
+            "RULEBOOK_TEXTS", "CATEGORY_NAMES", "rulebook_text", "category_name",
+            "criterion_name", "reading_definitions", "PARAMETER_NAMES", "parameters_frame",
+            "inventory_finding", "inventory_levels_title", "level_counts_frame",
+            "level_meanings_frame", "rulebook_frame", "datasets_table_frame", "linkage_title",
+            "linkage_finding", "linkage_alt", "components_text", "channels", "channel_title",
+            "channel_alt", "OVERLAP_SOURCES", "links_frame", "links_text",
+            "cumulative_finding", "raised_title", "raised_alt", "mosaic_frame",
+            "mosaic_rule_text"]
