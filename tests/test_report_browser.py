@@ -43,10 +43,11 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_screenshots_of_index_and_reports_offline(reports, capsys):
     assert main([str(reports)]) == 0
     out = capsys.readouterr().out
-    assert "3 pages, 0 failed the offline check" in out
+    assert "8 pages, 0 failed the offline check" in out
     shots = sorted(p.name for p in (reports / "screenshots").iterdir())
-    assert shots == ["baseline__00_fixture_table_figure.png", "baseline__01_fixture_fails.png",
-                     "index.png"]
+    assert shots == sorted([f"baseline__{nb}.{lang}.png" for lang in ("nl", "en")
+                            for nb in ("00_fixture_table_figure", "01_fixture_fails")]
+                           + ["glossary.en.png", "glossary.nl.png", "index.en.png", "index.png"])
     for name in shots:
         png = reports / "screenshots" / name
         assert png_size(png) == (1280, 2000)

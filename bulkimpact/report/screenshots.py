@@ -154,10 +154,11 @@ def screenshot_page(chromium: str, page: Path, png: Path, *, width: int = 1280,
 
 
 def report_pages(reports_dir: Path) -> list[Path]:
-    """The index and every report of a report folder, index first."""
+    """The index pages, the glossaries and every report of a report folder, indexes first."""
     reports = sorted(p for p in reports_dir.glob("*/*.html") if p.parent.name != "screenshots")
-    index = reports_dir / "index.html"
-    return ([index] if index.is_file() else []) + reports
+    top = sorted(reports_dir.glob("*.html"), key=lambda p: (not p.name.startswith("index"),
+                                                            p.name != "index.html", p.name))
+    return top + reports
 
 
 def screenshot_reports(reports_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str]
@@ -171,7 +172,8 @@ def screenshot_reports(reports_dir: str | os.PathLike[str], out_dir: str | os.Pa
         Output folder of ``bulkimpact report``.
     out_dir : path-like, optional
         Where screenshots go; ``reports_dir/screenshots`` by default. Names:
-        ``index.png`` and ``<inventory>__<notebook>.png``.
+        ``index.png``, ``index.en.png``, ``glossary.nl.png`` and
+        ``<inventory>__<notebook>.<lang>.png``.
     chromium : str, optional
         Browser executable; found with :func:`find_chromium` by default.
     width, height : int
@@ -200,7 +202,7 @@ def screenshot_reports(reports_dir: str | os.PathLike[str], out_dir: str | os.Pa
     target = Path(out_dir) if out_dir is not None else folder / "screenshots"
 
     def shoot(page: Path) -> Screenshot:
-        name = "index" if page.parent == folder else f"{page.parent.name}__{page.stem}"
+        name = page.stem if page.parent == folder else f"{page.parent.name}__{page.stem}"
         return screenshot_page(browser, page, target / f"{name}.png", width=width, height=height)
 
     with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
