@@ -6,82 +6,158 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] tags=["nl"]
+# # De inventaris: wat er is, over wie, en hoe zwaar elke bulkdataset op zichzelf weegt
+#
+# ## Vraag
+# Wat bevat elke bulkdataset, is hij openbaar toegankelijk in elke lezing van het
+# openbaarheidscriterium, en in welk regime plaatst het regelboek hem naar zijn eigen aard,
+# zoals nu gebeurt?
+
+# %% [markdown] tags=["en"]
 # # The inventory: what is held, about whom, and how heavy each dataset is on its own
 #
-# **Question.** Before weighing datasets together: what does each dataset hold, is it
-# publicly accessible under each reading of the openness criterion, and which regime does the
-# rulebook give it on its own nature (the status quo)?
+# ## Question
+# What does each bulk dataset hold, is it publicly accessible under each reading of the
+# openness criterion, and which regime does the rulebook give it on its own nature, as
+# happens today?
 
 # %% tags=["parameters"]
 inventory = None  # a path, or None for the bundled data/synthetic/baseline.yaml
 rulebook = None  # a path, or None for the bundled data/rulebooks/default.yaml
 openness = "ctivd"
 seed = 0
-out_dir = "reports"
-
-# %% [markdown]
-# ## Inputs and parameters
+languages = "nl,en"  # the languages to render, Dutch first
+out_dir = "reports"  # where downloads are written (the batch injects NN_name_files)
 
 # %%
-import pandas as pd
-from IPython.display import Markdown, display
-
-from bulkimpact.present import findings, plots
-
-# Reports show whole cells: a reviewer cannot widen a truncated column.
-pd.set_option("display.max_colwidth", None)
+from IPython.display import HTML
 
 from bulkimpact.analysis import load_analysis
+from bulkimpact.present import bilingual as bl
+from bulkimpact.present import downloads, findings, plots, tables
 
+bl.set_languages(languages)
 analysis = load_analysis(inventory, rulebook, openness, seed)
-analysis.parameters_frame()
-
-# %% [markdown]
-# ## Datasets
-# Each dataset with its source, size, the categories of data it holds, and its level on its
-# own under the selected openness reading, with the rules that fired.
-
-# %%
-datasets = analysis.datasets_frame()
-display(Markdown(
-    f"{findings.plural(len(datasets), 'dataset')}; sources: "
-    + ", ".join(f"{n} {s}" for s, n in datasets['source'].value_counts().items()) + "."
-))
-datasets
-
-# %% [markdown]
-# ## Levels under each reading of the openness criterion
-
-# %%
+rb = analysis.rulebook
 levels = analysis.levels_by_openness()
-counts = analysis.level_counts(levels)
-heavy = {v: int((levels[v] >= 2).sum()) for v in levels.columns}
-most = max(heavy, key=heavy.get)
-fig = plots.levels_by_variant(
-    counts, f"{heavy[most]} datasets reach level 2 or above under the {most} reading, "
-            "the most of any reading")
-plots.show_figure(fig, alt=plots.levels_alt(counts),
-                  caption="Datasets per level on their own, by openness reading.")
-counts
+datasets = analysis.datasets_frame()
 
-# %% [markdown]
-# ## The rulebook that produced these levels
-# Every rule has a label, a rationale and a source, or is marked an assumption.
+# The whole inventory, with ids (categories, criteria) as the JSON names them.
+table_of_datasets = (datasets.drop(columns=["level"])
+                     .rename(columns={"rules that fired": "rules"})
+                     .assign(level=levels[openness],
+                             **{f"level_{r}": levels[r] for r in levels.columns}))
+_ = downloads.csv(table_of_datasets, out_dir, "datasets")
+rules = findings.rulebook_frame(rb).reset_index().assign(rule=[r.id for r in rb.rules])
+_ = downloads.csv(rules.set_index("rule"), out_dir, "rulebook")
+
+# %% [markdown] tags=["nl"]
+# ## Bevinding
+
+# %% [markdown] tags=["en"]
+# ## Finding
 
 # %%
-pd.DataFrame([{
-    "rule": r.id, "label": r.label, "kind": r.kind, "minimum level": analysis.level_name(r.level),
-    "rationale": r.rationale, "source": r.source or "",
-    "assumption": "yes" if r.assumption else "no",
-} for r in analysis.rulebook.rules]).set_index("rule")
+bl.finding(lambda lang: findings.inventory_finding(levels[openness], rb, openness, lang))
 
-# %% [markdown]
-# ## What it means
-# The levels above are the *status quo*: each dataset judged only by what it holds. The
-# following reports ask what happens when sets that can be linked are combined.
+# %% [markdown] tags=["nl"]
+# ## Werkwijze
+# Het regelboek kent elke bulkdataset een niveau toe op grond van wat hij zelf bevat: de
+# soorten gegevens, of personen herleidbaar zijn, hoeveel personen erin staan en of de
+# gegevens openbaar toegankelijk zijn. Het niveau is het hoogste dat een van de criteria
+# voorschrijft. Zo werkt de huidige praktijk: de Tijdelijke regeling laat de voorwaarden
+# bepalen "door de aard van die bulkdataset zelf". Of gegevens openbaar toegankelijk zijn,
+# hangt af van de lezing van het openbaarheidscriterium: de diensten rekenen gegevens uit een
+# datalek en gekochte gegevens tot openbaar toegankelijk, de CTIVD gegevens uit een datalek
+# niet. De bevinding volgt de lezing van dit rapport; de figuur toont elke lezing.
 #
+# ### Wat de niveaus betekenen
+
+# %% [markdown] tags=["en"]
+# ## Method
+# The rulebook gives each bulk dataset a level from what it holds itself: the categories of
+# data, whether persons are identifiable, how many persons it holds and whether its data are
+# publicly accessible. The level is the highest any criterion demands. This is today's
+# practice: the Tijdelijke regeling lets the conditions be set "door de aard van die
+# bulkdataset zelf" (by the nature of the dataset itself). Whether data are publicly
+# accessible depends on the reading of the openness criterion: the services count leaked and
+# purchased data as publicly accessible, the CTIVD not data from a leak. The finding follows
+# this report's reading; the figure shows every reading.
+#
+# ### What the levels mean
+
+# %%
+bl.each(lambda lang: tables.table(findings.level_meanings_frame(rb, lang), lang,
+                                  ["level_number", "level_meaning"], index="level"))
+
+# %% [markdown] tags=["nl"]
+# ### Niveaus in elke lezing van het openbaarheidscriterium
+
+# %% [markdown] tags=["en"]
+# ### Levels under each reading of the openness criterion
+
+# %%
+counts = analysis.level_counts(levels)
+bl.each(lambda lang: [
+    HTML(plots.figure_html(
+        plots.levels_by_variant(counts, findings.inventory_levels_title(levels, rb, lang),
+                                lang=lang),
+        alt=plots.levels_alt(counts, lang), caption=findings.figure_caption("levels", lang))),
+    tables.table(findings.level_counts_frame(levels, rb), lang, index="level")])
+
+# %% [markdown] tags=["nl"]
+# ### De bulkdatasets
+# Elke bulkdataset met de herkomst van zijn gegevens, zijn omvang, de soorten gegevens erin
+# en zijn niveau op zichzelf in de lezing van dit rapport, met de criteria die dat niveau
+# bepalen; de zwaarste eerst. De namen van de bulkdatasets zijn verzonnen.
+
+# %% [markdown] tags=["en"]
+# ### The datasets
+# Each dataset with the source of its data, its size, the categories of data it holds and
+# its level on its own under this report's reading, with the criteria that set it; heaviest
+# first. The datasets' names are made up.
+
+# %%
+link = downloads.href(out_dir, "datasets.csv")
+bl.each(lambda lang: tables.table(
+    findings.datasets_table_frame(analysis, lang), lang,
+    ["source", "persons", "public", "identifiable", "level", "categories", "criteria"],
+    index="dataset", top=25, download=link))
+
+# %% [markdown] tags=["nl"]
+# ### Het regelboek dat deze niveaus toekent
+# Elk criterium heeft een motivering en een bron, of is gemarkeerd als aanname. Motivering en
+# bron staan er zoals het regelboek ze formuleert (in het Engels, met de Nederlandse bronnen
+# letterlijk geciteerd).
+
+# %% [markdown] tags=["en"]
+# ### The rulebook that produced these levels
+# Every criterion has a rationale and a source, or is marked an assumption; both as the
+# rulebook words them.
+
+# %%
+bl.each(lambda lang: tables.table(findings.rulebook_frame(rb, lang), lang, index="criterion"))
+
+# %% [markdown] tags=["nl"]
+# ## Kanttekeningen
+# - De inventaris is **fictief** en het regelboek een **illustratieve aanname**: de criteria
+#   van de Tijdelijke regeling zijn niet volledig openbaar, en dit regelboek verzint er geen.
+# - De niveaus hierboven zijn de huidige praktijk: elke bulkdataset beoordeeld op wat hij
+#   zelf bevat. De volgende rapporten laten zien wat er gebeurt als bulkdatasets die te
+#   koppelen zijn, worden gecombineerd.
+# - Wat "openbaar toegankelijk" is, hangt af van de lezing: de diensten rekenen gegevens uit
+#   een datalek en gekochte gegevens daartoe, de CTIVD gegevens uit een datalek niet.
+# - "Records" zijn het aantal personen in een bulkdataset; wie in twee bulkdatasets staat,
+#   telt twee keer.
+
+# %% [markdown] tags=["en"]
 # ## Caveats
-# The inventory is fictional and the rulebook an illustrative assumption (see the banner).
-# "Public" depends on the openness reading: the services count leaked and purchased data as
-# publicly accessible, the CTIVD does not.
+# - The inventory is **fictional** and the rulebook an **illustrative assumption**: the
+#   criteria of the Tijdelijke regeling are not public in full, and this rulebook invents
+#   none of them.
+# - The levels above are today's practice: each dataset judged by what it holds itself. The
+#   following reports show what happens when datasets that can be linked are combined.
+# - What counts as "publicly accessible" depends on the reading: the services count leaked
+#   and purchased data as such, the CTIVD not data from a leak.
+# - "Records" are the persons in a dataset; a person in two datasets counts twice.

@@ -114,11 +114,16 @@ def test_overview_states_both_claims_as_computed(suite, analysis) -> None:
     assert f"**{analysis.graph.number_of_edges()} links**" in text
 
 
-def test_inventory_lists_every_dataset_with_its_level(suite, analysis) -> None:
+def test_inventory_states_its_finding_and_downloads_every_dataset(suite, analysis) -> None:
+    from bulkimpact.present.findings import inventory_finding
+
     text = suite["01_inventory"]["text"]
-    assert f"{len(analysis.inventory.datasets)} datasets; sources:" in text
+    levels = analysis.levels_by_openness()["ctivd"]
+    for lang in ("nl", "en"):
+        assert inventory_finding(levels, analysis.rulebook, "ctivd", lang) in text
+    table = (suite["__out__"] / "baseline" / "01_inventory_files" / "datasets.csv").read_text()
     for d in analysis.inventory.datasets:
-        assert d.id in text
+        assert f"\n{d.id}," in table
 
 
 def test_linkage_graph_names_the_largest_component(suite, analysis) -> None:

@@ -1251,8 +1251,8 @@ def inventory_finding(levels: pd.Series, rulebook: Rulebook, reading: str,
     >>> from bulkimpact.examples import toy_rulebook
     >>> lv = pd.Series({"a": 1, "b": 2, "c": 3, "d": 0})
     >>> print(inventory_finding(lv, toy_rulebook(), "ctivd"))
-    Judged each on its own nature, as the Tijdelijke regeling prescribes, 2 of 4 datasets sit
-    in a regime heavier than light under the CTIVD reading; 2 are of very slight intrusion
+    Judged each on its own nature, in line with the Tijdelijke regeling, 2 of 4 datasets sit in
+    a regime heavier than light under the CTIVD reading; 2 are of very slight intrusion
     (1 outside the regime, 1 light).
     """
     t = translator(lang)
@@ -1264,7 +1264,7 @@ def inventory_finding(levels: pd.Series, rulebook: Rulebook, reading: str,
     # the lightest level with personal data; {reading} the reading's name; {slight},
     # {outside} and {light_count} numbers.
     return t.gettext(
-        "Judged each on its own nature, as the Tijdelijke regeling prescribes, {heavier} of "
+        "Judged each on its own nature, in line with the Tijdelijke regeling, {heavier} of "
         "{datasets} sit in a regime heavier than {light} under the {reading}; {slight} are of "
         "very slight intrusion ({outside} outside the regime, {light_count} {light}).").format(
         heavier=_count(heavier, t), datasets=plural(len(levels), "dataset", lang=lang),
@@ -1283,8 +1283,8 @@ def inventory_levels_title(levels: pd.DataFrame, rulebook: Rulebook, lang: str =
     heavy = {v: int((levels[v] > low).sum()) for v in levels.columns}
     most = max(heavy, key=heavy.get)
     # TRANSLATORS: {datasets} is "N datasets"; {light} a level's name; {reading} a reading's.
-    return t.gettext("{datasets} are above {light} under the {reading}, the most of any "
-                     "reading").format(datasets=plural(heavy[most], "dataset", lang=lang),
+    return t.gettext("{datasets} are above the {light} level under the {reading}, the most "
+                     "of any reading").format(datasets=plural(heavy[most], "dataset", lang=lang),
                                        light=level_name(rulebook.levels[low].name, lang),
                                        reading=reading_name(most, lang))
 
@@ -1317,8 +1317,8 @@ def rulebook_frame(rulebook: Rulebook, lang: str = "en") -> pd.DataFrame:
     rulebook words them.
     """
     t = translator(lang)
-    one = t.gettext("one bulk dataset")
-    together = t.gettext("a combination (mosaic)")
+    one = t.gettext("a property of the data")
+    together = t.gettext("a mosaic of categories, in one dataset or a combination")
     rows = [{"criterion": rulebook_text(r.label, lang),
              "applies_to": together if r.kind == "mosaic" else one,
              "minimum_level": rulebook.levels[r.level].name, "is_assumption": bool(r.assumption),

@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
-from .i18n import NP_, level_name, rule_name, significant, translator
+from .i18n import NP_, level_name, reading_name, rule_name, significant, translator
 
 __all__ = [
     "LEVEL_COLOURS",
@@ -37,6 +37,7 @@ __all__ = [
     "links_by_channel",
     "raised_sets",
     "raised_groups",
+    "kind_name",
     "regime_heatmap",
     "regimes_alt",
     "policy_frontier",
@@ -131,16 +132,32 @@ def _fig(lang: str, message: str) -> str:
     return translator(lang).pgettext("figure", message)
 
 
-def _level_legend(ax, level_names: Sequence[str], **kwargs) -> None:
+def _level_label(label: object, lang: str = "en") -> str:
+    """``"2 medium"`` (a level number and name) with the name in the language.
+
+    Examples
+    --------
+    >>> _level_label("2 medium", "nl"), _level_label(3, "nl"), _level_label("1 light")
+    ('2 middelzwaar', '3', '1 light')
+    """
+    number, _, name = str(label).partition(" ")
+    return f"{number} {level_name(name, lang)}" if name else number
+
+
+def _level_legend(ax, level_names: Sequence[str], lang: str = "en", **kwargs) -> None:
     handles = [Line2D([], [], marker="o", linestyle="", markersize=10,
                       markerfacecolor=LEVEL_COLOURS[i], markeredgecolor="#333333",
-                      label=f"{i} {name}") for i, name in enumerate(level_names)]
-    ax.legend(handles=handles, title="level on its own", frameon=False, **kwargs)
+                      label=f"{i} {level_name(name, lang)}") for i, name in enumerate(level_names)]
+    ax.legend(handles=handles, title=_fig(lang, NP_("figure", "level on its own")),
+              frameon=False, **kwargs)
 
 
 @_styled
-def levels_by_variant(counts: pd.DataFrame, title: str) -> Figure:
+def levels_by_variant(counts: pd.DataFrame, title: str, lang: str = "en") -> Figure:
     """Grouped bars: datasets per level (rows) under each openness variant (columns).
+
+    Rows are named ``"<number> <level name>"``, columns by reading id; both are
+    shown by their names in `lang`.
 
     Examples
     --------
@@ -148,37 +165,57 @@ def levels_by_variant(counts: pd.DataFrame, title: str) -> Figure:
     ...                  index=["0 outside", "1 light", "2 medium"])
     >>> levels_by_variant(c, "More sets are medium under the CTIVD reading").axes[0].get_ylabel()
     'datasets'
+    >>> fig = levels_by_variant(c, "Meer middelzware", lang="nl")
+    >>> fig.axes[0].get_ylabel(), [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    ('bulkdatasets', ['lezing van de diensten', 'lezing van de CTIVD'])
     """
-    fig, ax = _subplots(figsize=(8, 4.2))
+    import textwrap
+
+    from matplotlib.ticker import MaxNLocator
+
+    fig, ax = _subplots(figsize=(11, 4.6))
     width = 0.8 / max(len(counts.columns), 1)
     x = np.arange(len(counts.index))
-    hatches = ["", "//", "..", "xx"]
+    hatches = ["", "//", "..", "xx", "\\\\"]
     for i, variant in enumerate(counts.columns):
         bars = ax.bar(x + i * width - 0.4 + width / 2, counts[variant], width,
-                      label=variant, color=LEVEL_COLOURS[1 + i % 4], edgecolor="#333333",
-                      hatch=hatches[i % len(hatches)])
-        ax.bar_label(bars, fontsize=10)
-    ax.set_xticks(x, counts.index)
-    ax.set_xlabel("access regime (level) of the dataset on its own")
-    ax.set_ylabel("datasets")
-    ax.set_title(title, loc="left")
-    ax.legend(title="openness reading", frameon=False)
+                      label=reading_name(variant, lang), color=LEVEL_COLOURS[1 + i % 5],
+                      edgecolor="#333333", hatch=hatches[i % len(hatches)])
+        ax.bar_label(bars, labels=[translator(lang).number(v) for v in counts[variant]],
+                     fontsize=10)
+    ax.set_xticks(x, [_level_label(i, lang) for i in counts.index])
+    ax.set_xlabel(_fig(lang, NP_("figure", "access regime (level) of the dataset on its own")))
+    ax.set_ylabel(_fig(lang, NP_("figure", "datasets")))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_title("\n".join(textwrap.wrap(title, 90)), loc="left")
+    ax.legend(title=_fig(lang, NP_("figure", "openness reading")), frameon=False,
+              loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     return fig
 
 
-def levels_alt(counts: pd.DataFrame) -> str:
+def levels_alt(counts: pd.DataFrame, lang: str = "en") -> str:
     """Alt text for :func:`levels_by_variant`: every bar's count in words.
 
     Examples
     --------
     >>> print(levels_alt(pd.DataFrame({"ctivd": [1, 2]}, index=["0 outside", "1 light"])))
-    Grouped bar chart of datasets per level for each openness reading:
-    ctivd: 1 at 0 outside, 2 at 1 light
+    Grouped bar chart of datasets per level for each openness reading: CTIVD reading: 1 at
+    level 0 outside, 2 at level 1 light.
+    >>> print(levels_alt(pd.DataFrame({"ctivd": [1, 2]}, index=["0 outside", "1 light"]), "nl"))
+    Staafdiagram van het aantal bulkdatasets per niveau in elke lezing: lezing van de CTIVD: 1
+    op niveau 0 outside, 2 op niveau 1 licht.
     """
-    return "Grouped bar chart of datasets per level for each openness reading: " + "; ".join(
-        f"{v}: " + ", ".join(f"{counts.loc[i, v]} at {i}" for i in counts.index)
-        for v in counts.columns)
+    t = translator(lang)
+    # TRANSLATORS: {count} datasets at level {level} ("2 medium"), in an alt text.
+    at = _fig(lang, NP_("figure", "{count} at level {level}"))
+    readings = "; ".join(
+        f"{reading_name(v, lang)}: " + ", ".join(
+            at.format(count=t.number(counts.loc[i, v]), level=_level_label(i, lang))
+            for i in counts.index) for v in counts.columns)
+    # TRANSLATORS: alt text of the bar chart; {readings} lists the counts per reading.
+    return _fig(lang, NP_("figure", "Grouped bar chart of datasets per level for each "
+                                    "openness reading: {readings}.")).format(readings=readings)
 
 
 def _graph_layout(G: nx.Graph, seed: int, columns: int | None = None) -> dict:
@@ -393,7 +430,7 @@ def _place_labels(centres: np.ndarray, radii: np.ndarray, sizes: np.ndarray,
 
 @_styled
 def linkage_graph(G: nx.Graph, level_names: Sequence[str], title: str, seed: int = 0,
-                  label: bool = True) -> Figure:
+                  label: bool = True, lang: str = "en") -> Figure:
     """The linkage graph: colour = level on its own, size = persons, width = link strength.
 
     Markers are pushed apart until none overlaps another, and every label is
@@ -472,17 +509,18 @@ def linkage_graph(G: nx.Graph, level_names: Sequence[str], title: str, seed: int
     key: list[str] = []
     if label and n:
         _label_nodes(ax, renderer, nodes, pos, radii, G, key)
-    _level_legend(ax, level_names, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    _level_legend(ax, level_names, lang, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_title(title, loc="left")
-    note = ("Node size: persons in the dataset. Line width: link strength (expected links / "
-            "smaller set).")
+    note = _fig(lang, NP_("figure", "Node size: persons in the dataset. Line width: link "
+                                    "strength (expected links / smaller set)."))
     linked = [c for c in nx.connected_components(G) if len(c) > 1]
     if len(linked) > 1 and max(map(len, linked)) > 6:
-        note += " Right: smaller linked groups."
+        note += " " + _fig(lang, NP_("figure", "Right: smaller linked groups."))
     if isolated:
-        note += " Bottom: datasets with no link."
+        note += " " + _fig(lang, NP_("figure", "Bottom: datasets with no link."))
     if key:
-        note += "\nNumbered nodes: " + "; ".join(key)
+        note += "\n" + _fig(lang, NP_("figure", "Numbered nodes: {key}")).format(
+            key="; ".join(key))
     fig.text(0.005, 0.05, note, fontsize=10, va="top", ha="left", wrap=True)
     return fig
 
@@ -536,7 +574,7 @@ def _label_nodes(ax, renderer, nodes: list, pos: dict, radii: np.ndarray, G: nx.
 
 
 @_styled
-def links_by_channel(G: nx.Graph, title: str) -> Figure:
+def links_by_channel(G: nx.Graph, title: str, lang: str = "en") -> Figure:
     """Horizontal bars: links and expected linked persons per key namespace or QI set.
 
     Examples
@@ -544,11 +582,15 @@ def links_by_channel(G: nx.Graph, title: str) -> Figure:
     >>> from bulkimpact.examples import toy_graph
     >>> links_by_channel(toy_graph(), "E-mail and device").axes[0].get_xlabel()
     'links (edges) carried'
+    >>> links_by_channel(toy_graph(), "E-mail en apparaat", lang="nl").axes[1].get_xlabel()
+    'verwachte gekoppelde personen (som over de koppelingen, logaritmische schaal)'
     """
     edges = pd.Series({}, dtype=float)
     persons = pd.Series({}, dtype=float)
+    # TRANSLATORS: a link through quasi-identifiers; {qis} names them ("date_of_birth+pc4").
+    qi_label = _fig(lang, NP_("figure", "quasi-identifiers: {qis}"))
     for *_, e in G.edges(data=True):
-        channels = e["keys"] + (["QIs: " + "+".join(e["qis"])] if e["qis"] else [])
+        channels = e["keys"] + ([qi_label.format(qis="+".join(e["qis"]))] if e["qis"] else [])
         for ch in channels:
             edges[ch] = edges.get(ch, 0.0) + 1
             persons[ch] = persons.get(ch, 0.0) + e["expected_links"]
@@ -556,19 +598,35 @@ def links_by_channel(G: nx.Graph, title: str) -> Figure:
     fig, (ax1, ax2) = _subplots(1, 2, figsize=(11, max(3, 0.45 * len(order) + 1.5)),
                                    sharey=True)
     bars = ax1.barh(order, edges[order], color="#0072B2")
-    ax1.bar_label(bars, fmt="{:,.0f}", padding=3, fontsize=9)
-    ax1.set_xlabel("links (edges) carried")
+    ax1.bar_label(bars, labels=[translator(lang).number(v) for v in edges[order]], padding=3,
+                  fontsize=9)
+    ax1.set_xlabel(_fig(lang, NP_("figure", "links (edges) carried")))
     ax2.barh(order, persons[order], color="#E69F00")
     ax2.set_xscale("log")
-    ax2.set_xlabel("expected linked persons (sum over edges, log scale)")
+    ax2.set_xlabel(_fig(lang, NP_("figure",
+                                  "expected linked persons (sum over links, log scale)")))
     ax1.set_title(title, loc="left")
     fig.tight_layout()
     return fig
 
 
-_KIND_NAMES = {"edge": "pairs (one link)", "investigation": "investigations",
-               "chain": "chains of 3+ datasets", "k_hop": "neighbourhoods",
-               "component": "whole components", "connected_subsets": "linked subsets"}
+_KIND_NAMES = {"edge": NP_("figure", "pairs (one link)"),
+               "investigation": NP_("figure", "investigations"),
+               "chain": NP_("figure", "chains of 3+ datasets"),
+               "k_hop": NP_("figure", "neighbourhoods"),
+               "component": NP_("figure", "whole components"),
+               "connected_subsets": NP_("figure", "linked subsets")}
+
+
+def kind_name(kind: str, lang: str = "en") -> str:
+    """A kind of exposure set (``edge``, ``chain``, …) by its name in the language.
+
+    Examples
+    --------
+    >>> kind_name("chain"), kind_name("edge", "nl"), kind_name("other", "nl")
+    ('chains of 3+ datasets', 'paren (één koppeling)', 'other')
+    """
+    return _fig(lang, _KIND_NAMES[kind]) if kind in _KIND_NAMES else kind
 
 
 def raised_groups(frame: pd.DataFrame) -> pd.DataFrame:
@@ -604,7 +662,7 @@ def raised_groups(frame: pd.DataFrame) -> pd.DataFrame:
 
 @_styled
 def raised_sets(frame: pd.DataFrame, level_names: Sequence[str], title: str,
-                top: int = 25) -> Figure:
+                top: int = 25, lang: str = "en") -> Figure:
     """Combinations heavier than their members, grouped: which level jumps, how many, how large.
 
     ``frame`` is :func:`bulkimpact.combinations.exposure_sets_frame` output.
@@ -621,6 +679,8 @@ def raised_sets(frame: pd.DataFrame, level_names: Sequence[str], title: str,
     >>> raised_sets(f, ["o", "l", "m", "h"], "One set").axes[0].get_xlabel()
     'access regime (level)'
     """
+    t = translator(lang)
+    names = [level_name(n, lang) for n in level_names]
     groups = raised_groups(frame).head(top)
     raised = frame[frame["raised"]]
     rows = len(groups)
@@ -635,7 +695,7 @@ def raised_sets(frame: pd.DataFrame, level_names: Sequence[str], title: str,
                     edgecolor="#333333", zorder=3)
         ax1.scatter([g.level], [yi], s=200, marker="D", color=LEVEL_COLOURS[g.level],
                     edgecolor="#333333", zorder=3)
-        ax1.annotate(f"{g.count:,}", ((g.member_level + g.level) / 2, yi), ha="center",
+        ax1.annotate(t.number(g.count), ((g.member_level + g.level) / 2, yi), ha="center",
                      va="bottom", textcoords="offset points", xytext=(0, 8), fontsize=11,
                      fontweight="bold")
         part = raised[(raised["member_level"] == g.member_level) & (raised["level"] == g.level)
@@ -644,31 +704,37 @@ def raised_sets(frame: pd.DataFrame, level_names: Sequence[str], title: str,
         jitter = (rng.random(len(part)) - 0.5) * 0.4 if len(part) > 1 else np.zeros(len(part))
         ax2.scatter(np.maximum(part, 1.0), yi + jitter, s=28, color=LEVEL_COLOURS[g.level],
                     edgecolor="#333333", linewidth=0.5, alpha=0.85, zorder=3)
-        ax2.annotate(("largest: " if g.count > 1 else "") + f"{g.largest.replace(', ', ' + ')} "
-                     f"({g.persons_max:,.0f})",
+        # TRANSLATORS: the largest combination of a row; {members} "a + b", {persons} a number.
+        largest = (_fig(lang, NP_("figure", "largest: {members} ({persons})")) if g.count > 1
+                   else "{members} ({persons})").format(
+            members=g.largest.replace(", ", " + "), persons=t.number(g.persons_max))
+        ax2.annotate(largest,
                      (max(g.persons_max, 1.0), yi + 0.27), ha="right", va="bottom",
                      fontsize=9, color="#333333")
-    labels = [f"{_KIND_NAMES.get(g.kind, g.kind)}\n{g.member_level} {level_names[g.member_level]}"
-              f" → {g.level} {level_names[g.level]}" for g in groups.itertuples()]
+    labels = [f"{kind_name(g.kind, lang)}\n{g.member_level} {names[g.member_level]}"
+              f" → {g.level} {names[g.level]}" for g in groups.itertuples()]
     ax1.set_yticks(y, labels)
     ax1.set_ylim(-0.7, max(rows, 1) - 0.2)
-    ax1.set_xticks(range(len(level_names)), [f"{i}\n{n}" for i, n in enumerate(level_names)])
-    ax1.set_xlim(-0.3, len(level_names) - 0.7)
-    ax1.set_xlabel("access regime (level)")
+    ax1.set_xticks(range(len(names)), [f"{i}\n{n}" for i, n in enumerate(names)])
+    ax1.set_xlim(-0.3, len(names) - 0.7)
+    ax1.set_xlabel(_fig(lang, NP_("figure", "access regime (level)")))
     ax1.grid(axis="x", alpha=0.3)
     ax2.set_xscale("log")
     if rows:
         lo, hi = max(groups["persons_min"].min(), 1.0), max(groups["persons_max"].max(), 10.0)
         ax2.set_xlim(lo / 3, hi * 2)
-    ax2.set_xlabel("linked persons in each combination (log scale)")
+    ax2.set_xlabel(_fig(lang, NP_("figure", "linked persons in each combination (log scale)")))
     ax2.grid(axis="x", alpha=0.3, which="major")
     ax2.tick_params(axis="y", left=False)
     handles = [Line2D([], [], marker="o", linestyle="", markersize=9, markerfacecolor="#FFFFFF",
-                      markeredgecolor="#333333", label="highest level of a member alone"),
+                      markeredgecolor="#333333",
+                      label=_fig(lang, NP_("figure", "highest level of a member alone"))),
                Line2D([], [], marker="D", linestyle="", markersize=10, markerfacecolor="#FFFFFF",
-                      markeredgecolor="#333333", label="level of the combination"),
+                      markeredgecolor="#333333",
+                      label=_fig(lang, NP_("figure", "level of the combination"))),
                Line2D([], [], color="#999999", linewidth=6,
-                      label="number of combinations (bold; line width)")]
+                      label=_fig(lang, NP_("figure",
+                                           "number of combinations (bold; line width)")))]
     fig.legend(handles=handles, loc="lower center", ncol=3, frameon=False)
     fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
     height = fig.get_figheight()
@@ -790,15 +856,21 @@ def regime_heatmap(regimes: pd.DataFrame, level_names: Sequence[str], title: str
 
 
 _AXIS_LABELS = {
-    "escalated": "datasets escalated above their own level",
-    "escalation_cost": "escalation cost (cost units, one-off)",
-    "total_burden": "total burden (cost units: escalation + authorisations)",
-    "under_protected": "under-protected exposure sets",
-    "under_protected_persons": "distinct persons linked in under-protected sets",
+    "escalated": NP_("figure", "datasets escalated above their own level"),
+    "escalation_cost": NP_("figure", "escalation cost (cost units, one-off)"),
+    "total_burden": NP_("figure", "total burden (cost units: escalation + authorisations)"),
+    "under_protected": NP_("figure", "under-protected exposure sets"),
+    "under_protected_persons": NP_("figure", "distinct persons linked in under-protected sets"),
 }
 
 
-def _frontier_panel(ax, frame: pd.DataFrame, pareto: Sequence[str], x: str, y: str) -> None:
+def _axis_label(metric: str, lang: str = "en") -> str:
+    """An axis label of :data:`_AXIS_LABELS` in the language (the id when unknown)."""
+    return _fig(lang, _AXIS_LABELS[metric]) if metric in _AXIS_LABELS else metric
+
+
+def _frontier_panel(ax, frame: pd.DataFrame, pareto: Sequence[str], x: str, y: str,
+                    lang: str = "en") -> None:
     """One reading: every rule as a marker, the Pareto rules joined by a step line.
 
     Rules at the same point are drawn side by side (a small horizontal dodge in
@@ -822,7 +894,8 @@ def _frontier_panel(ax, frame: pd.DataFrame, pareto: Sequence[str], x: str, y: s
         if on_front:  # only the frontier is labelled; the legend names every marker
             lift = sum(1 for qx, qy in placed if abs(qx - px) < 0.25 * xspan and qy == py)
             placed.append((px, py))
-            ax.annotate(" = ".join(on_front), (px, py), textcoords="offset points",
+            ax.annotate(" = ".join(rule_name(n, lang) for n in on_front), (px, py),
+                        textcoords="offset points",
                         xytext=(8 + 6 * len(names), 8 + 16 * lift), fontsize=10,
                         fontweight="bold")
     front = frame.loc[list(pareto)].sort_values([x, y])
@@ -835,7 +908,8 @@ def _frontier_panel(ax, frame: pd.DataFrame, pareto: Sequence[str], x: str, y: s
 
 
 def policy_frontier(frame: pd.DataFrame, title: str, x: str = "total_burden",
-                    y: str = "under_protected", pareto: Sequence[str] = ()) -> Figure:
+                    y: str = "under_protected", pareto: Sequence[str] = (),
+                    lang: str = "en") -> Figure:
     """Each policy as a point: burden (x) against under-protection (y), the frontier joined.
 
     ``frame`` is :meth:`bulkimpact.evaluate.Evaluation.to_frame` output;
@@ -848,13 +922,13 @@ def policy_frontier(frame: pd.DataFrame, title: str, x: str = "total_burden",
     >>> policy_frontier(f, "Trade-off", pareto=["per_dataset", "component"]).axes[0].get_ylabel()
     'under-protected exposure sets'
     """
-    return frontier_by_reading({"": frame}, {"": tuple(pareto)}, title, x=x, y=y)
+    return frontier_by_reading({"": frame}, {"": tuple(pareto)}, title, x=x, y=y, lang=lang)
 
 
 @_styled
 def frontier_by_reading(frames: Mapping[str, pd.DataFrame], pareto: Mapping[str, Sequence[str]],
                         title: str, x: str = "total_burden",
-                        y: str = "under_protected") -> Figure:
+                        y: str = "under_protected", lang: str = "en") -> Figure:
     """One panel per openness reading: every rule's burden against its under-protection.
 
     Rules on the frontier (no other rule is better on both) have a heavy
@@ -868,27 +942,32 @@ def frontier_by_reading(frames: Mapping[str, pd.DataFrame], pareto: Mapping[str,
     >>> fig = frontier_by_reading({"services": f, "ctivd": f},
     ...                           {"services": ["per_dataset"], "ctivd": ["per_dataset"]}, "T")
     >>> [ax.get_title() for ax in fig.axes]
-    ['services', 'ctivd']
+    ["services' reading", 'CTIVD reading']
+    >>> fig = frontier_by_reading({"ctivd": f}, {"ctivd": ["per_dataset"]}, "T", lang="nl")
+    >>> fig.axes[0].get_title(), fig.axes[0].get_ylabel()
+    ('lezing van de CTIVD', 'onvoldoende beschermde combinaties')
     """
     fig, axes = _subplots(1, len(frames), figsize=(min(6.2 * len(frames), 19), 6.0),
                              squeeze=False)
     for ax, (reading, frame) in zip(axes[0], frames.items(), strict=True):
-        _frontier_panel(ax, frame, pareto.get(reading, ()), x, y)
-        ax.set_xlabel(_AXIS_LABELS.get(x, x))
-        ax.set_ylabel(_AXIS_LABELS.get(y, y))
+        _frontier_panel(ax, frame, pareto.get(reading, ()), x, y, lang)
+        ax.set_xlabel(_axis_label(x, lang))
+        ax.set_ylabel(_axis_label(y, lang))
         if reading:
-            ax.set_title(reading, fontsize=12)
+            ax.set_title(reading_name(reading, lang), fontsize=12)
     fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
     names = list(dict.fromkeys(n for frame in frames.values() for n in frame.index))
     handles = [Line2D([], [], marker=POLICY_MARKERS.get(n, "o"), linestyle="", markersize=10,
                       markerfacecolor=POLICY_COLOURS.get(n, "#000000"),
-                      markeredgecolor="#222222", label=n) for n in names]
+                      markeredgecolor="#222222", label=rule_name(n, lang)) for n in names]
     handles.append(Line2D([], [], color="#555555", linestyle="--",
-                          label="frontier (heavy outline): no rule better on both"))
+                          label=_fig(lang, NP_("figure", "frontier (heavy outline): no rule "
+                                                         "better on both"))))
     fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), 4), frameon=False,
                fontsize=10)
     rows = -(-len(handles) // 4)
-    fig.text(0.99, 0.995, "better: towards the bottom left", ha="right", va="top", fontsize=9,
+    fig.text(0.99, 0.995, _fig(lang, NP_("figure", "better: towards the bottom left")),
+             ha="right", va="top", fontsize=9,
              color="#555555")
     fig.tight_layout(rect=(0, 0.06 * rows + 0.02, 1, 0.97))
     return fig

@@ -120,7 +120,7 @@ COLUMNS: dict[str, Column] = {
     "level_number": Column(NP_("column", "level (number)")),
     "level_meaning": Column(NP_("column", "what the level means in practice (rulebook)"), "text"),
     "criterion": Column(NP_("column", "criterion of the rulebook"), "text"),
-    "applies_to": Column(NP_("column", "judges"), "text"),
+    "applies_to": Column(NP_("column", "kind of criterion"), "text"),
     "minimum_level": Column(NP_("column", "places at least in"), "level"),
     "is_assumption": Column(NP_("column", "assumption of this tool"), "yesno"),
     "rationale": Column(NP_("column", "rationale (as the rulebook words it)"), "text"),
