@@ -1,0 +1,100 @@
+"""``bulkimpact exchange LOG [--window DAYS] [--rulebook PATH] [--json]``.
+
+Registered in :data:`bulkimpact.cli.COMMANDS`; :func:`configure` adds the
+arguments when the command is chosen. Exit status as every command
+(:data:`bulkimpact.cli.EXIT_STATUS`): 0 ok, 2 an invalid log, rulebook or
+option (every problem located by file, item or row, and field), 130
+interrupted; 1 is not used.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from .assess import ExchangeAssessment, _iso, assess_exchange
+from .log import load_exchange_log
+
+__all__ = ["configure", "render_text"]
+
+def _positive_days(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of days ≥ 1, got {text!r}"
+                                         ) from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of days ≥ 1, got {text!r}")
+    return value
+
+
+def render_text(assessment: ExchangeAssessment) -> str:
+    """The plain-text result ``bulkimpact exchange`` prints (without ``--json``)."""
+    a, rb = assessment, assessment.rulebook
+    names = rb.level_names()
+    window = f"{a.window}-day window" if a.window else "whole partnership"
+    fictional = " [fictional data]" if a.log.fictional and "fictional" not in \
+        a.log.title.lower() else ""
+    lines = [f"{a.log.title}{fictional}: "
+             f"{len(a.log.provided())} provisions to {len(a.timelines)} partners; "
+             f"rulebook {rb.title!r}; {window}",
+             f"heavier safeguard = above level {a.threshold} ({names[a.threshold]}); persons "
+             f"are expected distinct persons in a population of {a.log.population.size:,}", ""]
+    header = (f"{'partner':<32} {'prov.':>5} {'own max':>8} {'cumul. max':>10} "
+              f"{'crossing':>10} {'raised':>6} {'persons':>10}")
+    lines += [header, "-" * len(header)]
+    for partner in a.timelines:
+        r = a._partner_record(partner)
+        lines.append(f"{partner[:32]:<32} {r['provisions']:>5} {r['own_level_max']:>8} "
+                     f"{r['cumulative_level_max']:>10} {r['crossing_date'] or 'never':>10} "
+                     f"{r['provisions_raised']:>6} {r['expected_distinct_persons']:>10,.0f}")
+    lines += ["", "under a heavier safeguard:"]
+    for o in (a.verdict.per_provision, a.verdict.structural):
+        lines.append(f"  {o.approach:<14} {o.provisions} provisions, {o.partners} partners, "
+                     f"{o.persons:,.0f} expected distinct persons, from "
+                     f"{_iso(o.first) or 'never'}")
+    lines += ["", "sensitivity to the window:"]
+    for v in a.sensitivity:
+        label = f"{v.window} days" if v.window else "whole partnership"
+        lines.append(f"  {label:<18} {v.partners_crossing} "
+                     f"{'partner crosses' if v.partners_crossing == 1 else 'partners cross'} "
+                     "(first "
+                     f"{_iso(v.first_crossing) or 'never'}); structural: "
+                     f"{v.structural.provisions} provisions heavier, {v.provisions_raised} "
+                     "raised above their own level")
+    return "\n".join(lines)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from ..cli import EXIT_OK, print_json
+    from ..resources import BUNDLED_RULEBOOK, resolve_input
+    from ..rulebook import load_rulebook
+
+    rulebook = load_rulebook(resolve_input(args.rulebook, BUNDLED_RULEBOOK))
+    log = load_exchange_log(args.log, rulebook)
+    assessment = assess_exchange(log, rulebook, window=args.window)
+    if args.json:
+        print_json(assessment.to_json())
+    else:
+        print(render_text(assessment))
+    return EXIT_OK
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    """Arguments of ``bulkimpact exchange LOG [--window DAYS] [--rulebook PATH] [--json]``."""
+    from ..cli import add_json
+
+    p.description = ("Structural exchange with private partners: per partner, the cumulative "
+                     "level of what it has received (provisions under art. 62 Wiv 2017) over "
+                     "a rolling window, the crossing date at which it first exceeds every "
+                     "single provision's own level, and per provision against structural "
+                     "assessment (provisions, partners and expected distinct persons under "
+                     "a heavier safeguard, and from when) for windows of 30, 90 and 365 days "
+                     "and the whole partnership. Exit status 2 for an invalid log or "
+                     "rulebook; 1 is not used.")
+    p.add_argument("log", metavar="LOG", help="exchange log, YAML or CSV")
+    p.add_argument("--window", type=_positive_days, default=None, metavar="DAYS",
+                   help="rolling window in days (default: the whole partnership)")
+    p.add_argument("--rulebook", metavar="PATH", default=None,
+                   help="rulebook YAML (default: the bundled data/rulebooks/default.yaml)")
+    add_json(p, "the JSON record (a stable contract)")
+    p.set_defaults(handler=_run)
