@@ -456,6 +456,8 @@ COMMANDS: tuple[tuple[str, Callable[[argparse.ArgumentParser], None], str], ...]
      "list the notebooks, or write .ipynb files for plain papermill"),
     ("exchange", _lazy("bulkimpact.exchange", "configure"),
      "structural exchange with private partners: per provision or over time together"),
+    ("timeline", _lazy("bulkimpact.timeline_cli", "configure"),
+     "retention timeline: datasets held over time, assessed together; what-ifs"),
 )
 
 

@@ -108,6 +108,8 @@ class Dataset(_Strict):
     acquired: date | None = None
     relevance_deadline: date | None = None
     extensions: list[date] = []
+    destroyed: date | None = Field(
+        default=None, description="day the dataset was destroyed (held until the day before)")
     access: Access | None = None
     cost: float = Field(default=1.0, gt=0, description="weight of escalating this dataset")
 
@@ -361,6 +363,11 @@ def _cross_check(data: dict[str, Any], file: str, taxonomy: Taxonomy) -> list[Pr
                 add(where, f"extensions[{j}]", f"must be later than {start.isoformat()} "
                     "(extensions are successive new end terms)", e.isoformat())
             start = e
+        destroyed = _as_date(d.get("destroyed"))
+        if acquired and destroyed and destroyed < acquired:
+            add(where, "destroyed", f"before the acquisition date {acquired.isoformat()}; a "
+                "dataset is destroyed on or after the day it was acquired",
+                destroyed.isoformat())
     for i, inv in enumerate(investigations):
         members = inv.get("datasets") or []
         for j, ds in enumerate(members):
@@ -416,7 +423,8 @@ def _inventory_from_csv(datasets_csv: Path) -> tuple[dict[str, Any], list[Proble
 
     datasets.csv columns: id, name, source, persons, population, population_size and optionally
     service, acquisition, leaked, paid, made_public_by_subjects, technical_only, cost, title,
-    description, fictional. fields.csv columns: dataset, name, category and optionally
+    description, fictional, acquired, relevance_deadline, destroyed (ISO dates) and extensions
+    (ISO dates separated by ``;``). fields.csv columns: dataset, name, category and optionally
     cardinality, key, match_quality. Returns the data and the problems only the tables show
     (fields of unknown datasets, conflicting population sizes).
     """
@@ -448,6 +456,8 @@ def _inventory_from_csv(datasets_csv: Path) -> tuple[dict[str, Any], list[Proble
         for flag in ("leaked", "paid", "made_public_by_subjects", "technical_only"):
             if flag in d:
                 d[flag] = _BOOL.get(d[flag].strip().lower(), d[flag])
+        if "extensions" in d:
+            d["extensions"] = [x.strip() for x in d["extensions"].split(";") if x.strip()]
         for col, conv in (("persons", int), ("cost", float)):
             if col in d:
                 try:

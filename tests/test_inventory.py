@@ -134,6 +134,13 @@ BAD_INVENTORIES: dict[str, tuple[int, tuple[str, ...]]] = {
                                                "got '2024-01-01'")),
     "persons_boolean": (1, ("datasets[1] (id 'forum')", "field 'persons'",
                                 "valid integer", "got True")),
+    "destroyed_before_acquired": (1, ("datasets[0] (id 'shop')", "field 'destroyed'",
+                                      "before the acquisition date 2024-06-01",
+                                      "destroyed on or after the day it was acquired",
+                                      "got '2024-01-01'")),
+    "destroyed_invalid_date": (1, ("datasets[0] (id 'shop')", "field 'destroyed'",
+                                   "valid date", "day value is outside expected range",
+                                   "got '2025-02-30'")),
 }
 
 def _message(path: Path) -> InputError:

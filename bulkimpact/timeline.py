@@ -1,0 +1,869 @@
+"""Retention timeline: which bulk datasets are held on each day, and what that adds up to.
+
+A dataset is held from the day it was acquired until the day it ends, and the
+held set changes only on those days. On each such day the cumulative
+assessment (exposure sets, every decision rule, distinct persons) is made on
+the datasets held then; a *what-if* moves end days (destroy a dataset, refuse
+an extension) and compares the result with the baseline from then on.
+
+The retention rule (the model's reading, not a statement about practice)
+------------------------------------------------------------------------
+A dataset is held on day ``t`` when ``acquired <= t < ends``, with ``ends``:
+
+- the ``destroyed`` date, when the inventory gives one (on that day it is gone);
+- otherwise the *term in force*: the last of its ``extensions`` when it has
+  any, else its ``relevance_deadline``;
+- no end at all when neither is recorded (held to the end of the timeline;
+  the record says so), and a dataset without ``acquired`` is held from the
+  first day of the timeline.
+
+This reads art. 27 Wiv 2017 as the project's design notes summarise it: the
+relevance of data acquired with special powers is to be assessed within a
+term (the ``relevance_deadline``), failing which the data are destroyed. The
+extensions stand for the Tijdelijke wet, which, in the words of seed 000,
+created "de mogelijkheid ... tot het vaststellen van een nieuwe eindtermijn
+voor een bulkdataset": each extension is one such new end term. A
+``destroyed`` date after the term in force is kept (the dataset is held until
+then) and reported as days held past the term. Seed 000 also records that the
+CTIVD's complaints department ordered the services to destroy ("het
+vernietigen van") five bulk datasets in 2022; the dates in the bundled
+inventories are invented and say nothing about those or any real datasets.
+
+Why it is fast
+--------------
+A combination's level depends only on its members and the links among them,
+never on which other datasets are held, and links are pairwise. So the
+linkage graph and the exposure sets that only restrict (links, chains,
+connected subsets) are built once for the whole inventory, and on each day
+kept when every member is held (one sparse product). Investigations (their
+held parts), k-hop and component sets, and the rules that depend on the held
+set (component, k_hop, threshold, minimal_escalation's MILP) are computed on
+the held subgraph. The result equals a fresh :func:`~bulkimpact.analysis.load_analysis`
+of the inventory as held that day (:func:`held_inventory`); the tests check it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from ._version import __version__
+from .combinations import ExposureSet, cumulative_level, exposure_sets
+from .evaluate import POLICY_UNITS, Evaluation, break_even_use_rate, judge
+from .inventory import Dataset, Inventory
+from .parameters import ParameterError, PolicyParams, params_for
+from .persons import distinct_persons
+from .policies import PolicyResult, _cover_rows, get_policy, minimal_escalation
+from .rulebook import Rulebook
+
+if TYPE_CHECKING:
+    from .analysis import Analysis
+
+__all__ = [
+    "Retention",
+    "retention_of",
+    "Change",
+    "parse_change",
+    "held_inventory",
+    "TimelineStep",
+    "Timeline",
+    "retention_timeline",
+    "WhatIf",
+    "what_if",
+    "TIMELINE_UNITS",
+    "TIMELINE_METRICS",
+]
+
+#: Exposure-set kinds whose sets on a day are the full inventory's sets with every member held.
+RESTRICTING_KINDS = ("edge", "chain", "connected_subsets")
+
+#: The order :func:`bulkimpact.combinations.exposure_sets` gives kinds (first kind wins).
+KIND_ORDER = ("investigation", "edge", "k_hop", "component", "chain", "connected_subsets")
+
+#: Per-rule figures of a timeline step (a subset of :data:`bulkimpact.evaluate.POLICY_UNITS`).
+TIMELINE_METRICS = ("under_protected", "under_protected_persons", "escalated",
+                    "escalated_persons", "escalated_slight", "escalation_cost",
+                    "authorisations_per_year", "total_burden")
+
+#: What each figure of a timeline counts (the JSON carries it as ``units``).
+TIMELINE_UNITS: dict[str, str] = {
+    "datasets_held": "datasets held on the day",
+    "persons_held": "expected distinct persons held in the datasets held",
+    "exposure_sets": "exposure sets among the datasets held",
+    "raised_sets": "exposure sets among the datasets held that are heavier than each of "
+                   "their members on its own",
+    "raised_persons": "expected distinct persons held in the member datasets of the raised "
+                      "sets",
+    "days": "days the step lasts (None for the last, open step)",
+    "held_past_term_days": "days a dataset was held after its term in force",
+    **{k: POLICY_UNITS[k] for k in TIMELINE_METRICS},
+}
+
+
+# --- retention of one dataset ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Retention:
+    """When one dataset is held: ``acquired <= day < ends``.
+
+    ``ends`` is the first day the dataset is no longer held (None: no end
+    recorded); ``end_reason`` says which date gave it: ``"destroyed"``,
+    ``"relevance_deadline"``, ``"extension"``, ``"none recorded"``, or for a
+    what-if ``"what-if: destroyed"`` / ``"what-if: extension refused"``.
+
+    Examples
+    --------
+    >>> r = Retention("a", date(2024, 1, 1), date(2025, 7, 1), (date(2026, 7, 1),), None,
+    ...               date(2026, 7, 1), "extension")
+    >>> r.held_on(date(2026, 6, 30)), r.held_on(date(2026, 7, 1)), r.term_in_force
+    (True, False, datetime.date(2026, 7, 1))
+    """
+
+    dataset: str
+    acquired: date | None
+    relevance_deadline: date | None
+    extensions: tuple[date, ...]
+    destroyed: date | None
+    ends: date | None
+    end_reason: str
+
+    @property
+    def term_in_force(self) -> date | None:
+        """The last extension, else the relevance deadline (None when neither is given)."""
+        return self.extensions[-1] if self.extensions else self.relevance_deadline
+
+    @property
+    def held_past_term_days(self) -> int:
+        """Days held after the term in force (0 when destroyed in time or no term is known)."""
+        term = self.term_in_force
+        if self.ends is None or term is None or self.ends <= term:
+            return 0
+        return (self.ends - term).days
+
+    def held_on(self, day: date) -> bool:
+        """Whether the dataset is held on ``day``."""
+        return ((self.acquired is None or self.acquired <= day)
+                and (self.ends is None or day < self.ends))
+
+    def to_json(self) -> dict[str, Any]:
+        """Dates as ISO strings."""
+        iso = _iso
+        return {"id": self.dataset, "acquired": iso(self.acquired),
+                "relevance_deadline": iso(self.relevance_deadline),
+                "extensions": [d.isoformat() for d in self.extensions],
+                "destroyed": iso(self.destroyed), "term_in_force": iso(self.term_in_force),
+                "ends": iso(self.ends), "end_reason": self.end_reason,
+                "held_past_term_days": self.held_past_term_days}
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def retention_of(dataset: Dataset) -> Retention:
+    """The retention of a dataset under the module's rule (see the module docstring).
+
+    Examples
+    --------
+    >>> from bulkimpact.inventory import Dataset
+    >>> d = Dataset(id="a", name="A", source="open", persons=10, population="nl",
+    ...             fields=[{"name": "x", "category": "contact"}], acquired=date(2024, 1, 1),
+    ...             relevance_deadline=date(2025, 7, 1), extensions=[date(2026, 7, 1)])
+    >>> r = retention_of(d)
+    >>> r.ends, r.end_reason
+    (datetime.date(2026, 7, 1), 'extension')
+    >>> retention_of(d.model_copy(update={"destroyed": date(2025, 1, 1)})).end_reason
+    'destroyed'
+    """
+    term = dataset.extensions[-1] if dataset.extensions else dataset.relevance_deadline
+    if dataset.destroyed is not None:
+        ends, reason = dataset.destroyed, "destroyed"
+    elif term is not None:
+        ends, reason = term, "extension" if dataset.extensions else "relevance_deadline"
+    else:
+        ends, reason = None, "none recorded"
+    return Retention(dataset.id, dataset.acquired, dataset.relevance_deadline,
+                     tuple(dataset.extensions), dataset.destroyed, ends, reason)
+
+
+# --- what-if changes ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """One what-if change: destroy ``dataset`` on ``day``, or refuse its extension to ``day``.
+
+    ``kind`` is ``"destroy"`` or ``"refuse_extension"``; ``ends`` is the day
+    the dataset is no longer held under the change, ``ends_before`` the day
+    it ended without it.
+    """
+
+    kind: str
+    dataset: str
+    day: date
+    ends: date
+    ends_before: date | None
+
+    @property
+    def label(self) -> str:
+        """``destroy ID@DATE`` or ``refuse-extension ID@DATE``."""
+        verb = "destroy" if self.kind == "destroy" else "refuse-extension"
+        return f"{verb} {self.dataset}@{self.day.isoformat()}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "dataset": self.dataset, "date": self.day.isoformat(),
+                "ends": self.ends.isoformat(), "ends_before": _iso(self.ends_before),
+                "changes_anything": self.ends_before is None or self.ends < self.ends_before}
+
+
+def parse_change(text: str, inventory: Inventory, kind: str = "destroy",
+                 argument: str | None = None) -> Change:
+    """Parse ``ID@DATE`` into a :class:`Change`, checked against the inventory.
+
+    For ``kind="destroy"`` the date is the day the dataset is destroyed (on or
+    after its acquisition). For ``kind="refuse_extension"`` it is one of the
+    dataset's extensions (the new end term to refuse): the dataset then ends
+    at the term in force before it, and later extensions fall with it.
+
+    Raises
+    ------
+    ParameterError
+        Naming the argument, the value and what would be valid.
+
+    Examples
+    --------
+    >>> from bulkimpact.inventory import load_inventory
+    >>> inv = load_inventory("data/synthetic/baseline.yaml")
+    >>> parse_change("leak-webshop-2019@2025-01-01", inv).ends
+    datetime.date(2025, 1, 1)
+    >>> c = parse_change("leak-webshop-2019@2025-09-01", inv, "refuse_extension")
+    >>> c.ends, c.ends_before
+    (datetime.date(2024, 9, 1), datetime.date(2025, 9, 1))
+    >>> parse_change("leak-webshop@2025-01-01", inv)
+    Traceback (most recent call last):
+    ...
+    bulkimpact.parameters.ParameterError: --destroy 'leak-webshop@2025-01-01': unknown dataset 'leak-webshop'; did you mean 'leak-webshop-2019'? Give ID@DATE with a dataset id of the inventory and an ISO date (YYYY-MM-DD)
+    """  # noqa: E501
+    if kind not in ("destroy", "refuse_extension"):
+        raise ValueError(f"kind must be 'destroy' or 'refuse_extension', got {kind!r}")
+    argument = argument or ("--destroy" if kind == "destroy" else "--refuse-extension")
+    form = ("Give ID@DATE with a dataset id of the inventory and an ISO date (YYYY-MM-DD)")
+    where = f"{argument} {text!r}"
+    ident, sep, day_text = str(text).rpartition("@")
+    if not sep or not ident or not day_text:
+        raise ParameterError(f"{where}: not of the form ID@DATE. {form}, e.g. "
+                             f"{inventory.datasets[0].id}@2025-01-01")
+    ids = [d.id for d in inventory.datasets]
+    if ident not in ids:
+        close = difflib.get_close_matches(ident, ids, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise ParameterError(f"{where}: unknown dataset {ident!r}{hint} {form}")
+    try:
+        day = date.fromisoformat(day_text)
+    except ValueError:
+        raise ParameterError(f"{where}: {day_text!r} is not a date. {form}") from None
+    dataset = inventory.dataset(ident)
+    before = retention_of(dataset)
+    if kind == "destroy":
+        if dataset.acquired is not None and day < dataset.acquired:
+            raise ParameterError(f"{where}: before the dataset was acquired "
+                                 f"({dataset.acquired.isoformat()}); a dataset is destroyed "
+                                 "on or after the day it was acquired")
+        ends = day if before.ends is None else min(day, before.ends)
+        return Change("destroy", ident, day, ends, before.ends)
+    if day not in dataset.extensions:
+        valid = ", ".join(f"{ident}@{e.isoformat()}" for e in dataset.extensions)
+        raise ParameterError(
+            f"{where}: {ident!r} has no extension to {day.isoformat()}; "
+            + (f"valid: {valid}" if valid else "it has no extensions to refuse"))
+    i = dataset.extensions.index(day)
+    prior = dataset.extensions[i - 1] if i else dataset.relevance_deadline
+    if prior is None:  # an extension without a relevance deadline: it ends when acquired
+        prior = dataset.acquired or day
+    ends = prior if before.ends is None else min(prior, before.ends)
+    return Change("refuse_extension", ident, day, ends, before.ends)
+
+
+def _apply(retention: Mapping[str, Retention], changes: Sequence[Change]) -> dict[str, Retention]:
+    out = dict(retention)
+    for c in changes:
+        r = out[c.dataset]
+        if r.ends is None or c.ends < r.ends:
+            reason = ("what-if: destroyed" if c.kind == "destroy"
+                      else "what-if: extension refused")
+            out[c.dataset] = replace(r, ends=c.ends, end_reason=reason)
+    return out
+
+
+# --- the held inventory and its assessment -----------------------------------------------
+
+
+def held_inventory(inventory: Inventory, held: Iterable[str]) -> Inventory:
+    """The inventory as held: only the ``held`` datasets, their overlaps and investigations.
+
+    Overlaps with datasets no longer held are dropped; an investigation keeps
+    its held datasets and is dropped when fewer than two remain.
+
+    Examples
+    --------
+    >>> from bulkimpact.inventory import load_inventory
+    >>> inv = load_inventory("data/synthetic/baseline.yaml")
+    >>> sub = held_inventory(inv, ["leak-webshop-2019", "telecom-subscribers"])
+    >>> [d.id for d in sub.datasets]
+    ['leak-webshop-2019', 'telecom-subscribers']
+    """
+    keep = set(held)
+    datasets = [d.model_copy(update={"overlaps": [o for o in d.overlaps if o.with_ in keep]})
+                for d in inventory.datasets if d.id in keep]
+    investigations = []
+    for inv in inventory.investigations:
+        members = [m for m in inv.datasets if m in keep]
+        if len(members) >= 2:
+            investigations.append(inv.model_copy(update={"datasets": members}))
+    return inventory.model_copy(update={"datasets": datasets,
+                                        "investigations": investigations})
+
+
+class _HeldAssessor:
+    """Assesses any held subset of an analysis's datasets by restricting the full graph.
+
+    Evaluations are memoised by held set, so a what-if pays only for the days
+    its held set differs from the baseline's.
+    """
+
+    def __init__(self, analysis: Analysis) -> None:
+        self.analysis = analysis
+        self.G = analysis.graph
+        self.order = list(self.G.nodes)
+        self.index = {n: i for i, n in enumerate(self.order)}
+        params = analysis.params
+        restricted = [k for k in analysis.include if k in RESTRICTING_KINDS]
+        self.per_day_kinds = tuple(k for k in analysis.include if k not in RESTRICTING_KINDS)
+        self.base: list[ExposureSet] = (
+            exposure_sets(self.G, analysis.rulebook, include=restricted, k=params.k,
+                          max_sets=params.max_sets, max_set_size=params.max_set_size)
+            if restricted else [])
+        rows = [i for i, s in enumerate(self.base) for _ in s.members]
+        cols = [self.index[n] for s in self.base for n in s.members]
+        self.incidence = sparse.csr_matrix(
+            (np.ones(len(rows)), (rows, cols)), shape=(len(self.base), len(self.order)))
+        self.sizes = np.array([len(s.members) for s in self.base], dtype=float)
+        self._memo: dict[frozenset[str], tuple[nx.Graph, Evaluation, float]] = {}
+        self._last_milp: tuple[frozenset[Any], dict[str, int]] | None = None
+        self._levels: dict[frozenset[str], int] = {}
+        self._strong_levels: dict[frozenset[str], int] = {}
+        self._strong: nx.Graph | None = None
+
+    def graph(self, held: frozenset[str]) -> nx.Graph:
+        """The held subgraph: nodes and links in the full graph's order, investigations cut."""
+        G = self.G
+        H = nx.Graph()
+        H.graph.update(G.graph)
+        H.graph["investigations"] = {
+            i: kept for i, members in G.graph.get("investigations", {}).items()
+            if len(kept := [m for m in members if m in held]) >= 2}
+        H.add_nodes_from((n, G._node[n]) for n in self.order if n in held)
+        seen: set[str] = set()
+        edges = []
+        for u in H:
+            seen.add(u)
+            edges += [(u, v, d) for v, d in G._adj[u].items() if v in held and v not in seen]
+        H.add_edges_from(edges)
+        return H
+
+    def sets(self, H: nx.Graph, held: frozenset[str]) -> list[ExposureSet]:
+        """The exposure sets among the held datasets, in :func:`exposure_sets`' order."""
+        analysis, params = self.analysis, self.analysis.params
+        groups: dict[str, list[ExposureSet]] = {k: [] for k in KIND_ORDER}
+        if self.base:
+            mask = np.zeros(len(self.order))
+            mask[[self.index[n] for n in held]] = 1.0
+            for i in np.flatnonzero(self.incidence @ mask == self.sizes):
+                s = self.base[i]
+                groups[s.kind].append(s)
+        if self.per_day_kinds:
+            for s in exposure_sets(H, analysis.rulebook, include=self.per_day_kinds,
+                                   k=params.k, max_sets=params.max_sets,
+                                   max_set_size=params.max_set_size):
+                groups[s.kind].append(s)
+        seen: set[tuple[str, ...]] = set()
+        out = []
+        for kind in KIND_ORDER:
+            for s in groups[kind]:
+                if s.members not in seen:
+                    seen.add(s.members)
+                    out.append(s)
+        return out
+
+    def assess(self, held: frozenset[str]) -> tuple[nx.Graph, Evaluation, float]:
+        """Held subgraph, every rule's evaluation, and distinct persons held."""
+        if held not in self._memo:
+            a = self.analysis
+            H = self.graph(held)
+            sets = self.sets(H, held)
+            results = {name: self._apply(name, H, sets) for name in a.policies}
+            self._memo[held] = (H, evaluation_of(H, a.rulebook, sets, results, a.params),
+                                distinct_persons(H, H.nodes))
+        return self._memo[held]
+
+    def _level(self, members: Iterable[str], strong: bool = False) -> int:
+        """``L(S)`` of a linked set, memoised: it depends only on the members and their links."""
+        key = frozenset(members)
+        memo = self._strong_levels if strong else self._levels
+        if key not in memo:
+            G = self._strong_graph() if strong else self.G
+            memo[key] = cumulative_level(G, key, self.analysis.rulebook).level
+        return memo[key]
+
+    def _strong_graph(self) -> nx.Graph:
+        """The full graph with only the links the threshold rule counts (built once)."""
+        if self._strong is None:
+            t = self.analysis.params.t
+            self._strong = nx.Graph(**self.G.graph)
+            self._strong.add_nodes_from(self.G.nodes(data=True))
+            self._strong.add_edges_from((u, v, d) for u, v, d in self.G.edges(data=True)
+                                        if d.get("strength", 0.0) >= t)
+        return self._strong
+
+    def _apply(self, name: str, H: nx.Graph, sets: Sequence[ExposureSet]) -> PolicyResult:
+        """Decision rule ``name`` on the held subgraph.
+
+        component, k_hop and threshold are the rules of :mod:`bulkimpact.policies`
+        with their group levels memoised across days (a group's level does not
+        depend on what else is held; the tests check each against the rule
+        itself); minimal_escalation is :meth:`_minimal_escalation`; the others
+        are called as they are.
+        """
+        a = self.analysis
+        own = {n: int(H._node[n]["level"]) for n in H}
+        if name == "minimal_escalation":
+            return self._minimal_escalation(H, sets)
+        if name in ("component", "threshold"):
+            strong = name == "threshold"
+            if strong:
+                linked = nx.Graph()
+                linked.add_nodes_from(H)
+                linked.add_edges_from((u, v) for u, v, d in H.edges(data=True)
+                                      if d.get("strength", 0.0) >= a.params.t)
+            else:
+                linked = H
+            regime = dict(own)
+            for group in nx.connected_components(linked):
+                if len(group) >= 2:
+                    level = self._level(group, strong)
+                    for n in group:
+                        regime[n] = max(regime[n], level)
+            return PolicyResult(name, regime, params={"t": a.params.t} if strong else {})
+        if name == "k_hop":
+            k, regime = a.params.k, dict(own)
+            for n in H:
+                ball = ([n, *H._adj[n]] if k == 1
+                        else nx.single_source_shortest_path_length(H, n, cutoff=k))
+                if len(ball) >= 2:
+                    regime[n] = max(regime[n], self._level(ball))
+            return PolicyResult("k_hop", regime, params={"k": k})
+        policy = get_policy(name)
+        return policy(H, sets, a.rulebook, **params_for(policy, a.params))
+
+    def _minimal_escalation(self, H: nx.Graph, sets: Sequence[ExposureSet]) -> PolicyResult:
+        """:func:`~bulkimpact.policies.minimal_escalation`, solved again only when needed.
+
+        The MILP depends on the held set only through its cover rows (set,
+        level) and the costs of their members. The last optimum is kept when
+        the rows are the same, or when every earlier row is still there and
+        the earlier regime already satisfies the new ones: every feasible
+        regime of the new problem is feasible for the old one, so it costs at
+        least the old optimum, and among the regimes of that cost none
+        escalates fewer datasets than the old one did (the tie-break).
+        """
+        own = {n: int(H._node[n]["level"]) for n in H}
+        rows = frozenset(_cover_rows(sets, own))
+        last = self._last_milp
+        if last is not None:
+            last_rows, last_escalated = last
+            reuse = rows == last_rows or (
+                last_rows <= rows and all(n in own for n in last_escalated)
+                and all(max(last_escalated.get(n, own[n]) for n in members) >= lvl
+                        for members, lvl in rows - last_rows))
+            if reuse:
+                regime = {**own, **last_escalated}
+                return PolicyResult("minimal_escalation", regime, status="optimal",
+                                    params={"objective": float(sum(
+                                        H._node[n].get("cost", 1.0) * (r - own[n])
+                                        for n, r in last_escalated.items())),
+                                            "reused": True})
+        a = self.analysis
+        result = minimal_escalation(H, sets, a.rulebook, time_limit=a.params.time_limit)
+        self._last_milp = (rows, {n: r for n, r in result.regime.items() if r > own[n]})
+        return result
+
+
+def evaluation_of(G: nx.Graph, rulebook: Rulebook, sets: Sequence[ExposureSet],
+                  results: Mapping[str, PolicyResult], params: PolicyParams) -> Evaluation:
+    """The :class:`~bulkimpact.evaluate.Evaluation` of decision rules already applied.
+
+    What :func:`~bulkimpact.evaluate.evaluate_policies` does after applying
+    the rules: judge each on the same sets, and the break-even use rate.
+    """
+    outcomes = {name: judge(G, sets, r, rulebook.low_intrusion_level, rulebook, params)
+                for name, r in results.items()}
+    break_even = None
+    if "minimal_escalation" in outcomes:
+        o = outcomes["minimal_escalation"]
+        break_even = break_even_use_rate(sets, o.own_level, rulebook, o.total_burden,
+                                         params.horizon_years)
+    return Evaluation(outcomes, tuple(sets), G.number_of_nodes(), params, break_even)
+
+
+# --- the timeline ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    """A period in which the held set does not change, and its assessment.
+
+    ``start`` is the day the period begins (None: no dates at all), ``end``
+    the first day of the next period (None: the last period, open);
+    ``entered`` and ``left`` the datasets acquired and ended on ``start``.
+    """
+
+    start: date | None
+    end: date | None
+    held: tuple[str, ...]
+    entered: tuple[str, ...]
+    left: tuple[str, ...]
+    persons_held: float
+    evaluation: Evaluation
+    graph: nx.Graph = field(repr=False, compare=False)
+
+    @property
+    def sets(self) -> tuple[ExposureSet, ...]:
+        """The exposure sets among the datasets held."""
+        return self.evaluation.sets
+
+    @property
+    def raised(self) -> tuple[ExposureSet, ...]:
+        """The exposure sets heavier than each of their members on its own."""
+        return tuple(s for s in self.evaluation.sets if s.raised)
+
+    @property
+    def days(self) -> int | None:
+        """Days the period lasts (None when open)."""
+        return (self.end - self.start).days if self.start and self.end else None
+
+    def summary(self) -> dict[str, Any]:
+        """The step's held-set figures (see :data:`TIMELINE_UNITS`)."""
+        raised = self.raised
+        return {"start": _iso(self.start), "end": _iso(self.end), "days": self.days,
+                "datasets_held": len(self.held), "persons_held": self.persons_held,
+                "exposure_sets": len(self.sets), "raised_sets": len(raised),
+                "raised_persons": distinct_persons(
+                    self.graph, (n for s in raised for n in s.members))}
+
+    def to_json(self, full: bool = False) -> dict[str, Any]:
+        """The step as JSON; ``full`` adds every rule's whole ``assess`` entry and the sets."""
+        record = {**self.summary(), "held": list(self.held), "entered": list(self.entered),
+                  "left": list(self.left),
+                  "policies": {name: ({m: getattr(o, m) for m in TIMELINE_METRICS}
+                                      | {"status": o.status,
+                                         "under_protected_sets":
+                                             [list(s) for s in o.under_protected_sets]})
+                               for name, o in self.evaluation.outcomes.items()}}
+        if full:
+            record["policies"] = {n: o.to_json()
+                                  for n, o in self.evaluation.outcomes.items()}
+            record["exposure_sets"] = [
+                {"members": list(s.members), "kind": s.kind, "label": s.label,
+                 "level": s.level, "member_level": s.member_level, "persons": s.persons,
+                 "persons_held": s.persons_held, "rules": list(s.rules)}
+                for s in self.sets]
+        return record
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Every period of constant held set of one inventory, assessed.
+
+    Build with :func:`retention_timeline`.
+    """
+
+    analysis: Analysis = field(repr=False)
+    retention: dict[str, Retention]
+    steps: tuple[TimelineStep, ...]
+    changes: tuple[Change, ...] = ()
+    assessor: _HeldAssessor | None = field(default=None, repr=False, compare=False)
+
+    def at(self, day: date) -> TimelineStep:
+        """The step in force on ``day`` (the first step for days before it).
+
+        Examples
+        --------
+        >>> from bulkimpact.analysis import load_analysis
+        >>> t = retention_timeline(load_analysis("data/synthetic/baseline.yaml",
+        ...                                      policies=["per_dataset"]))
+        >>> t.at(date(2023, 3, 1)).held
+        ('leak-webshop-2019', 'leak-dating-site')
+        """
+        found = self.steps[0]
+        for step in self.steps:
+            if step.start is not None and step.start <= day:
+                found = step
+            else:
+                break
+        return found
+
+    @property
+    def policies(self) -> tuple[str, ...]:
+        return tuple(self.analysis.policies)
+
+    def to_frame(self, metrics: Sequence[str] = TIMELINE_METRICS) -> pd.DataFrame:
+        """One row per step and rule: held-set figures and the rule's outcome.
+
+        Examples
+        --------
+        >>> from bulkimpact.analysis import load_analysis
+        >>> a = load_analysis("data/synthetic/baseline.yaml", policies=["per_dataset"])
+        >>> f = retention_timeline(a).to_frame()
+        >>> list(f.columns[:4]), int(f["datasets_held"].max())
+        (['start', 'end', 'days', 'datasets_held'], 44)
+        """
+        rows = []
+        for step in self.steps:
+            summary = step.summary()
+            for name, o in step.evaluation.outcomes.items():
+                rows.append({**summary, "policy": name, **{m: getattr(o, m) for m in metrics}})
+        frame = pd.DataFrame(rows)
+        for col in ("start", "end"):
+            frame[col] = pd.to_datetime(frame[col])
+        return frame
+
+    def retention_frame(self) -> pd.DataFrame:
+        """One row per dataset: its dates, when it ends and why, and its own level."""
+        G = self.analysis.graph
+        rows = [{**r.to_json(), "level": G.nodes[n]["level"], "name": G.nodes[n]["name"]}
+                for n, r in self.retention.items()]
+        frame = pd.DataFrame(rows).set_index("id")
+        for col in ("acquired", "relevance_deadline", "destroyed", "term_in_force", "ends"):
+            frame[col] = pd.to_datetime(frame[col])
+        return frame
+
+    def to_json(self, at: date | None = None) -> dict[str, Any]:
+        """The ``timeline --json`` record (a contract: keys are only ever added)."""
+        a = self.analysis
+        record: dict[str, Any] = {
+            "inventory": a.inventory_path,
+            "rulebook": a.rulebook_path,
+            "openness": a.openness,
+            "fictional": a.inventory.fictional,
+            "illustrative_rulebook": a.rulebook.illustrative,
+            "policies": list(a.policies),
+            "params": a.params.to_json(),
+            "include": list(a.include),
+            "retention_rule": RETENTION_RULE,
+            "datasets": [{**r.to_json(), "level": a.graph.nodes[n]["level"]}
+                         for n, r in self.retention.items()],
+            "changes": [c.to_json() for c in self.changes],
+            "steps": [s.to_json() for s in self.steps],
+            "units": dict(TIMELINE_UNITS),
+            "bulkimpact_version": __version__,
+        }
+        if at is not None:
+            record["at"] = {"date": at.isoformat(), **self.at(at).to_json(full=True)}
+        return record
+
+
+#: The retention rule in one sentence (the JSON record carries it).
+RETENTION_RULE = ("held from 'acquired' (or the first day of the timeline when absent) until "
+                  "'destroyed' if given, otherwise until the term in force: the last "
+                  "extension, else the relevance deadline; not held on that day")
+
+
+def retention_timeline(analysis: Analysis, changes: Sequence[Change] = (),
+                       _assessor: _HeldAssessor | None = None) -> Timeline:
+    """The retention timeline of an analysis's inventory, each change of held set assessed.
+
+    Parameters
+    ----------
+    analysis : Analysis
+        From :func:`bulkimpact.analysis.load_analysis`: inventory, rulebook,
+        openness, decision rules, their parameters and the exposure-set kinds.
+    changes : sequence of Change
+        What-if changes (:func:`parse_change`) applied to the dates.
+
+    Returns
+    -------
+    Timeline
+        One :class:`TimelineStep` per period of constant held set, from the
+        first acquisition on (a step with no datasets when all have ended).
+
+    Examples
+    --------
+    >>> from bulkimpact.analysis import load_analysis
+    >>> a = load_analysis("data/synthetic/baseline.yaml", policies=["per_dataset"])
+    >>> t = retention_timeline(a)
+    >>> t.steps[0].start, t.steps[0].held
+    (datetime.date(2022, 10, 3), ('leak-dating-site',))
+    >>> len(t.steps[-1].held)
+    0
+    """
+    assessor = _assessor or _HeldAssessor(analysis)
+    retention = {d.id: retention_of(d) for d in analysis.inventory.datasets}
+    retention = _apply(retention, changes)
+    days = sorted({r.acquired for r in retention.values() if r.acquired is not None}
+                  | {r.ends for r in retention.values() if r.ends is not None})
+    order = assessor.order
+    starts: list[date | None] = list(days) or [None]
+    steps: list[TimelineStep] = []
+    previous: frozenset[str] | None = None
+    for day in starts:
+        held = frozenset(n for n in order
+                         if day is None or retention[n].held_on(day))
+        if held == previous:
+            # Acquired and ended the same day: nothing changed; the step goes on.
+            continue
+        H, ev, persons = assessor.assess(held)
+        before = previous or frozenset()
+        steps.append(TimelineStep(
+            start=day, end=None, held=tuple(n for n in order if n in held),
+            entered=tuple(n for n in order if n in held - before),
+            left=tuple(n for n in order if n in before - held),
+            persons_held=persons, evaluation=ev, graph=H))
+        previous = held
+    steps = [replace(s, end=steps[j + 1].start) if j + 1 < len(steps) else s
+             for j, s in enumerate(steps)]
+    return Timeline(analysis, retention, tuple(steps), tuple(changes), assessor)
+
+
+# --- what-if -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """A baseline timeline and the same inventory with some datasets ending earlier.
+
+    ``affected`` are the exposure sets of the baseline, on the day of each
+    change, that contain a changed dataset: they no longer exist from then on.
+    """
+
+    baseline: Timeline
+    scenario: Timeline
+
+    @property
+    def changes(self) -> tuple[Change, ...]:
+        return self.scenario.changes
+
+    @property
+    def first_day(self) -> date | None:
+        """The earliest day a change takes effect (None when no change changes anything)."""
+        days = [c.ends for c in self.changes
+                if c.ends_before is None or c.ends < c.ends_before]
+        return min(days) if days else None
+
+    def affected(self) -> pd.DataFrame:
+        """The baseline's exposure sets that hold a changed dataset on the day it ends.
+
+        Columns: change, members, kind, level, member_level, raised, persons
+        (expected persons linked), persons_held, and one column per rule that
+        says whether the set is under-protected under it (baseline).
+        """
+        rows = []
+        for c in self.changes:
+            if c.ends_before is not None and c.ends >= c.ends_before:
+                continue
+            step = self.baseline.at(c.ends)
+            if c.dataset not in step.held:
+                continue
+            for s in step.sets:
+                if c.dataset in s.members:
+                    rows.append({
+                        "change": c.label, "date": c.ends, "members": ", ".join(s.members),
+                        "kind": s.kind, "level": s.level, "member_level": s.member_level,
+                        "raised": s.raised, "persons": s.persons,
+                        "persons_held": s.persons_held,
+                        **{f"under_protected ({n})": s.members in set(o.under_protected_sets)
+                           for n, o in step.evaluation.outcomes.items()}})
+        return pd.DataFrame(rows)
+
+    def diff_frame(self, metrics: Sequence[str] = TIMELINE_METRICS) -> pd.DataFrame:
+        """From the first change on: each day either held set changes, per rule, both figures.
+
+        Columns ``date``, ``policy``, ``datasets_held`` (baseline, what-if),
+        ``exposure_sets`` (both) and for each metric ``<metric>``,
+        ``<metric> (what-if)`` and ``<metric> (change)`` (what-if minus baseline).
+        """
+        first = self.first_day
+        if first is None:
+            return pd.DataFrame()
+        days = sorted({s.start for t in (self.baseline, self.scenario) for s in t.steps
+                       if s.start is not None and s.start >= first})
+        rows = []
+        for day in days:
+            b, w = self.baseline.at(day), self.scenario.at(day)
+            for name, ob in b.evaluation.outcomes.items():
+                ow = w.evaluation.outcomes[name]
+                row: dict[str, Any] = {
+                    "date": day, "policy": name,
+                    "datasets_held": len(b.held), "datasets_held (what-if)": len(w.held),
+                    "exposure_sets": len(b.sets), "exposure_sets (what-if)": len(w.sets)}
+                for m in metrics:
+                    x, y = getattr(ob, m), getattr(ow, m)
+                    row.update({m: x, f"{m} (what-if)": y, f"{m} (change)": y - x})
+                rows.append(row)
+        frame = pd.DataFrame(rows)
+        frame["date"] = pd.to_datetime(frame["date"])
+        return frame
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``what_if`` part of the ``timeline --json`` record."""
+        affected = self.affected()
+        diff = self.diff_frame()
+        return {
+            "changes": [c.to_json() for c in self.changes],
+            "first_date": _iso(self.first_day),
+            "sets_removed": [
+                {k: (v.isoformat() if isinstance(v, date) else v)
+                 for k, v in row.items()} | {"members": row["members"].split(", ")}
+                for row in affected.to_dict("records")],
+            "sets_removed_units": {
+                "persons": "expected persons whose records are linked across members",
+                "persons_held": "expected distinct persons held in the member datasets"},
+            "diff": [
+                {"date": row["date"].date().isoformat(), "policy": row["policy"],
+                 "datasets_held": {"baseline": row["datasets_held"],
+                                   "what_if": row["datasets_held (what-if)"]},
+                 "exposure_sets": {"baseline": row["exposure_sets"],
+                                   "what_if": row["exposure_sets (what-if)"]},
+                 **{m: {"baseline": row[m], "what_if": row[f"{m} (what-if)"],
+                        "change": row[f"{m} (change)"]} for m in TIMELINE_METRICS}}
+                for row in diff.to_dict("records")] if len(diff) else [],
+            "steps": [s.to_json() for s in self.scenario.steps],
+        }
+
+
+def what_if(baseline: Timeline, changes: Sequence[Change]) -> WhatIf:
+    """The baseline timeline against the same inventory with ``changes`` applied.
+
+    The what-if reuses the baseline's graph, exposure sets and every held set
+    already assessed, so it pays only for the days its held set differs.
+
+    Examples
+    --------
+    >>> from bulkimpact.analysis import load_analysis
+    >>> a = load_analysis("data/synthetic/baseline.yaml", policies=["per_dataset"])
+    >>> base = retention_timeline(a)
+    >>> w = what_if(base, [parse_change("passenger-records@2025-01-01", a.inventory)])
+    >>> w.first_day, "passenger-records" in w.scenario.at(date(2025, 1, 1)).held
+    (datetime.date(2025, 1, 1), False)
+    """
+    return WhatIf(baseline, retention_timeline(baseline.analysis,
+                                               [*baseline.changes, *changes],
+                                               baseline.assessor))

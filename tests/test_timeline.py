@@ -1,0 +1,432 @@
+"""Retention timeline: held sets from the dates, the assessment per change, what-ifs, the CLI.
+
+The toy inventory (``bulkimpact.examples``: forum –e-mail– adtech –device– health-app,
+the adtech + health-app link heavy together) gets dates here so the timeline can be
+worked out by hand; the baseline checks that restricting the full graph gives what a
+fresh analysis of the inventory as held gives.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bulkimpact.analysis import Analysis, load_analysis
+from bulkimpact.cli import main
+from bulkimpact.examples import _TOY
+from bulkimpact.inventory import load_inventory, parse_inventory
+from bulkimpact.parameters import ParameterError, policy_params
+from bulkimpact.problems import InputError
+from bulkimpact.rulebook import default_rulebook_path, load_rulebook
+from bulkimpact.sweep import random_inventory
+from bulkimpact.timeline import (
+    TIMELINE_METRICS,
+    TIMELINE_UNITS,
+    held_inventory,
+    parse_change,
+    retention_of,
+    retention_timeline,
+    what_if,
+)
+
+REPO = Path(__file__).resolve().parent.parent
+BASELINE = REPO / "data" / "synthetic" / "baseline.yaml"
+D = date.fromisoformat
+
+#: The toy's dates: forum 2024-01-01 → 2025-07-01; adtech 2024-03-01 → 2025-09-01, extended
+#: to 2026-09-01; health-app 2024-06-01, deadline 2025-12-01, destroyed 2025-02-01.
+TOY_DATES = {
+    "forum": {"acquired": "2024-01-01", "relevance_deadline": "2025-07-01"},
+    "adtech": {"acquired": "2024-03-01", "relevance_deadline": "2025-09-01",
+               "extensions": ["2026-09-01"]},
+    "health-app": {"acquired": "2024-06-01", "relevance_deadline": "2025-12-01",
+                   "destroyed": "2025-02-01"},
+}
+
+
+def toy_data() -> dict:
+    data = copy.deepcopy(_TOY)
+    for d in data["datasets"]:
+        d.update(TOY_DATES[d["id"]])
+    return data
+
+
+def write(tmp_path: Path, data: dict, name: str = "inv.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def toy_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write(tmp_path_factory.mktemp("toy"), toy_data(), "toy.yaml")
+
+
+@pytest.fixture(scope="module")
+def toy(toy_path: Path):
+    return retention_timeline(load_analysis(toy_path, openness="services"))
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    return retention_timeline(load_analysis(BASELINE))
+
+
+# --- the inventory field -----------------------------------------------------------------
+
+
+def test_destroyed_is_read_and_checked_in_the_csv_format_too(tmp_path: Path) -> None:
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "datasets.csv").write_text(
+        "id,name,source,persons,population,population_size,fictional,acquired,"
+        "relevance_deadline,extensions,destroyed\n"
+        "a,A,open,10,nl,1000,yes,2024-01-01,2025-07-01,2026-07-01;2027-07-01,2025-01-01\n"
+        "b,B,open,10,nl,1000,yes,2024-06-01,,,2024-05-01\n", encoding="utf-8")
+    (folder / "fields.csv").write_text("dataset,name,category\na,x,contact\nb,y,contact\n",
+                                       encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_inventory(folder)
+    text = str(exc.value)
+    assert len(exc.value.problems) == 1, text
+    assert "datasets.csv: datasets[1] (id 'b'): field 'destroyed': before the acquisition " \
+           "date 2024-06-01" in text and "got '2024-05-01'" in text
+    rows = (folder / "datasets.csv").read_text().replace("2024-05-01", "2024-07-01")
+    (folder / "datasets.csv").write_text(rows, encoding="utf-8")
+    inv = load_inventory(folder)
+    assert inv.dataset("a").extensions == [D("2026-07-01"), D("2027-07-01")]
+    assert inv.dataset("a").destroyed == D("2025-01-01")
+
+
+# --- retention of one dataset ------------------------------------------------------------
+
+
+def test_a_dataset_ends_when_destroyed_else_at_its_term_in_force() -> None:
+    inv = parse_inventory(toy_data())
+    r = {d.id: retention_of(d) for d in inv.datasets}
+    assert (r["forum"].ends, r["forum"].end_reason) == (D("2025-07-01"), "relevance_deadline")
+    assert (r["adtech"].ends, r["adtech"].end_reason) == (D("2026-09-01"), "extension")
+    assert (r["health-app"].ends, r["health-app"].end_reason) == (D("2025-02-01"), "destroyed")
+    assert r["forum"].held_on(D("2025-06-30")) and not r["forum"].held_on(D("2025-07-01"))
+    assert not r["forum"].held_on(D("2023-12-31")) and r["forum"].held_on(D("2024-01-01"))
+
+
+def test_destroyed_after_the_term_is_held_until_then_and_reported() -> None:
+    data = toy_data()
+    data["datasets"][0]["destroyed"] = "2025-08-01"  # forum's term: 2025-07-01
+    r = retention_of(parse_inventory(data).dataset("forum"))
+    assert r.ends == D("2025-08-01") and r.held_past_term_days == 31
+
+
+def test_no_dates_means_held_throughout(tmp_path: Path) -> None:
+    t = retention_timeline(load_analysis(write(tmp_path, copy.deepcopy(_TOY)),
+                                         openness="services", policies=["per_dataset"]))
+    assert len(t.steps) == 1 and t.steps[0].start is None
+    assert set(t.steps[0].held) == {"forum", "adtech", "health-app"}
+    assert all(r.end_reason == "none recorded" for r in t.retention.values())
+
+
+# --- the hand-worked timeline ------------------------------------------------------------
+
+
+def test_toy_held_set_changes_on_the_days_worked_out_by_hand(toy) -> None:
+    assert [(s.start, s.held) for s in toy.steps] == [
+        (D("2024-01-01"), ("forum",)),
+        (D("2024-03-01"), ("forum", "adtech")),
+        (D("2024-06-01"), ("forum", "adtech", "health-app")),
+        (D("2025-02-01"), ("forum", "adtech")),
+        (D("2025-07-01"), ("adtech",)),
+        (D("2026-09-01"), ()),
+    ]
+    assert [s.end for s in toy.steps] == [s.start for s in toy.steps[1:]] + [None]
+    assert toy.steps[2].entered == ("health-app",) and toy.steps[3].left == ("health-app",)
+    assert toy.steps[1].days == 92
+
+
+def test_toy_combinations_exist_only_while_both_members_are_held(toy) -> None:
+    members = [[(s.members, s.kind, s.level) for s in step.sets] for step in toy.steps]
+    investigation = (("adtech", "forum"), "investigation", 1)
+    heavy = (("adtech", "health-app"), "edge", 3)
+    assert members == [[], [investigation], [investigation, heavy], [investigation], [], []]
+
+
+def test_toy_outcomes_per_rule_follow_the_heavy_link(toy) -> None:
+    figures = [{n: (o.under_protected, o.escalated) for n, o in s.evaluation.outcomes.items()}
+               for s in toy.steps]
+    during = figures[2]
+    assert during["per_dataset"] == (1, 0)
+    assert during["component"] == (0, 3)        # everything linked goes to 3
+    assert during["minimal_escalation"] == (0, 1)
+    assert during["use_based"] == (0, 0)
+    assert figures[3] == figures[1]             # health-app destroyed: back as before
+    assert toy.at(D("2024-06-01")).evaluation.outcomes["per_dataset"].under_protected_sets \
+        == (("adtech", "health-app"),)
+    persons = toy.steps[2].evaluation.outcomes["per_dataset"].under_protected_persons
+    assert persons == toy.steps[2].graph.edges["adtech", "health-app"]["expected_links"]
+
+
+def test_at_gives_the_step_in_force(toy) -> None:
+    assert toy.at(D("2024-07-15")).start == D("2024-06-01")
+    assert toy.at(D("2025-02-01")).start == D("2025-02-01")
+    assert toy.at(D("2020-01-01")) is toy.steps[0]
+    assert toy.at(D("2030-01-01")).held == ()
+
+
+def test_frame_and_json_say_what_every_number_counts(toy) -> None:
+    frame = toy.to_frame()
+    assert len(frame) == len(toy.steps) * 6
+    assert set(TIMELINE_METRICS) <= set(frame.columns)
+    record = json.loads(json.dumps(toy.to_json(at=D("2024-07-01"))))
+    assert set(record["units"]) >= {"datasets_held", "persons_held", "exposure_sets",
+                                    *TIMELINE_METRICS}
+    assert record["steps"][2]["policies"]["per_dataset"]["under_protected_sets"] == [
+        ["adtech", "health-app"]]
+    assert record["at"]["policies"]["minimal_escalation"]["units"]["escalated"] == "datasets"
+    assert record["datasets"][2]["end_reason"] == "destroyed"
+    assert set(TIMELINE_UNITS) >= set(record["steps"][0]) - {"start", "end", "held", "entered",
+                                                              "left", "policies"}
+
+
+# --- what-if -----------------------------------------------------------------------------
+
+
+def test_toy_destroying_adtech_removes_the_heavy_link_from_then_on(toy) -> None:
+    inv = toy.analysis.inventory
+    w = what_if(toy, [parse_change("adtech@2024-09-01", inv)])
+    assert w.first_day == D("2024-09-01")
+    assert w.scenario.at(D("2024-09-01")).held == ("forum", "health-app")
+    assert w.scenario.at(D("2024-09-01")).sets == ()
+    affected = w.affected()
+    assert sorted(affected["members"]) == ["adtech, forum", "adtech, health-app"]
+    assert affected["under_protected (per_dataset)"].sum() == 1
+    diff = w.diff_frame()
+    first = diff[(diff["date"] == "2024-09-01") & (diff["policy"] == "per_dataset")].iloc[0]
+    assert (first["under_protected"], first["under_protected (what-if)"]) == (1, 0)
+    comp = diff[(diff["date"] == "2024-09-01") & (diff["policy"] == "component")].iloc[0]
+    assert (comp["escalated"], comp["escalated (what-if)"]) == (3, 0)
+    # before the change the two timelines agree
+    assert w.scenario.at(D("2024-06-01")).evaluation.to_frame().equals(
+        toy.at(D("2024-06-01")).evaluation.to_frame())
+
+
+def test_refusing_an_extension_ends_at_the_term_before_it(toy) -> None:
+    inv = toy.analysis.inventory
+    change = parse_change("adtech@2026-09-01", inv, "refuse_extension")
+    assert (change.ends, change.ends_before) == (D("2025-09-01"), D("2026-09-01"))
+    w = what_if(toy, [change])
+    assert w.scenario.retention["adtech"].end_reason == "what-if: extension refused"
+    assert w.scenario.at(D("2025-09-01")).held == ()
+    assert toy.at(D("2025-09-01")).held == ("adtech",)
+
+
+@pytest.mark.parametrize("argument, kind, message", [
+    ("adtech", "destroy", "not of the form ID@DATE"),
+    ("adtec@2024-09-01", "destroy", "unknown dataset 'adtec'; did you mean 'adtech'?"),
+    ("adtech@2024-13-01", "destroy", "'2024-13-01' is not a date"),
+    ("adtech@2023-01-01", "destroy", "before the dataset was acquired (2024-03-01)"),
+    ("adtech@2025-09-01", "refuse_extension",
+     "has no extension to 2025-09-01; valid: adtech@2026-09-01"),
+    ("forum@2026-01-01", "refuse_extension", "it has no extensions to refuse"),
+])
+def test_a_bad_change_names_the_argument_and_what_is_valid(toy, argument: str, kind: str,
+                                                           message: str) -> None:
+    with pytest.raises(ParameterError) as exc:
+        parse_change(argument, toy.analysis.inventory, kind)
+    flag = "--destroy" if kind == "destroy" else "--refuse-extension"
+    assert str(exc.value).startswith(f"{flag} {argument!r}: ")
+    assert message in str(exc.value)
+
+
+# --- restricting the full graph equals a fresh analysis ----------------------------------
+
+
+def _fresh(tmp_path: Path, analysis: Analysis, held: tuple[str, ...]) -> Analysis:
+    sub = held_inventory(analysis.inventory, held)
+    path = write(tmp_path, sub.model_dump(mode="json", by_alias=True), f"held{len(held)}.yaml")
+    return load_analysis(path, openness=analysis.openness, policies=analysis.policies)
+
+
+@pytest.mark.parametrize("day", ["2024-01-15", "2024-09-01", "2025-03-01", "2025-05-12",
+                                 "2025-11-15", "2026-07-20"])
+def test_restricted_assessment_equals_a_fresh_analysis_of_the_held_inventory(
+        baseline, tmp_path: Path, day: str) -> None:
+    step = baseline.at(D(day))
+    fresh = _fresh(tmp_path, baseline.analysis, step.held)
+    assert list(fresh.graph.nodes) == list(step.graph.nodes)
+    assert sorted(map(sorted, fresh.graph.edges)) == sorted(map(sorted, step.graph.edges))
+
+    def sets(ss):
+        return [(s.members, s.kind, s.label, s.level, s.member_level, s.rules,
+                 round(s.persons, 6), round(s.persons_held, 6), s.uses_per_year) for s in ss]
+
+    assert sets(step.sets) == sets(fresh.sets)
+    for name, o in fresh.evaluation.outcomes.items():
+        mine = step.evaluation.outcomes[name].to_json()
+        theirs = o.to_json()
+        mine.pop("params"), theirs.pop("params")  # the solver's objective, a reuse flag
+        assert mine.keys() == theirs.keys()
+        for key, value in theirs.items():
+            if isinstance(value, float):
+                assert mine[key] == pytest.approx(value, rel=1e-9), (name, key)
+            else:
+                assert mine[key] == value, (name, key)
+    assert step.evaluation.break_even_use_rate == pytest.approx(
+        fresh.evaluation.break_even_use_rate)
+
+
+# --- properties --------------------------------------------------------------------------
+
+
+def _dated_random(seed: int, n: int, offsets: list[tuple[int, int]]) -> Analysis:
+    inv, _tax = random_inventory(seed, n_datasets=n, density=0.4, min_persons=1e3,
+                                 max_persons=1e6)
+    start = D("2024-01-01")
+    datasets = [d.model_copy(update={"acquired": start + timedelta(days=a),
+                                     "relevance_deadline": start + timedelta(days=a + length)})
+                for d, (a, length) in zip(inv.datasets, offsets, strict=False)]
+    inv = inv.model_copy(update={"datasets": datasets})
+    rb = load_rulebook(default_rulebook_path())
+    return Analysis("<random>", str(default_rulebook_path()), "ctivd", 0, inv, rb,
+                    policy_params(),
+                    policies=("per_dataset", "component", "k_hop", "minimal_escalation"))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), n=st.integers(3, 7),
+       offsets=st.lists(st.tuples(st.integers(0, 300), st.integers(1, 400)), min_size=7,
+                        max_size=7),
+       victim=st.integers(0, 6), when=st.integers(0, 700))
+def test_destroying_a_dataset_never_raises_a_level_nor_adds_an_exposure_set(
+        seed: int, n: int, offsets: list[tuple[int, int]], victim: int, when: int) -> None:
+    base = retention_timeline(_dated_random(seed, n, offsets))
+    inv = base.analysis.inventory
+    target = inv.datasets[victim % n]
+    day = max(target.acquired, D("2024-01-01") + timedelta(days=when))
+    w = what_if(base, [parse_change(f"{target.id}@{day.isoformat()}", inv)])
+    for step in w.scenario.steps:
+        if step.start is None or step.start < day:
+            continue
+        before = base.at(step.start)
+        assert set(step.held) <= set(before.held)
+        assert target.id not in step.held
+        levels = {s.members: s.level for s in before.sets}
+        for s in step.sets:
+            # no investigations in these inventories: every set after is a set before
+            assert s.members in levels
+            assert s.level <= levels[s.members]
+        after, was = step.evaluation.outcomes, before.evaluation.outcomes
+        assert after["per_dataset"].under_protected <= was["per_dataset"].under_protected
+        assert after["minimal_escalation"].under_protected == 0
+        assert (after["minimal_escalation"].escalation_cost
+                <= was["minimal_escalation"].escalation_cost + 1e-9)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(victim=st.sampled_from(["passenger-records", "telecom-subscribers", "adtech-location",
+                               "leak-webshop-2019", "hotel-registrations"]),
+       when=st.integers(0, 900))
+def test_with_investigations_every_set_after_lies_in_a_set_before_no_heavier(
+        baseline, victim: str, when: int) -> None:
+    """An investigation that loses a member combines the rest: a set that may be new, but
+    always a part of an earlier one and never heavier."""
+    inv = baseline.analysis.inventory
+    day = max(inv.dataset(victim).acquired, D("2024-01-01") + timedelta(days=when))
+    w = what_if(baseline, [parse_change(f"{victim}@{day.isoformat()}", inv)])
+    for step in w.scenario.steps:
+        if step.start is None or step.start < day:
+            continue
+        before = baseline.at(step.start).sets
+        for s in step.sets:
+            assert any(set(s.members) <= set(b.members) and s.level <= b.level
+                       for b in before), s.members
+
+
+def test_the_minimal_escalation_kept_from_an_earlier_day_is_optimal(baseline) -> None:
+    reused = [s for s in baseline.steps
+              if s.evaluation.outcomes["minimal_escalation"].params.get("reused")]
+    assert reused, "the baseline should exercise the reuse"
+    from bulkimpact.policies import minimal_escalation
+
+    for step in reused[:8]:
+        solved = minimal_escalation(step.graph, step.sets, baseline.analysis.rulebook)
+        o = step.evaluation.outcomes["minimal_escalation"]
+        own = o.own_level
+        cost = sum(step.graph.nodes[n]["cost"] * (r - own[n]) for n, r in solved.regime.items())
+        assert o.escalation_cost == pytest.approx(cost)
+        assert o.escalated == sum(r > own[n] for n, r in solved.regime.items())
+
+
+# --- the command line --------------------------------------------------------------------
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_prints_one_line_per_change_and_the_day_asked_for(capsys, toy_path: Path) -> None:
+    code, out, err = run(capsys, "timeline", str(toy_path), "--openness", "services",
+                         "--at", "2024-07-01")
+    assert code == 0, err
+    assert "the held set changes on 6 days from 2024-01-01 to 2026-09-01" in out
+    row = next(line.split() for line in out.splitlines() if line.startswith("2024-06-01"))
+    assert row[:4] == ["2024-06-01", "3", "2", "1"] and row[4] == "1/0"  # per_dataset U/E
+    assert "On 2024-07-01 (the held set of 2024-06-01 until 2025-02-01):" in out
+    assert "per_dataset: 1 exposure sets under-protected" in out
+    assert "held sets assessed" in err
+
+
+def test_cli_json_with_a_what_if(capsys, toy_path: Path) -> None:
+    code, out, err = run(capsys, "timeline", str(toy_path), "--openness", "services", "--json",
+                         "--quiet", "--destroy", "adtech@2024-09-01",
+                         "--refuse-extension", "adtech@2026-09-01")
+    assert code == 0, err
+    assert err == ""
+    record = json.loads(out)
+    assert [s["datasets_held"] for s in record["steps"]] == [1, 2, 3, 2, 1, 0]
+    w = record["what_if"]
+    assert w["first_date"] == "2024-09-01"
+    assert [c["kind"] for c in w["changes"]] == ["destroy", "refuse_extension"]
+    assert {tuple(s["members"]) for s in w["sets_removed"]} == {("adtech", "forum"),
+                                                              ("adtech", "health-app")}
+    first = next(d for d in w["diff"] if d["policy"] == "per_dataset")
+    assert first["under_protected"] == {"baseline": 1, "what_if": 0, "change": -1}
+    assert first["datasets_held"] == {"baseline": 3, "what_if": 2}
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--destroy", "adtec@2024-09-01"], "--destroy 'adtec@2024-09-01': unknown dataset"),
+    (["--destroy", "adtech"], "not of the form ID@DATE"),
+    (["--refuse-extension", "forum@2025-07-01"], "it has no extensions to refuse"),
+])
+def test_cli_bad_change_exits_2_naming_the_argument(capsys, toy_path: Path, argv, message):
+    code, out, err = run(capsys, "timeline", str(toy_path), *argv)
+    assert code == 2
+    assert err.startswith("bulkimpact: error: --") and message in err, err
+
+
+def test_cli_bad_at_and_missing_file_exit_2(capsys, toy_path: Path, tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["timeline", str(toy_path), "--at", "2024-02-30"])
+    assert exc.value.code == 2
+    assert "argument --at: '2024-02-30' is not a date" in capsys.readouterr().err
+    code, _out, err = run(capsys, "timeline", str(tmp_path / "missing.yaml"))
+    assert code == 2 and err.startswith("bulkimpact: error: ") and "missing.yaml" in err
+
+
+def test_cli_help_documents_the_conventions(capsys) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["timeline", "--help"])
+    assert exc.value.code == 0
+    text = capsys.readouterr().out
+    for flag in ("--at", "--destroy", "--refuse-extension", "--rulebook", "--json", "--quiet",
+                 "exit status"):
+        assert flag in text
