@@ -6,99 +6,133 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] tags=["nl"]
+# # De koppelingsgraaf: welke bulkdatasets te combineren zijn, waarlangs, en hoe sterk
+#
+# ## Vraag
+# Welke bulkdatasets zijn aan elkaar te koppelen, via welke gedeelde sleutels of
+# quasi-identificatoren, en over hoeveel personen zijn naar verwachting gegevens uit beide te
+# koppelen?
+
+# %% [markdown] tags=["en"]
 # # The linkage graph: which datasets can be combined, through what, and how strongly
 #
-# **Question.** Which datasets can be linked to which, through which shared keys or
-# quasi-identifiers, and how many persons are expected to be linked across each pair?
+# ## Question
+# Which bulk datasets can be linked to which, through which shared keys or
+# quasi-identifiers, and for how many persons can records of both be expected to be joined?
 
 # %% tags=["parameters"]
 inventory = None  # a path, or None for the bundled data/synthetic/baseline.yaml
 rulebook = None  # a path, or None for the bundled data/rulebooks/default.yaml
 openness = "ctivd"
 seed = 0
-out_dir = "reports"
-
-# %% [markdown]
-# ## Inputs and parameters
+top = 25  # links shown on the page (all of them are in links.csv)
+languages = "nl,en"  # the languages to render, Dutch first
+out_dir = "reports"  # where downloads are written (the batch injects NN_name_files)
 
 # %%
 import networkx as nx
-import pandas as pd
-from IPython.display import Markdown, display
-
-from bulkimpact.present import findings, plots
-
-# Reports show whole cells: a reviewer cannot widen a truncated column.
-pd.set_option("display.max_colwidth", None)
+from IPython.display import HTML
 
 from bulkimpact.analysis import load_analysis
+from bulkimpact.present import bilingual as bl
+from bulkimpact.present import downloads, findings, plots, tables
 
+bl.set_languages(languages)
 analysis = load_analysis(inventory, rulebook, openness, seed)
-analysis.parameters_frame()
-
-# %% [markdown]
-# ## The graph
-# Each circle is a dataset, coloured by its level on its own; each line a possible link.
-
-# %%
 G = analysis.graph
-components = sorted(nx.connected_components(G), key=len, reverse=True)
-giant = components[0]
-isolated = sum(1 for c in components if len(c) == 1)
-fig = plots.linkage_graph(
-    G, analysis.rulebook.level_names(),
-    f"{len(giant)} of {G.number_of_nodes()} datasets form one linked component",
-    seed=seed)
-plots.show_figure(
-    fig,
-    alt=(f"Network diagram of {G.number_of_nodes()} datasets and {G.number_of_edges()} links. "
-         f"The largest linked component has {len(giant)} datasets; {isolated} datasets have no "
-         "link. Node colour shows the level on its own, size the persons, line width the link "
-         "strength."),
-    caption="Linkage graph. Colour: level of the dataset on its own. Size: persons. "
-            "Width: link strength.",
-)
-display(Markdown(
-    f"- {findings.plural(len(components), 'connected component')}; sizes: "
-    + ", ".join(str(len(c)) for c in components if len(c) > 1)
-    + f"; {findings.plural(isolated, 'dataset')} without any link.\n"
-    f"- Highest-degree datasets: " + ", ".join(
-        f"{n} ({d} links)" for n, d in sorted(G.degree, key=lambda x: -x[1])[:5]) + "."
-))
+giant = max((len(c) for c in nx.connected_components(G)), default=0)
+links = findings.links_frame(analysis)
+links_csv = downloads.csv(links, out_dir, "links")
 
-# %% [markdown]
-# ## What carries the links
+# %% [markdown] tags=["nl"]
+# ## Bevinding
+
+# %% [markdown] tags=["en"]
+# ## Finding
 
 # %%
-channels = pd.Series([ch for *_, e in G.edges(data=True)
-                      for ch in e["keys"] + (["QIs"] if e["qis"] else [])]).value_counts()
-fig = plots.links_by_channel(
-    G, f"'{channels.index[0]}' carries the most links ({channels.iloc[0]})")
-plots.show_figure(
-    fig,
-    alt="Bar charts of links per key namespace or quasi-identifier set: " + ", ".join(
-        f"{k}: {v}" for k, v in channels.items()),
-    caption="Left: links (edges) each key or QI set carries. Right: expected linked persons.",
-)
+bl.finding(lambda lang: findings.linkage_finding(G, lang))
 
-# %% [markdown]
-# ## Every link with its assumptions
-# Expected shared persons and links are estimates (independent random draws from the
-# population, match quality per key) unless the analyst stated a known overlap
-# (`source = override`).
+# %% [markdown] tags=["nl"]
+# ## Werkwijze
+# Twee bulkdatasets zijn te koppelen als ze een sleutel delen (e-mailadres, telefoonnummer,
+# gebruikersnaam en dergelijke) of quasi-identificatoren (zoals geboortedatum en postcode)
+# waarop genoeg personen uniek zijn. Hoeveel personen in beide staan, volgt uit hun omvang en
+# de populatie waaruit ze komen, tenzij de analist een bekende overlap opgeeft; hoeveel
+# daarvan werkelijk te koppelen zijn, hangt af van de kwaliteit van de sleutel. De sterkte
+# van een koppeling is het verwachte aantal gekoppelde personen gedeeld door de omvang van
+# de kleinste bulkdataset. Elke bulkdataset krijgt de kleur van zijn niveau op zichzelf in
+# de lezing van dit rapport.
+#
+# ### De graaf
+
+# %% [markdown] tags=["en"]
+# ## Method
+# Two bulk datasets can be linked when they share a key (e-mail address, phone number,
+# username and the like) or quasi-identifiers (such as date of birth and postcode) on which
+# enough persons are unique. How many persons are in both follows from their sizes and the
+# population they are drawn from, unless the analyst states a known overlap; how many of
+# them can actually be joined depends on the quality of the key. A link's strength is the
+# expected number of persons joined divided by the size of the smaller dataset. Each dataset
+# has the colour of its level on its own under this report's reading.
+#
+# ### The graph
 
 # %%
-edges = analysis.edges_frame().sort_values("expected links", ascending=False)
-overrides = int((edges["source"] == "override").sum())
-display(Markdown(f"{findings.plural(len(edges), 'link')}, {overrides} with an analyst's "
-                 "known overlap; the rest estimated."))
-edges.style.format({"expected shared persons": "{:,.0f}", "expected links": "{:,.0f}",
-                    "strength": "{:.4f}"}).hide(axis="index")
+names = analysis.rulebook.level_names()
+bl.each(lambda lang: [
+    HTML(plots.figure_html(
+        plots.linkage_graph(G, names, findings.linkage_title(giant, G.number_of_nodes(), lang),
+                            seed=seed, lang=lang),
+        alt=findings.linkage_alt(G, lang), caption=findings.figure_caption("graph", lang))),
+    "\n".join(f"- {line}" for line in findings.components_text(G, lang))])
 
-# %% [markdown]
+# %% [markdown] tags=["nl"]
+# ### Waarlangs de koppelingen lopen
+
+# %% [markdown] tags=["en"]
+# ### What carries the links
+
+# %%
+bl.each(lambda lang: HTML(plots.figure_html(
+    plots.links_by_channel(G, findings.channel_title(G, lang), lang=lang),
+    alt=findings.channel_alt(G, lang), caption=findings.figure_caption("channels", lang))))
+
+# %% [markdown] tags=["nl"]
+# ### De koppelingen met de meeste gekoppelde personen
+# Verwachte gedeelde en gekoppelde personen zijn schattingen (onafhankelijke trekkingen uit
+# de populatie, kwaliteit per sleutel), tenzij de analist een bekende overlap opgaf. De
+# volledige lijst, met de aannames per koppeling, staat in het CSV-bestand.
+
+# %% [markdown] tags=["en"]
+# ### The links joining the most persons
+# Expected shared and linked persons are estimates (independent draws from the population,
+# match quality per key) unless the analyst stated a known overlap. The whole list, with each
+# link's assumptions, is in the CSV file.
+
+# %%
+overrides = int((links["overlap_source"] == "override").sum())
+bl.each(lambda lang: [
+    findings.links_text(len(links), overrides, lang),
+    tables.table(findings.links_frame(analysis, lang), lang,
+                 ["a", "b", "linked_through", "expected_overlap", "expected_links", "strength",
+                  "overlap_source"], top=top, download=links_csv)])
+
+# %% [markdown] tags=["nl"]
+# ## Kanttekeningen
+# - Een koppeling is een *mogelijke* combinatie: een gedeelde sleutel betekent dat records te
+#   koppelen zijn, niet dat iemand dat heeft gedaan.
+# - De formules (overlap `n_a × n_b / N`, uniciteit `(1 − 1/C)^(n−1)`, koppelingen = overlap
+#   × kwaliteit van de sleutel) gaan uit van onafhankelijke trekkingen uit de populatie;
+#   rapport 06 toetst ze aan een synthetische populatie op recordniveau.
+# - De inventaris is **fictief**; de bulkdatasets en hun onderlinge overlap zijn verzonnen.
+
+# %% [markdown] tags=["en"]
 # ## Caveats
-# Links are *possible* combinations: a key shared between two datasets means records can be
-# joined, not that anyone did. The formulas (overlap `n_a × n_b / N`, uniqueness
-# `(1 − 1/C)^(n−1)`, links = overlap × match quality) are checked against a record-level
-# synthetic population in report 06.
+# - A link is a *possible* combination: a key shared between two datasets means records can
+#   be joined, not that anyone did.
+# - The formulas (overlap `n_a × n_b / N`, uniqueness `(1 − 1/C)^(n−1)`, links = overlap ×
+#   match quality) assume independent draws from the population; report 06 checks them
+#   against a record-level synthetic population.
+# - The inventory is **fictional**; the datasets and their overlaps are made up.

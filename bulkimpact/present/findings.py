@@ -1436,10 +1436,10 @@ def channel_title(G: Any, lang: str = "en") -> str:
     c = channels(G)
     if c.empty:
         return t.gettext("No key links any two datasets")
-    # TRANSLATORS: {channel} is a key namespace ("email") or "quasi-identifiers"; {links}
-    # "N links".
-    return t.gettext("“{channel}” carries the most links ({links})").format(
-        channel=_channel(c.index[0], lang), links=plural(c.iloc[0], "link", lang=lang))
+    # TRANSLATORS: {channel} is a key namespace ("email") or "quasi-identifiers"; {count}
+    # a number of links.
+    return t.gettext("“{channel}” carries the most links ({count})").format(
+        channel=_channel(c.index[0], lang), count=_count(c.iloc[0], t))
 
 
 def channel_alt(G: Any, lang: str = "en") -> str:

@@ -603,8 +603,10 @@ def links_by_channel(G: nx.Graph, title: str, lang: str = "en") -> Figure:
     ax1.set_xlabel(_fig(lang, NP_("figure", "links (edges) carried")))
     ax2.barh(order, persons[order], color="#E69F00")
     ax2.set_xscale("log")
-    ax2.set_xlabel(_fig(lang, NP_("figure",
-                                  "expected linked persons (sum over links, log scale)")))
+    import textwrap
+
+    ax2.set_xlabel("\n".join(textwrap.wrap(_fig(lang, NP_(
+        "figure", "expected linked persons (sum over links, log scale)")), 42)))
     ax1.set_title(title, loc="left")
     fig.tight_layout()
     return fig
