@@ -182,6 +182,29 @@ def test_per_provision_against_structural_on_a_hand_worked_log(rb) -> None:
     assert record["Q"]["heavier_from_per_provision"] == "2025-02-01"
 
 
+def test_heavier_from_is_the_first_date_above_light_not_the_date_of_the_peak(rb) -> None:
+    # a+b: medium together on 21 January (identifiable through the recurring IP addresses;
+    # identity with whereabouts, but for 600 persons, under the heavy rule's 1,000). c on
+    # 1 March adds 2,000 persons: identity with whereabouts for 1,000+ persons is heavy. a is
+    # under a heavier safeguard than light from 21 January, at the heavy level from 1 March.
+    log = log_of(prov("a", "2025-01-01", [IP, CITY], 500, 1),
+                 prov("b", "2025-01-21", [IP, CONN], 100, 1),
+                 prov("c", "2025-03-01", [EMAIL, IP], 2000, 2))
+    a = assess_exchange(log, rb, window=None)
+    t = a.timelines["P"]
+    assert t.provision_levels["a"] == (1, 3, dt.date(2025, 3, 1))
+    assert t.level_since["a"] == {1: dt.date(2025, 1, 1), 2: dt.date(2025, 1, 21),
+                                  3: dt.date(2025, 3, 1)}
+    assert t.above_since("a", 1) == dt.date(2025, 1, 21)
+    assert a.verdict.structural.first == dt.date(2025, 1, 21)
+    assert a.verdict.per_provision.first == dt.date(2025, 3, 1)
+    record = a.to_json()["partners"][0]
+    assert record["heavier_from_structural"] == "2025-01-21"
+    assert record["heavier_from_per_provision"] == "2025-03-01"
+    assert a.provisions_frame().set_index("id").loc["a", "structural_since"] == \
+        dt.date(2025, 3, 1)
+
+
 def test_levels_by_name_and_number_agree_and_unknown_ones_are_located(rb) -> None:
     a = log_of(prov("a", "2025-01-01", [IP], 1, "light"), rulebook=rb)
     b = log_of(prov("a", "2025-01-01", [IP], 1, 1), rulebook=rb)

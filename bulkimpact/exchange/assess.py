@@ -312,7 +312,9 @@ class PartnerTimeline:
     ``provision_levels`` maps each provision (to this partner) to ``(own level,
     structural level, date from which the structural level applies)``; the
     structural level is the highest level of a group it belonged to while in
-    the window.
+    the window. ``level_since`` maps each provision to the first date its group
+    reached each level (a provision raised from light to medium in February and
+    to heavy in November has both dates).
     """
 
     partner: str
@@ -320,6 +322,13 @@ class PartnerTimeline:
     steps: tuple[TimelineStep, ...]
     crossing: dt.date | None
     provision_levels: dict[str, tuple[int, int, dt.date]] = field(default_factory=dict)
+    level_since: dict[str, dict[int, dt.date]] = field(default_factory=dict)
+
+    def above_since(self, provision_id: str, threshold: int) -> dt.date | None:
+        """The first date a provision was assessed above ``threshold`` structurally (its own
+        date when its own level already is), or None if never."""
+        return min((d for level, d in self.level_since[provision_id].items()
+                    if level > threshold), default=None)
 
     @property
     def peak_level(self) -> int:
@@ -376,6 +385,7 @@ def partner_timeline(log: ExchangeLog, partner: str, rulebook: Rulebook,
     steps, crossing = [], None
     levels: dict[str, tuple[int, int, dt.date]] = {
         p.id: (log.own_level(p, rulebook),) * 2 + (p.date,) for p in provisions}
+    since: dict[str, dict[int, dt.date]] = {p.id: {levels[p.id][0]: p.date} for p in provisions}
     for at in _change_dates(provisions, window, end):
         w = level_at(log, partner, at, rulebook, window, taxonomy, resolving_keys)
         steps.append(TimelineStep(at, w.level, w.own_level, len(w.provisions), w.persons,
@@ -384,10 +394,11 @@ def partner_timeline(log: ExchangeLog, partner: str, rulebook: Rulebook,
             crossing = at
         for g in w.groups:
             for pid in g.members:
-                own, structural, since = levels[pid]
+                own, structural, _ = levels[pid]
                 if g.level > structural:
                     levels[pid] = (own, g.level, at)
-    return PartnerTimeline(partner, window, tuple(steps), crossing, levels)
+                since[pid].setdefault(g.level, at)
+    return PartnerTimeline(partner, window, tuple(steps), crossing, levels, since)
 
 
 def crossing_date(log: ExchangeLog, partner: str, rulebook: Rulebook,
@@ -449,11 +460,11 @@ def _outcomes(log: ExchangeLog, timelines: dict[str, PartnerTimeline], window: i
     for approach in APPROACHES:
         heavier: dict[str, dt.date] = {}
         for t in timelines.values():
-            for pid, (own, structural, since) in t.provision_levels.items():
+            for pid, (own, structural, _) in t.provision_levels.items():
                 if approach == "per_provision" and own > threshold:
                     heavier[pid] = by_id[pid].date
                 elif approach == "structural" and structural > threshold:
-                    heavier[pid] = by_id[pid].date if own > threshold else since
+                    heavier[pid] = t.above_since(pid, threshold)
         result.append(ApproachOutcome(
             approach, window, len(heavier), len({by_id[p].partner for p in heavier}),
             distinct_persons([by_id[p] for p in heavier], log.population.size),
@@ -491,13 +502,10 @@ class ExchangeAssessment:
         t = self.timelines[partner]
         provisions = self.log.provided(partner)
         levels = t.provision_levels
-        own_heavier = [self.log.own_level(p, self.rulebook) > self.threshold for p in provisions]
-        structural = [(levels[p.id][1], levels[p.id][2]) for p in provisions]
-        per_from = min((p.date for p, h in zip(provisions, own_heavier, strict=True) if h),
+        per_from = min((p.date for p in provisions if levels[p.id][0] > self.threshold),
                        default=None)
-        str_from = min((p.date if h else s[1] for p, h, s in
-                        zip(provisions, own_heavier, structural, strict=True)
-                        if h or s[0] > self.threshold), default=None)
+        str_from = min((d for p in provisions
+                        if (d := t.above_since(p.id, self.threshold)) is not None), default=None)
         return {
             "partner": partner,
             "provisions": len(provisions),
