@@ -6,11 +6,20 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] tags=["nl"]
+# # Per bulkdataset of in samenhang: de combinaties die zwaarder wegen dan elk van hun delen
+#
+# ## Vraag
+# Welke te koppelen combinaties van bulkdatasets komen samen op een hoger niveau dan
+# beoordeling per bulkdataset afzonderlijk aan elk van hun leden geeft, over hoeveel
+# personen gaat het, en welke soorten gegevens komen er samen (het *mozaïek*)?
+
+# %% [markdown] tags=["en"]
 # # Per dataset or together: the combinations that are heavier than any of their parts
 #
-# **Question.** Which linked combinations of datasets reach a higher level than per-dataset
-# assessment gives any of their members, how many persons are linked in them, and which
+# ## Question
+# Which linked combinations of bulk datasets reach a higher level than per-dataset
+# assessment gives any of their members, how many persons do they concern, and which
 # categories of data meet there (the *mosaic*)?
 
 # %% tags=["parameters"]
@@ -18,108 +27,123 @@ inventory = None  # a path, or None for the bundled data/synthetic/baseline.yaml
 rulebook = None  # a path, or None for the bundled data/rulebooks/default.yaml
 openness = "ctivd"
 seed = 0
-out_dir = "reports"
-top = 25
-
-# %% [markdown]
-# ## Inputs and parameters
+top = 25  # combinations shown on the page (all of them are in raised_combinations.csv)
+languages = "nl,en"  # the languages to render, Dutch first
+out_dir = "reports"  # where downloads are written (the batch injects NN_name_files)
 
 # %%
-import pandas as pd
-from IPython.display import Markdown, display
-
-from bulkimpact.present import findings, plots
-
-# Reports show whole cells: a reviewer cannot widen a truncated column.
-pd.set_option("display.max_colwidth", None)
+from IPython.display import HTML
 
 from bulkimpact.analysis import load_analysis
-
-analysis = load_analysis(inventory, rulebook, openness, seed)
-analysis.parameters_frame()
-
-# %% [markdown]
-# ## Exposure sets: every link, every investigation, every chain heavier than its parts
-# The cumulative level of a linked set is the level of its union profile (categories
-# together, identifiability carried across links, persons linked, public only if every member
-# is) and never below its heaviest member.
-
-# %%
 from bulkimpact.persons import distinct_linked_persons
+from bulkimpact.present import bilingual as bl
+from bulkimpact.present import downloads, findings, plots, tables
 
+bl.set_languages(languages)
+analysis = load_analysis(inventory, rulebook, openness, seed)
+names = analysis.rulebook.level_names()
 sets = analysis.sets_frame()
 raised = sets[sets["raised"]]
-raised_sets = [(s.members, s.persons) for s in analysis.sets if s.raised]
-by_kind = raised["kind"].value_counts()
-display(Markdown(
-    f"Of **{findings.plural(len(sets), 'exposure set')}**, **{len(raised)}** "
-    f"({findings.percent(len(raised), len(sets))}) reach a higher level together than any "
-    f"member alone (" + ", ".join(f"{n} {k}" for k, n in by_kind.items()) + "). "
-    f"Together they link an expected **"
-    f"{findings.plural(distinct_linked_persons(analysis.graph, raised_sets), 'distinct person')}"
-    "** (each person once, however many of these sets hold them)."
-))
+by_kind = raised["kind"].value_counts().to_dict()
+persons = distinct_linked_persons(analysis.graph,
+                                  [(s.members, s.persons) for s in analysis.sets if s.raised])
 groups = plots.raised_groups(sets)
-names = analysis.rulebook.level_names()
-jumps = groups.groupby(["member_level", "level"], sort=False)["count"].sum() \
-    .sort_values(ascending=False, kind="stable")
-if len(jumps):
-    (m_top, l_top), n_top = jumps.index[0], int(jumps.iloc[0])
-    title = (f"{len(raised)} combinations are heavier than any of their members; "
-             f"{n_top} of them join {names[m_top]} datasets into a {names[l_top]} combination")
-else:
-    title = "0 combinations are heavier than any of their members"
-fig = plots.raised_sets(sets, names, title)
-plots.show_figure(
-    fig,
-    alt=f"Two-panel chart of the {len(raised)} combinations that reach a higher level together "
-        "than any member alone, grouped by kind and by the jump from the highest member level "
-        "to the combination's level. " + "; ".join(
-            f"{g.count} {g.kind} set(s) from {g.member_level} {names[g.member_level]} to "
-            f"{g.level} {names[g.level]}, linking {g.persons_min:,.0f} to {g.persons_max:,.0f} "
-            f"persons each (largest: {g.largest})" for g in groups.itertuples()) + ".",
-    caption="Left: the jump in level, one row per kind of combination and jump; the number is "
-            "how many combinations make it. Right: linked persons in each of those "
-            "combinations (one dot each, log scale), the largest named.",
-)
+mosaic = findings.mosaic_frame(analysis)
+mosaic_csv = downloads.csv(mosaic, out_dir, "raised_combinations")
+_ = downloads.csv(sets, out_dir, "combinations")
 
-# %% [markdown]
-# ## The mosaic: which categories meet where
-# For each raised combination, what each member brings, and the rules that fire only on the
-# combination.
+# %% [markdown] tags=["nl"]
+# ## Bevinding
+
+# %% [markdown] tags=["en"]
+# ## Finding
 
 # %%
-G = analysis.graph
-rb = analysis.rulebook
-rows = []
-for s in sorted((s for s in analysis.sets if s.raised), key=lambda s: -s.persons)[:top]:
-    own_rules = set().union(*(G.nodes[m]["rules"] for m in s.members))
-    rows.append({
-        "combination": " + ".join(s.members),
-        "what each member brings": " | ".join(
-            f"{m}: {', '.join(G.nodes[m]['categories'])}" for m in s.members),
-        "levels alone": ", ".join(str(G.nodes[m]["level"]) for m in s.members),
-        "level together": analysis.level_name(s.level),
-        "rules firing only together": ", ".join(
-            rb.rule(r).label for r in s.rules if r not in own_rules),
-        "linked persons": s.persons,
-    })
-mosaic = pd.DataFrame(rows)
-if len(mosaic):
-    common = mosaic["rules firing only together"].str.split(", ").explode().value_counts()
-    display(Markdown(f"The rule that most often fires only on a combination: "
-                     f"**{common.index[0]}** ({findings.plural(common.iloc[0], 'combination')})."))
-mosaic.style.format({"linked persons": "{:,.0f}"}).hide(axis="index")
+bl.finding(lambda lang: findings.cumulative_finding(len(raised), len(sets), by_kind, persons,
+                                                    lang))
 
-# %% [markdown]
-# ## What it means
-# Each raised combination is one the per-dataset regime does not see: its members sit in
-# lighter regimes, so staff with access to each member can join them into something the
-# rulebook itself would place higher. Report 04 compares the decision rules that close
-# this gap and what they cost.
+# %% [markdown] tags=["nl"]
+# ## Werkwijze
+# Het niveau van een combinatie is het niveau dat het regelboek geeft aan alles wat haar
+# leden samen bevatten: de soorten gegevens bij elkaar, herleidbaarheid die via een
+# koppeling wordt doorgegeven, de gekoppelde personen, en openbaar toegankelijk alleen als
+# elk lid dat is. Het is nooit lager dan het zwaarste lid. Beoordeeld zijn elke koppeling,
+# de bulkdatasets van elk onderzoek en elke keten van gekoppelde bulkdatasets die zwaarder
+# is dan haar delen. Een combinatie die hoger uitkomt dan elk van haar leden, ziet
+# beoordeling per bulkdataset afzonderlijk niet: dat is waar de CTIVD op doelt met
+# bulkdatasets "in samenhang te bekijken".
 #
+# ### Welke sprongen, hoe vaak, hoe groot
+
+# %% [markdown] tags=["en"]
+# ## Method
+# The level of a combination is the level the rulebook gives to everything its members hold
+# together: the categories of data combined, identifiability carried across a link, the
+# persons linked, and publicly accessible only if every member is. It is never below its
+# heaviest member. Judged are every link, every investigation's datasets and every chain of
+# linked datasets heavier than its parts. A combination that comes out higher than each of
+# its members is one per-dataset assessment does not see: this is what the CTIVD means by
+# looking at bulk datasets "in samenhang" (together).
+#
+# ### Which jumps, how often, how large
+
+# %%
+bl.each(lambda lang: HTML(plots.figure_html(
+    plots.raised_sets(sets, names, findings.raised_title(groups, len(raised), names, lang),
+                      lang=lang),
+    alt=findings.raised_alt(groups, len(raised), names, lang),
+    caption=findings.figure_caption("raised", lang))))
+
+# %% [markdown] tags=["nl"]
+# ### Het mozaïek: welke soorten gegevens waar samenkomen
+# Per combinatie die zwaarder weegt dan haar leden: wat elk lid inbrengt, en de criteria die
+# alleen op de combinatie van toepassing zijn; de combinaties met de meeste gekoppelde
+# personen eerst.
+
+# %% [markdown] tags=["en"]
+# ### The mosaic: which categories meet where
+# For each combination heavier than its members: what each member brings, and the criteria
+# that fire only on the combination; the combinations linking the most persons first.
+
+# %%
+bl.each(lambda lang: [
+    findings.mosaic_rule_text(analysis, lang),
+    tables.table(findings.mosaic_frame(analysis, top, lang), lang,
+                 ["combination", "member_categories", "member_levels", "combined_level",
+                  "rules_only_together", "linked_persons"],
+                 top=top, download=mosaic_csv)])
+
+# %% [markdown] tags=["nl"]
+# ## Wat dit betekent
+# Elke combinatie hierboven blijft buiten beeld bij beoordeling per bulkdataset
+# afzonderlijk: haar leden staan in lichtere regimes, zodat medewerkers met toegang tot elk
+# lid ze kunnen samenvoegen tot iets wat het regelboek zelf hoger zou plaatsen. Rapport 04
+# vergelijkt de beslisregels die dit gat dichten, en wat ze kosten.
+
+# %% [markdown] tags=["en"]
+# ## What it means
+# Each combination above is one that per-dataset assessment does not see: its members sit
+# in lighter regimes, so staff with access to each member can join them into something the
+# rulebook itself would place higher. Report 04 compares the decision rules that close this
+# gap, and what they cost.
+
+# %% [markdown] tags=["nl"]
+# ## Kanttekeningen
+# - "Gekoppelde personen" van één combinatie is het grootste verwachte aantal personen dat
+#   via één koppeling binnen de combinatie wordt samengevoegd: een ondergrens voor de
+#   combinatie. Het totaal in de bevinding telt elke persoon één keer, hoeveel van deze
+#   combinaties hem ook bevatten.
+# - Beoordeeld zijn elke koppeling, elk onderzoek en ketens tot de ingestelde omvang; grotere
+#   combinaties (buurten van k stappen, hele componenten) zijn toe te voegen met de
+#   parameter `include` van `bulkimpact assess`.
+# - De inventaris is **fictief** en het regelboek een **illustratieve aanname**.
+
+# %% [markdown] tags=["en"]
 # ## Caveats
-# "Linked persons" is the largest expected number of persons joined across any one link in
-# the set (a lower bound for the set). Exposure sets are every link and every investigation's
-# linked part; larger combinations (k-hop neighbourhoods, whole components) can be added with
-# the `include` parameter of `bulkimpact assess`.
+# - The "linked persons" of one combination is the largest expected number of persons
+#   joined across any one link in it: a lower bound for the combination. The total in the
+#   finding counts each person once, however many of these combinations hold them.
+# - Judged are every link, every investigation and chains up to the set size; larger
+#   combinations (k-hop neighbourhoods, whole components) can be added with the `include`
+#   parameter of `bulkimpact assess`.
+# - The inventory is **fictional** and the rulebook an **illustrative assumption**.

@@ -582,8 +582,9 @@ def links_by_channel(G: nx.Graph, title: str, lang: str = "en") -> Figure:
     >>> from bulkimpact.examples import toy_graph
     >>> links_by_channel(toy_graph(), "E-mail and device").axes[0].get_xlabel()
     'links (edges) carried'
-    >>> links_by_channel(toy_graph(), "E-mail en apparaat", lang="nl").axes[1].get_xlabel()
-    'verwachte gekoppelde personen (som over de koppelingen, logaritmische schaal)'
+    >>> print(links_by_channel(toy_graph(), "E-mail en apparaat", lang="nl").axes[1].get_xlabel())
+    verwachte gekoppelde personen (som over de
+    koppelingen, logaritmische schaal)
     """
     edges = pd.Series({}, dtype=float)
     persons = pd.Series({}, dtype=float)
@@ -717,7 +718,11 @@ def raised_sets(frame: pd.DataFrame, level_names: Sequence[str], title: str,
               f" → {g.level} {names[g.level]}" for g in groups.itertuples()]
     ax1.set_yticks(y, labels)
     ax1.set_ylim(-0.7, max(rows, 1) - 0.2)
-    ax1.set_xticks(range(len(names)), [f"{i}\n{n}" for i, n in enumerate(names)])
+    import textwrap
+
+    ax1.set_xticks(range(len(names)), [
+        f"{i}\n" + "\n".join(textwrap.wrap(n, 10, break_long_words=False))
+        for i, n in enumerate(names)])
     ax1.set_xlim(-0.3, len(names) - 0.7)
     ax1.set_xlabel(_fig(lang, NP_("figure", "access regime (level)")))
     ax1.grid(axis="x", alpha=0.3)
@@ -738,7 +743,8 @@ def raised_sets(frame: pd.DataFrame, level_names: Sequence[str], title: str,
                       label=_fig(lang, NP_("figure",
                                            "number of combinations (bold; line width)")))]
     fig.legend(handles=handles, loc="lower center", ncol=3, frameon=False)
-    fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
+    fig.suptitle("\n".join(textwrap.wrap(title, 105)), x=0.01, ha="left", fontsize=13,
+                 fontweight="bold")
     height = fig.get_figheight()
     fig.tight_layout(rect=(0, 0.45 / height, 1, 1))
     return fig
