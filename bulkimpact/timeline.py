@@ -78,6 +78,7 @@ __all__ = [
     "retention_timeline",
     "WhatIf",
     "what_if",
+    "heaviest_linker",
     "TIMELINE_UNITS",
     "TIMELINE_METRICS",
 ]
@@ -634,7 +635,7 @@ class Timeline:
         >>> a = load_analysis("data/synthetic/baseline.yaml", policies=["per_dataset"])
         >>> f = retention_timeline(a).to_frame()
         >>> list(f.columns[:4]), int(f["datasets_held"].max())
-        (['start', 'end', 'days', 'datasets_held'], 44)
+        (['start', 'end', 'days', 'datasets_held'], 43)
         """
         rows = []
         for step in self.steps:
@@ -867,3 +868,32 @@ def what_if(baseline: Timeline, changes: Sequence[Change]) -> WhatIf:
     return WhatIf(baseline, retention_timeline(baseline.analysis,
                                                [*baseline.changes, *changes],
                                                baseline.assessor))
+
+
+def heaviest_linker(timeline: Timeline) -> tuple[str, date | None, int]:
+    """The dataset in the most raised exposure sets when raised sets peak, and that day.
+
+    The peak is the first step with the most exposure sets heavier than each
+    of their members on its own; the heaviest linker is the member of most of
+    them there (ties: the one holding most persons, then inventory order).
+    Returns ``(dataset id, the peak's first day, raised sets it is in)``.
+
+    Examples
+    --------
+    >>> from bulkimpact.analysis import load_analysis
+    >>> t = retention_timeline(load_analysis("data/synthetic/baseline.yaml",
+    ...                                      policies=["per_dataset"]))
+    >>> heaviest_linker(t)
+    ('leak-recipe-site', datetime.date(2025, 5, 12), 18)
+    """
+    peak = max(timeline.steps, key=lambda s: len(s.raised))  # the first of equals
+    if not peak.raised:
+        raise ValueError("no exposure set is heavier than its members on any day: "
+                         "there is no linker to destroy")
+    order = {n: i for i, n in enumerate(peak.held)}
+    counts: dict[str, int] = {}
+    for s in peak.raised:
+        for n in s.members:
+            counts[n] = counts.get(n, 0) + 1
+    best = min(counts, key=lambda n: (-counts[n], -peak.graph.nodes[n]["persons"], order[n]))
+    return best, peak.start, counts[best]
