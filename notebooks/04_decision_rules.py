@@ -6,23 +6,33 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] tags=["nl"]
+# # Beslisregels naast elkaar: onvoldoende bescherming tegenover ophoging
+#
+# ## Vraag
+# Wanneer moeten bulkdatasets in samenhang worden gewogen? Voor zes beslisregels, van
+# beoordeling per bulkdataset afzonderlijk tot het samen wegen van alles wat gekoppeld kan
+# worden: hoeveel combinaties blijven onvoldoende beschermd, hoeveel bulkdatasets komen in een
+# zwaarder regime (en hoeveel daarvan maken op zichzelf een zeer geringe inbreuk), wat kost
+# elke regel, en welke aanname verschuift het oordeel het meest?
+
+# %% [markdown] tags=["en"]
 # # Decision rules side by side: under-protection against escalation
 #
-# **Question.** For each decision rule (per dataset, whole component, k-hop neighbourhood,
-# strong links only, minimal escalation, use-based authorisation): how many combinations are
-# left under-protected, how many datasets are escalated, how many of those are of very slight
-# intrusion on their own (the ministers' concern), and what does each rule cost when
-# escalations and case-by-case authorisations are counted on one scale? Where does weighing
-# whole components together escalate nearly everything, and which assumption moves the
-# verdict most?
+# ## Question
+# When must bulk datasets be weighed together? For six decision rules, from assessing each
+# dataset on its own to weighing everything that can be linked together: how many
+# combinations stay under-protected, how many datasets are escalated to a heavier regime (and
+# how many of those are of very slight intrusion on their own), what does each rule cost, and
+# which assumption moves the verdict most?
 
 # %% tags=["parameters"]
 inventory = None  # a path, or None for the bundled data/synthetic/baseline.yaml
 rulebook = None  # a path, or None for the bundled data/rulebooks/default.yaml
 openness = "ctivd"
 seed = 0
-out_dir = "reports"
+languages = "nl,en"  # the languages to render, Dutch first
+out_dir = "reports"  # where downloads are written (the batch injects NN_name_files)
 k = 1
 t = 0.01
 use_rate = 0.1
@@ -33,20 +43,15 @@ sweep_replicates = 10
 sweep_datasets = 30
 robustness_draws = 50
 
-# %% [markdown]
-# ## Inputs and parameters
-
 # %%
-import pandas as pd
-from IPython.display import Markdown, display
-
-from bulkimpact.present import findings, plots, tables
-
-# Reports show whole cells: a reviewer cannot widen a truncated column.
-pd.set_option("display.max_colwidth", None)
+from IPython.display import HTML
 
 from bulkimpact.analysis import load_analysis
-from bulkimpact.evaluate import cheapest_full_protection
+from bulkimpact.evaluate import authorisation_burden_line
+from bulkimpact.present import bilingual as bl
+from bulkimpact.present import downloads, findings, plots, tables
+from bulkimpact.present.i18n import rule_name
+from bulkimpact.sensitivity import HEADLINE_QUANTITIES, tornado
 from bulkimpact.sweep import (
     SweepConfig,
     expand_scenarios,
@@ -55,122 +60,174 @@ from bulkimpact.sweep import (
     summarise_robustness,
 )
 
+bl.set_languages(languages)
 analysis = load_analysis(inventory, rulebook, openness, seed, k=k, t=t, use_rate=use_rate,
                          horizon_years=horizon_years, max_set_size=max_set_size)
-params = analysis.parameters_frame()
-for name, value in (("sweep densities", sweep_densities),
-                    ("sweep replicates per density", sweep_replicates),
-                    ("datasets per sweep scenario", sweep_datasets),
-                    ("robustness draws", robustness_draws)):
-    params.loc[name] = str(value)
-params
-
-# %% [markdown]
-# ## All decision rules on this inventory
-
-# %%
 ev = analysis.evaluation
 frame = ev.to_frame()
-display(Markdown("\n".join(f"- {line}"
-                           for line in findings.policy_findings(ev, analysis.rulebook))))
-tables.policy_table(frame)
+
+# %% [markdown] tags=["nl"]
+# ## Bevinding
+
+# %% [markdown] tags=["en"]
+# ## Finding
 
 # %%
-best = cheapest_full_protection(ev)
-fig = plots.policy_frontier(
-    frame,
-    (f"{best} protects every combination at the lowest burden "
-     f"({frame.loc[best, 'total_burden']:,.1f} cost units)" if best
-     else "No rule protects every combination"),
-    pareto=ev.pareto)
-plots.show_figure(
-    fig,
-    alt="Scatter plot of total burden in cost units (x) against under-protected exposure sets "
-        f"(y) per decision rule; frontier: {', '.join(ev.pareto)}. " + "; ".join(
-            f"{p}: burden {r['total_burden']:,.1f}, {int(r['under_protected'])} under-protected"
-            for p, r in frame.iterrows()),
-    caption="Total burden (escalation cost + a year of authorisations) against "
-            "under-protection. Rules on the frontier are beaten by no other on both.",
-)
+bl.finding(lambda lang: findings.rules_finding(ev, lang=lang))
 
-# %% [markdown]
-# ## Escalate once, or authorise every use?
-# Case-by-case authorisation (`use_based`) escalates nothing but pays for every use of a
-# combination that is heavier than its members, at the combination's level. Investigations
-# combine their datasets as often as the inventory says; every other possible combination is
-# used at an assumed yearly rate. Above the break-even rate, authorising every use costs more
-# than escalating once.
+# %% [markdown] tags=["nl"]
+# ## Werkwijze
+# De CTIVD beval een besliskader aan. De nota van 23 juni 2026 omschrijft die aanbeveling als
+# het opstellen van "een besliskader om te bepalen of meerdere bulkdatasets (al dan niet) in
+# samenhang moet worden gewogen om de privacyinbreuk daarvan (goed) te kunnen beoordelen". De
+# ministers namen haar als enige niet over:
+#
+# > "Hierdoor zouden ook bulkdatasets die een zeer geringe inbreuk maken op de persoonlijke
+# > levenssfeer zeer waarschijnlijk terecht komen in een zwaarder waarborgen- en
+# > toegangsregime."
+#
+# bulkimpact maakt beide beweringen meetbaar. Een combinatie (bulkdatasets die gekoppeld
+# kunnen worden of in één onderzoek samen worden gebruikt) is onvoldoende beschermd als zij
+# samen zwaarder weegt dan het regime van elk van haar leden. Een bulkdataset wordt opgehoogd
+# als een regel hem in een zwaarder regime plaatst dan zijn eigen niveau. De zes regels:
+#
+# - **per bulkdataset afzonderlijk**: elke bulkdataset naar zijn eigen aard, de huidige
+#   werkwijze;
+# - **hele component**: elke bulkdataset op het niveau van alle bulkdatasets waarmee hij via
+#   koppelingen verbonden is, het wegen in samenhang waarvoor de ministers waarschuwen;
+# - **buren tot k stappen**: elke bulkdataset gewogen met zijn buren tot k koppelingen ver;
+# - **alleen sterke koppelingen**: als hele component, maar alleen langs sterke koppelingen;
+# - **minimale ophoging**: de goedkoopste ophogingen die geen combinatie onvoldoende beschermd
+#   laten, exact berekend;
+# - **toestemming per gebruik**: niets ophogen, maar elk gebruik van een zwaardere combinatie
+#   vooraf laten toestaan, op het niveau van die combinatie.
+#
+# Lasten staan in kosteneenheden: de kosten van een ophoging per niveau en van één toestemming
+# komen uit het regelboek en zijn aannamen.
+#
+# ### Alle beslisregels op deze inventaris
+
+# %% [markdown] tags=["en"]
+# ## Method
+# The CTIVD recommended a decision framework (besliskader): in the words of the note of 23 June
+# 2026, a framework to determine whether several bulk datasets must be weighed together in
+# order to judge their privacy intrusion properly. The ministers rejected that recommendation,
+# the only one of thirteen: weighing together would very probably put even bulk datasets of
+# very slight intrusion into a heavier regime of safeguards and access (our rendering; the
+# Dutch text is quoted on the Dutch page).
+#
+# bulkimpact makes both claims measurable. A combination (datasets that can be linked, or are
+# used together in one investigation) is under-protected when together it weighs heavier than
+# the regime of each of its members. A dataset is escalated when a rule puts it in a heavier
+# regime than its own level. The six rules:
+#
+# - **per dataset**: each dataset on its own nature, the current practice;
+# - **whole component**: each dataset at the level of all datasets it is linked to, the
+#   weighing together the ministers warn against;
+# - **k-hop neighbourhood**: each dataset weighed with its neighbours up to k links away;
+# - **strong links only**: as whole component, but along strong links only;
+# - **minimal escalation**: the cheapest escalations that leave no combination
+#   under-protected, computed exactly;
+# - **authorisation per use**: escalate nothing, but have every use of a heavier combination
+#   authorised beforehand, at that combination's level.
+#
+# Burdens are in cost units: the cost of an escalation per level and of one authorisation come
+# from the rulebook and are assumptions.
+#
+# ### All decision rules on this inventory
 
 # %%
-from bulkimpact.evaluate import authorisation_burden_line
+rules_download = downloads.csv(frame.drop(columns=["status"], errors="ignore"), out_dir,
+                               "rules")
+bl.each(lambda lang: [
+    tables.policy_table(frame, lang=lang, download=rules_download,
+                        caption=findings.caption("rules", lang)),
+    HTML(plots.figure_html(
+        plots.policy_frontier(frame, findings.frontier_title(ev, lang), pareto=ev.pareto,
+                              lang=lang),
+        alt=findings.frontier_alt(frame, ev.pareto, lang=lang),
+        caption=findings.caption("frontier", lang)))])
 
+# %% [markdown] tags=["nl"]
+# ### Eenmalig ophogen of elk gebruik toestaan?
+# Toestemming per gebruik hoogt niets op, maar betaalt voor elk gebruik van een combinatie die
+# zwaarder weegt dan haar leden, op het niveau van die combinatie. Onderzoeken combineren hun
+# bulkdatasets zo vaak als de inventaris aangeeft; elke andere mogelijke combinatie wordt
+# gebruikt met een aangenomen frequentie per jaar. Boven het omslagpunt kost toestemming per
+# gebruik meer dan eenmalig ophogen.
+
+# %% [markdown] tags=["en"]
+# ### Escalate once, or authorise every use?
+# Authorisation per use escalates nothing but pays for every use of a combination that is
+# heavier than its members, at the combination's level. Investigations combine their datasets
+# as often as the inventory says; every other possible combination is used at an assumed
+# yearly rate. Above the break-even rate, authorising every use costs more than escalating
+# once.
+
+# %%
 fixed, per_use = authorisation_burden_line(
     ev.sets, ev.outcomes["minimal_escalation"].own_level, analysis.rulebook)
-rate = ev.break_even_use_rate
 escalation = ev.outcomes["minimal_escalation"].total_burden
-if rate is None:
-    verdict = ("No combination outside the investigations needs an authorisation, so the use "
-               "rate does not matter.")
-    title = "The use rate does not move the comparison"
-else:
-    cheaper = "use_based" if use_rate < rate else "minimal_escalation"
-    verdict = (f"Break-even at {rate:.3g} uses a year per possible combination: at the assumed "
-               f"rate of {use_rate:g}, **{cheaper}** is the cheaper way to protect every "
-               f"combination ({ev.outcomes['use_based'].total_burden:,.1f} against "
-               f"{escalation:,.1f} cost units over {horizon_years:g} year(s)).")
-    title = f"Authorising every use costs more than escalating above {rate:.3g} uses a year"
-fig = plots.break_even(fixed, per_use, escalation, horizon_years, use_rate, rate, title)
-plots.show_figure(
-    fig,
-    alt=f"Line chart on a logarithmic use-rate axis. Case-by-case authorisation costs "
-        f"{horizon_years:g} × ({fixed:,.2f} + rate × {per_use:,.2f}) cost units; minimal "
-        f"escalation costs {escalation:,.1f} once. {verdict}",
-    caption="Burden of the two rules that protect every combination, as the use rate of "
-            "combinations outside investigations varies; investigations' own rates fixed.",
-)
-display(Markdown(verdict))
 
-# %% [markdown]
-# ## Regime per dataset under each rule
+
+def break_even_figure(lang):
+    text = findings.break_even_text(ev, fixed, per_use, lang=lang)
+    fig = plots.break_even(fixed, per_use, escalation, horizon_years, use_rate,
+                           ev.break_even_use_rate, text["title"], lang=lang)
+    return [HTML(plots.figure_html(fig, alt=text["alt"], caption=text["caption"])),
+            text["verdict"]]
+
+
+bl.each(break_even_figure)
+
+# %% [markdown] tags=["nl"]
+# ### Regime per bulkdataset onder elke regel
+# Eerst het eigen niveau, dan het regime dat elke regel toekent; ophogingen zijn wat van de
+# eerste kolom afwijkt (omlijnd, met een pijl). Bulkdatasets die onder elke regel hun eigen
+# niveau houden, staan niet in de figuur; ze worden eronder geteld. De hele tabel staat in de
+# download.
+
+# %% [markdown] tags=["en"]
+# ### Regime per dataset under each rule
 # The own level first, then the regime each rule assigns; escalations are what differs from
 # the first column (outlined, with an arrow). Datasets that keep their own level under every
-# rule are left out of the picture and counted below it.
+# rule are left out of the picture and counted below it. The whole table is in the download.
 
 # %%
 regimes = ev.regimes()
 level_names = analysis.rulebook.level_names()
-raised_by = regimes.drop(columns="own_level").gt(regimes["own_level"], axis=0)
-escalated_any = regimes[raised_by.any(axis=1)]
-counts = raised_by.sum()
-most = counts.idxmax()
-# the protecting rule that escalates least (use_based escalates nothing: it authorises uses)
-protecting = [r for r, o in ev.outcomes.items()
-              if o.under_protected == 0 and r != most and counts.get(r, 0) > 0]
-fewest = min(protecting, key=lambda r: counts[r]) if protecting else None
-if len(escalated_any):
-    title = f"{most} raises {counts[most]} of {len(regimes)} datasets"
-    if fewest is not None:
-        title += (f"; {fewest} raises {counts[fewest]} and still leaves no combination "
-                  "under-protected")
-    fig = plots.regime_heatmap(escalated_any, level_names, title)
-    plots.show_figure(
-        fig, alt=plots.regimes_alt(escalated_any, level_names),
-        caption="Regime level of each dataset that some rule raises: first its own level, then "
-                "the level each rule assigns. Outlined cells with an arrow are raised above the "
-                "own level.")
-kept = len(regimes) - len(escalated_any)
-display(Markdown(
-    f"{findings.plural(len(escalated_any), 'dataset')} of {len(regimes)} are escalated by at "
-    f"least one rule; the other {findings.plural(kept, 'dataset')} "
-    f"{'keeps its' if kept == 1 else 'keep their'} own level under every rule. Datasets raised, "
-    "per rule: " + ", ".join(f"{rule} {n}" for rule, n in counts.items()) + "."))
+escalated_any = regimes[regimes.drop(columns="own_level").gt(regimes["own_level"], axis=0)
+                        .any(axis=1)]
+regimes_download = downloads.csv(regimes, out_dir, "regimes")
 
-# %% [markdown]
-# ## Sweep over linkage density: where the component rule escalates nearly everything
-# Random fictional inventories (seeded) in which each dataset holds each of ten key namespaces
+
+def regime_figure(lang):
+    text = findings.regimes_text(regimes, ev, lang=lang)
+    out = []
+    if len(escalated_any):
+        fig = plots.regime_heatmap(escalated_any, level_names, text["title"], lang=lang)
+        out.append(HTML(plots.figure_html(
+            fig, alt=plots.regimes_alt(escalated_any, level_names, lang=lang),
+            caption=findings.caption("regimes", lang))))
+    return [*out, text["summary"], HTML(findings.download_note(regimes_download, lang))]
+
+
+bl.each(regime_figure)
+
+# %% [markdown] tags=["nl"]
+# ### Verkenning over koppeldichtheid: waar de regel ‘hele component’ bijna alles ophoogt
+# Willekeurige, verzonnen inventarissen (met vaste startwaarde) waarin elke bulkdataset elk
+# van tien soorten sleutels met een gegeven kans bevat. Naarmate die dichtheid groeit, ontstaat
+# één groot verbonden geheel (percolatie) en trekt de regel ‘hele component’ de meeste
+# bulkdatasets naar het zwaarste regime daarin; minimale ophoging heeft veel minder
+# ophogingen nodig.
+
+# %% [markdown] tags=["en"]
+# ### Sweep over linkage density: where the whole-component rule escalates nearly everything
+# Random fictional inventories (seeded) in which each dataset holds each of ten kinds of key
 # with the given probability. As density grows, a giant linked component appears
-# (percolation) and the component rule drags most datasets into the heaviest regime it
-# contains; the optimal rule needs far fewer escalations.
+# (percolation) and the whole-component rule drags most datasets into the heaviest regime it
+# contains; minimal escalation needs far fewer escalations.
 
 # %%
 config = SweepConfig(seed=seed, replicates=sweep_replicates,
@@ -182,132 +239,134 @@ sweep = run_sweep(expand_scenarios(config), config.policies, config.params, seri
 failed = sweep[sweep["error"] != ""]
 ok = sweep[sweep["error"] == ""]
 mean = ok.groupby(["density", "policy"])["escalated"].mean().unstack() / sweep_datasets
-crossing = mean.index[mean["component"] >= 0.5]
-at = crossing[0] if len(crossing) else None
-title = (f"From density {at:g} the component rule escalates half of all datasets or more"
-         if at is not None else "The component rule stays below half of the datasets here")
-fig = plots.density_sweep(ok, title)
-plots.show_figure(
-    fig,
-    alt="Two line charts against linkage density. Left: percentage of datasets escalated per "
-        "rule and the size of the largest linked component. Right: under-protected sets. "
-        + "; ".join(f"density {d:g}: component {100 * r['component']:.0f}%, minimal "
-                    f"{100 * r['minimal_escalation']:.0f}%" for d, r in mean.iterrows()),
-    caption=f"{len(ok) // len(config.policies)} scenarios of {sweep_datasets} datasets "
-            f"({sweep_replicates} per density); {len(failed)} failed.",
-)
-display(Markdown(
-    f"At the highest density swept ({max(sweep_densities):g}) the component rule escalates "
-    f"{100 * mean['component'].iloc[-1]:.0f}% of datasets on average; minimal escalation "
-    f"{100 * mean['minimal_escalation'].iloc[-1]:.0f}%, leaving no combination "
-    f"under-protected. Failed scenarios: {len(failed)}."))
-(100 * mean).round(1).rename_axis(columns="% of datasets escalated")
+mean = mean[[p for p in config.policies if p in mean.columns]]
+sweep_download = downloads.csv(mean.rename_axis(columns=None), out_dir, "sweep_share_escalated")
 
-# %% [markdown]
-# ## What changes if: one assumption at a time
+
+def sweep_figure(lang):
+    text = findings.sweep_text(mean, len(ok) // len(config.policies), sweep_datasets,
+                               sweep_replicates, len(failed), lang=lang)
+    shares = {p: tables.Column(rule_name(p, lang), "share") for p in mean.columns}
+    return [HTML(plots.figure_html(plots.density_sweep(ok, text["title"], lang=lang),
+                                   alt=text["alt"], caption=text["caption"])),
+            text["summary"],
+            tables.table(mean, lang, index="density", extra=shares, download=sweep_download,
+                         caption=findings.caption("density", lang))]
+
+
+bl.each(sweep_figure)
+
+# %% [markdown] tags=["nl"]
+# ### Wat als: één aanname tegelijk
+# Elke aanname achter de kerncijfers gaat naar de onder- en de bovenkant van haar bereik,
+# terwijl de andere blijven zoals aangenomen: de schattingen van koppelingen (overlap, aantal
+# mogelijke waarden van quasi-identificerende gegevens, koppelkwaliteit), de eigen aannamen van
+# het regelboek (drempels voor aantallen personen, het aandeel unieke personen waarboven
+# gegevens herleidbaar worden, het aantal categorieën voor een breed profiel, de kosten van een
+# toestemming) en de gebruiksfrequentie van combinaties buiten onderzoeken.
+
+# %% [markdown] tags=["en"]
+# ### What changes if: one assumption at a time
 # Every assumption behind the headline is moved to the low and to the high end of its range,
 # the others held as stated: the linkage estimates (overlaps, quasi-identifier cardinalities,
-# match quality) and the rulebook's own assumptions (person thresholds, the share unique for
+# match quality), the rulebook's own assumptions (person thresholds, the share unique for
 # quasi-identifiers to identify, the number of categories that make a broad-profile mosaic,
-# the cost of an authorisation), and the use rate of combinations outside investigations.
+# the cost of an authorisation) and the use rate of combinations outside investigations.
 
 # %%
-from bulkimpact.sensitivity import (
-    ASSUMPTIONS,
-    HEADLINE_QUANTITIES,
-    biggest_mover,
-    tornado,
-)
+sensitivity = tornado(analysis.inventory, analysis.rulebook, openness, analysis.params)
+sensitivity_download = downloads.csv(sensitivity, out_dir, "sensitivity")
 
-table = tornado(analysis.inventory, analysis.rulebook, openness, analysis.params)
-stated = table.iloc[0]
-movers = {q: biggest_mover(table, q) for q in HEADLINE_QUANTITIES}
-flips = table[(table["end"] != "stated")
-              & (table["cheapest_full_protection"] != stated["cheapest_full_protection"])]
-top_q = max(movers, key=lambda q: abs(movers[q][2] - movers[q][1]) / max(abs(stated[q]), 1e-9))
-name, lo, hi = movers[top_q]
-sentences = [
-    f"Relative to its stated value, the assumption that moves a headline figure most is "
-    f"**{ASSUMPTIONS[name].label}**: {HEADLINE_QUANTITIES[top_q]} goes from {lo:,.4g} (low "
-    f"end) to {hi:,.4g} (high end), against {stated[top_q]:,.4g} as stated."]
-if len(flips):
-    sentences.append(
-        "The verdict (the cheapest rule that protects every combination, "
-        f"**{stated['cheapest_full_protection']}** as stated) changes under "
-        + "; ".join(f"{ASSUMPTIONS[r['assumption']].label} at its {r['end']} end "
-                    f"(→ {r['cheapest_full_protection']})" for _, r in flips.iterrows()) + ".")
-else:
-    sentences.append(f"No single assumption at either end of its range changes the verdict: "
-                     f"**{stated['cheapest_full_protection']}** stays the cheapest rule that "
-                     "protects every combination.")
-fig = plots.tornado(table, HEADLINE_QUANTITIES,
-                    f"{ASSUMPTIONS[name].label.split(' (')[0].capitalize()} moves the headline "
-                    "most")
-plots.show_figure(
-    fig,
-    alt="Four tornado charts, one per headline figure, with one bar per assumption from its "
-        "low-end to its high-end value. " + " ".join(
-            f"{HEADLINE_QUANTITIES[q]}: widest swing {ASSUMPTIONS[m[0]].label} "
-            f"({m[1]:,.4g} to {m[2]:,.4g})." for q, m in movers.items()),
-    caption="Each bar: the headline figure with one assumption at the low (light) or high "
-            "(dark) end of its range, all others as stated; the line is the stated value.",
-)
-display(Markdown("\n".join(f"- {x}" for x in sentences)))
-tables.sensitivity_table(table)
 
-# %% [markdown]
-# ## Robustness: all assumptions drawn at once
+def sensitivity_figure(lang):
+    text = findings.sensitivity_text(sensitivity, lang=lang)
+    quantities = {q: findings.quantity_name(q, lang) for q in HEADLINE_QUANTITIES}
+    fig = plots.tornado(sensitivity, quantities, text["title"], lang=lang)
+    return [HTML(plots.figure_html(fig, alt=text["alt"], caption=text["caption"])),
+            "\n".join(f"- {line}" for line in text["sentences"]),
+            tables.sensitivity_table(sensitivity, lang, download=sensitivity_download,
+                                     caption=findings.caption("sensitivity", lang))]
+
+
+bl.each(sensitivity_figure)
+
+# %% [markdown] tags=["nl"]
+# ### Robuustheid: alle aannamen tegelijk getrokken
+# Een Monte-Carlosimulatie over dezelfde bereiken (vermenigvuldigingsfactoren log-uniform,
+# de andere uniform). Intervallen lopen van het 5e tot het 95e percentiel van de trekkingen.
+
+# %% [markdown] tags=["en"]
+# ### Robustness: all assumptions drawn at once
 # Monte Carlo over the same ranges (multiplicative factors log-uniform, the others uniform).
-# Intervals are 5–95 % of the draws.
+# Intervals run from the 5th to the 95th percentile of the draws.
 
 # %%
 draws = robustness(analysis.inventory, analysis.rulebook, openness, draws=robustness_draws,
                    seed=seed, params=analysis.params)
 summary = summarise_robustness(draws)
-fig = plots.robustness_intervals(
-    summary, {"under_protected": "under-protected exposure sets",
-              "total_burden": "total burden (cost units)"},
-    f"Per-dataset assessment leaves {summary.loc['per_dataset', ('under_protected', 'low')]:.0f}"
-    f"–{summary.loc['per_dataset', ('under_protected', 'high')]:.0f} sets under-protected "
-    "across draws")
-plots.show_figure(
-    fig,
-    alt="Interval plots per decision rule (median and 5–95% interval) of under-protected sets "
-        "and total burden: " + "; ".join(
-            f"{p}: under-protected {r[('under_protected', 'median')]:.0f} "
-            f"[{r[('under_protected', 'low')]:.0f}–{r[('under_protected', 'high')]:.0f}], "
-            f"burden {r[('total_burden', 'median')]:,.1f} "
-            f"[{r[('total_burden', 'low')]:,.1f}–{r[('total_burden', 'high')]:,.1f}]"
-            for p, r in summary.iterrows()),
-    caption=f"{robustness_draws} draws of all uncertain inputs; median and 5–95% interval.",
-)
-tables.interval_table(summary, ["under_protected", "escalated", "escalated_slight",
-                                "total_burden"])
+summary = summary.reindex([p for p in ev.outcomes if p in summary.index])
+flat = summary.copy()
+flat.columns = [f"{metric}_{q}" for metric, q in summary.columns]
+robustness_download = downloads.csv(flat.rename_axis("rule"), out_dir, "robustness")
 
-# %% [markdown]
+
+def robustness_figure(lang):
+    text = findings.robustness_text(summary, robustness_draws, lang=lang)
+    metrics = {m: tables.heading(m, lang) for m in ("under_protected", "total_burden")}
+    fig = plots.robustness_intervals(summary, metrics, text["title"], lang=lang)
+    return [HTML(plots.figure_html(fig, alt=text["alt"], caption=text["caption"])),
+            tables.interval_table(summary, ["under_protected", "escalated", "escalated_slight",
+                                            "total_burden"], lang,
+                                  download=robustness_download,
+                                  caption=findings.caption("robustness", lang))]
+
+
+bl.each(robustness_figure)
+
+# %% [markdown] tags=["nl"]
+# ## Wat dit betekent
+# De twee beweringen gaan over verschillende regels: onvoldoende bescherming is wat beoordeling
+# per bulkdataset afzonderlijk laat liggen (het punt van de CTIVD), ophoging is wat de regel
+# ‘hele component’ kost (het punt van de ministers). De regels daartussen laten zien hoeveel
+# van elk een besliskader moet aanvaarden.
+
+# %% [markdown] tags=["en"]
 # ## What it means
-# The two claims are about different rules: under-protection is what the per-dataset rule
-# leaves (the CTIVD's point), escalation is what the component rule costs (the ministers'
-# point). The rules in between show how much of each a decision framework has to accept.
+# The two claims are about different rules: under-protection is what assessment per dataset
+# leaves (the CTIVD's point), escalation is what the whole-component rule costs (the
+# ministers' point). The rules in between show how much of each a decision framework has to
+# accept.
 
 # %%
-o = ev.outcomes
-lines = findings.dispute_verdict(ev, analysis.rulebook)
-if best is not None and "component" in o and o["component"].total_burden > 0:
-    lines.append(f"On this inventory, {best} costs "
-                 f"{o[best].total_burden / o['component'].total_burden:.0%} of the component "
-                 "rule's burden.")
-display(Markdown("\n".join(f"- {line}" for line in lines)))
+bl.each(lambda lang: "\n".join(
+    f"- {line}" for line in [*findings.dispute_verdict(ev, analysis.rulebook, lang=lang),
+                             findings.burden_share(ev, lang=lang)] if line))
 
-# %% [markdown]
+# %% [markdown] tags=["nl"]
+# ## Kanttekeningen
+# - Minimale ophoging is optimaal (bewezen, zonder marge) voor de beoordeelde combinaties:
+#   koppelingen, onderzoeken en gekoppelde combinaties tot het opgegeven aantal bulkdatasets
+#   die zwaarder wegen dan hun delen. Wie buren tot k stappen of hele componenten als
+#   combinatie beoordeelt, vraagt meer. Het optimum is niet monotoon: een nieuwe bulkdataset
+#   kan een ophoging van de ene naar de andere bulkdataset verplaatsen.
+# - Toestemming per gebruik veronderstelt dat **elk gebruik vooraf wordt toegestaan**, op het
+#   niveau van de combinatie; de lasten tellen die toestemmingen, niet de schade van een
+#   gebruik dat ertussendoor glipt. De kosten per niveau, de gebruiksfrequenties en de
+#   tijdshorizon zijn aannamen; het omslagpunt en de tornadodiagrammen hierboven laten hun
+#   gewicht zien.
+# - De inventarissen van de verkenning zijn willekeurig en verzonnen. Het regelboek is een
+#   illustratieve aanname: de criteria van de Tijdelijke regeling zijn niet volledig openbaar.
+
+# %% [markdown] tags=["en"]
 # ## Caveats
-# - Minimal escalation is optimal (proven, zero gap) for the exposure sets judged: links,
-#   investigations and linked combinations of up to the stated number of datasets heavier
-#   than their parts; judging
-#   k-hop neighbourhoods or whole components as exposure sets demands more. Its optimum is not
-#   monotone: a new dataset can move an escalation from one set to another.
-# - Case-by-case authorisation (`use_based`) assumes that **every use is authorised before it
-#   happens**, at the combination's level; the burden counts those authorisations, not the
-#   cost of a use that slips through. The authorisation costs per level, the use rates and the
-#   horizon are assumptions, shown above with the break-even rate and the tornado.
-# - The sweep's inventories are random and fictional; the rulebook is illustrative.
+# - Minimal escalation is optimal (proven, zero gap) for the combinations judged: links,
+#   investigations and linked combinations of up to the stated number of datasets heavier than
+#   their parts. Judging k-hop neighbourhoods or whole components as combinations demands
+#   more. Its optimum is not monotone: a new dataset can move an escalation from one dataset
+#   to another.
+# - Authorisation per use assumes that **every use is authorised before it happens**, at the
+#   combination's level; the burden counts those authorisations, not the harm of a use that
+#   slips through. The costs per level, the use rates and the horizon are assumptions; the
+#   break-even rate and the tornado charts above show their weight.
+# - The sweep's inventories are random and fictional. The rulebook is an illustrative
+#   assumption: the criteria of the Tijdelijke regeling are not public in full.

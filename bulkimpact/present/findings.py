@@ -43,7 +43,8 @@ __all__ = ["plural", "percent", "policy_findings", "dispute_verdict", "openness_
            "break_even_text", "regimes_text", "sweep_text", "sensitivity_text",
            "robustness_text", "burden_share", "SOURCE_NAMES", "OPENNESS_FLAGS", "source_name",
            "readings_frame", "openness_finding", "openness_changes", "levels_title",
-           "sets_moved", "readings_compared", "CAPTIONS", "caption"]
+           "sets_moved", "readings_compared", "CAPTIONS", "caption",
+           "download_note"]
 
 
 def plural(n: float, singular: str, plural_form: str | None = None, lang: str = "en") -> str:
@@ -892,41 +893,6 @@ def readings_compared(evaluations: Mapping[str, Evaluation], lang: str = "en") -
     return out
 
 
-# --- captions of figures and tables ---------------------------------------------------------
-
-#: Captions that state what a figure or table shows (no numbers): key → message.
-CAPTIONS = {
-    "levels_by_reading": NP_("caption", "Datasets per level on their own, under each reading."),
-    "readings": NP_("caption", "What each reading compared here counts as publicly "
-                               "accessible, and where the rulebook takes it from."),
-    "changed_datasets": NP_("caption", "Datasets whose level on their own differs between the "
-                                       "two readings."),
-    "rules_by_reading": NP_("caption", "Each decision rule under each reading."),
-    "rules": NP_("caption", "Each decision rule on this inventory."),
-    "regimes": NP_("caption", "Regime level of each dataset that some rule raises: first its "
-                              "own level, then the level each rule assigns. Outlined cells with "
-                              "an arrow are raised above the own level."),
-    "frontier": NP_("caption", "Total burden (escalation cost + a year of authorisations) "
-                               "against under-protection. Rules on the frontier are beaten by "
-                               "no other on both."),
-    "sensitivity": NP_("caption", "Each headline figure with one assumption at an end of its "
-                                  "range, the others as stated."),
-    "robustness": NP_("caption", "Median [5th–95th percentile] over the draws."),
-    "density": NP_("caption", "Mean share of datasets escalated per linkage density."),
-}
-
-
-def caption(key: str, lang: str = "en") -> str:
-    """A caption of :data:`CAPTIONS` in the language.
-
-    Examples
-    --------
-    >>> caption("rules_by_reading", "nl")
-    'Elke beslisregel onder elke lezing.'
-    """
-    return translator(lang).pgettext("caption", CAPTIONS[key])
-
-
 # --- 00–03: overview, inventory, linkage graph, per dataset or together ----------------------
 
 #: Captions of the figures and tables of reports 00–03 (context ``caption``).
@@ -1616,3 +1582,54 @@ __all__ += ["REPORT_CAPTIONS", "figure_caption", "verdict_sentences", "verdict_d
             "channel_alt", "OVERLAP_SOURCES", "links_frame", "links_text",
             "cumulative_finding", "raised_title", "raised_alt", "mosaic_frame",
             "mosaic_rule_text"]
+
+
+# --- captions of figures and tables ---------------------------------------------------------
+
+#: Captions that state what a figure or table shows (no numbers): key → message.
+CAPTIONS = {
+    "levels_by_reading": NP_("caption", "Datasets per level on their own, under each reading."),
+    "readings": NP_("caption", "What each reading compared here counts as publicly "
+                               "accessible, and where the rulebook takes it from."),
+    "changed_datasets": NP_("caption", "Datasets whose level on their own differs between the "
+                                       "two readings."),
+    "rules_by_reading": NP_("caption", "Each decision rule under each reading."),
+    "rules": NP_("caption", "Each decision rule on this inventory."),
+    "regimes": NP_("caption", "Regime level of each dataset that some rule raises: first its "
+                              "own level, then the level each rule assigns. Outlined cells with "
+                              "an arrow are raised above the own level."),
+    "frontier": NP_("caption", "Total burden (escalation cost + a year of authorisations) "
+                               "against under-protection. Rules on the frontier are beaten by "
+                               "no other on both."),
+    "sensitivity": NP_("caption", "Each headline figure with one assumption at an end of its "
+                                  "range, the others as stated."),
+    "robustness": NP_("caption", "Median [5th–95th percentile] over the draws."),
+    "density": NP_("caption", "Mean share of datasets escalated per linkage density."),
+}
+
+
+def caption(key: str, lang: str = "en") -> str:
+    """A caption of :data:`CAPTIONS` in the language.
+
+    Examples
+    --------
+    >>> caption("rules_by_reading", "nl")
+    'Elke beslisregel onder elke lezing.'
+    """
+    return translator(lang).pgettext("caption", CAPTIONS[key])
+
+
+# --- 04: downloads named under a figure ------------------------------------------------------
+
+def download_note(href: str, lang: str = "en") -> str:
+    """A link to a whole table as CSV, as tables name it under a shortened table (HTML).
+
+    Examples
+    --------
+    >>> download_note("04_decision_rules_files/regimes.csv", "nl")
+    'De hele tabel: <a href="04_decision_rules_files/regimes.csv">regimes.csv</a> (CSV).'
+    """
+    import html
+
+    return translator(lang).gettext('The whole table: <a href="{href}">{name}</a> (CSV).').format(
+        href=html.escape(href, quote=True), name=html.escape(href.rsplit("/", 1)[-1]))

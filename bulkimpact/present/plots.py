@@ -777,10 +777,15 @@ def regimes_alt(regimes: pd.DataFrame, level_names: Sequence[str],
                 rule=rule_name(rule, lang)))
         else:
             to = _fig(lang, NP_("figure", "{dataset} to {level}"))
+            targets = up[rule].value_counts().sort_index()
+            # A few datasets by name; many by how many go to each level.
+            raised = ([to.format(dataset=d, level=f"{v} {level_name(level_names[v], lang)}")
+                       for d, v in up[rule].items()] if len(up) <= 5 else
+                      [to.format(dataset=t.number(n),
+                                 level=f"{v} {level_name(level_names[v], lang)}")
+                       for v, n in targets.items()])
             parts.append(_fig(lang, NP_("figure", "{rule}: raises {datasets} ({raised})")).format(
-                rule=rule_name(rule, lang), datasets=datasets(len(up)), raised=", ".join(
-                    to.format(dataset=d, level=f"{v} {level_name(level_names[v], lang)}")
-                    for d, v in up[rule].items())))
+                rule=rule_name(rule, lang), datasets=datasets(len(up)), raised=", ".join(raised)))
     return _fig(lang, NP_("figure", "Heat map of the regime level of {datasets} under each rule "
                                     "(own level first).")).format(
         datasets=datasets(len(regimes))) + " " + "; ".join(parts) + "."
@@ -823,7 +828,7 @@ def regime_heatmap(regimes: pd.DataFrame, level_names: Sequence[str], title: str
     data = regimes[columns].to_numpy(dtype=int)
     n_rows, n_cols = data.shape
     name_width = max((len(str(i)) for i in regimes.index), default=10)
-    width = min(12.0, 1.2 + 0.075 * name_width + 1.15 * n_cols + 2.3)
+    width = min(14.0, 1.2 + 0.075 * name_width + 1.3 * n_cols + 2.6)
     fig, ax = _subplots(figsize=(width, 0.3 * n_rows + 2.2))
     levels = len(level_names)
     ax.imshow(data, cmap=ListedColormap(LEVEL_COLOURS[:levels]), vmin=-0.5,
@@ -843,8 +848,10 @@ def regime_heatmap(regimes: pd.DataFrame, level_names: Sequence[str], title: str
             if raised[i, j]:
                 ax.add_patch(Rectangle((j - 0.42, i - 0.36), 0.84, 0.72, fill=False,
                                        edgecolor="#000000", linewidth=1.3, zorder=3))
-    ax.set_xticks(range(n_cols), [_fig(lang, NP_("figure", "own level"))] + [
-        "\n".join(textwrap.wrap(rule_name(str(c), lang), 12)) for c in columns[1:]])
+    ax.set_xticks(range(n_cols), ["\n".join(textwrap.wrap(name, 12, break_long_words=False))
+                                  for name in [
+        _fig(lang, NP_("figure", "own level")), *(rule_name(str(c), lang) for c in columns[1:])]],
+        fontsize=10)
     ax.xaxis.tick_top()
     ax.tick_params(axis="x", length=0)
     ax.set_yticks(range(n_rows), [str(i) for i in regimes.index], fontsize=10)
@@ -858,7 +865,8 @@ def regime_heatmap(regimes: pd.DataFrame, level_names: Sequence[str], title: str
                              label=_fig(lang, NP_("figure", "↑ raised above its own level"))))
     ax.legend(handles=handles, title=_fig(lang, NP_("figure", "regime level")), loc="upper left",
               bbox_to_anchor=(1.02, 1.0), frameon=False)
-    fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
+    fig.suptitle(textwrap.fill(title, int(7.5 * width)), x=0.01, ha="left", fontsize=13,
+                 fontweight="bold")
     fig.tight_layout()
     return fig
 
@@ -1089,16 +1097,20 @@ def density_sweep(frame: pd.DataFrame, title: str, lang: str = "en") -> Figure:
     for ax in (ax1, ax2):
         ax.grid(alpha=0.3)
         ax.margins(x=0.04, y=0.06)
+        low, high = ax.get_ylim()
+        if low < 0:  # counts and shares: no negative axis, even when every value is 0
+            ax.set_ylim(-0.03 * max(high, 1.0), max(high, 1.0))
         _locale_ticks(ax, lang)
     handles = _policy_handles(policies, line=True, lang=lang) + [
         Line2D([], [], color="#333333", linestyle="--",
                label=_fig(lang, NP_("figure", "largest linked component (% of datasets)")))]
-    fig.legend(handles=handles, loc="lower center", ncol=4, frameon=False, fontsize=10)
+    fig.legend(handles=handles, loc="lower center", ncol=4, frameon=False, fontsize=10,
+               bbox_to_anchor=(0.5, 0.045))
     fig.text(0.99, 0.005, _fig(lang, NP_("figure", "Rules with equal values: markers side by "
                                                    "side, lines in alternating dashes.")),
              ha="right", va="bottom", fontsize=9, color="#555555")
     fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
-    fig.tight_layout(rect=(0, 0.14, 1, 0.97))
+    fig.tight_layout(rect=(0, 0.17, 1, 0.97))
     return fig
 
 
@@ -1140,7 +1152,7 @@ def robustness_intervals(summary: pd.DataFrame, metrics: Mapping[str, str],
                 ax.annotate(same, (med[p], i), textcoords="offset points",
                             xytext=(9, 0), va="center", fontsize=9, color="#555555")
         ax.set_yticks(y, [rule_name(p, lang) for p in policies])
-        ax.set_ylim(-0.6, len(policies) - 0.4)
+        ax.set_ylim(len(policies) - 0.4, -0.6)  # the first rule on top
         ax.set_xlim(-0.04 * top, 1.15 * top)
         ax.set_xlabel(label)
         ax.grid(axis="x", alpha=0.3)
@@ -1223,9 +1235,12 @@ def tornado(table: pd.DataFrame, quantities: Mapping[str, str], title: str,
     names = {r["label"]: (assumption_name(r["assumption"], lang)
                           if r["assumption"] in ASSUMPTION_NAMES else r["label"])
              for _, r in varied.iterrows()}
-    columns = 2 if len(quantities) > 1 else 1
-    rows = -(-len(quantities) // columns)
-    fig, axes = _subplots(rows, columns, figsize=(8.0 * columns, 3.6 * rows + 0.8),
+    import textwrap
+
+    columns = 1  # one panel a row: assumption names are long, in Dutch longer still
+    rows = len(quantities)
+    bars = varied["label"].nunique()
+    fig, axes = _subplots(rows, columns, figsize=(11.0, (0.42 * bars + 1.3) * rows + 1.0),
                           squeeze=False)
     for ax in axes.flat[len(quantities):]:
         ax.set_visible(False)
@@ -1240,7 +1255,8 @@ def tornado(table: pd.DataFrame, quantities: Mapping[str, str], title: str,
                 ax.barh(j, row[end] - base, left=base, color=colours[end],
                         edgecolor="#333333", height=0.6)
         ax.axvline(base, color="#000000", linewidth=1)
-        ax.set_yticks(np.arange(len(wide)), [names.get(n, n) for n in wide.index], fontsize=9)
+        ax.set_yticks(np.arange(len(wide)), [textwrap.fill(names.get(n, n), 46)
+                                             for n in wide.index], fontsize=9)
         ax.set_xlabel(label)
         ax.grid(axis="x", alpha=0.3)
         _locale_ticks(ax, lang, "x")
@@ -1250,8 +1266,8 @@ def tornado(table: pd.DataFrame, quantities: Mapping[str, str], title: str,
                          label=_fig(lang, NP_("figure", "high end of the range"))),
                Line2D([], [], color="#000000", label=_fig(lang, NP_("figure", "as stated")))]
     fig.legend(handles=handles, loc="lower center", ncol=3, frameon=False)
-    fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
-    fig.tight_layout(rect=(0, 0.05, 1, 0.96))
+    fig.suptitle(textwrap.fill(title, 90), x=0.01, ha="left", fontsize=13, fontweight="bold")
+    fig.tight_layout(rect=(0, 0.45 / fig.get_figheight(), 1, 0.97))
     return fig
 
 

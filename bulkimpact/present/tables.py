@@ -161,6 +161,7 @@ COLUMNS: dict[str, Column] = {
     "qi": Column(NP_("column", "quasi-identifiers"), "text"),
     "unique": Column(NP_("column", "persons unique")),
     "fraction_unique": Column(NP_("column", "share unique"), "share"),
+    "percent_unique": Column(NP_("column", "share unique (%)"), "decimal"),
     "published": Column(NP_("column", "published share unique (Koot et al. 2010)"), "share"),
     "synthetic": Column(NP_("column", "share unique in the synthetic population"), "share"),
     "world": Column(NP_("column", "synthetic world"), "text"),
@@ -433,7 +434,8 @@ def _end_name(end: str, lang: str) -> str:
     return t.pgettext("range end", names[end]) if end in names else end
 
 
-def sensitivity_table(table: pd.DataFrame, lang: str = "en") -> Table:
+def sensitivity_table(table: pd.DataFrame, lang: str = "en", *, download: str | None = None,
+                      caption: str | None = None) -> Table:
     """:func:`bulkimpact.sensitivity.tornado` output as a report table.
 
     Examples
@@ -460,10 +462,12 @@ def sensitivity_table(table: pd.DataFrame, lang: str = "en") -> Table:
                     for a in table["assumption"]],
         end=[_end_name(e, lang) for e in table["end"]])
     return globals()["table"](shown, lang, ["assumption", "end", *HEADLINE_QUANTITIES,
-                                            "cheapest_full_protection", "break_even_use_rate"])
+                                            "cheapest_full_protection", "break_even_use_rate"],
+                             download=download, caption=caption)
 
 
-def interval_table(summary: pd.DataFrame, metrics: list[str], lang: str = "en") -> Table:
+def interval_table(summary: pd.DataFrame, metrics: list[str], lang: str = "en", *,
+                   download: str | None = None, caption: str | None = None) -> Table:
     """Robustness summary as "median [5th–95th percentile]" per decision rule and metric.
 
     Examples
@@ -489,4 +493,5 @@ def interval_table(summary: pd.DataFrame, metrics: list[str], lang: str = "en") 
     shown = pd.DataFrame({m: [interval(r, m) for _, r in summary.iterrows()] for m in metrics},
                          index=summary.index)
     extra = {m: Column(spec[m].heading, "text") for m in metrics}
-    return table(shown, lang, metrics, index="rule", extra=extra)
+    return table(shown, lang, metrics, index="rule", extra=extra, download=download,
+                 caption=caption)
