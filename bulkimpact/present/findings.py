@@ -242,13 +242,19 @@ def _claims(evaluation: Evaluation, rulebook: Rulebook, lang: str) -> dict[str, 
     best = cheapest_full_protection(evaluation)
     if best is not None:
         b = o[best]
-        lines["cheapest"] = (t.gettext(
-            "The cheapest rule that leaves nothing under-protected is **{rule}**: burden "
-            "{cost} cost units, {datasets} escalated ({slight} of very slight intrusion on their "
-            "own).").format(
-            rule=_rule(best, t), cost=_cost(b.total_burden, t),
-            datasets=plural(b.escalated, "dataset", lang=lang),
-            slight=_count(b.escalated_slight, t)))
+        if b.escalated:
+            lines["cheapest"] = (t.gettext(
+                "The cheapest rule that leaves nothing under-protected is **{rule}**: burden "
+                "{cost} cost units, {datasets} escalated ({slight} of very slight intrusion on "
+                "their own).").format(
+                rule=_rule(best, t), cost=_cost(b.total_burden, t),
+                datasets=plural(b.escalated, "dataset", lang=lang),
+                slight=_count(b.escalated_slight, t)))
+        else:
+            lines["cheapest"] = t.gettext(
+                "The cheapest rule that leaves nothing under-protected is **{rule}**: burden "
+                "{cost} cost units, without escalating any dataset.").format(
+                rule=_rule(best, t), cost=_cost(b.total_burden, t))
     rate = evaluation.break_even_use_rate
     if rate is not None and "use_based" in o and "minimal_escalation" in o:
         assumed = evaluation.params.use_rate
