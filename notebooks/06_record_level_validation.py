@@ -6,40 +6,46 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] tags=["nl"]
+# # Controle op persoonsniveau: kloppen de schattingen van koppelingen?
+#
+# ## Vraag
+# Elk getal in de andere rapporten rust op formules: de verwachte overlap tussen twee
+# bulkdatasets, het aandeel personen dat uniek is op een combinatie van gegevens, en het
+# aantal koppelingen. Kloppen die formules als een synthetische populatie persoon voor persoon
+# wordt opgebouwd en elke overlap en koppeling wordt *geteld*? En concreet: hoe maken twee
+# onschuldige bulkdatasets samen personen met een gevoelig kenmerk herkenbaar?
+
+# %% [markdown] tags=["en"]
 # # Record-level validation: do the linkage estimates hold on persons?
 #
-# **Question.** Every number in the other reports rests on closed-form estimates: expected
-# overlap `n_a n_b / N`, uniqueness `(1 − 1/C)^(n−1)`, links = overlap × link probability. Do
-# they hold when a synthetic population is built record by record and every overlap, unique
-# person and link is *counted*? And concretely: how do two innocuous datasets together name
-# people with a sensitive attribute?
+# ## Question
+# Every number in the other reports rests on closed-form estimates: the expected overlap of
+# two datasets, the share of persons unique on a combination of fields, and the number of
+# links. Do they hold when a synthetic population is built record by record and every overlap
+# and link is *counted*? And concretely: how do two innocuous datasets together name people
+# with a sensitive attribute?
 
 # %% tags=["parameters"]
 inventory = None  # a path, or None for the bundled data/synthetic/baseline.yaml
 rulebook = None  # a path, or None for the bundled data/rulebooks/default.yaml
 openness = "ctivd"
 seed = 0
-out_dir = "reports"
+languages = "nl,en"  # the languages to render, Dutch first
+out_dir = "reports"  # where downloads are written (the batch injects NN_name_files)
 world_persons = 300_000
 validation_populations = []  # empty: every world the inventory needs
 uniqueness_persons = 1_000_000
 mosaic_persons = 200_000
 
-# %% [markdown]
-# ## Inputs and parameters
-
 # %%
 import pandas as pd
-from IPython.display import Markdown, display
-
-from bulkimpact.present import plots
-from bulkimpact.present import validation as compare
-
-# Reports show whole cells: a reviewer cannot widen a truncated column.
-pd.set_option("display.max_colwidth", None)
+from IPython.display import HTML
 
 from bulkimpact.analysis import ParameterError, load_analysis
+from bulkimpact.present import bilingual as bl
+from bulkimpact.present import downloads, plots, tables
+from bulkimpact.present import validation as compare
 from bulkimpact.synth import (
     calibration_table,
     mosaic_example,
@@ -47,13 +53,15 @@ from bulkimpact.synth import (
     uniqueness_table,
     validate_inventory,
 )
+from bulkimpact.synth.mosaic import ADULT_AGE
+from bulkimpact.synth.population import REFERENCE_DATE
 
+bl.set_languages(languages)
 analysis = load_analysis(inventory, rulebook, openness, seed)
 for name, value in (("world_persons", world_persons), ("uniqueness_persons", uniqueness_persons),
                     ("mosaic_persons", mosaic_persons)):
     if not isinstance(value, int) or value < 1_000:
         raise ParameterError(f"parameter {name!r}: an integer of at least 1,000, got {value!r}")
-params = analysis.parameters_frame()
 references = ([validation_populations] if isinstance(validation_populations, str)
               else list(validation_populations or []))
 known = {p.id for p in analysis.inventory.populations}
@@ -62,101 +70,147 @@ for name in references:
         raise ParameterError(
             f"parameter 'validation_populations': {name!r} is not a population of "
             f"{analysis.inventory_path}; one of {sorted(known)}")
-params.loc["populations realised for validation"] = (
-    ", ".join(references) or "every world the inventory needs")
-for name, value in (("synthetic persons (each validation world)", world_persons),
-                    ("synthetic persons (uniqueness)", uniqueness_persons),
-                    ("synthetic persons (mosaic)", mosaic_persons)):
-    params.loc[name] = f"{value:,}"
-params
 
-# %% [markdown]
-# ## How unique are people on date of birth and postcode?
+validation = validate_inventory(analysis.inventory, persons=world_persons, seed=seed,
+                                reference=references or None, graph=analysis.graph)
+edges = validation.to_frame()
+mosaic = mosaic_example(mosaic_persons, seed)
+
+# %% [markdown] tags=["nl"]
+# ## Bevinding
+
+# %% [markdown] tags=["en"]
+# ## Finding
+
+# %%
+bl.finding(lambda lang: compare.validation_finding(validation, mosaic, mosaic_persons,
+                                                   lang=lang))
+
+# %% [markdown] tags=["nl"]
+# ## Werkwijze
+# Alle personen in dit rapport zijn synthetisch: bulkimpact maakt ze zelf aan, met een vaste
+# startwaarde. Er worden geen echte gegevens gebruikt.
+#
+# ### Hoe uniek zijn mensen op geboortedatum en postcode?
+# Een synthetische, op Nederland lijkende populatie (scheve leeftijdsopbouw en ongelijke
+# postcodegebieden, niet uniform), exact gemeten, naast de gepubliceerde Nederlandse cijfers
+# van Koot, van 't Noordende en de Laat (2010).
+
+# %% [markdown] tags=["en"]
+# ## Method
+# Every person in this report is synthetic: bulkimpact generates them itself, from a fixed
+# seed. No real data are used.
+#
+# ### How unique are people on date of birth and postcode?
 # A synthetic Dutch-like population (seeded; skewed age pyramid and postcode sizes, not
 # uniform) measured exactly, next to the published Dutch figures of Koot, van 't Noordende
 # and de Laat (2010).
 
 # %%
 population = population_table(uniqueness_persons, seed)
-table = uniqueness_table(population)
+unique = uniqueness_table(population)
 calibration = calibration_table(population)
-display(Markdown(
-    f"In a synthetic population of {uniqueness_persons:,} persons, "
-    + "; ".join(f"**{r.fraction_unique:.1%}** are unique on {r.qi}"
-                for r in table.itertuples()) + ". Published (Koot et al. 2010): "
-    + "; ".join(f"{r.qi}: {r.published:.1%} (synthetic {r.synthetic:.1%})"
-                for r in calibration.itertuples()) + "."))
-table.style.format({"fraction_unique": "{:.1%}", "persons": "{:,}", "unique": "{:,}"}) \
-    .hide(axis="index")
+bl.each(lambda lang: [
+    compare.uniqueness_sentence(unique, calibration, uniqueness_persons, lang=lang),
+    tables.table(unique.assign(qi=[compare.field_names(q, lang) for q in unique["qi"]],
+                               percent_unique=100 * unique["fraction_unique"],
+                               synthetic_persons=unique["persons"]), lang,
+                 ["qi", "synthetic_persons", "unique", "percent_unique"])])
 
-# %% [markdown]
-# ## Exact against estimated, link by link
+# %% [markdown] tags=["nl"]
+# ### Geteld tegenover geschat, paar voor paar
+# De bulkdatasets van de inventaris worden gerealiseerd als uittreksels van een synthetische
+# populatie die voor een referentiepopulatie staat, verkleind met behoud van verhoudingen
+# (koppelkwaliteit als ruis op de sleutels). Bulkdatasets uit een populatie buiten die
+# referentie (een gebied in het buitenland) krijgen een eigen wereld; een bulkdataset die op
+# die schaal niet één synthetische persoon zou bevatten, wordt met de reden genoemd. Voor elk
+# paar dat een sleutel of quasi-identificerende gegevens deelt, worden de overlap en de
+# koppelingen exact geteld en naast de formules gezet, met de steekproeffout die elke
+# schatting voorspelt.
+
+# %% [markdown] tags=["en"]
+# ### Counted against estimated, pair by pair
 # The inventory's datasets are realised as extracts of a synthetic population standing for a
 # reference population, scaled down with proportions kept (match quality as noise on the
 # keys). Datasets of a population outside that reference (a region abroad) get a world of
-# their own; a dataset too small to hold one synthetic person at that scale is named with
-# the reason. For every pair that shares a key or quasi-identifiers, the overlap and the
-# links are counted exactly and set beside the closed forms, with the sampling error each
-# estimate predicts.
+# their own; a dataset too small to hold one synthetic person at that scale is named with the
+# reason. For every pair that shares a key or quasi-identifiers, the overlap and the links are
+# counted exactly and set beside the closed forms, with the sampling error each estimate
+# predicts.
 
 # %%
-validation = validate_inventory(analysis.inventory, persons=world_persons, seed=seed,
-                                reference=references or None, graph=analysis.graph)
-edges = validation.to_frame()
-display(Markdown(compare.coverage_sentence(validation)))
-validation.worlds.style.format({"size": "{:,}", "persons": "{:,}", "scale": "{:.3g}"}) \
-    .hide(axis="index")
-
-# %%
+worlds = validation.worlds.rename(columns={"size": "population_size",
+                                           "persons": "synthetic_persons",
+                                           "datasets": "realised_datasets"})
 missing = validation.datasets[validation.datasets["reason"] != ""]
-missing[["dataset", "population", "persons", "reason"]].style.format({"persons": "{:,}"}) \
-    .hide(axis="index")
+
+
+def coverage(lang):
+    out = [compare.coverage_sentence(validation, lang=lang),
+           tables.table(worlds, lang, ["reference", "population_size", "synthetic_persons",
+                                       "scale", "realised_datasets"])]
+    if len(missing):
+        out.append(tables.table(
+            missing.assign(reason=[compare.reason_text(r, lang) for r in missing["reason"]]),
+            lang, ["dataset", "population", "persons", "reason"]))
+    return out
+
+
+bl.each(coverage)
 
 # %%
-agree = compare.agreement(validation)
-within, rel = agree["within"], agree["deviation"]
-display(Markdown(
-    f"**{within:.0%}** of exact overlaps lie within three standard deviations of the "
-    f"hypergeometric estimate (about 99.7% expected if the formula holds). Summed over all "
-    f"pairs, exact links differ from the estimate by **{rel:.1%}** (quasi-identifiers on the "
-    f"population's own cell sizes), and by {agree['deviation_equal_cells']:.1%} with equal "
-    f"cells, the linkage graph's model. " + compare.flag_sentence(validation)))
-fig = plots.exact_vs_estimated(
-    edges, "links_expected", "links_exact",
-    f"Counted links follow the estimates (total deviation {rel:.1%})")
-plots.show_figure(
-    fig,
-    alt=f"Log-log scatter of estimated (x) against exactly counted (y) links for {len(edges)} "
-        f"pairs of datasets, with the identity line; total deviation {rel:.1%}.",
-    caption="Each point one pair of datasets in one world; on the dashed line exact = "
-            "estimated. Small counts scatter by sampling noise; pairs with no link counted "
-            "or expected cannot be drawn on log axes.",
-)
-cols = ["a", "b", "world", "keys", "qis", "overlap_exact", "overlap_expected", "links_exact",
-        "links_expected", "links_sd", "links_expected_equal_cells", "flag"]
-shown = pd.concat([validation.flagged,
-                   edges.sort_values("links_expected", ascending=False).head(20)])
-shown[cols].drop_duplicates(subset=["a", "b", "world"]).style.format(
-    {"overlap_expected": "{:,.1f}", "links_expected": compare.count_format,
-     "links_sd": compare.count_format, "links_expected_equal_cells": compare.count_format}
-).hide(axis="index")
+pair_columns = ["a", "b", "world", "keys", "qis", "overlap_exact", "overlap_expected",
+                "links_exact", "links_expected", "links_sd", "links_expected_equal_cells",
+                "flag"]
+pairs_download = downloads.csv(edges, out_dir, "pairs")
+# Flagged pairs first, then the pairs with the most expected links.
+shown = pd.concat([validation.flagged, edges.sort_values("links_expected", ascending=False)]) \
+    .drop_duplicates(subset=["a", "b", "world"])
 
-# %% [markdown]
-# ## Where equal cells fall short
+
+def links(lang):
+    text = compare.links_figure_text(validation, lang=lang)
+    fig = plots.exact_vs_estimated(edges, "links_expected", "links_exact", text["title"],
+                                   lang=lang)
+    return [compare.agreement_sentence(validation, lang=lang) + " "
+            + compare.flag_sentence(validation, lang=lang),
+            HTML(plots.figure_html(fig, alt=text["alt"], caption=text["caption"])),
+            tables.table(compare.pairs_frame(shown, lang), lang, pair_columns, top=20,
+                         download=pairs_download)]
+
+
+bl.each(links)
+
+# %% [markdown] tags=["nl"]
+# ### Waar gelijke cellen tekortschieten
+# De koppelgraaf kent van een quasi-identificerend gegeven alleen het aantal mogelijke waarden,
+# en behandelt elke waarde als even waarschijnlijk. De synthetische populatie is scheef, zoals
+# de echte: postcodes met één of twee bewoners liggen naast postcodes met honderden.
+
+# %% [markdown] tags=["en"]
+# ### Where equal cells fall short
 # The linkage graph knows only how many values a quasi-identifier has, so it treats every
 # value as equally likely. The synthetic population is skewed like the real one: postcodes of
 # one or two residents sit beside postcodes of hundreds.
 
 # %%
-display(Markdown(compare.equal_cells_sentence(validation)))
 short = edges[edges["equal_cells_off"]]
-short[["a", "b", "world", "qis", "links_exact", "links_expected", "links_sd",
-       "links_expected_equal_cells"]].style.format(
-    {"links_expected": compare.count_format, "links_sd": compare.count_format,
-     "links_expected_equal_cells": compare.count_format}).hide(axis="index")
+bl.each(lambda lang: [compare.equal_cells_sentence(validation, lang=lang)] + (
+    [tables.table(compare.pairs_frame(short, lang), lang,
+                  ["a", "b", "world", "qis", "links_exact", "links_expected", "links_sd",
+                   "links_expected_equal_cells"], top=20, download=pairs_download)]
+    if len(short) else []))
 
-# %% [markdown]
-# ## The worlds beside the linkage graph
+# %% [markdown] tags=["nl"]
+# ### De werelden naast de koppelgraaf
+# De koppelgraaf houdt een paar voor een koppeling als op de volle omvang van de inventaris
+# ten minste `min_expected_links` personen naar verwachting gekoppeld worden, via een gedeelde
+# sleutel of via quasi-identificerende gegevens die uniek genoeg zijn
+# (`qi_min_unique_fraction`). De werelden tellen elk paar dat iets deelt wat zij kunnen
+# nabootsen.
+
+# %% [markdown] tags=["en"]
+# ### The worlds beside the linkage graph
 # The graph holds a pair as a link when, at the inventory's full size, at least
 # `min_expected_links` persons are expected to be linked, through a shared key or through
 # quasi-identifiers unique enough (`qi_min_unique_fraction`). The worlds count every pair that
@@ -165,64 +219,94 @@ short[["a", "b", "world", "qis", "links_exact", "links_expected", "links_sd",
 # %%
 pairs = compare.compare_with_graph(validation, analysis.inventory, analysis.graph,
                                    analysis.rulebook)
-display(Markdown(compare.reconciliation_sentence(pairs, analysis.rulebook) + " "
-                 + compare.override_sentence(validation)))
-compare.reconciliation_counts(pairs).style.hide(axis="index")
+counts = compare.reconciliation_counts(pairs)
+differing = pairs[pairs["status"] != compare.BOTH]
+worlds_vs_graph_download = downloads.csv(pairs, out_dir, "worlds_vs_graph")
 
-# %%
-pairs[pairs["status"] != compare.BOTH][["a", "b", "status", "reason"]].style.hide(axis="index")
 
-# %% [markdown]
-# ## A worked mosaic, with synthetic persons only
+def reconciliation(lang):
+    named = counts.assign(pair_status=[compare.status_name(s, lang) for s in counts["status"]])
+    out = [compare.reconciliation_sentence(pairs, analysis.rulebook, lang=lang) + " "
+           + compare.override_sentence(validation, lang=lang),
+           tables.table(named, lang, ["pair_status", "pairs"])]
+    if len(differing):
+        frame = differing.assign(pair_status=[compare.status_name(s, lang)
+                                              for s in differing["status"]])
+        # The particulars are worded in English by the validation; the Dutch page names the
+        # status only.
+        columns = ["a", "b", "pair_status"] + (["reason"] if lang == "en" else [])
+        out.append(tables.table(frame, lang, columns, top=25,
+                                download=worlds_vs_graph_download))
+    return out
+
+
+bl.each(reconciliation)
+
+# %% [markdown] tags=["nl"]
+# ### Een uitgewerkt mozaïek, alleen met synthetische personen
+# Een gelekte forumdatabase (verzonnen) bevat geboortedatum, postcode, geslacht en een
+# gezondheidskenmerk, maar geen naam of contactgegevens. Een gekochte klantenlijst van een
+# webwinkel (verzonnen) bevat e-mailadres, telefoonnummer, geboortedatum, postcode en
+# geslacht, en niets gevoeligs. Geen van beide maakt op zichzelf iemand met een
+# gezondheidsprobleem herkenbaar. Gekoppeld op geboortedatum, postcode en geslacht wel: dan
+# staan gegevens over gezondheid, bijzondere persoonsgegevens, naast een e-mailadres en
+# telefoonnummer.
+
+# %% [markdown] tags=["en"]
+# ### A worked mosaic, with synthetic persons only
 # A leaked forum database (fictional) holds date of birth, postcode, sex and a health flag,
 # but no name or contact details. A purchased shop list (fictional) holds e-mail, phone, date
 # of birth, postcode and sex, and nothing sensitive. Neither names a person with a health
-# condition on its own. Joined on date of birth, postcode and sex, they do.
-
-# %%
-from bulkimpact.synth.mosaic import ADULT_AGE
-from bulkimpact.synth.population import REFERENCE_DATE
-
-mosaic = mosaic_example(mosaic_persons, seed)
-display(Markdown(
-    f"Of {mosaic.forum_persons:,} forum records and {mosaic.shop_persons:,} shop records, "
-    f"{mosaic.shared_persons:,} persons are in both. Joining on date of birth, postcode and sex "
-    f"links {len(mosaic.linked):,} record pairs: **{mosaic.named:,} persons are named** "
-    f"(e-mail and phone now sit next to their forum record), **{mosaic.named_sensitive:,} of "
-    f"them with a health condition**, and {mosaic.false_links:,} links are wrong (a different "
-    f"person, wrongly attributed)."))
-mosaic.summary().style.format({"value": "{:,}"}).hide(axis="index")
+# condition on its own. Joined on date of birth, postcode and sex, they do: health data, a
+# special category of personal data, then sit beside an e-mail address and a phone number.
 
 # %%
 example = mosaic.examples(5)
-display(Markdown(
-    f"**Synthetic example rows, not real people.** {len(example)} of the "
-    f"{mosaic.named_sensitive:,} persons the join names with a health condition: e-mail and "
-    "phone from the shop list beside the forum's health flag. "
-    f"Every person here was generated by bulkimpact; only adults (aged {ADULT_AGE} or over on "
-    f"{str(REFERENCE_DATE)}, the synthetic population's reference date) are shown, phone "
-    "numbers and postcodes are masked and marked SYNTH, and the e-mail addresses use the "
-    "reserved `.example` domain. The counts above use the unmasked synthetic records."))
-example.style.hide(axis="index").set_caption(
-    "Synthetic persons (invented by bulkimpact), masked for display")
+bl.each(lambda lang: [
+    compare.mosaic_sentence(mosaic, lang=lang),
+    tables.table(compare.mosaic_frame(mosaic, lang), lang, ["measure", "value"]),
+    compare.examples_note(mosaic, len(example), ADULT_AGE, REFERENCE_DATE, lang=lang),
+    compare.examples_table(example, lang)])
 
-# %% [markdown]
+# %% [markdown] tags=["nl"]
+# ## Wat dit betekent
+
+# %% [markdown] tags=["en"]
 # ## What it means
 
 # %%
-display(Markdown(
-    "\n".join(f"- {line}" for line in compare.verdict(validation)) + "\n"
-    f"- The mosaic is concrete: two sets that each hold nothing that names a person with a "
-    f"health condition together name {mosaic.named_sensitive:,} such persons in a synthetic "
-    f"population of {mosaic_persons:,}."))
+bl.each(lambda lang: "\n".join(
+    f"- {line}" for line in [*compare.verdict(validation, lang=lang),
+                             compare.mosaic_verdict(mosaic, mosaic_persons, lang=lang)]))
 
-# %% [markdown]
+# %% [markdown] tags=["nl"]
+# ## Kanttekeningen
+# - Alle personen zijn synthetisch; er worden geen echte gegevens gebruikt. Telefoonnummers en
+#   postcodes in de voorbeeldrijen zijn gemaskeerd en gemarkeerd met SYNTH; alleen
+#   volwassenen worden getoond.
+# - De populatie is geijkt op twee gepubliceerde Nederlandse cijfers over uniciteit, niet op de
+#   volledige verdeling.
+# - Kleine verwachte aantallen (een paar koppelingen per paar op deze schaal) spreiden sterk
+#   door toeval; de markeringen gebruiken daarvoor Poisson-staartkansen en tellen hoeveel
+#   markeringen het toeval alleen zou geven.
+# - Een wereld wordt verkleind, maar het aantal mogelijke waarden van een gegeven niet. Gegevens
+#   als de geboortedatum maken daardoor in een klein uittreksel veel meer mensen uniek dan in
+#   de volledige bulkdataset: de werelden controleren de formules op hun eigen schaal, niet de
+#   getallen van de koppelgraaf.
+# - Deelpopulaties (volwassenen) zijn willekeurige deelverzamelingen, niet naar leeftijd
+#   geselecteerd, en elke bulkdataset wordt onafhankelijk van de andere getrokken.
+
+# %% [markdown] tags=["en"]
 # ## Caveats
-# All persons here are synthetic; no real data are used. The population is calibrated to two
-# published Dutch uniqueness figures, not to the full distribution. Small expected counts
-# (a few links per pair at this scale) scatter widely by chance; the flags use Poisson tail
-# probabilities for them and count how many flags chance alone would raise. A world is
-# scaled down but a field's number of values is not, so quasi-identifiers such as date of
-# birth single out far more of a small extract than of the full dataset: the worlds check
-# the formulas at their own scale, not the graph's numbers. Sub-populations (adults) are
-# random subsets, not selected by age, and every set is drawn independently of the others.
+# - All persons are synthetic; no real data are used. Phone numbers and postcodes in the
+#   example rows are masked and marked SYNTH; only adults are shown.
+# - The population is calibrated to two published Dutch uniqueness figures, not to the full
+#   distribution.
+# - Small expected counts (a few links per pair at this scale) scatter widely by chance; the
+#   flags use Poisson tail probabilities for them and count how many flags chance alone would
+#   raise.
+# - A world is scaled down but a field's number of values is not, so quasi-identifiers such as
+#   date of birth single out far more of a small extract than of the full dataset: the worlds
+#   check the formulas at their own scale, not the graph's numbers.
+# - Sub-populations (adults) are random subsets, not selected by age, and every set is drawn
+#   independently of the others.

@@ -183,6 +183,10 @@ COLUMNS: dict[str, Column] = {
     "flag": Column(NP_("column", "outside the sampling error"), "text"),
     "pairs": Column(NP_("column", "pairs")),
     "measure": Column(NP_("column", "measure"), "text"),
+    "population_size": Column(NP_("column", "persons in the reference population")),
+    "synthetic_persons": Column(NP_("column", "synthetic persons")),
+    "realised_datasets": Column(NP_("column", "datasets realised")),
+    "pair_status": Column(NP_("column", "how worlds and graph compare"), "text"),
     "value": Column(NP_("column", "value")),
 }
 

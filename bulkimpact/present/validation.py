@@ -12,6 +12,7 @@ sentence is computed from these results.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import pandas as pd
@@ -23,6 +24,7 @@ from ..rulebook import Rulebook
 from ..synth.validate import ALPHA, Validation, realisable_keys
 from ..taxonomy import Taxonomy, default_taxonomy
 from .findings import plural
+from .i18n import NN_, NP_, translator
 
 __all__ = [
     "BOTH",
@@ -36,6 +38,24 @@ __all__ = [
     "agreement",
     "verdict",
     "count_format",
+    "STATUS_NAMES",
+    "FIELD_NAMES",
+    "FLAG_NAMES",
+    "MOSAIC_MEASURES",
+    "status_name",
+    "field_names",
+    "flag_names",
+    "reason_text",
+    "uniqueness_sentence",
+    "agreement_sentence",
+    "links_figure_text",
+    "pairs_frame",
+    "mosaic_frame",
+    "mosaic_sentence",
+    "examples_note",
+    "examples_table",
+    "mosaic_verdict",
+    "validation_finding",
 ]
 
 BOTH = "realised and in the graph"
@@ -163,7 +183,110 @@ def reconciliation_counts(table: pd.DataFrame) -> pd.DataFrame:
                          "pairs": [int(counts[s]) for s in _ORDER if s in counts]})
 
 
-def coverage_sentence(validation: Validation) -> str:
+#: The pair statuses of :func:`compare_with_graph`, as readers see them: status → message.
+STATUS_NAMES = {
+    BOTH: NP_("pair status", "realised and in the graph"),
+    QI_THRESHOLD: NP_("pair status", "realised, not in the graph: quasi-identifiers too rarely "
+                                     "unique at full size"),
+    FEW_LINKS: NP_("pair status", "realised, not in the graph: fewer expected links than the "
+                                  "minimum"),
+    OTHER: NP_("pair status", "realised, not in the graph: other"),
+    NOT_REALISED: NP_("pair status", "in the graph, not realised: a dataset is not realised"),
+    APART: NP_("pair status", "in the graph, not realised: the datasets are realised in "
+                              "different worlds"),
+    UNREALISABLE: NP_("pair status", "in the graph, not realised: linked only through fields "
+                                     "the world lacks"),
+}
+
+#: Fields that link records (keys and quasi-identifiers), named for readers: id → message.
+FIELD_NAMES = {
+    "date_of_birth": NP_("field", "date of birth"), "birth_year": NP_("field", "year of birth"),
+    "pc4": NP_("field", "postcode (4 digits)"), "postcode": NP_("field", "postcode"),
+    "sex": NP_("field", "sex"), "email": NP_("field", "e-mail"), "phone": NP_("field", "phone"),
+    "ip": NP_("field", "IP address"), "iban": NP_("field", "IBAN"),
+    "username": NP_("field", "user name"), "device": NP_("field", "device"),
+    "passport": NP_("field", "passport number"),
+    "licence_plate": NP_("field", "licence plate"),
+    "name_dob": NP_("field", "name and date of birth"),
+}
+
+#: The counts a flag names (``overlap``, ``links``, ``false links``): id → message.
+FLAG_NAMES = {"overlap": NP_("flag", "shared persons"), "links": NP_("flag", "links"),
+              "false links": NP_("flag", "false links")}
+
+
+def status_name(status: str, lang: str = "en") -> str:
+    """A pair status in the language (as given when unknown).
+
+    Examples
+    --------
+    >>> status_name(BOTH, "nl")
+    'gerealiseerd en in de koppelgraaf'
+    """
+    if status not in STATUS_NAMES:
+        return status
+    return translator(lang).pgettext("pair status", STATUS_NAMES[status])
+
+
+def field_names(fields: str, lang: str = "en", sep: str = " + ") -> str:
+    """Field ids (``"date_of_birth,pc4"`` or ``"date_of_birth + pc4"``) named in the language.
+
+    Examples
+    --------
+    >>> field_names("date_of_birth,pc4", "nl"), field_names("sex + postcode", "en")
+    ('geboortedatum + postcode (4 cijfers)', 'sex + postcode')
+    """
+    t = translator(lang)
+    ids = [f.strip() for f in fields.replace(" + ", ",").split(",") if f.strip()]
+    return sep.join(t.pgettext("field", FIELD_NAMES[f]) if f in FIELD_NAMES else f for f in ids)
+
+
+def flag_names(flag: str, lang: str = "en") -> str:
+    """A pair's flag (``"overlap, links"``) in the language ("" when none)."""
+    t = translator(lang)
+    ids = [f.strip() for f in flag.split(",") if f.strip()]
+    return ", ".join(t.pgettext("flag", FLAG_NAMES[f]) if f in FLAG_NAMES else f for f in ids)
+
+
+def _reason_kind(reason: str) -> str:
+    if reason.startswith("fewer than one synthetic person"):
+        return "fewer"
+    if reason.startswith("population ") and " lies outside " in reason:
+        return "outside"
+    return reason
+
+
+def reason_text(reason: str, lang: str = "en") -> str:
+    """Why a dataset is not realised, in the language (English as the validation words it).
+
+    Examples
+    --------
+    >>> reason_text("population 'region_a' lies outside 'nl_residents'", "nl")
+    'populatie region_a valt buiten nl_residents'
+    >>> print(reason_text("fewer than one synthetic person: 400 persons at one synthetic person "
+    ...                   "per 596,667 give 0.00067", "nl"))  # doctest: +NORMALIZE_WHITESPACE
+    minder dan één synthetische persoon: bij één synthetische persoon per 596.667 echte blijft
+    er 0,00067 over
+    """
+    if lang == "en":
+        return reason
+    t = translator(lang)
+    m = re.match(r"population '(.+)' lies outside '(.+)'$", reason)
+    if m:
+        return t.gettext("population {population} lies outside {reference}").format(
+            population=m.group(1), reference=m.group(2))
+    m = re.search(r"at one synthetic person per ([\d,]+) give ([0-9.e+-]+)$", reason)
+    if m:
+        return t.gettext("fewer than one synthetic person: at one synthetic person per {ratio} "
+                         "real ones, {expected} remain").format(
+            ratio=t.number(int(m.group(1).replace(",", ""))),
+            expected=t.decimal(float(m.group(2))))
+    if reason == "not realised":
+        return t.gettext("not realised")
+    return reason
+
+
+def coverage_sentence(validation: Validation, lang: str = "en") -> str:
     """Which datasets are realised, in which worlds, and how many are not.
 
     Examples
@@ -175,29 +298,42 @@ def coverage_sentence(validation: Validation) -> str:
     >>> print(coverage_sentence(v))  # doctest: +NORMALIZE_WHITESPACE
     1 of 2 datasets is realised, in 1 world (nl: 1 dataset, one synthetic person per 100
     real ones). Not realised: 1 dataset with fewer than one synthetic person (b).
+    >>> print(coverage_sentence(v, "nl"))  # doctest: +NORMALIZE_WHITESPACE
+    1 van de 2 bulkdatasets is gerealiseerd, in 1 synthetische wereld (nl: 1 bulkdataset,
+    één synthetische persoon per 100 echte). Niet gerealiseerd: 1 bulkdataset met minder
+    dan één synthetische persoon (b).
     """
+    t = translator(lang)
     ds = validation.datasets
     done = int((ds["reason"] == "").sum())
-    worlds = "; ".join(f"{w.reference}: {plural(w.datasets, 'dataset')}, one synthetic person "
-                       f"per {1 / w.scale:,.0f} real ones"
-                       for w in validation.worlds.itertuples())
-    verb = "is" if done == 1 else "are"
-    text = (f"{done} of {plural(len(ds), 'dataset')} {verb} realised, in "
-            f"{plural(len(validation.worlds), 'world')} ({worlds}).")
+    details = "; ".join(
+        t.gettext("{reference}: {datasets}, one synthetic person per {ratio} real ones").format(
+            reference=w.reference, datasets=plural(w.datasets, "dataset", lang=lang),
+            ratio=t.number(1 / w.scale)) for w in validation.worlds.itertuples())
+    text = t.ngettext("{done} of {datasets} is realised, in {worlds} ({details}).",
+                      "{done} of {datasets} are realised, in {worlds} ({details}).", done).format(
+        done=t.number(done), datasets=plural(len(ds), "dataset", lang=lang),
+        worlds=plural(len(validation.worlds), "world", lang=lang), details=details)
     missing = ds[ds["reason"] != ""]
     if not len(missing):
-        return text + " Every dataset of the inventory is realised."
-    kinds = missing["reason"].str.split(":").str[0]
-    parts = [f"{plural(int((kinds == k).sum()), 'dataset')} with {k} "
-             f"({', '.join(missing.loc[kinds == k, 'dataset'])})"
-             if k.startswith("fewer") else
-             f"{plural(int((kinds == k).sum()), 'dataset')}: {k} "
-             f"({', '.join(missing.loc[kinds == k, 'dataset'])})"
-             for k in dict.fromkeys(kinds)]
-    return text + " Not realised: " + "; ".join(parts) + "."
+        return text + " " + t.gettext("Every dataset of the inventory is realised.")
+    kinds = missing["reason"].map(_reason_kind)
+    parts = []
+    for k in dict.fromkeys(kinds):
+        n = plural(int((kinds == k).sum()), "dataset", lang=lang)
+        listed = ", ".join(missing.loc[kinds == k, "dataset"])
+        if k == "fewer":
+            parts.append(t.gettext("{datasets} with fewer than one synthetic person "
+                                   "({listed})").format(datasets=n, listed=listed))
+        elif k == "outside":
+            parts.append(t.gettext("{datasets} of a population outside every world "
+                                   "({listed})").format(datasets=n, listed=listed))
+        else:
+            parts.append(f"{n}: {reason_text(k, lang)} ({listed})")
+    return text + " " + t.gettext("Not realised: {parts}.").format(parts="; ".join(parts))
 
 
-def reconciliation_sentence(table: pd.DataFrame, rulebook: Rulebook) -> str:
+def reconciliation_sentence(table: pd.DataFrame, rulebook: Rulebook, lang: str = "en") -> str:
     """How the realised pairs and the graph's links agree, and why they differ.
 
     Examples
@@ -212,44 +348,66 @@ def reconciliation_sentence(table: pd.DataFrame, rulebook: Rulebook) -> str:
     (the rulebook's min_expected_links). 1 link of the graph is not realised: 1 involves a
     dataset that is not realised.
     """
+    t = translator(lang)
     counts = table["status"].value_counts()
     linkage = rulebook.linkage
-    text = (f"The worlds realise {plural(int(table['realised'].sum()), 'linkable pair')} and "
-            f"the graph has {plural(int(table['in_graph'].sum()), 'link')}; "
-            f"{plural(int(counts.get(BOTH, 0)), 'pair')} "
-            f"{'is' if counts.get(BOTH, 0) == 1 else 'are'} both.")
-    why_not_edges = {
-        QI_THRESHOLD: (f"join only on quasi-identifiers unique in fewer than "
-                       f"{linkage.qi_min_unique_fraction:.0%} of a set at the inventory's full "
-                       f"size (the rulebook's qi_min_unique_fraction): a field's cells do "
-                       f"not shrink with the scaled-down world, so the same fields single out "
-                       f"far more of a small extract"),
-        FEW_LINKS: (f"expect{{s}} fewer than {plural(linkage.min_expected_links, 'link')} at "
-                    f"full size (the rulebook's min_expected_links)"),
-        OTHER: "differ{s} for another reason (see the table)",
-    }
-    why_not_realised = {
-        NOT_REALISED: "involve{s} a dataset that is not realised",
-        APART: ("join{s} datasets realised in different worlds (the graph assumes random "
-                "draws within their common population)"),
-        UNREALISABLE: "link{s} only through fields the synthetic population does not hold",
-    }
-    for what, reasons in (("realised {pair} {verb} not {link} of the graph", why_not_edges),
-                          ("{link} of the graph {verb} not realised", why_not_realised)):
-        found = {s: int(counts[s]) for s in reasons if counts.get(s, 0)}
+    both = int(counts.get(BOTH, 0))
+    text = t.ngettext("The worlds realise {realised} and the graph has {links}; {both} is both.",
+                      "The worlds realise {realised} and the graph has {links}; {both} are both.",
+                      both).format(
+        realised=plural(int(table["realised"].sum()), "linkable pair", lang=lang),
+        links=plural(int(table["in_graph"].sum()), "link", lang=lang),
+        both=plural(both, "pair", lang=lang))
+    share = t.percent(linkage.qi_min_unique_fraction, 1)
+    minimum = plural(linkage.min_expected_links, "link", lang=lang)
+
+    def why(status: str, n: int) -> str:
+        forms = {
+            QI_THRESHOLD: t.ngettext(
+                "{n} joins only on quasi-identifiers unique in fewer than {share} of a set at "
+                "the inventory's full size (the rulebook's qi_min_unique_fraction): a field's "
+                "cells do not shrink with the scaled-down world, so the same fields single out "
+                "far more of a small extract",
+                "{n} join only on quasi-identifiers unique in fewer than {share} of a set at "
+                "the inventory's full size (the rulebook's qi_min_unique_fraction): a field's "
+                "cells do not shrink with the scaled-down world, so the same fields single out "
+                "far more of a small extract", n),
+            FEW_LINKS: t.ngettext(
+                "{n} expects fewer than {minimum} at full size (the rulebook's "
+                "min_expected_links)",
+                "{n} expect fewer than {minimum} at full size (the rulebook's "
+                "min_expected_links)", n),
+            OTHER: t.ngettext("{n} differs for another reason (see the table)",
+                              "{n} differ for another reason (see the table)", n),
+            NOT_REALISED: t.ngettext("{n} involves a dataset that is not realised",
+                                     "{n} involve a dataset that is not realised", n),
+            APART: t.ngettext(
+                "{n} joins datasets realised in different worlds (the graph assumes random "
+                "draws within their common population)",
+                "{n} join datasets realised in different worlds (the graph assumes random "
+                "draws within their common population)", n),
+            UNREALISABLE: t.ngettext(
+                "{n} links only through fields the synthetic population does not hold",
+                "{n} link only through fields the synthetic population does not hold", n),
+        }
+        return forms[status].format(n=t.number(n), share=share, minimum=minimum)
+
+    groups = ((QI_THRESHOLD, FEW_LINKS, OTHER), (NOT_REALISED, APART, UNREALISABLE))
+    for statuses, head in zip(groups, (
+            NN_("{total} realised pair is not a link of the graph: {reasons}.",
+                "{total} realised pairs are not links of the graph: {reasons}."),
+            NN_("{total} link of the graph is not realised: {reasons}.",
+                "{total} links of the graph are not realised: {reasons}.")), strict=True):
+        found = {s: int(counts[s]) for s in statuses if counts.get(s, 0)}
         if not found:
             continue
         total = sum(found.values())
-        one = total == 1
-        head = what.format(pair="pair" if one else "pairs", verb="is" if one else "are",
-                           link=("a link" if one else "links") if "{pair}" in what
-                           else ("link" if one else "links"))
-        text += f" {total} {head}: " + "; ".join(
-            f"{n} {reasons[s].format(s='s' if n == 1 else '')}" for s, n in found.items()) + "."
+        text += " " + t.ngettext(*head, total).format(
+            total=t.number(total), reasons="; ".join(why(s, n) for s, n in found.items()))
     return text
 
 
-def flag_sentence(validation: Validation) -> str:
+def flag_sentence(validation: Validation, lang: str = "en") -> str:
     """How many counts lie outside their predicted sampling error, against chance.
 
     Examples
@@ -262,25 +420,32 @@ def flag_sentence(validation: Validation) -> str:
     probability below 0.27%, about three standard deviations): y × z (links). With 5
     counts checked, about 0.014 would be by chance alone.
     """
+    t = translator(lang)
     edges = validation.edges
     if not len(edges):
-        return "No pair was realised, so no count could be checked."
+        return t.gettext("No pair was realised, so no count could be checked.")
     checks = 2 * len(edges) + int((edges["qis"] != "").sum())
     flagged = validation.flagged
     pairs = len(edges[["a", "b"]].drop_duplicates())
-    counted = (plural(len(edges), "pair") if pairs == len(edges) else
-               f"{len(edges):,} pair realisations ({pairs:,} pairs, "
-               f"{len(edges) - pairs:,} of them realised in a second world)")
-    head = (f"{len(flagged)} of {counted} {'has' if len(flagged) == 1 else 'have'} a count "
-            f"outside the sampling error its estimate predicts (two-sided probability below "
-            f"{ALPHA:.2%}, about three standard deviations)")
-    listed = "; ".join(f"{r.a} × {r.b} ({r.flag})" for r in flagged.itertuples())
-    return (head + (f": {listed}." if listed else ".")
-            + f" With {checks:,} counts checked, about {checks * ALPHA:.2g} would be by "
-              f"chance alone.")
+    counted = (plural(len(edges), "pair", lang=lang) if pairs == len(edges) else
+               t.gettext("{realisations} pair realisations ({pairs}, {second} of them realised "
+                         "in a second world)").format(
+                   realisations=t.number(len(edges)), pairs=plural(pairs, "pair", lang=lang),
+                   second=t.number(len(edges) - pairs)))
+    head = t.ngettext(
+        "{flagged} of {counted} has a count outside the sampling error its estimate predicts "
+        "(two-sided probability below {alpha}, about three standard deviations)",
+        "{flagged} of {counted} have a count outside the sampling error its estimate predicts "
+        "(two-sided probability below {alpha}, about three standard deviations)",
+        len(flagged)).format(flagged=t.number(len(flagged)), counted=counted,
+                             alpha=t.decimal(100 * ALPHA, 2) + "%")
+    listed = "; ".join(f"{r.a} × {r.b} ({flag_names(r.flag, lang)})" for r in flagged.itertuples())
+    return (head + (f": {listed}." if listed else ".") + " " + t.gettext(
+        "With {checks} counts checked, about {chance} would be by chance alone.").format(
+        checks=t.number(checks), chance=t.significant(checks * ALPHA, 2)))
 
 
-def equal_cells_sentence(validation: Validation) -> str:
+def equal_cells_sentence(validation: Validation, lang: str = "en") -> str:
     """Where equal cells (the linkage graph's model) fall short of the counted QI links.
 
     Equal cells put a shared person's uniqueness at ``(1 - 1/C)^(n_a + n_b -
@@ -290,34 +455,40 @@ def equal_cells_sentence(validation: Validation) -> str:
     cells but not under the population's own cell sizes, and totals both
     estimates per quasi-identifier set.
     """
+    t = translator(lang)
     edges = validation.edges
     if not len(edges) or "qi_links_exact" not in edges:
-        return "No pair joins on quasi-identifiers."
+        return t.gettext("No pair joins on quasi-identifiers.")
     qi = edges.dropna(subset=["qi_links_exact"])
     off = edges[edges["equal_cells_off"] & (edges["flag"].str.find("links") < 0)]
     totals = qi.groupby("qis")[["qi_links_exact", "qi_links_expected",
                                 "qi_links_expected_skewed"]].sum()
     worst = (totals["qi_links_exact"] - totals["qi_links_expected"]).idxmax()
-    t = totals.loc[worst]
-    pairs = plural(int((qi["qis"] == worst).sum()), "pair")
-    text = (f"On {worst.replace(',', ' + ')}, equal cells predict "
-            f"{t['qi_links_expected']:,.1f} true links over {pairs} "
-            f"where {t['qi_links_exact']:,.0f} are counted; the population's own cell sizes "
-            f"predict {t['qi_links_expected_skewed']:,.1f}. ")
+    w = totals.loc[worst]
+    text = t.gettext(
+        "On {qis}, equal cells predict {expected} true links over {pairs} where {counted} are "
+        "counted; the population's own cell sizes predict {skewed}.").format(
+        qis=field_names(worst, lang), expected=t.decimal(w["qi_links_expected"], 1),
+        pairs=plural(int((qi["qis"] == worst).sum()), "pair", lang=lang),
+        counted=t.number(w["qi_links_exact"]), skewed=t.decimal(w["qi_links_expected_skewed"], 1))
     if len(off):
-        listed = "; ".join(f"{r.a} × {r.b} on {r.qis.replace(',', ' + ')}: "
-                           f"{r.links_expected_equal_cells:.2g} links with equal cells, "
-                           f"{r.links_expected:.2g} with the population's cells, "
-                           f"{r.links_exact:.0f} counted" for r in off.itertuples())
-        text += (f"Under equal cells {plural(len(off), 'pair')} would lie outside the sampling "
-                 f"error that the skew-aware estimate respects ({listed}). ")
-    text += ("Persons alone or nearly alone in their cell of the population stay unique in "
-             "extracts of any size, which equal cells cannot represent; the linkage graph "
-             "knows only each field's number of values and misses such links too.")
-    return text
+        item = t.gettext("{a} × {b} on {qis}: {equal} links with equal cells, {skewed} with the "
+                         "population's cells, {counted} counted")
+        listed = "; ".join(item.format(
+            a=r.a, b=r.b, qis=field_names(r.qis, lang),
+            equal=t.significant(r.links_expected_equal_cells, 2),
+            skewed=t.significant(r.links_expected, 2), counted=t.number(r.links_exact))
+            for r in off.itertuples())
+        text += " " + t.gettext("Under equal cells {pairs} would lie outside the sampling error "
+                                "that the skew-aware estimate respects ({listed}).").format(
+            pairs=plural(len(off), "pair", lang=lang), listed=listed)
+    return text + " " + t.gettext(
+        "Persons alone or nearly alone in their cell of the population stay unique in extracts "
+        "of any size, which equal cells cannot represent; the linkage graph knows only each "
+        "field's number of values and misses such links too.")
 
 
-def override_sentence(validation: Validation) -> str:
+def override_sentence(validation: Validation, lang: str = "en") -> str:
     """Which realised pairs the graph scores with an analyst's stated overlap instead.
 
     The worlds draw every dataset independently, so for those pairs they
@@ -334,17 +505,22 @@ def override_sentence(validation: Validation) -> str:
     draw every set independently, so there they check the independent-draw estimate, not
     the analyst's figure.
     """
+    t = translator(lang)
     edges = validation.edges
     if "graph_source" not in edges:
         return ""
     stated = edges[edges["graph_source"] == "override"][["a", "b"]].drop_duplicates()
     if not len(stated):
-        return "No realised pair has an overlap stated by the analyst."
-    listed = ", ".join(f"{r.a} × {r.b}" for r in stated.itertuples())
-    return (f"{plural(len(stated), 'realised pair')} {'has' if len(stated) == 1 else 'have'} "
-            f"an overlap stated by the analyst in the graph ({listed}); the worlds draw every "
-            f"set independently, so there they check the independent-draw estimate, not the "
-            f"analyst's figure.")
+        return t.gettext("No realised pair has an overlap stated by the analyst.")
+    return t.ngettext(
+        "{pairs} has an overlap stated by the analyst in the graph ({listed}); the worlds draw "
+        "every set independently, so there they check the independent-draw estimate, not the "
+        "analyst's figure.",
+        "{pairs} have an overlap stated by the analyst in the graph ({listed}); the worlds draw "
+        "every set independently, so there they check the independent-draw estimate, not the "
+        "analyst's figure.", len(stated)).format(
+        pairs=plural(len(stated), "realised pair", lang=lang),
+        listed=", ".join(f"{r.a} × {r.b}" for r in stated.itertuples()))
 
 
 def agreement(validation: Validation) -> dict[str, float]:
@@ -382,7 +558,7 @@ def agreement(validation: Validation) -> dict[str, float]:
             "flagged": float(len(validation.flagged)), "by_chance": checks * ALPHA}
 
 
-def verdict(validation: Validation) -> list[str]:
+def verdict(validation: Validation, lang: str = "en") -> list[str]:
     """What the validation says about the closed forms, one sentence per finding.
 
     The closed forms agree with the counts when at least 95% of overlaps lie
@@ -390,31 +566,49 @@ def verdict(validation: Validation) -> list[str]:
     10%, and no more counts are flagged than three times what chance would
     give (at least three).
     """
+    t = translator(lang)
     a = agreement(validation)
-    agree = (a["within"] >= 0.95 and a["deviation"] <= 0.1
-             and a["flagged"] <= max(3.0, 3 * a["by_chance"]))
-    lines = [
-        ("The closed forms, with quasi-identifiers on the population's own cell sizes, "
-         + ("agree with the counts within sampling error" if agree else
-            "deviate from the counts more than sampling error explains: treat the linkage "
-            "estimates in the other reports with caution")
-         + f" ({a['within']:.0%} of overlaps within three standard deviations; total link "
-           f"deviation {a['deviation']:.1%}; {a['flagged']:.0f} counts flagged where chance "
-           f"alone gives about {a['by_chance']:.2g})."),
-    ]
-    off = validation.edges[validation.edges["equal_cells_off"]]
-    if len(off):
-        lines.append(
-            f"With equal cells, the model of the linkage graph, the total link deviation is "
-            f"{a['deviation_equal_cells']:.1%} and {plural(len(off), 'pair')} "
-            f"{'falls' if len(off) == 1 else 'fall'} outside the sampling error: links "
-            f"through quasi-identifiers with unequal values ("
-            + ", ".join(sorted({q.replace(',', ' + ') for q in off["qis"] if q}))
-            + ") are undercounted by equal cells, as they are in the graph.")
+    values = {"within": t.percent(a["within"], 1), "deviation": t.decimal(100 * a["deviation"], 1)
+              + "%", "flagged": t.number(a["flagged"]),
+              "chance": t.significant(a["by_chance"], 2)}
+    if _agrees(a):
+        first = t.gettext(
+            "The closed forms, with quasi-identifiers on the population's own cell sizes, agree "
+            "with the counts within sampling error ({within} of overlaps within three standard "
+            "deviations; total link deviation {deviation}; {flagged} counts flagged where chance "
+            "alone gives about {chance}).")
     else:
-        lines.append(f"Equal cells, the model of the linkage graph, are within sampling error "
-                     f"too (total link deviation {a['deviation_equal_cells']:.1%}).")
+        first = t.gettext(
+            "The closed forms, with quasi-identifiers on the population's own cell sizes, "
+            "deviate from the counts more than sampling error explains: treat the linkage "
+            "estimates in the other reports with caution ({within} of overlaps within three "
+            "standard deviations; total link deviation {deviation}; {flagged} counts flagged "
+            "where chance alone gives about {chance}).")
+    lines = [first.format(**values)]
+    off = validation.edges[validation.edges["equal_cells_off"]]
+    equal = t.decimal(100 * a["deviation_equal_cells"], 1) + "%"
+    if len(off):
+        lines.append(t.ngettext(
+            "With equal cells, the model of the linkage graph, the total link deviation is "
+            "{deviation} and {pairs} falls outside the sampling error: links through "
+            "quasi-identifiers with unequal values ({qis}) are undercounted by equal cells, as "
+            "they are in the graph.",
+            "With equal cells, the model of the linkage graph, the total link deviation is "
+            "{deviation} and {pairs} fall outside the sampling error: links through "
+            "quasi-identifiers with unequal values ({qis}) are undercounted by equal cells, as "
+            "they are in the graph.", len(off)).format(
+            deviation=equal, pairs=plural(len(off), "pair", lang=lang),
+            qis=", ".join(sorted({field_names(q, lang) for q in off["qis"] if q}))))
+    else:
+        lines.append(t.gettext("Equal cells, the model of the linkage graph, are within "
+                               "sampling error too (total link deviation {deviation}).").format(
+            deviation=equal))
     return lines
+
+
+def _agrees(a: dict[str, float]) -> bool:
+    return (a["within"] >= 0.95 and a["deviation"] <= 0.1
+            and a["flagged"] <= max(3.0, 3 * a["by_chance"]))
 
 
 def count_format(x: float) -> str:
@@ -426,3 +620,201 @@ def count_format(x: float) -> str:
     ('40,898.4', '5.8', '2.1e-05')
     """
     return f"{x:,.1f}" if abs(x) >= 0.1 else f"{x:.2g}"
+
+
+# --- sentences and tables of report 06 -----------------------------------------------------
+
+def _pct(x: float, t: Any, digits: int = 1) -> str:
+    """A share (0–1) as a percentage with `digits` decimals, per locale."""
+    return t.decimal(100 * x, digits) + "%"
+
+
+def uniqueness_sentence(table: pd.DataFrame, calibration: pd.DataFrame, persons: int,
+                        lang: str = "en") -> str:
+    """How many synthetic persons are unique on each quasi-identifier set, beside Koot et al.
+
+    ``table`` is :func:`bulkimpact.synth.uniqueness_table`, ``calibration``
+    :func:`bulkimpact.synth.calibration_table`.
+
+    Examples
+    --------
+    >>> u = pd.DataFrame({"qi": ["date_of_birth + pc4"], "fraction_unique": [0.7129]})
+    >>> c = pd.DataFrame({"qi": ["date_of_birth + pc4"], "published": [0.67],
+    ...                   "synthetic": [0.7129]})
+    >>> print(uniqueness_sentence(u, c, 20_000, "nl"))  # doctest: +NORMALIZE_WHITESPACE
+    In een synthetische populatie van 20.000 personen is uniek: **71,3%** op geboortedatum +
+    postcode (4 cijfers). Gepubliceerd (Koot e.a. 2010): geboortedatum + postcode (4 cijfers):
+    67,0% (synthetisch 71,3%).
+    """
+    t = translator(lang)
+    unique = t.gettext("**{share}** are unique on {qi}")
+    published = t.gettext("{qi}: {published} (synthetic {synthetic})")
+    return t.gettext("In a synthetic population of {persons}, {shares}. Published (Koot et al. "
+                     "2010): {published}.").format(
+        persons=plural(persons, "person", lang=lang),
+        shares="; ".join(unique.format(share=_pct(r.fraction_unique, t),
+                                       qi=field_names(r.qi, lang)) for r in table.itertuples()),
+        published="; ".join(published.format(qi=field_names(r.qi, lang),
+                                              published=_pct(r.published, t),
+                                              synthetic=_pct(r.synthetic, t))
+                            for r in calibration.itertuples()))
+
+
+def agreement_sentence(validation: Validation, lang: str = "en") -> str:
+    """Overlaps within their sampling error, and the summed deviation of the links."""
+    t = translator(lang)
+    a = agreement(validation)
+    return t.gettext(
+        "**{within}** of exact overlaps lie within three standard deviations of the "
+        "hypergeometric estimate (about 99.7% expected if the formula holds). Summed over all "
+        "pairs, exact links differ from the estimate by **{deviation}** (quasi-identifiers on "
+        "the population's own cell sizes), and by {equal} with equal cells, the linkage "
+        "graph's model.").format(within=t.percent(a["within"], 1),
+                                 deviation=_pct(a["deviation"], t),
+                                 equal=_pct(a["deviation_equal_cells"], t))
+
+
+def links_figure_text(validation: Validation, lang: str = "en") -> dict[str, str]:
+    """Title, alt text and caption of the figure of counted against estimated links."""
+    t = translator(lang)
+    a = agreement(validation)
+    deviation = _pct(a["deviation"], t)
+    title = (t.gettext("Counted links follow the estimates (total deviation {deviation})")
+             if _agrees(a) else
+             t.gettext("Counted links depart from the estimates (total deviation {deviation})"))
+    alt = t.gettext("Log-log scatter of estimated (x) against counted (y) links for {pairs} of "
+                    "datasets, with the identity line; total deviation {deviation}.")
+    caption = t.gettext("Each point one pair of datasets in one world; on the dashed line "
+                        "counted = estimated. Small counts scatter by sampling noise; pairs with "
+                        "no link counted or expected cannot be drawn on log axes.")
+    return {"title": title.format(deviation=deviation),
+            "alt": alt.format(pairs=plural(len(validation.edges), "pair", lang=lang),
+                              deviation=deviation),
+            "caption": caption}
+
+
+def pairs_frame(edges: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """Pair rows of a validation with keys, quasi-identifiers and flags named in `lang`."""
+    return edges.assign(keys=[field_names(k, lang, ", ") for k in edges["keys"]],
+                        qis=[field_names(q, lang) for q in edges["qis"]],
+                        flag=[flag_names(f, lang) for f in edges["flag"]])
+
+
+#: The measures of :meth:`bulkimpact.synth.mosaic.MosaicResult.summary`: English → message.
+MOSAIC_MEASURES = {
+    "persons in forum leak": NP_("mosaic", "persons in the forum leak"),
+    "persons in shop list": NP_("mosaic", "persons in the shop list"),
+    "persons in both (truth)": NP_("mosaic", "persons in both (truth)"),
+    "record pairs linked": NP_("mosaic", "record pairs linked"),
+    "persons named (correct links)": NP_("mosaic", "persons named (correct links)"),
+    "named with a health condition": NP_("mosaic", "named with a health condition"),
+    "wrong links": NP_("mosaic", "wrong links"),
+}
+
+
+def mosaic_frame(mosaic: Any, lang: str = "en") -> pd.DataFrame:
+    """The mosaic's counts (``measure``, ``value``) with the measures named in `lang`."""
+    t = translator(lang)
+    summary = mosaic.summary()
+    return summary.assign(measure=[t.pgettext("mosaic", MOSAIC_MEASURES[m])
+                                   if m in MOSAIC_MEASURES else m for m in summary["measure"]])
+
+
+def mosaic_sentence(mosaic: Any, lang: str = "en") -> str:
+    """What joining the fictional forum leak and shop list reveals, in counts."""
+    t = translator(lang)
+    return t.ngettext(
+        "Of {forum} forum records and {shop} shop records, {shared} are in both. Joining on "
+        "date of birth, postcode and sex links {pairs} record pairs: **{named} is named** "
+        "(e-mail and phone now sit next to the forum record), **{sensitive} of them with a "
+        "health condition**, and {false} links are wrong (a different person, wrongly "
+        "attributed).",
+        "Of {forum} forum records and {shop} shop records, {shared} are in both. Joining on "
+        "date of birth, postcode and sex links {pairs} record pairs: **{named} are named** "
+        "(e-mail and phone now sit next to their forum record), **{sensitive} of them with a "
+        "health condition**, and {false} links are wrong (a different person, wrongly "
+        "attributed).", mosaic.named).format(
+        forum=t.number(mosaic.forum_persons), shop=t.number(mosaic.shop_persons),
+        shared=plural(mosaic.shared_persons, "person", lang=lang),
+        pairs=t.number(len(mosaic.linked)), named=plural(mosaic.named, "person", lang=lang),
+        sensitive=t.number(mosaic.named_sensitive), false=t.number(mosaic.false_links))
+
+
+def examples_note(mosaic: Any, shown: int, adult_age: int, reference_date: Any,
+                  lang: str = "en") -> str:
+    """The warning above the example rows: synthetic, adults only, masked."""
+    t = translator(lang)
+    return t.gettext(
+        "**Synthetic example rows, not real people.** {shown} of the {sensitive} persons the "
+        "join names with a health condition: e-mail and phone from the shop list beside the "
+        "forum's health flag. Every person here was generated by bulkimpact; only adults (aged "
+        "{age} or over on {date}, the synthetic population's reference date) are shown, phone "
+        "numbers and postcodes are masked and marked SYNTH, and the e-mail addresses use the "
+        "reserved `.example` domain. The counts above use the unmasked synthetic records.").format(
+        shown=t.number(shown), sensitive=t.number(mosaic.named_sensitive), age=adult_age,
+        date=t.date(str(reference_date)))
+
+
+#: Columns of the example rows (:meth:`~bulkimpact.synth.mosaic.MosaicResult.examples`), in order.
+_EXAMPLE_COLUMNS = [
+    ("synthetic", NP_("column", "synthetic")), ("e-mail (shop)", NP_("column", "e-mail (shop)")),
+    ("phone (shop, masked)", NP_("column", "phone (shop, masked)")),
+    ("date of birth", NP_("column", "date of birth")), ("age", NP_("column", "age")),
+    ("postcode (masked)", NP_("column", "postcode (masked)")), ("sex", NP_("column", "sex")),
+    ("health condition (forum)", NP_("column", "health condition (forum)")),
+]
+
+
+#: Sex as the synthetic population codes it: code → message (Dutch V for F).
+_SEX = {"F": NP_("sex", "F"), "M": NP_("sex", "M")}
+
+
+def examples_table(examples: pd.DataFrame, lang: str = "en") -> Any:
+    """The synthetic example rows as a report table, marked synthetic in `lang`."""
+    from . import tables
+
+    t = translator(lang)
+    frame = examples.rename(columns={c: "age" for c in examples.columns
+                                     if str(c).startswith("age on ")})
+    frame = frame.assign(synthetic=t.gettext("yes: invented person"),
+                         **{"health condition (forum)": t.gettext("yes")})
+    if "date of birth" in frame:
+        frame["date of birth"] = [t.date(d) for d in frame["date of birth"]]
+    if "sex" in frame:
+        frame["sex"] = [t.pgettext("sex", _SEX[v]) if v in _SEX else v for v in frame["sex"]]
+    ids = {c: f"example_{i}" for i, (c, _) in enumerate(_EXAMPLE_COLUMNS)}
+    extra = {ids[c]: tables.Column(h, "count" if c == "age" else "text")
+             for c, h in _EXAMPLE_COLUMNS}
+    shown = frame[[c for c, _ in _EXAMPLE_COLUMNS if c in frame]].rename(columns=ids)
+    return tables.table(shown, lang, extra=extra, caption=t.gettext(
+        "Synthetic persons (invented by bulkimpact), masked for display"))
+
+
+def mosaic_verdict(mosaic: Any, persons: int, lang: str = "en") -> str:
+    """The mosaic in one sentence: two innocuous sets together name sensitive persons."""
+    t = translator(lang)
+    return t.gettext(
+        "The mosaic is concrete: two sets that each hold nothing that names a person with a "
+        "health condition together name {named} such persons in a synthetic population of "
+        "{persons}.").format(named=t.number(mosaic.named_sensitive),
+                             persons=t.number(persons))
+
+
+def validation_finding(validation: Validation, mosaic: Any, persons: int,
+                       lang: str = "en") -> str:
+    """06's one-line finding: do the closed forms hold, and what does the mosaic show."""
+    t = translator(lang)
+    a = agreement(validation)
+    head = (t.gettext("Counted person by person in synthetic worlds, the linkage estimates hold "
+                      "within sampling error: {within} of overlaps lie within three standard "
+                      "deviations and the links differ by {deviation} in total.")
+            if _agrees(a) else
+            t.gettext("Counted person by person in synthetic worlds, the linkage estimates "
+                      "deviate more than sampling error explains: {within} of overlaps lie "
+                      "within three standard deviations and the links differ by {deviation} in "
+                      "total."))
+    return head.format(within=t.percent(a["within"], 1), deviation=_pct(a["deviation"], t)) + \
+        " " + t.gettext("Joined on date of birth, postcode and sex, a fictional leaked forum and "
+                        "a purchased shop list name {named} persons with a health condition in "
+                        "a synthetic population of {persons}.").format(
+            named=t.number(mosaic.named_sensitive), persons=t.number(persons))
