@@ -278,8 +278,10 @@ def test_a_job_that_kills_its_worker_fails_alone(workdir, tmp_path, monkeypatch)
     for result in results[1::3]:
         assert result.error == ("the worker process died (exit code 7) while running this "
                                 "notebook")
-        page = result.job.report_path.read_text("utf-8")
+        page = result.job.page_path("en").read_text("utf-8")
         assert "No report could be made." in page and "exit code 7" in page
+        dutch = result.job.page_path("nl").read_text("utf-8")
+        assert "Er kon geen rapport worden gemaakt." in dutch and "exit code 7" in dutch
         assert external_loads(page) == []
 
 
