@@ -33,15 +33,15 @@ openness = "ctivd"
 seed = 0
 languages = "nl,en"  # the languages to render, Dutch first
 out_dir = "reports"  # where downloads are written (the batch injects NN_name_files)
-k = 1
-t = 0.01
-use_rate = 0.1
-horizon_years = 1.0
-max_set_size = 3
-sweep_densities = [0.0, 0.02, 0.04, 0.06, 0.08, 0.1, 0.15, 0.2, 0.3]
-sweep_replicates = 10
-sweep_datasets = 30
-robustness_draws = 50
+k = 1  # the k-hop rule weighs neighbours up to k links away
+t = 0.01  # strong links only: link strength at least t
+use_rate = 0.1  # uses a year of each possible combination outside investigations
+horizon_years = 1.0  # years of authorisations counted against a one-off escalation
+max_set_size = 3  # largest linked combination judged (datasets)
+sweep_densities = [0.0, 0.02, 0.04, 0.06, 0.08, 0.1, 0.15, 0.2, 0.3]  # key probability
+sweep_replicates = 10  # random inventories per density
+sweep_datasets = 30  # datasets in each random inventory
+robustness_draws = 50  # Monte Carlo draws of all assumptions at once
 
 # %%
 from IPython.display import HTML
