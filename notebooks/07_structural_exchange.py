@@ -16,8 +16,6 @@
 exchange_log = None  # a path, or None for the bundled data/synthetic/exchange/exchange_log.yaml
 window = 90  # rolling window in days; None for the whole partnership
 rulebook = None  # a path, or None for the bundled data/rulebooks/default.yaml
-inventory = None  # not used here: this report reads the exchange log above
-openness = "ctivd"  # not used here: what a partner receives never counts as publicly accessible
 languages = "nl,en"  # the languages to render, Dutch first
 out_dir = "reports"  # where downloads are written (the batch injects NN_name_files)
 

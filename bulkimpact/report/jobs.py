@@ -161,9 +161,12 @@ class Job:
             "rulebook": argument_path(self.rulebook.path, self.cwd),
             "out_dir": argument_path(self.files_dir, self.cwd),
         }
+        if self.notebook.parameters and "inventory" not in self.notebook.parameters:
+            del injected["inventory"]  # a report of another input (07: the exchange log)
         if "languages" in self.notebook.parameters:
             injected["languages"] = ",".join(self.languages)
-        if self.openness is not None:
+        if self.openness is not None and (not self.notebook.parameters
+                                          or "openness" in self.notebook.parameters):
             injected["openness"] = self.openness
         if self.seed is not None:
             injected["seed"] = self.seed

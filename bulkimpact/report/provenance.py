@@ -150,6 +150,9 @@ def banner_html(job: Job, status: str, error: str | None = None,
     facts = SimpleNamespace(
         tag=BANNER_TAG, job=job, ok=status == OK, error=error, failed_cell=failed_cell,
         error_anchor=ERROR_ANCHOR, openness=openness,
+        # A notebook that declares no inventory parameter (07 reads an exchange log) does
+        # not use the batch's inventory; its banner says so rather than name it.
+        uses_inventory="inventory" in job.notebook.parameters or not job.notebook.parameters,
         gloss=(reading_label(job.openness_labels.get(openness, ""), lang)
                if isinstance(openness, str) and openness in job.openness_labels else ""),
         seed=effective.get("seed", ("not set", ""))[0],
