@@ -21,8 +21,9 @@ This reads art. 27 Wiv 2017 as the project's design notes summarise it: the
 relevance of data acquired with special powers is to be assessed within a
 term (the ``relevance_deadline``), failing which the data are destroyed. The
 extensions stand for the Tijdelijke wet, which, in the words of seed 000,
-created "de mogelijkheid ... tot het vaststellen van een nieuwe eindtermijn
-voor een bulkdataset": each extension is one such new end term. A
+created "de mogelijkheid gecreëerd tot het vaststellen van een nieuwe
+eindtermijn voor een bulkdataset" (the possibility of setting a new end term
+for a bulk dataset): each extension is one such new end term. A
 ``destroyed`` date after the term in force is kept (the dataset is held until
 then) and reported as days held past the term. Seed 000 also records that the
 CTIVD's complaints department ordered the services to destroy ("het

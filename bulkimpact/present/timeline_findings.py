@@ -19,8 +19,8 @@ under-protected, linking an expected 2,250,449 distinct persons; the held set ch
 days between 3 October 2022 and 2 December 2026.
 >>> print(timeline_finding(t, "nl"))
 Op 12 mei 2025, met 43 bulkdatasets in bewaring, liet de beoordeling per bulkdataset 56
-combinaties onderbeschermd, met naar verwachting 2.250.449 verschillende personen gekoppeld;
-wat werd bewaard veranderde op 88 dagen tussen 3 oktober 2022 en 2 december 2026.
+combinaties onvoldoende beschermd, met naar verwachting 2.250.449 verschillende personen
+gekoppeld; wat werd bewaard veranderde op 88 dagen tussen 3 oktober 2022 en 2 december 2026.
 """
 
 from __future__ import annotations
@@ -197,7 +197,7 @@ def rules_title(timeline: Timeline, lang: str = "en") -> str:
     >>> t = retention_timeline(load_analysis("data/synthetic/baseline.yaml",
     ...                                      policies=["per_dataset"]))
     >>> rules_title(t, "nl")
-    'Onderbescherming volgt wat wordt bewaard: 56 combinaties op 12 mei 2025'
+    'Onvoldoende bescherming volgt wat wordt bewaard: 56 combinaties op 12 mei 2025'
     """
     t = translator(lang)
     peak = _peak(timeline)
@@ -298,11 +298,13 @@ def whatif_sentences(w: WhatIf, lang: str = "en") -> list[str]:
     b, s = w.baseline.at(first), w.scenario.at(first)
     for name in w.baseline.policies:
         ob, os_ = b.evaluation.outcomes[name], s.evaluation.outcomes[name]
+        if (ob.under_protected, ob.escalated) == (os_.under_protected, os_.escalated):
+            continue  # the table shows it; a sentence only where the rule's figures move
         # TRANSLATORS: {rule} a decision rule's name; {after}/{before} "28 combinations" and
         # a number; {esc_after}/{esc_before} "4 datasets" and a number.
         out.append(t.gettext(
-            "That day, {rule} leaves {after} under-protected instead of {before}, and "
-            "escalates {esc_after} instead of {esc_before}.").format(
+            "That day, the rule ‘{rule}’ leaves {after} under-protected instead of {before}, "
+            "and escalates {esc_after} instead of {esc_before}.").format(
             rule=rule_name(name, lang), after=_n("combination", os_.under_protected, lang),
             before=t.number(ob.under_protected),
             esc_after=_n("dataset", os_.escalated, lang), esc_before=t.number(ob.escalated)))

@@ -127,9 +127,9 @@ def rules_over_time(timeline: Timeline, title: str, lang: str = "en",
     >>> from bulkimpact.timeline import retention_timeline
     >>> t = retention_timeline(load_analysis("data/synthetic/baseline.yaml",
     ...                                      policies=["per_dataset", "component"]))
-    >>> fig = rules_over_time(t, "Onderbescherming volgt wat wordt bewaard", lang="nl")
+    >>> fig = rules_over_time(t, "Onvoldoende bescherming volgt wat wordt bewaard", lang="nl")
     >>> [ax.get_ylabel() for ax in fig.axes]
-    ['onderbeschermde combinaties', 'geëscaleerde bulkdatasets']
+    ['onvoldoende beschermde combinaties', 'zwaarder geplaatste bulkdatasets']
     """
     start, end = _span(timeline)
     fig, (top, bottom) = _subplots(2, 1, sharex=True, figsize=(10, 6.4))
