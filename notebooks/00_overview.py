@@ -29,11 +29,11 @@ inventory = None  # a path, or None for the bundled data/synthetic/baseline.yaml
 rulebook = None  # a path, or None for the bundled data/rulebooks/default.yaml
 openness = "ctivd"
 seed = 0
-k = 1
-t = 0.01
-use_rate = 0.1
-horizon_years = 1.0
-max_set_size = 3
+k = 1  # k-hop rule: neighbours weighed, in links
+t = 0.01  # threshold rule: least link strength that counts
+use_rate = 0.1  # assumed uses a year of a possible combination outside the investigations
+horizon_years = 1.0  # years of case-by-case authorisations counted in the burden
+max_set_size = 3  # largest chain of linked datasets judged as one combination
 languages = "nl,en"  # the languages to render, Dutch first
 out_dir = "reports"  # where downloads are written (the batch injects NN_name_files)
 
