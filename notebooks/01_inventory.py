@@ -66,8 +66,9 @@ bl.finding(lambda lang: findings.inventory_finding(levels[openness], rb, opennes
 # Het regelboek kent elke bulkdataset een niveau toe op grond van wat hij zelf bevat: de
 # soorten gegevens, of personen herleidbaar zijn, hoeveel personen erin staan en of de
 # gegevens openbaar toegankelijk zijn. Het niveau is het hoogste dat een van de criteria
-# voorschrijft. Zo werkt de huidige praktijk: de Tijdelijke regeling laat de voorwaarden
-# bepalen "door de aard van die bulkdataset zelf". Of gegevens openbaar toegankelijk zijn,
+# voorschrijft. Zo werkt de huidige praktijk: volgens de nota aan de minister van BZK van
+# 23 juni 2026 blijft het uitgangspunt, conform de Tijdelijke regeling, dat de voorwaarden
+# worden bepaald "door de aard van die bulkdataset zelf". Of gegevens openbaar toegankelijk zijn,
 # hangt af van de lezing van het openbaarheidscriterium: de diensten rekenen gegevens uit een
 # datalek en gekochte gegevens tot openbaar toegankelijk, de CTIVD gegevens uit een datalek
 # niet. De bevinding volgt de lezing van dit rapport; de figuur toont elke lezing.
@@ -79,8 +80,9 @@ bl.finding(lambda lang: findings.inventory_finding(levels[openness], rb, opennes
 # The rulebook gives each bulk dataset a level from what it holds itself: the categories of
 # data, whether persons are identifiable, how many persons it holds and whether its data are
 # publicly accessible. The level is the highest any criterion demands. This is today's
-# practice: the Tijdelijke regeling lets the conditions be set "door de aard van die
-# bulkdataset zelf" (by the nature of the dataset itself). Whether data are publicly
+# practice: according to the note to the minister of BZK of 23 June 2026, the starting point
+# remains, in line with the Tijdelijke regeling, that the conditions are set "door de aard
+# van die bulkdataset zelf" (by the nature of the dataset itself). Whether data are publicly
 # accessible depends on the reading of the openness criterion: the services count leaked and
 # purchased data as publicly accessible, the CTIVD not data from a leak. The finding follows
 # this report's reading; the figure shows every reading.
