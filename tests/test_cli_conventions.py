@@ -39,6 +39,8 @@ COMMANDS = {
     ("synth", "validate"): {"json"},
     ("report",): {"json", "quiet"},
     ("notebooks",): {"json"},
+    ("exchange",): {"json"},
+    ("timeline",): {"json", "quiet"},
 }
 
 
@@ -126,6 +128,8 @@ def test_missing_files_exit_2_with_the_prefix_everywhere(tmp_path: Path, capsys)
                  ["sweep", missing, "--out", str(tmp_path / "r.parquet"), "--serial"],
                  ["report", "--inventory", missing, "--out", str(tmp_path / "out")],
                  ["notebooks", "--notebooks", str(tmp_path / "none")],
+                 ["exchange", missing],
+                 ["timeline", missing],
                  ["validate", missing]):
         code = main(argv)
         err = capsys.readouterr().err
