@@ -1204,7 +1204,8 @@ def break_even(fixed: float, per_use: float, escalation: float, horizon_years: f
     ax.set_ylabel(_fig(lang, NP_("figure", "burden (cost units)")))
     _locale_ticks(ax, lang, "y")
     ax.grid(alpha=0.3)
-    ax.legend(frameon=False, loc="upper left")
+    # A light box, so the vertical lines do not run through the legend's words.
+    ax.legend(frameon=True, framealpha=0.92, edgecolor="#FFFFFF", loc="upper left")
     ax.set_title(title, loc="left")
     fig.tight_layout()
     return fig
