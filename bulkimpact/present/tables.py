@@ -349,7 +349,7 @@ def table(frame: pd.DataFrame, lang: str = "en", columns: Sequence[str] | None =
             tds.append(f"<th{title}>{_html.escape(name)}</th>")
         for key in keys:
             col = _column(key, spec)
-            cls = ' class="bi-num"' if _numeric(col.kind) else ""
+            cls = f' class="bi-num" data-kind="{col.kind}"' if _numeric(col.kind) else ""
             tds.append(f"<td{cls}>{_html.escape(cell(row[key], col.kind, lang, col.digits))}</td>")
         out.append("<tr>" + "".join(tds) + "</tr>")
     out.append("</tbody></table>")
