@@ -14,6 +14,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from bulkimpact.analysis import load_analysis
 from bulkimpact.present import plots
+from bulkimpact.present.i18n import rule_name
 
 ROOT = Path(__file__).resolve().parent.parent
 INVENTORIES = sorted(p.relative_to(ROOT).as_posix()
@@ -114,9 +115,20 @@ def test_regime_heatmap_writes_every_level_with_the_own_level_first(baseline) ->
         assert shown == list(regimes.loc[dataset])
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert all(f"{i} {n}" in legend for i, n in enumerate(names))
-    alt = plots.regimes_alt(regimes, names)
-    for rule, n in regimes.drop(columns="own_level").gt(regimes["own_level"], axis=0).sum().items():
-        assert (f"{rule}: raises {n} dataset" if n else f"{rule}: raises none") in alt
+    raised_by = regimes.drop(columns="own_level").gt(regimes["own_level"], axis=0).sum()
+    for lang in ("en", "nl"):
+        alt = plots.regimes_alt(regimes, names, lang=lang)
+        for rule, n in raised_by.items():
+            name = rule_name(rule, lang)
+            if lang == "en":
+                assert (f"{name}: raises {n} dataset" if n else f"{name}: raises none") in alt
+            else:
+                assert (f"{name}: hoogt {n} bulkdataset" if n else
+                        f"{name}: hoogt geen enkele op") in alt
+    assert len(alt) < 1500  # many datasets are counted per level, not listed one by one
+    dutch = plots.regime_heatmap(regimes, names, "Titel", lang="nl").axes[0]
+    assert dutch.get_xticklabels()[0].get_text() == "eigen niveau"
+    assert "hele\ncomponent" in [t.get_text() for t in dutch.get_xticklabels()]
 
 
 def test_raised_sets_draws_one_row_per_jump_and_kind_with_the_counts(baseline) -> None:
