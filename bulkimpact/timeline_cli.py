@@ -146,8 +146,10 @@ def render_text(timeline: Any, at: date | None = None, scenario: Any = None) -> 
                      f"{summary['raised_sets']:>7}  {cells}")
     if at is not None:
         step = timeline.at(at)
-        lines += ["", f"On {at} (the held set of {step.start or 'the whole timeline'}"
-                  + (f" until {step.end}" if step.end else "") + "):",
+        since = (f"the held set of {step.start}" if step.start is not None
+                 else "before the first acquisition" if step.end is not None
+                 else "the held set of the whole timeline")
+        lines += ["", f"On {at} ({since}" + (f" until {step.end}" if step.end else "") + "):",
                   f"  {len(step.held)} datasets held, an expected {_n(step.persons_held)} "
                   f"distinct persons; {len(step.sets)} exposure sets, {len(step.raised)} "
                   "heavier than each member alone.",

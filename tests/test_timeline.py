@@ -175,7 +175,8 @@ def test_toy_outcomes_per_rule_follow_the_heavy_link(toy) -> None:
 def test_at_gives_the_step_in_force(toy) -> None:
     assert toy.at(D("2024-07-15")).start == D("2024-06-01")
     assert toy.at(D("2025-02-01")).start == D("2025-02-01")
-    assert toy.at(D("2020-01-01")) is toy.steps[0]
+    before = toy.at(D("2020-01-01"))
+    assert (before.start, before.end, before.held, before.sets) == (None, D("2024-01-01"), (), ())
     assert toy.at(D("2030-01-01")).held == ()
 
 

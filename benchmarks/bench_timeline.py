@@ -1,0 +1,154 @@
+"""Benchmark: the retention timeline on the bundled baseline and on 300 datasets over two years.
+
+Issue 12 target: the timeline of a 300-dataset inventory with two years of
+acquisitions in under 10 s on 2 cores.
+
+The 300-dataset inventories come from :func:`bulkimpact.sweep.random_inventory`
+(shared-key model) at the density of ``benchmarks/bench_policies.py`` (300
+datasets: D = 0.065, about the baseline's mean degree of *key* links; the
+generator's date-of-birth + PC4 links add about 25 more), with dates drawn
+here: acquisitions uniform over two years (2024–2025), a relevance deadline
+one and a half years after acquisition, a new end term a year later for 30 %
+of the datasets (a second one for 10 %), and 5 % destroyed early (30–500 days
+after acquisition). The held set then changes on about 470 days.
+
+Timed separately, per seed: the linkage graph, the full inventory's exposure
+sets (built once), the timeline (every change of held set assessed with every
+decision rule), and a what-if (the heaviest linker destroyed on its peak
+day). Printed: median and max over seeds, steps, the largest held set, and how
+often minimal escalation's MILP was solved rather than kept.
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_timeline.py                   # baseline + 300, 3 seeds
+    .venv/bin/python benchmarks/bench_timeline.py --sizes 150 --seeds 1
+    .venv/bin/python benchmarks/bench_timeline.py --policies per_dataset component k_hop \
+        threshold use_based                                         # without the MILP
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+
+from bulkimpact.analysis import Analysis, load_analysis
+from bulkimpact.inventory import Inventory
+from bulkimpact.parameters import policy_params
+from bulkimpact.policies import POLICIES
+from bulkimpact.rulebook import default_rulebook_path, load_rulebook
+from bulkimpact.sweep import random_inventory
+from bulkimpact.timeline import (
+    _HeldAssessor,
+    heaviest_linker,
+    parse_change,
+    retention_timeline,
+    what_if,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+BASELINE = ROOT / "data" / "synthetic" / "baseline.yaml"
+START = date(2024, 1, 1)
+
+
+def dated_inventory(seed: int, n: int, density: float) -> Inventory:
+    """A random inventory with two years of acquisitions and their terms (see the docstring)."""
+    inventory, _taxonomy = random_inventory(seed, n_datasets=n, model="shared_key",
+                                            density=density)
+    rng = np.random.default_rng(seed + 10_000)
+    datasets = []
+    for d in inventory.datasets:
+        acquired = START + timedelta(days=int(rng.integers(0, 730)))
+        deadline = acquired + timedelta(days=548)
+        u = rng.random()
+        extensions = ([deadline + timedelta(days=365)] if u < 0.3 else []) + (
+            [deadline + timedelta(days=730)] if u < 0.1 else [])
+        destroyed = (acquired + timedelta(days=int(rng.integers(30, 500)))
+                     if rng.random() < 0.05 else None)
+        datasets.append(d.model_copy(update={
+            "acquired": acquired, "relevance_deadline": deadline, "extensions": extensions,
+            "destroyed": destroyed}))
+    return inventory.model_copy(update={"datasets": datasets})
+
+
+def run_one(analysis: Analysis) -> dict:
+    """Time every stage of one timeline and its what-if."""
+    t: dict[str, float] = {}
+    start = time.perf_counter()
+    _ = analysis.graph
+    t["linkage graph"] = time.perf_counter() - start
+    start = time.perf_counter()
+    assessor = _HeldAssessor(analysis)
+    t["full exposure sets (once)"] = time.perf_counter() - start
+    start = time.perf_counter()
+    timeline = retention_timeline(analysis, _assessor=assessor)
+    t["timeline (every change)"] = time.perf_counter() - start
+    t["total"] = sum(t.values())
+    start = time.perf_counter()
+    linker, day, _sets = heaviest_linker(timeline)
+    w = what_if(timeline, [parse_change(f"{linker}@{day.isoformat()}", analysis.inventory)])
+    t["what-if (heaviest linker)"] = time.perf_counter() - start
+    solved = reused = 0
+    if "minimal_escalation" in analysis.policies:
+        for s in (*timeline.steps, *w.scenario.steps):
+            if s.evaluation.outcomes["minimal_escalation"].params.get("reused"):
+                reused += 1
+            else:
+                solved += 1
+    return {"times": t, "steps": len(timeline.steps),
+            "held": max(len(s.held) for s in timeline.steps),
+            "sets": len(assessor.base), "solved": solved, "reused": reused,
+            "edges": analysis.graph.number_of_edges()}
+
+
+def report(title: str, runs: list[dict]) -> None:
+    print(f"\n## {title}")
+    print(f"held set changes (steps) {statistics.median(r['steps'] for r in runs):.0f}; "
+          f"largest held set {statistics.median(r['held'] for r in runs):.0f}; links "
+          f"{statistics.median(r['edges'] for r in runs):.0f}; exposure sets of the whole "
+          f"inventory {statistics.median(r['sets'] for r in runs):.0f}; MILP solved / kept "
+          f"(timeline + what-if) {[(r['solved'], r['reused']) for r in runs]}")
+    print(f"{'stage':<30}{'median s':>10}{'max s':>10}")
+    for stage in runs[0]["times"]:
+        xs = [r["times"][stage] for r in runs]
+        print(f"{stage:<30}{statistics.median(xs):>10.2f}{max(xs):>10.2f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", type=int, nargs="*", default=[300])
+    ap.add_argument("--seeds", type=int, default=3, help="seeds per size (0 .. seeds-1)")
+    ap.add_argument("--density", type=float, default=0.065,
+                    help="key-sharing density of the random inventories (default 0.065)")
+    ap.add_argument("--policies", nargs="+", default=list(POLICIES), choices=list(POLICIES))
+    ap.add_argument("--skip-baseline", action="store_true")
+    args = ap.parse_args(argv)
+    print(f"python {platform.python_version()}; {os.cpu_count()} CPUs; rules "
+          f"{', '.join(args.policies)}; load average "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if not args.skip_baseline:
+        runs = [run_one(load_analysis(BASELINE, policies=args.policies)) for _ in range(3)]
+        report("baseline.yaml (45 datasets; 3 runs)", runs)
+    rulebook = load_rulebook(default_rulebook_path())
+    for n in args.sizes:
+        runs = []
+        for seed in range(args.seeds):
+            inventory = dated_inventory(seed, n, args.density)
+            analysis = Analysis(f"<random seed={seed}>", str(default_rulebook_path()), "ctivd",
+                                seed, inventory, rulebook, policy_params(),
+                                policies=tuple(args.policies))
+            runs.append(run_one(analysis))
+        report(f"{n} datasets, two years of acquisitions, density {args.density} "
+               f"({args.seeds} seeds)", runs)
+    print(f"\nload average at the end {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
