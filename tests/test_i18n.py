@@ -183,8 +183,8 @@ def test_english_is_the_default_and_unchanged(toy) -> None:
     assert findings.policy_findings(ev, rb) == findings.policy_findings(ev, rb, lang="en")
     assert findings.dispute_verdict(ev, rb) == toy["en"]["dispute_verdict"]
     assert toy["en"]["dispute_verdict"][2] == (
-        "Frontier: **per_dataset** and **use_based** are not beaten on both under-protected "
-        "exposure sets and total burden by any other rule.")
+        "Frontier: **per dataset** and **authorisation per use** are not beaten on both "
+        "under-protected exposure sets and total burden by any other rule.")
     assert findings.percent(1, 3) == "33%" and findings.plural(12000, "person") == "12,000 persons"
 
 

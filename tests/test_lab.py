@@ -263,7 +263,7 @@ def test_lab_runs_a_py_notebook_and_the_scenario_panel(lab, capsys) -> None:
     # A report notebook, straight from its .py: it runs to its findings.
     _open(page, "notebooks/01_inventory.py")
     page.evaluate(run_all, await_promise=True)
-    page.wait_for(f"{OUTPUTS}.includes('45 datasets; sources:')", 120,
+    page.wait_for(f"{OUTPUTS}.includes('of 45 datasets sit in')", 120,
                   "the inventory notebook's findings")
     assert _errors(page) == []
 
@@ -273,7 +273,7 @@ def test_lab_runs_a_py_notebook_and_the_scenario_panel(lab, capsys) -> None:
     page.wait_for(f"(() => {{ const n = {PANEL}.node; "
                   "return !!n.querySelector('.widget-checkbox input') && "
                   "n.textContent.includes('45 datasets held') && "
-                  "n.textContent.includes('minimal_escalation') && "
+                  "n.textContent.includes('minimal escalation') && "
                   "!!n.querySelector('.jp-OutputArea-output figure img'); })()",
                   120, "the scenario panel with its table and frontier")
     started = time.perf_counter()

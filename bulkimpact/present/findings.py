@@ -6,11 +6,11 @@ what it counts and under which rule, so a number is never shown bare.
 Every function takes ``lang``: ``"en"`` (the default) or ``"nl"``. The words
 come from the message catalogues of :mod:`bulkimpact.present.i18n`, numbers
 are formatted for the language (Dutch 1.259.319 and 55,5) and counted nouns
-take the catalogue's plural forms. English sentences name decision rules and
-openness readings by their ids (``per_dataset``, ``ctivd``), as the JSON and
-the tables do; Dutch sentences use the catalogue's names
+take the catalogue's plural forms. Sentences name decision rules and
+openness readings by their human names, in every language
 (:func:`~bulkimpact.present.i18n.rule_name`,
-:func:`~bulkimpact.present.i18n.reading_name`).
+:func:`~bulkimpact.present.i18n.reading_name`); the glossary page gives the id
+the JSON and the CSV downloads use beside each name.
 """
 
 from __future__ import annotations
@@ -92,8 +92,9 @@ RULE_MEANING = {rule: rule_meaning(rule, "en") for rule in RULES}
 
 
 def _rule(name: str, t: Translator) -> str:
-    """A rule named in a sentence: its id in English (as JSON and tables name it), else its name."""
-    return name if t.lang == "en" else rule_name(name, t.lang)
+    """A rule named in a sentence: by its human name in every language (the glossary and
+    every table give the id the JSON uses beside it)."""
+    return rule_name(name, t.lang)
 
 
 def _count(x: float, t: Translator) -> str:
@@ -127,7 +128,7 @@ def policy_findings(evaluation: Evaluation, rulebook: Rulebook, lang: str = "en"
     >>> from bulkimpact.evaluate import evaluate_policies
     >>> ev = evaluate_policies(toy_graph("services"), toy_rulebook())
     >>> print(policy_findings(ev, toy_rulebook())[0])
-    **per_dataset** (each dataset on its own nature): 1 exposure set under-protected
+    **per dataset** (each dataset on its own nature): 1 exposure set under-protected
     (4,000 distinct persons linked in them); escalates nothing; burden 0.0 cost units.
     >>> print(policy_findings(ev, toy_rulebook(), lang="nl")[0])
     **per bulkdataset afzonderlijk** (elke bulkdataset naar zijn eigen aard): 1 combinatie

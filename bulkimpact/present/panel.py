@@ -27,7 +27,7 @@ layer over :meth:`ScenarioPanel.update`, which runs without a browser:
 ['passenger-records', 'telecom-subscribers']
 >>> len(panel.analysis.inventory.datasets), panel.analysis.params.k
 (43, 2)
->>> "minimal_escalation" in panel.table.value, panel.figure.value.startswith("<figure")
+>>> "minimal escalation" in panel.table.value, panel.figure.value.startswith("<figure")
 (True, True)
 >>> panel.update(off=(), k=1).analysis is start   # memoised: switching back is immediate
 True
