@@ -587,7 +587,8 @@ class TimelineStep:
                     self.graph, (n for s in raised for n in s.members))}
 
     def to_json(self, full: bool = False) -> dict[str, Any]:
-        """The step as JSON; ``full`` adds every rule's whole ``assess`` entry and the sets."""
+        """The step as JSON; ``full`` adds every rule's whole ``assess`` entry and, as
+        ``sets``, the exposure sets themselves (``exposure_sets`` stays their count)."""
         record = {**self.summary(), "held": list(self.held), "entered": list(self.entered),
                   "left": list(self.left),
                   "policies": {name: ({m: getattr(o, m) for m in TIMELINE_METRICS}
@@ -598,7 +599,7 @@ class TimelineStep:
         if full:
             record["policies"] = {n: o.to_json()
                                   for n, o in self.evaluation.outcomes.items()}
-            record["exposure_sets"] = [
+            record["sets"] = [
                 {"members": list(s.members), "kind": s.kind, "label": s.label,
                  "level": s.level, "member_level": s.member_level, "persons": s.persons,
                  "persons_held": s.persons_held, "rules": list(s.rules)}
@@ -862,8 +863,13 @@ class WhatIf:
             "changes": [c.to_json() for c in self.changes],
             "first_date": _iso(self.first_day),
             "sets_removed": [
-                {k: (v.isoformat() if isinstance(v, date) else v)
-                 for k, v in row.items()} | {"members": row["members"].split(", ")}
+                {"change": row["change"], "date": pd.Timestamp(row["date"]).date().isoformat(),
+                 "members": row["members"].split(", "), "kind": row["kind"],
+                 "level": row["level"], "member_level": row["member_level"],
+                 "raised": bool(row["raised"]), "persons": row["persons"],
+                 "persons_held": row["persons_held"],
+                 "under_protected": {n: bool(row[f"under_protected ({n})"])
+                                     for n in self.baseline.policies}}
                 for row in affected.to_dict("records")],
             "sets_removed_units": {
                 "persons": "expected persons whose records are linked across members",

@@ -190,6 +190,7 @@ def test_frame_and_json_say_what_every_number_counts(toy) -> None:
     assert record["steps"][2]["policies"]["per_dataset"]["under_protected_sets"] == [
         ["adtech", "health-app"]]
     assert record["at"]["policies"]["minimal_escalation"]["units"]["escalated"] == "datasets"
+    assert record["at"]["exposure_sets"] == 2 and len(record["at"]["sets"]) == 2
     assert record["datasets"][2]["end_reason"] == "destroyed"
     assert set(TIMELINE_UNITS) >= set(record["steps"][0]) - {"start", "end", "held", "entered",
                                                               "left", "policies"}
@@ -398,6 +399,11 @@ def test_cli_json_with_a_what_if(capsys, toy_path: Path) -> None:
     assert [c["kind"] for c in w["changes"]] == ["destroy", "refuse_extension"]
     assert {tuple(s["members"]) for s in w["sets_removed"]} == {("adtech", "forum"),
                                                               ("adtech", "health-app")}
+    heavy = next(s for s in w["sets_removed"] if s["members"] == ["adtech", "health-app"])
+    assert heavy["under_protected"] == {"per_dataset": True, "component": False, "k_hop": False,
+                                        "threshold": False, "minimal_escalation": False,
+                                        "use_based": False}
+    assert (heavy["date"], heavy["level"], heavy["raised"]) == ("2024-09-01", 3, True)
     first = next(d for d in w["diff"] if d["policy"] == "per_dataset")
     assert first["under_protected"] == {"baseline": 1, "what_if": 0, "change": -1}
     assert first["datasets_held"] == {"baseline": 3, "what_if": 2}
@@ -431,3 +437,19 @@ def test_cli_help_documents_the_conventions(capsys) -> None:
     for flag in ("--at", "--destroy", "--refuse-extension", "--rulebook", "--json", "--quiet",
                  "exit status"):
         assert flag in text
+
+
+def test_a_destruction_after_the_end_changes_nothing(toy) -> None:
+    change = parse_change("forum@2026-01-01", toy.analysis.inventory)  # ended 2025-07-01
+    assert (change.ends, change.to_json()["changes_anything"]) == (D("2025-07-01"), False)
+    w = what_if(toy, [change])
+    assert w.first_day is None and w.diff_frame().empty
+    assert [s.held for s in w.scenario.steps] == [s.held for s in toy.steps]
+
+
+def test_cli_at_before_the_first_acquisition(capsys, toy_path: Path) -> None:
+    code, out, _err = run(capsys, "timeline", str(toy_path), "--openness", "services",
+                          "--policy", "per_dataset", "--at", "2023-06-01")
+    assert code == 0
+    assert "On 2023-06-01 (before the first acquisition until 2024-01-01):" in out
+    assert "0 datasets held" in out
