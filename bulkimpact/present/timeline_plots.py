@@ -9,6 +9,7 @@ under the house style of :mod:`bulkimpact.present.plots`, without pyplot.
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from typing import TYPE_CHECKING
 
 from babel.dates import format_date
@@ -128,7 +129,7 @@ def rules_over_time(timeline: Timeline, title: str, lang: str = "en",
     >>> t = retention_timeline(load_analysis("data/synthetic/baseline.yaml",
     ...                                      policies=["per_dataset", "component"]))
     >>> fig = rules_over_time(t, "Onvoldoende bescherming volgt wat wordt bewaard", lang="nl")
-    >>> [ax.get_ylabel() for ax in fig.axes]
+    >>> [ax.get_ylabel().replace("\n", " ") for ax in fig.axes]
     ['onvoldoende beschermde combinaties', 'zwaarder geplaatste bulkdatasets']
     """
     start, end = _span(timeline)
@@ -147,7 +148,7 @@ def rules_over_time(timeline: Timeline, title: str, lang: str = "en",
                 ax.step(xs, ys + ys[-1:], where="post", linestyle=style, linewidth=width,
                         color=POLICY_COLOURS.get(name, "#333333"), zorder=2)
     for _metric, ax, label in metrics:
-        ax.set_ylabel(_fig(lang, label))
+        ax.set_ylabel("\n".join(textwrap.wrap(_fig(lang, label), 20)), fontsize=10)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(axis="y", color="#E5E5E5", linewidth=0.8, zorder=0)
         ax.set_ylim(bottom=0)
@@ -163,6 +164,6 @@ def rules_over_time(timeline: Timeline, title: str, lang: str = "en",
                            label=_fig(lang, NP_("figure", "what-if")))]
     fig.legend(handles=handles, loc="lower center", ncol=4, frameon=False, fontsize=9,
                bbox_to_anchor=(0.5, -0.01))
-    fig.suptitle(title, fontsize=13, fontweight="bold", x=0.02, ha="left")
+    top.set_title(title, loc="left")
     fig.tight_layout(rect=(0, 0.09, 1, 1))
     return fig
