@@ -129,7 +129,7 @@ def rules_over_time(timeline: Timeline, title: str, lang: str = "en",
     >>> t = retention_timeline(load_analysis("data/synthetic/baseline.yaml",
     ...                                      policies=["per_dataset", "component"]))
     >>> fig = rules_over_time(t, "Onvoldoende bescherming volgt wat wordt bewaard", lang="nl")
-    >>> [ax.get_ylabel().replace("\n", " ") for ax in fig.axes]
+    >>> [" ".join(ax.get_ylabel().split()) for ax in fig.axes]
     ['onvoldoende beschermde combinaties', 'zwaarder geplaatste bulkdatasets']
     """
     start, end = _span(timeline)
