@@ -37,6 +37,9 @@ GENERATED_LINE = f'<p class="{GENERATED_CLASS}'
 
 
 def without_generated_line(html: str) -> str:
+    """The page without its "Generated at" line and its navigation (which links the reports
+    of the batch that made it: a rerun of two notebooks links only those two)."""
+    html = re.sub(r'<nav class="bi-nav".*?</nav>', "", html, flags=re.DOTALL)
     return "\n".join(line for line in html.splitlines() if GENERATED_LINE not in line)
 
 
