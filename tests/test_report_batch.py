@@ -17,7 +17,7 @@ import nbformat
 import pytest
 
 import bulkimpact
-from bulkimpact.report.batch import run_jobs, run_reports
+from bulkimpact.report.batch import make_jobs, run_jobs, run_reports
 from bulkimpact.report.cli import main
 from bulkimpact.report.provenance import BANNER_TAG, GENERATED_CLASS
 from bulkimpact.report.render import external_links, external_loads
@@ -329,3 +329,21 @@ def test_interrupt_stops_workers_and_leaves_no_partial_files(workdir, tmp_path, 
     assert all(name.endswith(".html") for name in files), files
     for path in out.rglob("*.html"):
         assert path.stat().st_size == 20_000_000
+
+
+def test_a_report_of_another_input_gets_no_inventory_and_says_so(tmp_path):
+    """07 reads the exchange log: the batch injects no inventory or openness into a notebook
+    that does not declare them, and its banner says they are not used."""
+    from bulkimpact.report.provenance import banner_html
+
+    own = tmp_path / "07_own_input.py"
+    own.write_text('# %% tags=["parameters"]\nexchange_log = None\nrulebook = None\n'
+                   'languages = "nl,en"\n'
+                   'out_dir = "reports"\n', "utf-8")
+    [job] = make_jobs([own], [BASELINE], RULEBOOK, cwd=tmp_path, out_dir="out",
+                      openness="services")
+    injected = job.injected_parameters()
+    assert "inventory" not in injected and "openness" not in injected
+    assert injected["languages"] == "nl,en" and job.undeclared_parameters() == []
+    banner = banner_html(job, "OK", lang="en")
+    assert banner.count("not used by this report") == 2 and "baseline.yaml" not in banner
