@@ -37,6 +37,7 @@ from bulkimpact.report.provenance import (
     banner_html,
     fictional_notice_html,
     input_file_html,
+    local_moment,
 )
 from bulkimpact.report.render import stylesheet
 from bulkimpact.report.templating import render
@@ -190,7 +191,7 @@ def index_page(results: Sequence[JobResult], seconds: float,
         summary=summary_line(results, seconds, failed_inputs),
         openness=", ".join(dict.fromkeys(r.openness for rows in scenarios.values()
                                          for r in rows)),
-        version=bulkimpact.__version__, generated_at=generated_at,
+        version=bulkimpact.__version__, generated_at=local_moment(generated_at, lang),
         generated_class=GENERATED_CLASS, OK=OK, FAILED=FAILED, NOT_RUN=NOT_RUN,
         glossary=glossary_name(lang),
         languages=_switch(lang, languages, lambda other: index_name(other, main)))

@@ -16,7 +16,7 @@ from pathlib import Path  # noqa: F401  (the examples use it)
 from types import SimpleNamespace
 
 import bulkimpact
-from bulkimpact.present.i18n import reading_label
+from bulkimpact.present.i18n import date, reading_label
 from bulkimpact.report.files import InputFile
 from bulkimpact.report.jobs import OK, Job
 from bulkimpact.report.templating import macros
@@ -29,6 +29,7 @@ __all__ = [
     "banner_html",
     "fictional_notice_html",
     "input_file_html",
+    "local_moment",
     "is_bundled",
 ]
 
@@ -121,6 +122,23 @@ def source_revision() -> str:
     return commit + (" (with uncommitted changes)" if dirty else "")
 
 
+def local_moment(moment: str | None, lang: str) -> str | None:
+    """A "generated at" moment (``YYYY-MM-DD HH:MM:SS UTC``) with its date written out in
+    the language; anything else is returned as it is.
+
+    Examples
+    --------
+    >>> local_moment("2026-11-30 04:28:40 UTC", "nl"), local_moment(None, "en")
+    ('30 november 2026, 04:28:40 UTC', None)
+    """
+    if not moment or len(moment) < 11 or moment[4] != "-" or moment[10] != " ":
+        return moment
+    try:
+        return f"{date(moment[:10], lang)}, {moment[11:]}"
+    except ValueError:
+        return moment
+
+
 def banner_html(job: Job, status: str, error: str | None = None,
                 failed_cell: int | None = None, lang: str = "en") -> str:
     """Return the provenance banner of `job`'s report as one HTML block.
@@ -157,6 +175,7 @@ def banner_html(job: Job, status: str, error: str | None = None,
                if isinstance(openness, str) and openness in job.openness_labels else ""),
         seed=effective.get("seed", ("not set", ""))[0],
         parameters=[(name, value, origin) for name, (value, origin) in effective.items()],
-        version=bulkimpact.__version__, source=source_revision(), generated_at=job.generated_at,
+        version=bulkimpact.__version__, source=source_revision(),
+        generated_at=local_moment(job.generated_at, lang),
         generated_class=GENERATED_CLASS)
     return str(macros("provenance.html.j2", lang).banner(facts))
