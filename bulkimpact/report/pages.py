@@ -188,7 +188,10 @@ def index_page(results: Sequence[JobResult], seconds: float,
         files=files, failed_inputs=list(failed_inputs), verdict=verdict,
         verdict_source=verdict_source,
         notice=Markup(fictional_notice_html(inventories, rulebooks, lang)),
-        summary=summary_line(results, seconds, failed_inputs),
+        counts=SimpleNamespace(
+            total=len(results), failed=sum(1 for r in results if r.status == FAILED),
+            not_run=sum(1 for r in results if r.status == NOT_RUN),
+            invalid=len(failed_inputs), seconds=t.decimal(seconds, 1)),
         openness=", ".join(dict.fromkeys(r.openness for rows in scenarios.values()
                                          for r in rows)),
         version=bulkimpact.__version__, generated_at=local_moment(generated_at, lang),
