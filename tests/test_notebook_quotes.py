@@ -1,0 +1,72 @@
+"""Every quotation in the reports' Dutch prose is verbatim from a source document.
+
+The Dutch cells of the notebooks quote the two source documents (in
+``shared/seeds``, beside the repository) between double quotes; a quote of
+25 characters or more must appear in a source word for word (whitespace,
+line breaks and the shape of apostrophes aside; "…" marks an omission). The
+test is skipped where the sources are not beside the checkout.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.py"))
+
+
+def normalise(text: str) -> str:
+    """One space for any whitespace, straight apostrophes."""
+    text = text.replace("’", "'").replace("‘", "'")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def dutch_prose(source: str) -> str:
+    """The text of the markdown cells tagged ``nl`` of a jupytext percent file."""
+    parts = re.split(r"^(# %%.*)$", source, flags=re.MULTILINE)
+    cells = [body for header, body in zip(parts[1::2], parts[2::2], strict=True)
+             if "[markdown]" in header and 'tags=["nl"]' in header]
+    lines = [line[2:] if line.startswith("# ") else line[1:]
+             for body in cells for line in body.splitlines() if line.startswith("#")]
+    return re.sub(r"(^|\s)> ", " ", " ".join(lines))
+
+
+def quotations(prose: str) -> list[str]:
+    """Passages between double quotes, 25 characters or longer (shorter ones are terms).
+
+    Examples
+    --------
+    >>> quotations('Wat "openbaar" is, staat in "een besliskader om te bepalen of meerdere".')
+    ['een besliskader om te bepalen of meerdere']
+    """
+    return [q for q in re.findall(r'"([^"]*)"', prose) if len(q) >= 25]
+
+
+def unverified(prose: str, sources: str) -> list[str]:
+    """The quotations of `prose` (or their parts around an omission) missing from `sources`.
+
+    Examples
+    --------
+    >>> unverified('"een besliskader om te bepalen of … bulkdatasets"', normalise(
+    ...     "een besliskader om te bepalen of meerdere bulkdatasets"))
+    []
+    >>> unverified('"een besliskader dat niemand ooit heeft bedacht"', "een besliskader")
+    ['een besliskader dat niemand ooit heeft bedacht']
+    """
+    missing = []
+    for quote in quotations(prose):
+        parts = [p.strip(" .,") for p in re.split(r"\[…\]|…|\.\.\.", normalise(quote))]
+        missing.extend(p for p in parts if p and p not in sources)
+    return missing
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the source documents are not beside the checkout")
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_dutch_quotations_are_verbatim(notebook: Path) -> None:
+    sources = normalise(" ".join(p.read_text("utf-8") for p in SEEDS.glob("*.txt")))
+    missing = unverified(dutch_prose(notebook.read_text("utf-8")), sources)
+    assert not missing, f"{notebook.name}: not in the sources: {missing[0]!r}"
