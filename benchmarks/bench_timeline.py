@@ -24,6 +24,7 @@ Usage::
     .venv/bin/python benchmarks/bench_timeline.py --sizes 150 --seeds 1
     .venv/bin/python benchmarks/bench_timeline.py --policies per_dataset component k_hop \
         threshold use_based                                         # without the MILP
+    .venv/bin/python benchmarks/bench_timeline.py --milp blocks     # the block solver
 """
 
 from __future__ import annotations
@@ -77,14 +78,14 @@ def dated_inventory(seed: int, n: int, density: float) -> Inventory:
     return inventory.model_copy(update={"datasets": datasets})
 
 
-def run_one(analysis: Analysis) -> dict:
+def run_one(analysis: Analysis, milp: str = "monolithic") -> dict:
     """Time every stage of one timeline and its what-if."""
     t: dict[str, float] = {}
     start = time.perf_counter()
     _ = analysis.graph
     t["linkage graph"] = time.perf_counter() - start
     start = time.perf_counter()
-    assessor = _HeldAssessor(analysis)
+    assessor = _HeldAssessor(analysis, milp=milp)
     t["full exposure sets (once)"] = time.perf_counter() - start
     start = time.perf_counter()
     timeline = retention_timeline(analysis, _assessor=assessor)
@@ -104,6 +105,7 @@ def run_one(analysis: Analysis) -> dict:
     return {"times": t, "steps": len(timeline.steps),
             "held": max(len(s.held) for s in timeline.steps),
             "sets": len(assessor.base), "solved": solved, "reused": reused,
+            "blocks": len(assessor._blocks),
             "edges": analysis.graph.number_of_edges()}
 
 
@@ -113,7 +115,9 @@ def report(title: str, runs: list[dict]) -> None:
           f"largest held set {statistics.median(r['held'] for r in runs):.0f}; links "
           f"{statistics.median(r['edges'] for r in runs):.0f}; exposure sets of the whole "
           f"inventory {statistics.median(r['sets'] for r in runs):.0f}; MILP solved / kept "
-          f"(timeline + what-if) {[(r['solved'], r['reused']) for r in runs]}")
+          f"(timeline + what-if) {[(r['solved'], r['reused']) for r in runs]}"
+          + (f"; distinct blocks solved {[r['blocks'] for r in runs]}"
+             if any(r["blocks"] for r in runs) else ""))
     print(f"{'stage':<30}{'median s':>10}{'max s':>10}")
     for stage in runs[0]["times"]:
         xs = [r["times"][stage] for r in runs]
@@ -128,12 +132,17 @@ def main(argv: list[str] | None = None) -> int:
                     help="key-sharing density of the random inventories (default 0.065)")
     ap.add_argument("--policies", nargs="+", default=list(POLICIES), choices=list(POLICIES))
     ap.add_argument("--skip-baseline", action="store_true")
+    ap.add_argument("--milp", choices=("monolithic", "blocks"), default="monolithic",
+                    help="minimal escalation as a fresh analysis solves it (default), or "
+                         "block by block with one integer solve and a block cache (same "
+                         "optimum; may pick another regime among exact ties)")
     args = ap.parse_args(argv)
     print(f"python {platform.python_version()}; {os.cpu_count()} CPUs; rules "
-          f"{', '.join(args.policies)}; load average "
+          f"{', '.join(args.policies)}; MILP {args.milp}; load average "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if not args.skip_baseline:
-        runs = [run_one(load_analysis(BASELINE, policies=args.policies)) for _ in range(3)]
+        runs = [run_one(load_analysis(BASELINE, policies=args.policies), args.milp)
+                for _ in range(3)]
         report("baseline.yaml (45 datasets; 3 runs)", runs)
     rulebook = load_rulebook(default_rulebook_path())
     for n in args.sizes:
@@ -143,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
             analysis = Analysis(f"<random seed={seed}>", str(default_rulebook_path()), "ctivd",
                                 seed, inventory, rulebook, policy_params(),
                                 policies=tuple(args.policies))
-            runs.append(run_one(analysis))
+            runs.append(run_one(analysis, args.milp))
         report(f"{n} datasets, two years of acquisitions, density {args.density} "
                f"({args.seeds} seeds)", runs)
     print(f"\nload average at the end {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

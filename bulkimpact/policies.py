@@ -233,6 +233,170 @@ def minimal_escalation(G: nx.Graph, sets: Sequence[ExposureSet], rulebook: Ruleb
                             getattr(res, "mip_gap", 0.0) or 0.0)})
 
 
+def _escalation_result(own: dict[str, int], costs: dict[str, float],
+                       escalated: dict[str, int], gap: float,
+                       **extra: Any) -> PolicyResult:
+    """The :class:`PolicyResult` of an escalation (objective summed in dataset order)."""
+    objective = float(sum(costs[n] * (r - own[n]) for n, r in escalated.items()))
+    return PolicyResult("minimal_escalation", {**own, **escalated}, status="optimal",
+                        params={"objective": objective, "mip_gap": gap, **extra})
+
+
+Row = tuple[tuple[str, ...], int]
+BlockKey = tuple[frozenset[Row], tuple[tuple[str, int, float], ...]]
+
+
+def _escalation_blocks(rows: Sequence[Row], order: Sequence[str]) -> list[list[Row]]:
+    """The cover rows grouped by connected block (datasets sharing a row), canonically.
+
+    Blocks come in the order of their first dataset in ``order``; rows in a
+    block by level, then by their members' positions in ``order``.
+
+    Examples
+    --------
+    >>> _escalation_blocks([(("c", "d"), 2), (("b", "a"), 3), (("a", "e"), 2)],
+    ...                    ["a", "b", "c", "d", "e"])
+    [[(('a', 'e'), 2), (('b', 'a'), 3)], [(('c', 'd'), 2)]]
+    """
+    index = {n: i for i, n in enumerate(order)}
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for members, _lvl in rows:
+        root = find(members[0])
+        for n in members[1:]:
+            other = find(n)
+            if other != root:
+                if index[other] < index[root]:
+                    root, other = other, root
+                parent[other] = root
+    blocks: dict[str, list[Row]] = {}
+    for row in rows:
+        blocks.setdefault(find(row[0][0]), []).append(row)
+    out = []
+    for root in sorted(blocks, key=lambda n: index[n]):
+        unique = set(blocks[root])
+        out.append(sorted(unique, key=lambda r: (r[1], sorted(index[n] for n in r[0]),
+                                                  [index[n] for n in r[0]])))
+    return out
+
+
+def _escalate(rows: Sequence[Row], own: dict[str, int], costs: dict[str, float],
+              order: Sequence[str], time_limit: float,
+              cache: dict[BlockKey, tuple[dict[str, int], float]] | None = None,
+              ) -> tuple[dict[str, int], float]:
+    """The optimum of :func:`minimal_escalation`'s MILP for cover rows, block by block.
+
+    Returns ``{dataset: regime}`` for the datasets raised (in ``order``) and
+    the largest MIP gap HiGHS reported. Both objectives (cost, then datasets
+    escalated) add up over datasets, so the lexicographic optimum of the whole
+    is the union of each block's (:func:`_escalation_blocks`: datasets that
+    share a cover row). A block is built in a canonical order, so its answer
+    depends only on its content and on the relative order of its datasets in
+    ``order``, and ``cache`` (block content -> answer; calls sharing one must
+    rank datasets alike, as the timeline's days do) spares solving a block met
+    before. When every cost is a whole number of
+    ``10**-k`` units (``k <= 6``) a block takes one solve of the integer
+    objective ``(n + 1) * units + escalated`` (``n`` datasets in the block):
+    a dearer regime costs at least one unit, i.e. ``n + 1`` more, which no
+    difference in the count makes up; otherwise the two solves of
+    :func:`minimal_escalation`.
+
+    The cost and the number of datasets escalated equal
+    :func:`minimal_escalation`'s (the tests check); the regime itself may
+    differ where several regimes tie on both, and with it the escalated
+    persons (the model does not say which of those ties to take).
+
+    Examples
+    --------
+    >>> own = {"a": 1, "b": 1, "c": 1, "d": 1}
+    >>> costs = {"a": 1.0, "b": 3.0, "c": 1.0, "d": 0.5}
+    >>> _escalate([(("a", "b"), 3), (("b", "c"), 2), (("c", "d"), 3)], own, costs,
+    ...           ["a", "b", "c", "d"], 60.0)  # a, d to 3 and c to 2 cost 4 too
+    ({'a': 3, 'c': 3}, 0.0)
+    """
+    escalated: dict[str, int] = {}
+    gap = 0.0
+    index = {n: i for i, n in enumerate(order)}
+    for block in _escalation_blocks(rows, order):
+        nodes = sorted({n for members, _l in block for n in members}, key=index.__getitem__)
+        key = (frozenset(block), tuple((n, own[n], costs[n]) for n in nodes))
+        if cache is not None and key in cache:
+            answer = cache[key]
+        else:
+            answer = _solve_block(block, nodes, own, costs, time_limit)
+            if cache is not None:
+                cache[key] = answer
+        escalated.update(answer[0])
+        gap = max(gap, answer[1])
+    return {n: escalated[n] for n in order if n in escalated}, gap
+
+
+def _integer_costs(c: np.ndarray) -> np.ndarray | None:
+    """``c`` in whole units of ``10**-k`` (the smallest ``k <= 6`` that fits), else None."""
+    for k in range(7):
+        scaled = c * 10.0 ** k
+        units = np.round(scaled)
+        if np.all(np.abs(scaled - units) <= 1e-9 * np.maximum(1.0, np.abs(scaled))):
+            return units
+    return None
+
+
+def _solve_block(block: Sequence[Row], nodes: Sequence[str], own: dict[str, int],
+                 costs: dict[str, float], time_limit: float) -> tuple[dict[str, int], float]:
+    """One block of the MILP of :func:`minimal_escalation`, solved to proven optimality."""
+    top = max(lvl for _m, lvl in block)
+    var: dict[tuple[str, int], int] = {}
+    for n in nodes:
+        for lvl in range(own[n] + 1, top + 1):
+            var[(n, lvl)] = len(var)
+    rows, cols = [], []
+    for r, (members, lvl) in enumerate(block):
+        for n in members:
+            rows.append(r)
+            cols.append(var[(n, lvl)])
+    cover = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(block), len(var)))
+    constraints = [LinearConstraint(cover, np.ones(len(block)), np.inf)]
+    mono_rows, mono_cols, mono_vals = [], [], []
+    for (n, lvl), j in var.items():
+        if (n, lvl + 1) in var:
+            r = len(mono_rows) // 2
+            mono_rows += [r, r]
+            mono_cols += [var[(n, lvl + 1)], j]
+            mono_vals += [1.0, -1.0]
+    if mono_rows:
+        mono = sparse.csr_matrix((mono_vals, (mono_rows, mono_cols)),
+                                 shape=(len(mono_rows) // 2, len(var)))
+        constraints.append(LinearConstraint(mono, -np.inf, 0.0))
+    c = np.array([costs[n] for (n, _lvl) in var])
+    # x[d, L(d)+1] = 1 exactly when d is escalated: the tie-break counts these.
+    first_step = np.array([1.0 if lvl == own[n] + 1 else 0.0 for (n, lvl) in var])
+    options = {"time_limit": time_limit, "mip_rel_gap": 0.0}
+    units = _integer_costs(c)
+    weight = len(nodes) + 1.0
+    if units is not None and weight * float(np.abs(units).sum()) < 2.0 ** 40:
+        # One solve: a dearer regime costs at least one unit more, i.e. `weight` more than
+        # any difference in the count of escalated datasets can make up.
+        res = _solve(weight * units + first_step, constraints, options, len(var), len(block))
+    else:
+        res = _solve(c, constraints, options, len(var), len(block))
+        # Ties: among the cheapest escalations, the one that escalates the fewest datasets.
+        budget = LinearConstraint(c.reshape(1, -1), -np.inf,
+                                  res.fun + 1e-9 * max(1.0, res.fun))
+        res = _solve(first_step, [*constraints, budget], options, len(var), len(block))
+    escalated: dict[str, int] = {}
+    for (n, lvl), j in var.items():
+        if res.x[j] > 0.5:
+            escalated[n] = max(escalated.get(n, own[n]), lvl)
+    return escalated, float(getattr(res, "mip_gap", 0.0) or 0.0)
+
+
 def _cover_rows(sets: Sequence[ExposureSet],
                 own: dict[str, int]) -> list[tuple[tuple[str, ...], int]]:
     """The cover constraints (set, level) that are not implied by a smaller one.

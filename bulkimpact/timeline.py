@@ -69,7 +69,15 @@ from .evaluate import POLICY_UNITS, Evaluation, break_even_use_rate, judge
 from .inventory import Dataset, Inventory
 from .parameters import ParameterError, PolicyParams, params_for
 from .persons import distinct_persons
-from .policies import PolicyResult, _cover_rows, get_policy, minimal_escalation
+from .policies import (
+    BlockKey,
+    PolicyResult,
+    _cover_rows,
+    _escalate,
+    _escalation_result,
+    get_policy,
+    minimal_escalation,
+)
 from .rulebook import Rulebook
 
 if TYPE_CHECKING:
@@ -347,10 +355,21 @@ class _HeldAssessor:
 
     Evaluations are memoised by held set, so a what-if pays only for the days
     its held set differs from the baseline's.
+
+    ``milp="blocks"`` (opt-in, for measurement) solves minimal escalation with
+    :func:`~bulkimpact.policies._escalate` (block by block, one integer solve,
+    blocks cached by content): the same optimum (cost, then datasets escalated),
+    several times faster, but among regimes equal on both it may pick another
+    than :func:`~bulkimpact.policies.minimal_escalation`, and the escalated
+    persons then differ (see ``benchmarks/README.md``, timeline). The default
+    solves as a fresh analysis does, so every figure equals one.
     """
 
-    def __init__(self, analysis: Analysis) -> None:
+    def __init__(self, analysis: Analysis, milp: str = "monolithic") -> None:
+        if milp not in ("monolithic", "blocks"):
+            raise ValueError(f"milp must be 'monolithic' or 'blocks', got {milp!r}")
         self.analysis = analysis
+        self.milp = milp
         self.G = analysis.graph
         self.order = list(self.G.nodes)
         self.index = {n: i for i, n in enumerate(self.order)}
@@ -368,6 +387,8 @@ class _HeldAssessor:
         self.sizes = np.array([len(s.members) for s in self.base], dtype=float)
         self._memo: dict[frozenset[str], tuple[nx.Graph, Evaluation, float]] = {}
         self._last_milp: tuple[frozenset[Any], dict[str, int]] | None = None
+        # minimal_escalation's blocks solved so far, by content (policies._escalate)
+        self._blocks: dict[BlockKey, tuple[dict[str, int], float]] = {}
         self._levels: dict[frozenset[str], int] = {}
         self._strong_levels: dict[frozenset[str], int] = {}
         self._strong: nx.Graph | None = None
@@ -514,6 +535,12 @@ class _HeldAssessor:
                                         for n, r in last_escalated.items())),
                                             "reused": True})
         a = self.analysis
+        if self.milp == "blocks":
+            costs = {n: float(H._node[n].get("cost", 1.0)) for n in H}
+            escalated, gap = _escalate(list(rows), own, costs, list(H), a.params.time_limit,
+                                       self._blocks)
+            self._last_milp = (rows, escalated)
+            return _escalation_result(own, costs, escalated, gap)
         result = minimal_escalation(H, sets, a.rulebook, time_limit=a.params.time_limit)
         self._last_milp = (rows, {n: r for n, r in result.regime.items() if r > own[n]})
         return result

@@ -570,3 +570,106 @@ def test_k_reaches_the_k_hop_exposure_sets(tiny_rulebook: Rulebook) -> None:
                                include=("k_hop",))
         ball_a = next(s for s in ev.sets if s.label == f"A (k={k})")
         assert ball_a.members == ("A", "B", "C", "D")[:k + 1]  # the chain A–B–C–D from A
+
+
+# --- minimal escalation block by block (the timeline's opt-in solver) ----------------------
+
+
+@st.composite
+def cover_problems(draw: st.DrawFn) -> tuple[nx.Graph, list]:
+    """Up to 8 datasets, costs either in cents (one integer solve per block) or spread over
+    four orders of magnitude (two solves), random sets: often several blocks, often ties."""
+    from bulkimpact.combinations import ExposureSet
+    from bulkimpact.rulebook import Profile
+
+    n = draw(st.integers(2, 8))
+    cents = draw(st.booleans())
+    G = nx.Graph()
+    for i in range(n):
+        c = (draw(st.integers(50, 300)) / 100 if cents
+             else 10 ** draw(st.floats(0, 4, allow_nan=False)))
+        G.add_node(f"d{i}", level=draw(st.integers(0, 2)), cost=c)
+    nodes = list(G.nodes)
+    profile = Profile(frozenset(), True, 1.0, False)
+    sets = []
+    for _ in range(draw(st.integers(1, 8))):
+        members = tuple(draw(st.lists(st.sampled_from(nodes), min_size=1, max_size=3,
+                                      unique=True)))
+        own = max(G.nodes[m]["level"] for m in members)
+        sets.append(ExposureSet(members, draw(st.integers(own, 3)), own, 1.0, (), profile))
+    return G, sets
+
+
+def lexicographic_optima(G: nx.Graph, sets) -> tuple[float, int, list[dict[str, int]]]:
+    """By enumeration: the least cost, the fewest datasets escalated at that cost, and
+    every regime that attains both."""
+    nodes = list(G.nodes)
+    own = {n: G.nodes[n]["level"] for n in nodes}
+    best: tuple[float, int] | None = None
+    found: list[dict[str, int]] = []
+    for r in itertools.product(*(range(own[n], 4) for n in nodes)):
+        regime = dict(zip(nodes, r, strict=True))
+        if all(max(regime[m] for m in s.members) >= s.level for s in sets):
+            key = (round(sum(G.nodes[n]["cost"] * (regime[n] - own[n]) for n in nodes), 6),
+                   sum(regime[n] > own[n] for n in nodes))
+            if best is None or key < best:
+                best, found = key, [regime]
+            elif key == best:
+                found.append(regime)
+    assert best is not None
+    return best[0], best[1], found
+
+
+@settings(max_examples=80, deadline=None)
+@given(problem=cover_problems(), other=cover_problems())
+def test_escalation_by_blocks_is_the_monolithic_optimum_and_depends_only_on_the_problem(
+        problem, other) -> None:
+    """Block by block (one integer solve per block when costs are in cents), cached or not:
+    the same cost and number of datasets escalated as the monolithic MILP and as
+    enumeration, a regime among the enumerated optima (the monolithic one too; the two may
+    differ only where regimes tie on both), and the same answer whatever was cached before."""
+    from bulkimpact.policies import _cover_rows, _escalate
+
+    G, sets = problem
+    own = {n: G.nodes[n]["level"] for n in G}
+    costs = {n: G.nodes[n]["cost"] for n in G}
+    rows = _cover_rows(sets, own)
+    blocks, _gap = _escalate(rows, own, costs, list(G), 60.0)
+    regime = {**own, **blocks}
+    mono = minimal_escalation(G, sets, None).regime
+    cost, count, optima = lexicographic_optima(G, sets)
+    for r in (regime, mono):
+        assert sum(costs[n] * (r[n] - own[n]) for n in G) == pytest.approx(cost, abs=1e-6)
+        assert sum(r[n] > own[n] for n in G) == count
+        assert r in optima
+    if len(optima) == 1:
+        assert regime == mono
+    # Cached: warm the cache with another problem and this one shuffled; same answer.
+    G2, sets2 = other
+    cache: dict = {}
+    own2 = {n: G2.nodes[n]["level"] for n in G2}
+    _escalate(_cover_rows(sets2, own2), own2, {n: G2.nodes[n]["cost"] for n in G2}, list(G2),
+              60.0, cache)
+    assert _escalate(rows[::-1], own, costs, list(G), 60.0, cache)[0] == blocks
+    assert _escalate(rows, own, costs, list(G), 60.0, cache)[0] == blocks
+
+
+def test_escalation_blocks_are_solved_apart_and_cached_by_content(monkeypatch) -> None:
+    """Two unlinked problems: each block's answer is its own, and a block met again (here,
+    the same block inside a larger problem) is taken from the cache, not solved."""
+    import bulkimpact.policies as policies
+
+    own = dict.fromkeys("abcdef", 1)
+    costs = {"a": 1.0, "b": 3.0, "c": 1.0, "d": 0.5, "e": 2.0, "f": 1.5}
+    left = [(("a", "b"), 3), (("b", "c"), 2), (("c", "d"), 3)]
+    right = [(("e", "f"), 2)]
+    cache: dict = {}
+    alone = policies._escalate(left, own, costs, list(own), 60.0, cache)[0]
+    assert alone == {"a": 3, "c": 3}
+    calls = []
+    real = policies._solve_block
+    monkeypatch.setattr(policies, "_solve_block",
+                        lambda *a, **k: calls.append(a[0]) or real(*a, **k))
+    both = policies._escalate(left + right, own, costs, list(own), 60.0, cache)[0]
+    assert both == {"a": 3, "c": 3, "f": 2}
+    assert calls == [right]
