@@ -184,7 +184,7 @@ def test_english_is_the_default_and_unchanged(toy) -> None:
     assert findings.dispute_verdict(ev, rb) == toy["en"]["dispute_verdict"]
     assert toy["en"]["dispute_verdict"][2] == (
         "Frontier: **per dataset** and **authorisation per use** are not beaten on both "
-        "under-protected exposure sets and total burden by any other rule.")
+        "under-protected combinations and total burden by any other rule.")
     assert findings.percent(1, 3) == "33%" and findings.plural(12000, "person") == "12,000 persons"
 
 

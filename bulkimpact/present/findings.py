@@ -128,7 +128,7 @@ def policy_findings(evaluation: Evaluation, rulebook: Rulebook, lang: str = "en"
     >>> from bulkimpact.evaluate import evaluate_policies
     >>> ev = evaluate_policies(toy_graph("services"), toy_rulebook())
     >>> print(policy_findings(ev, toy_rulebook())[0])
-    **per dataset** (each dataset on its own nature): 1 exposure set under-protected
+    **per dataset** (each dataset on its own nature): 1 combination under-protected
     (4,000 distinct persons linked in them); escalates nothing; burden 0.0 cost units.
     >>> print(policy_findings(ev, toy_rulebook(), lang="nl")[0])
     **per bulkdataset afzonderlijk** (elke bulkdataset naar zijn eigen aard): 1 combinatie
@@ -148,7 +148,7 @@ def policy_findings(evaluation: Evaluation, rulebook: Rulebook, lang: str = "en"
                 sets=plural(o.under_protected, "exposure set", lang=lang),
                 persons=plural(o.under_protected_persons, "distinct person", lang=lang))
         else:
-            under = t.gettext("no exposure set under-protected")
+            under = t.gettext("no combination under-protected")
         if o.escalated:
             # TRANSLATORS: also offered: {escalated} (the bare number escalated) and
             # {total_datasets} ("N datasets", all of them); {slight} is a whole clause.
@@ -198,7 +198,7 @@ def dispute_verdict(evaluation: Evaluation, rulebook: Rulebook, lang: str = "en"
     >>> from bulkimpact.evaluate import evaluate_policies
     >>> ev = evaluate_policies(toy_graph("services"), toy_rulebook())
     >>> print(dispute_verdict(ev, toy_rulebook())[0])
-    CTIVD: per-dataset assessment leaves 1 of 2 exposure sets under-protected,
+    CTIVD: per-dataset assessment leaves 1 of 2 combinations under-protected,
     with 4,000 distinct persons linked in them.
     >>> print(dispute_verdict(ev, toy_rulebook(), lang="nl")[0])
     De CTIVD: wie elke bulkdataset afzonderlijk beoordeelt, laat 1 van de 2 combinaties
@@ -236,9 +236,9 @@ def _claims(evaluation: Evaluation, rulebook: Rulebook, lang: str) -> dict[str, 
         # TRANSLATORS: {rules} lists the rules on the Pareto frontier of (under-protected
         # exposure sets, total burden): no other rule is better on both.
         lines["frontier"] = (t.ngettext(
-            "Frontier: {rules} is not beaten on both under-protected exposure sets and total "
+            "Frontier: {rules} is not beaten on both under-protected combinations and total "
             "burden by any other rule.",
-            "Frontier: {rules} are not beaten on both under-protected exposure sets and total "
+            "Frontier: {rules} are not beaten on both under-protected combinations and total "
             "burden by any other rule.", len(front)).format(rules=_join(front, t)))
     best = cheapest_full_protection(evaluation)
     if best is not None:
@@ -290,7 +290,7 @@ def readings_verdict(evaluations: Mapping[str, Evaluation], rulebook: Rulebook,
     Under the services' reading ("Services' reading (leaked and purchased data count as
     publicly accessible)"): the component rule escalates 3 of 3 datasets, 3 of very
     slight intrusion on their own (0 outside the regime, 3 light); per-dataset assessment
-    leaves 1 exposure set under-protected.
+    leaves 1 combination under-protected.
     >>> print(readings_verdict(evs, rb, lang="nl")[1])
     Volgens de lezing van de CTIVD (gegevens uit een datalek zijn niet openbaar toegankelijk,
     gekochte gegevens wel): de regel **hele component** brengt 3 van de 3 bulkdatasets in

@@ -99,7 +99,7 @@ def NN_(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 - gettext 
 #: the number, formatted for the language.
 NOUNS: dict[str, tuple[str, str]] = {
     "dataset": NN_("{n} dataset", "{n} datasets"),
-    "exposure set": NN_("{n} exposure set", "{n} exposure sets"),
+    "exposure set": NN_("{n} combination", "{n} combinations"),
     "combination": NN_("{n} combination", "{n} combinations"),
     "distinct person": NN_("{n} distinct person", "{n} distinct persons"),
     "person": NN_("{n} person", "{n} persons"),
@@ -231,7 +231,7 @@ class Translator:
     Examples
     --------
     >>> t = translator("nl")
-    >>> t.gettext("no exposure set under-protected")
+    >>> t.gettext("no combination under-protected")
     'geen combinatie onvoldoende beschermd'
     >>> [t.ngettext("{n} combination", "{n} combinations", k).format(n=k) for k in (1, 3)]
     ['1 combinatie', '3 combinaties']

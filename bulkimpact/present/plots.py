@@ -875,7 +875,7 @@ _AXIS_LABELS = {
     "escalated": NP_("figure", "datasets escalated above their own level"),
     "escalation_cost": NP_("figure", "escalation cost (cost units, one-off)"),
     "total_burden": NP_("figure", "total burden (cost units: escalation + authorisations)"),
-    "under_protected": NP_("figure", "under-protected exposure sets"),
+    "under_protected": NP_("figure", "under-protected combinations"),
     "under_protected_persons": NP_("figure", "distinct persons linked in under-protected sets"),
 }
 
@@ -936,7 +936,7 @@ def policy_frontier(frame: pd.DataFrame, title: str, x: str = "total_burden",
     >>> f = pd.DataFrame({"total_burden": [0, 5], "under_protected": [4, 0]},
     ...                  index=["per_dataset", "component"])
     >>> policy_frontier(f, "Trade-off", pareto=["per_dataset", "component"]).axes[0].get_ylabel()
-    'under-protected exposure sets'
+    'under-protected combinations'
     """
     return frontier_by_reading({"": frame}, {"": tuple(pareto)}, title, x=x, y=y, lang=lang)
 

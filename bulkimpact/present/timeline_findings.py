@@ -43,7 +43,7 @@ __all__ = ["TIMELINE_COLUMNS", "timeline_finding", "retention_sentences", "gantt
 _NOUNS = {
     "dataset": NN_("{n} dataset", "{n} datasets"),
     "combination": NN_("{n} combination", "{n} combinations"),
-    "exposure set": NN_("{n} exposure set", "{n} exposure sets"),
+    "exposure set": NN_("{n} combination", "{n} combinations"),
     "day": NN_("{n} day", "{n} days"),
 }
 
@@ -274,7 +274,7 @@ def whatif_sentences(w: WhatIf, lang: str = "en") -> list[str]:
     >>> w = what_if(retention_timeline(a), [parse_change("leak-recipe-site@2025-05-12",
     ...                                                  a.inventory)])
     >>> print(whatif_sentences(w, "en")[0])
-    Destroying leak-recipe-site on 12 May 2025 removes 32 exposure sets, 18 of them heavier
+    Destroying leak-recipe-site on 12 May 2025 removes 32 combinations, 18 of them heavier
     together than any of their members alone.
     """
     t = translator(lang)
