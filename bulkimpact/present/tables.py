@@ -34,7 +34,17 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .i18n import N_, NP_, level_name, reading_name, rule_meaning, rule_name, translator
+from .i18n import (
+    N_,
+    NP_,
+    READINGS,
+    RULES,
+    level_name,
+    reading_name,
+    rule_meaning,
+    rule_name,
+    translator,
+)
 
 __all__ = ["COLUMNS", "Column", "KINDS", "Table", "cell", "heading", "table",
            "POLICY_COLUMNS", "policy_table", "sensitivity_table", "interval_table"]
@@ -330,8 +340,8 @@ def table(frame: pd.DataFrame, lang: str = "en", columns: Sequence[str] | None =
                 groups[-1] = (key[0], groups[-1][1] + 1)
             else:
                 groups.append((key[0], 1))
-        group_kind = "reading" if all(g in _readings() for g, _ in groups) else (
-            "rule" if all(g in _rules() for g, _ in groups) else "text")
+        group_kind = "reading" if all(g in READINGS for g, _ in groups) else (
+            "rule" if all(g in RULES for g, _ in groups) else "text")
         out.append("<tr>" + ("<th></th>" if index_col else "") + "".join(
             f'<th colspan="{n}" class="bi-group">{_html.escape(cell(g, group_kind, lang))}</th>'
             for g, n in groups) + "</tr>")
@@ -364,18 +374,6 @@ def table(frame: pd.DataFrame, lang: str = "en", columns: Sequence[str] | None =
     if notes:
         out.append(f'<p class="bi-table-note">{" ".join(notes)}</p>')
     return Table("".join(out))
-
-
-def _readings() -> set[str]:
-    from .i18n import READINGS
-
-    return set(READINGS)
-
-
-def _rules() -> set[str]:
-    from .i18n import RULES
-
-    return set(RULES)
 
 
 #: Headline metric → column heading in reports.

@@ -8,6 +8,7 @@ autoescape: every value is escaped unless it is HTML the package built itself
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -118,14 +119,23 @@ def lifted(job: Job, role: str, lang: str) -> list[Markup]:
     :func:`~bulkimpact.present.bilingual.verdict`); the index shows them, so
     it says nothing the reports do not.
     """
-    import nbformat
-
     if not job.executed_path.exists():
         return []
-    nb = nbformat.read(job.executed_path, as_version=4)
-    return [Markup(_output_html(o)) for cell in nb.cells if cell.cell_type == "code"
-            for o in cell.get("outputs", [])
+    path = job.executed_path
+    return [Markup(_output_html(o)) for o in _tagged_outputs(path, path.stat().st_mtime_ns)
             if output_role(o) == role and output_language(o) == lang]
+
+
+@functools.lru_cache(maxsize=64)
+def _tagged_outputs(path: Path, mtime_ns: int) -> tuple[Any, ...]:
+    """The outputs of an executed notebook that carry a role, read once per version of the
+    file (every language's index reads the same notebooks)."""
+    import nbformat
+
+    del mtime_ns  # part of the cache key only
+    nb = nbformat.read(path, as_version=4)
+    return tuple(o for cell in nb.cells if cell.cell_type == "code"
+                 for o in cell.get("outputs", []) if output_role(o) is not None)
 
 
 def index_page(results: Sequence[JobResult], seconds: float,
