@@ -154,6 +154,25 @@ def threshold(G: nx.Graph, sets: Sequence[ExposureSet], rulebook: Rulebook, t: f
                         params={"t": t})
 
 
+def _monotone(var: dict[tuple[Any, int], int]) -> list[LinearConstraint]:
+    """x[n, l+1] <= x[n, l]: a dataset raised to a level is raised to every level below it.
+
+    ``var`` maps (dataset, level) to its column; returns no constraint when no dataset has
+    two levels to choose from.
+    """
+    rows, cols, vals = [], [], []
+    for (n, lvl), j in var.items():
+        if (n, lvl + 1) in var:
+            r = len(rows) // 2
+            rows += [r, r]
+            cols += [var[(n, lvl + 1)], j]
+            vals += [1.0, -1.0]
+    if not rows:
+        return []
+    mono = sparse.csr_matrix((vals, (rows, cols)), shape=(len(rows) // 2, len(var)))
+    return [LinearConstraint(mono, -np.inf, 0.0)]
+
+
 def minimal_escalation(G: nx.Graph, sets: Sequence[ExposureSet], rulebook: Rulebook,
                        time_limit: float = 60.0, cost: str = "cost") -> PolicyResult:
     """The cheapest escalation that leaves no exposure set under-protected (exact MILP).
@@ -203,18 +222,8 @@ def minimal_escalation(G: nx.Graph, sets: Sequence[ExposureSet], rulebook: Ruleb
         return PolicyResult("minimal_escalation", own, status="optimal",
                             params={"objective": 0.0})
     cover = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(lower), len(var)))
-    mono_rows, mono_cols, mono_vals = [], [], []
-    for (n, lvl), j in var.items():
-        if (n, lvl + 1) in var:
-            r = len(mono_rows) // 2
-            mono_rows += [r, r]
-            mono_cols += [var[(n, lvl + 1)], j]
-            mono_vals += [1.0, -1.0]
     constraints = [LinearConstraint(cover, np.array(lower), np.inf)]
-    if mono_rows:
-        mono = sparse.csr_matrix((mono_vals, (mono_rows, mono_cols)),
-                                 shape=(len(mono_rows) // 2, len(var)))
-        constraints.append(LinearConstraint(mono, -np.inf, 0.0))
+    constraints.extend(_monotone(var))
     c = np.array([float(G.nodes[n].get(cost, 1.0)) for (n, _lvl) in var])
     options = {"time_limit": time_limit, "mip_rel_gap": 0.0}
     res = _solve(c, constraints, options, len(var), len(lower))
@@ -363,17 +372,7 @@ def _solve_block(block: Sequence[Row], nodes: Sequence[str], own: dict[str, int]
             cols.append(var[(n, lvl)])
     cover = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(block), len(var)))
     constraints = [LinearConstraint(cover, np.ones(len(block)), np.inf)]
-    mono_rows, mono_cols, mono_vals = [], [], []
-    for (n, lvl), j in var.items():
-        if (n, lvl + 1) in var:
-            r = len(mono_rows) // 2
-            mono_rows += [r, r]
-            mono_cols += [var[(n, lvl + 1)], j]
-            mono_vals += [1.0, -1.0]
-    if mono_rows:
-        mono = sparse.csr_matrix((mono_vals, (mono_rows, mono_cols)),
-                                 shape=(len(mono_rows) // 2, len(var)))
-        constraints.append(LinearConstraint(mono, -np.inf, 0.0))
+    constraints.extend(_monotone(var))
     c = np.array([costs[n] for (n, _lvl) in var])
     # x[d, L(d)+1] = 1 exactly when d is escalated: the tie-break counts these.
     first_step = np.array([1.0 if lvl == own[n] + 1 else 0.0 for (n, lvl) in var])
