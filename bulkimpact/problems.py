@@ -15,7 +15,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-__all__ = ["Problem", "InputError", "file_problem", "read_yaml", "problems_from_validation_error"]
+__all__ = ["Problem", "InputError", "file_problem", "read_text", "read_yaml",
+           "problems_from_validation_error"]
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,24 @@ def file_problem(path: str | Path, message: str) -> InputError:
     return InputError([Problem(str(path), "", None, message, has_value=False)])
 
 
+def read_text(path: str | Path) -> str:
+    """A file's UTF-8 text; a missing or non-UTF-8 file is an :class:`InputError` naming it.
+
+    Examples
+    --------
+    >>> read_text("/no/such/file.csv")
+    Traceback (most recent call last):
+    ...
+    bulkimpact.problems.InputError: /no/such/file.csv: file not found
+    """
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise file_problem(path, "file not found") from None
+    except UnicodeDecodeError as exc:
+        raise file_problem(path, f"not UTF-8 text ({exc.reason})") from None
+
+
 def read_yaml(path: str | Path) -> Any:
     """Read a YAML file, turning syntax errors into a located :class:`InputError`.
 
@@ -105,12 +124,7 @@ def read_yaml(path: str | Path) -> Any:
     >>> os.unlink(f.name)
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise file_problem(path, "file not found") from None
-    except UnicodeDecodeError as exc:
-        raise file_problem(path, f"not UTF-8 text ({exc.reason})") from None
+    text = read_text(path)
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.YAMLError as exc:

@@ -24,6 +24,7 @@ from ..problems import (
     Problem,
     file_problem,
     problems_from_validation_error,
+    read_text,
     read_yaml,
 )
 from ..rulebook import Rulebook
@@ -303,13 +304,7 @@ def _csv_fields(text: str) -> list[dict[str, Any]] | str:
 def _log_from_csv(path: Path) -> tuple[dict[str, Any], list[Problem], list[int]]:
     """Build log data from a CSV table: the data, the problems only the table shows, and the
     file line of each provision row (leading ``#`` comment lines are skipped)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise file_problem(path, "file not found") from None
-    except UnicodeDecodeError as exc:
-        raise file_problem(path, f"not UTF-8 text ({exc.reason})") from None
-    lines = text.splitlines(keepends=True)
+    lines = read_text(path).splitlines(keepends=True)
     skipped = 0
     while skipped < len(lines) and (lines[skipped].startswith("#") or not lines[skipped].strip()):
         skipped += 1
