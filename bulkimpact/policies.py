@@ -21,7 +21,8 @@ and are registered by name in :data:`POLICIES`:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +44,7 @@ __all__ = [
     "k_hop",
     "threshold",
     "minimal_escalation",
+    "records_in_thousands",
     "use_based",
     "get_policy",
 ]
@@ -173,6 +175,17 @@ def _monotone(var: dict[tuple[Any, int], int]) -> list[LinearConstraint]:
     return [LinearConstraint(mono, -np.inf, 0.0)]
 
 
+def records_in_thousands(persons: float) -> int:
+    """A dataset's records in whole thousands, rounded up: minimal escalation's third criterion.
+
+    Examples
+    --------
+    >>> records_in_thousands(700_000), records_in_thousands(1_500_001), records_in_thousands(3)
+    (700, 1501, 1)
+    """
+    return int(math.ceil(float(persons) / 1000.0 - 1e-9))
+
+
 def minimal_escalation(G: nx.Graph, sets: Sequence[ExposureSet], rulebook: Rulebook,
                        time_limit: float = 60.0, cost: str = "cost") -> PolicyResult:
     """The cheapest escalation that leaves no exposure set under-protected (exact MILP).
@@ -182,14 +195,32 @@ def minimal_escalation(G: nx.Graph, sets: Sequence[ExposureSet], rulebook: Ruleb
     Binary ``x[d, l] = [r(d) >= l]`` for every level ``l`` above ``L(d)``;
     ``x[d, l+1] <= x[d, l]`` (monotone); for every exposure set ``S`` and every
     level ``l`` with ``max_{d in S} L(d) < l <= L(S)``:
-    ``sum_{d in S} x[d, l] >= 1``. Minimise ``sum_d cost_d sum_l x[d, l]``
-    (each level step of a dataset costs its ``cost``); among equally cheap
-    solutions, the one escalating the fewest datasets (a second solve with the
-    cost held at its optimum). Solved by HiGHS
-    through :func:`scipy.optimize.milp` with a relative gap of zero (HiGHS
-    stops at 0.01 % by default, which with costs spread over orders of
-    magnitude returns a dearer escalation than the optimum); anything short of
-    proven optimality raises :class:`SolverError`.
+    ``sum_{d in S} x[d, l] >= 1`` (:func:`_cover_rows`). The regime is the
+    lexicographic optimum of three criteria, each summed over datasets:
+
+    1. the escalation cost ``sum_d cost_d (r(d) - L(d))`` (each level step of
+       a dataset costs its ``cost``);
+    2. among equally cheap regimes, the fewest datasets escalated;
+    3. among those, the fewest records escalated, counted per dataset in whole
+       thousands (:func:`records_in_thousands`): of two datasets that would do
+       the same job at the same cost, the smaller one is raised.
+
+    So the figures that follow from the regime (escalated persons, records,
+    datasets of slight intrusion) do not depend on how a solver breaks ties.
+    What the three criteria leave equal (regimes alike in cost, count and
+    thousands of records, e.g. two datasets of the same size and cost) is
+    left to HiGHS on a model built in a canonical order, so the answer is a
+    function of the problem, reproducible run after run.
+
+    The problem splits into blocks of datasets that share a cover row; each
+    criterion adds up over datasets, so the optimum of the whole is the union
+    of each block's (:func:`_escalate`). HiGHS (through
+    :func:`scipy.optimize.milp`) solves each block with a relative gap of zero
+    (HiGHS stops at 0.01 % by default, which with costs spread over orders of
+    magnitude returns a dearer escalation than the optimum), in one solve
+    when the criteria fold into one integer objective
+    (:func:`_lexicographic`); anything short of proven optimality raises
+    :class:`SolverError`.
 
     Examples
     --------
@@ -197,49 +228,28 @@ def minimal_escalation(G: nx.Graph, sets: Sequence[ExposureSet], rulebook: Ruleb
     >>> from bulkimpact.rulebook import Profile
     >>> G = nx.Graph()
     >>> for n, c in (("a", 1.0), ("b", 3.0), ("c", 1.0)):
-    ...     G.add_node(n, level=1, cost=c)
+    ...     G.add_node(n, level=1, cost=c, persons=1_000)
     >>> p = Profile(frozenset(), True, 1.0, False)
     >>> sets = [ExposureSet(("a", "b"), 3, 1, 1.0, (), p),
     ...         ExposureSet(("b", "c"), 2, 1, 1.0, (), p)]
     >>> r = minimal_escalation(G, sets, None)
-    >>> r.regime, r.status
-    ({'a': 3, 'b': 1, 'c': 2}, 'optimal')
+    >>> r.regime, r.status, r.params["objective"]
+    ({'a': 3, 'b': 1, 'c': 2}, 'optimal', 3.0)
+
+    Two datasets that would do the same job at the same cost: the smaller is raised.
+
+    >>> G.nodes["a"]["persons"] = 1_500_000
+    >>> G.add_node("d", level=1, cost=1.0, persons=700_000)
+    >>> minimal_escalation(G, [ExposureSet(("a", "d"), 2, 1, 1.0, (), p)], None).regime
+    {'a': 1, 'b': 1, 'c': 1, 'd': 2}
     """
     own = _own_levels(G)
-    top = max((s.level for s in sets), default=0)  # once, not once per dataset
-    var: dict[tuple[str, int], int] = {}
-    for n in G.nodes:
-        for lvl in range(own[n] + 1, top + 1):
-            var[(n, lvl)] = len(var)
-    rows, cols, lower = [], [], []
-    for members, lvl in _cover_rows(sets, own):
-        r = len(lower)
-        for n in members:
-            rows.append(r)
-            cols.append(var[(n, lvl)])
-        lower.append(1.0)
-    if not lower:
-        return PolicyResult("minimal_escalation", own, status="optimal",
-                            params={"objective": 0.0})
-    cover = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(lower), len(var)))
-    constraints = [LinearConstraint(cover, np.array(lower), np.inf)]
-    constraints.extend(_monotone(var))
-    c = np.array([float(G.nodes[n].get(cost, 1.0)) for (n, _lvl) in var])
-    options = {"time_limit": time_limit, "mip_rel_gap": 0.0}
-    res = _solve(c, constraints, options, len(var), len(lower))
-    # Ties: among the cheapest escalations, the one that escalates the fewest datasets
-    # (x[d, L(d)+1] = 1 exactly when d is escalated), so the answer does not depend on the
-    # order in which the solver met the sets.
-    first_step = np.array([1.0 if lvl == own[n] + 1 else 0.0 for (n, lvl) in var])
-    budget = LinearConstraint(c.reshape(1, -1), -np.inf, res.fun + 1e-9 * max(1.0, res.fun))
-    res = _solve(first_step, [*constraints, budget], options, len(var), len(lower))
-    regime = dict(own)
-    for (n, lvl), j in var.items():
-        if res.x[j] > 0.5:
-            regime[n] = max(regime[n], lvl)
-    return PolicyResult("minimal_escalation", regime, status="optimal",
-                        params={"objective": float(c @ np.round(res.x)), "mip_gap": float(
-                            getattr(res, "mip_gap", 0.0) or 0.0)})
+    nodes = G._node
+    costs = {n: float(nodes[n].get(cost, 1.0)) for n in G}
+    records = {n: records_in_thousands(nodes[n].get("persons", 0.0)) for n in G}
+    escalated, gap = _escalate(_cover_rows(sets, own), own, costs, list(G), time_limit,
+                               records=records)
+    return _escalation_result(own, costs, escalated, gap)
 
 
 def _escalation_result(own: dict[str, int], costs: dict[str, float],
@@ -252,7 +262,7 @@ def _escalation_result(own: dict[str, int], costs: dict[str, float],
 
 
 Row = tuple[tuple[str, ...], int]
-BlockKey = tuple[frozenset[Row], tuple[tuple[str, int, float], ...]]
+BlockKey = tuple[frozenset[Row], tuple[tuple[str, int, float, int], ...]]
 
 
 def _escalation_blocks(rows: Sequence[Row], order: Sequence[str]) -> list[list[Row]]:
@@ -299,28 +309,20 @@ def _escalation_blocks(rows: Sequence[Row], order: Sequence[str]) -> list[list[R
 def _escalate(rows: Sequence[Row], own: dict[str, int], costs: dict[str, float],
               order: Sequence[str], time_limit: float,
               cache: dict[BlockKey, tuple[dict[str, int], float]] | None = None,
+              records: Mapping[str, int] | None = None,
               ) -> tuple[dict[str, int], float]:
     """The optimum of :func:`minimal_escalation`'s MILP for cover rows, block by block.
 
     Returns ``{dataset: regime}`` for the datasets raised (in ``order``) and
-    the largest MIP gap HiGHS reported. Both objectives (cost, then datasets
-    escalated) add up over datasets, so the lexicographic optimum of the whole
-    is the union of each block's (:func:`_escalation_blocks`: datasets that
-    share a cover row). A block is built in a canonical order, so its answer
-    depends only on its content and on the relative order of its datasets in
-    ``order``, and ``cache`` (block content -> answer; calls sharing one must
-    rank datasets alike, as the timeline's days do) spares solving a block met
-    before. When every cost is a whole number of
-    ``10**-k`` units (``k <= 6``) a block takes one solve of the integer
-    objective ``(n + 1) * units + escalated`` (``n`` datasets in the block):
-    a dearer regime costs at least one unit, i.e. ``n + 1`` more, which no
-    difference in the count makes up; otherwise the two solves of
-    :func:`minimal_escalation`.
-
-    The cost and the number of datasets escalated equal
-    :func:`minimal_escalation`'s (the tests check); the regime itself may
-    differ where several regimes tie on both, and with it the escalated
-    persons (the model does not say which of those ties to take).
+    the largest MIP gap HiGHS reported. ``records`` gives each dataset's
+    records in thousands (the third criterion; none when omitted). Every
+    criterion adds up over datasets, so the lexicographic optimum of the
+    whole is the union of each block's (:func:`_escalation_blocks`: datasets
+    that share a cover row). A block is built in a canonical order, so its
+    answer depends only on its content and on the relative order of its
+    datasets in ``order``, and ``cache`` (block content -> answer; calls
+    sharing one must rank datasets alike, as the timeline's days do) spares
+    solving a block met before.
 
     Examples
     --------
@@ -333,13 +335,14 @@ def _escalate(rows: Sequence[Row], own: dict[str, int], costs: dict[str, float],
     escalated: dict[str, int] = {}
     gap = 0.0
     index = {n: i for i, n in enumerate(order)}
+    records = records if records is not None else dict.fromkeys(own, 0)
     for block in _escalation_blocks(rows, order):
         nodes = sorted({n for members, _l in block for n in members}, key=index.__getitem__)
-        key = (frozenset(block), tuple((n, own[n], costs[n]) for n in nodes))
+        key = (frozenset(block), tuple((n, own[n], costs[n], records[n]) for n in nodes))
         if cache is not None and key in cache:
             answer = cache[key]
         else:
-            answer = _solve_block(block, nodes, own, costs, time_limit)
+            answer = _solve_block(block, nodes, own, costs, records, time_limit)
             if cache is not None:
                 cache[key] = answer
         escalated.update(answer[0])
@@ -357,8 +360,56 @@ def _integer_costs(c: np.ndarray) -> np.ndarray | None:
     return None
 
 
+#: Largest objective coefficient sum folded into one integer objective: HiGHS then still
+#: tells integer objective values apart exactly.
+_EXACT = 2.0 ** 40
+
+
+def _lexicographic(objectives: Sequence[np.ndarray], constraints: list[LinearConstraint],
+                   options: dict[str, float], n_vars: int, n_cover: int) -> Any:
+    """Minimise non-negative ``objectives`` lexicographically over binary ``x``.
+
+    Objectives in whole units (:func:`_integer_costs`) fold into one: the one
+    after ``a`` takes weight 1 and ``a`` the weight ``max(rest) + 1``, so a
+    unit of ``a`` outweighs any difference in the rest, while the sum stays
+    below :data:`_EXACT`. What does not fold is solved in turn, each optimum
+    held as a budget in the next solve.
+
+    Examples
+    --------
+    Cover {0, 1} and {1, 2}: item 1 alone costs 2, items 0 and 2 cost 1 each;
+    equally cheap, so the fewest items decides:
+
+    >>> cover = LinearConstraint(np.array([[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]]), 1.0, np.inf)
+    >>> opts = {"time_limit": 10.0, "mip_rel_gap": 0.0}
+    >>> res = _lexicographic([np.array([1.0, 2.0, 1.0]), np.ones(3)], [cover], opts, 3, 2)
+    >>> np.round(res.x).tolist()
+    [0.0, 1.0, 0.0]
+    """
+    stages: list[tuple[np.ndarray, bool]] = []  # (objective, in whole units)
+    for c in reversed(objectives):
+        units = _integer_costs(c)
+        if units is not None and stages and stages[-1][1]:
+            tail = stages[-1][0]
+            weight = float(tail.sum()) + 1.0
+            folded = weight * units + tail
+            if float(folded.sum()) < _EXACT:
+                stages[-1] = (folded, True)
+                continue
+        stages.append((units, True) if units is not None and units.sum() < _EXACT
+                      else (c, False))
+    constraints = list(constraints)
+    res = None
+    for c, whole in reversed(stages):
+        res = _solve(c, constraints, options, n_vars, n_cover)
+        slack = 0.5 if whole else 1e-9 * max(1.0, abs(res.fun))
+        constraints.append(LinearConstraint(c.reshape(1, -1), -np.inf, res.fun + slack))
+    return res
+
+
 def _solve_block(block: Sequence[Row], nodes: Sequence[str], own: dict[str, int],
-                 costs: dict[str, float], time_limit: float) -> tuple[dict[str, int], float]:
+                 costs: dict[str, float], records: Mapping[str, int],
+                 time_limit: float) -> tuple[dict[str, int], float]:
     """One block of the MILP of :func:`minimal_escalation`, solved to proven optimality."""
     top = max(lvl for _m, lvl in block)
     var: dict[tuple[str, int], int] = {}
@@ -373,22 +424,16 @@ def _solve_block(block: Sequence[Row], nodes: Sequence[str], own: dict[str, int]
     cover = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(block), len(var)))
     constraints = [LinearConstraint(cover, np.ones(len(block)), np.inf)]
     constraints.extend(_monotone(var))
-    c = np.array([costs[n] for (n, _lvl) in var])
-    # x[d, L(d)+1] = 1 exactly when d is escalated: the tie-break counts these.
-    first_step = np.array([1.0 if lvl == own[n] + 1 else 0.0 for (n, lvl) in var])
+    # x[d, L(d)+1] = 1 exactly when d is escalated: the second and third criteria count these.
+    first = [lvl == own[n] + 1 for (n, lvl) in var]
+    objectives = [np.array([costs[n] for (n, _lvl) in var]),
+                  np.array([1.0 if f else 0.0 for f in first]),
+                  np.array([float(records[n]) if f else 0.0
+                            for f, (n, _lvl) in zip(first, var, strict=True)])]
+    if not objectives[2].any():
+        objectives.pop()
     options = {"time_limit": time_limit, "mip_rel_gap": 0.0}
-    units = _integer_costs(c)
-    weight = len(nodes) + 1.0
-    if units is not None and weight * float(np.abs(units).sum()) < 2.0 ** 40:
-        # One solve: a dearer regime costs at least one unit more, i.e. `weight` more than
-        # any difference in the count of escalated datasets can make up.
-        res = _solve(weight * units + first_step, constraints, options, len(var), len(block))
-    else:
-        res = _solve(c, constraints, options, len(var), len(block))
-        # Ties: among the cheapest escalations, the one that escalates the fewest datasets.
-        budget = LinearConstraint(c.reshape(1, -1), -np.inf,
-                                  res.fun + 1e-9 * max(1.0, res.fun))
-        res = _solve(first_step, [*constraints, budget], options, len(var), len(block))
+    res = _lexicographic(objectives, constraints, options, len(var), len(block))
     escalated: dict[str, int] = {}
     for (n, lvl), j in var.items():
         if res.x[j] > 0.5:

@@ -53,7 +53,11 @@ figures in ``benchmarks/README.md``).
 from __future__ import annotations
 
 import difflib
+import itertools
+import os
+import threading
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -76,7 +80,7 @@ from .policies import (
     _escalate,
     _escalation_result,
     get_policy,
-    minimal_escalation,
+    records_in_thousands,
 )
 from .rulebook import Rulebook
 
@@ -123,6 +127,9 @@ TIMELINE_UNITS: dict[str, str] = {
     "held_past_term_days": "days a dataset was held after its term in force",
     **{k: POLICY_UNITS[k] for k in TIMELINE_METRICS},
 }
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 # --- retention of one dataset ------------------------------------------------------------
@@ -354,22 +361,13 @@ class _HeldAssessor:
     """Assesses any held subset of an analysis's datasets by restricting the full graph.
 
     Evaluations are memoised by held set, so a what-if pays only for the days
-    its held set differs from the baseline's.
-
-    ``milp="blocks"`` (opt-in, for measurement) solves minimal escalation with
-    :func:`~bulkimpact.policies._escalate` (block by block, one integer solve,
-    blocks cached by content): the same optimum (cost, then datasets escalated),
-    several times faster, but among regimes equal on both it may pick another
-    than :func:`~bulkimpact.policies.minimal_escalation`, and the escalated
-    persons then differ (see ``benchmarks/README.md``, timeline). The default
-    solves as a fresh analysis does, so every figure equals one.
+    its held set differs from the baseline's. It may be called from several
+    threads at once (:func:`retention_timeline`): what it shares between calls
+    are memo tables whose entries depend only on their keys.
     """
 
-    def __init__(self, analysis: Analysis, milp: str = "monolithic") -> None:
-        if milp not in ("monolithic", "blocks"):
-            raise ValueError(f"milp must be 'monolithic' or 'blocks', got {milp!r}")
+    def __init__(self, analysis: Analysis) -> None:
         self.analysis = analysis
-        self.milp = milp
         self.G = analysis.graph
         self.order = list(self.G.nodes)
         self.index = {n: i for i, n in enumerate(self.order)}
@@ -386,12 +384,18 @@ class _HeldAssessor:
             (np.ones(len(rows)), (rows, cols)), shape=(len(self.base), len(self.order)))
         self.sizes = np.array([len(s.members) for s in self.base], dtype=float)
         self._memo: dict[frozenset[str], tuple[nx.Graph, Evaluation, float]] = {}
-        self._last_milp: tuple[frozenset[Any], dict[str, int]] | None = None
+        # minimal_escalation's criteria per dataset (they do not depend on what else is held)
+        nodes = self.G._node
+        self.costs = {n: float(nodes[n].get("cost", 1.0)) for n in self.order}
+        self.records = {n: records_in_thousands(nodes[n].get("persons", 0.0))
+                        for n in self.order}
         # minimal_escalation's blocks solved so far, by content (policies._escalate)
         self._blocks: dict[BlockKey, tuple[dict[str, int], float]] = {}
         self._levels: dict[frozenset[str], int] = {}
         self._strong_levels: dict[frozenset[str], int] = {}
         self._strong: nx.Graph | None = None
+        self._strong_lock = threading.Lock()
+        self._top: dict[bool, dict[str, frozenset[str]]] = {}
 
     def graph(self, held: frozenset[str]) -> nx.Graph:
         """The held subgraph: nodes and links in the full graph's order, investigations cut."""
@@ -432,9 +436,15 @@ class _HeldAssessor:
                     out.append(s)
         return out
 
-    def assess(self, held: frozenset[str]) -> tuple[nx.Graph, Evaluation, float]:
-        """Held subgraph, every rule's evaluation, and distinct persons held."""
+    def assess(self, held: frozenset[str], chain: _Chain | None = None,
+               ) -> tuple[nx.Graph, Evaluation, float]:
+        """Held subgraph, every rule's evaluation, and distinct persons held.
+
+        ``chain`` carries the last optimum of minimal escalation from one held
+        set to the next (:meth:`_minimal_escalation`); a fresh one when omitted.
+        """
         if held not in self._memo:
+            chain = chain if chain is not None else _Chain()
             a = self.analysis
             H = self.graph(held)
             sets = self.sets(H, held)
@@ -442,32 +452,65 @@ class _HeldAssessor:
             # authorised or a cover row: the rules and the judging see those, and the
             # evaluation still carries every set (the outcomes are the same, the tests check).
             raised = [s for s in sets if s.raised]
-            results = {name: self._apply(name, H, raised) for name in a.policies}
+            results = {name: self._apply(name, H, raised, chain) for name in a.policies}
             self._memo[held] = (H, evaluation_of(H, a.rulebook, sets, results, a.params,
                                                  judged=raised),
                                 distinct_persons(H, H.nodes))
         return self._memo[held]
 
     def _level(self, members: Iterable[str], strong: bool = False) -> int:
-        """``L(S)`` of a linked set, memoised: it depends only on the members and their links."""
+        """``L(S)`` of a linked set, memoised: it depends only on the members and their links.
+
+        A set that holds a link whose two datasets together reach the
+        rulebook's top level is at the top level itself (levels never fall as
+        datasets join a linked set: the profile only gains, see
+        :func:`~bulkimpact.combinations.union_profile`), so its level needs no
+        scoring: most components and k-hop balls of a dense inventory.
+        """
         key = frozenset(members)
         memo = self._strong_levels if strong else self._levels
         if key not in memo:
-            G = self._strong_graph() if strong else self.G
-            memo[key] = cumulative_level(G, key, self.analysis.rulebook).level
+            top_links = self._top_links(strong)
+            if any(not top_links.get(n, _NONE).isdisjoint(key) for n in key):
+                memo[key] = self.analysis.rulebook.max_level
+            else:
+                G = self._strong_graph() if strong else self.G
+                memo[key] = cumulative_level(G, key, self.analysis.rulebook).level
         return memo[key]
+
+    def _top_links(self, strong: bool) -> dict[str, frozenset[str]]:
+        """Per dataset, the datasets it links to (strong links only for the threshold rule)
+        at the rulebook's top level as a pair; built once per kind of link."""
+        with self._strong_lock:
+            if strong not in self._top:
+                G = self._strong_graph_unlocked() if strong else self.G
+                top = self.analysis.rulebook.max_level
+                rulebook = self.analysis.rulebook
+                found: dict[str, set[str]] = {}
+                for u, v in G.edges():
+                    if cumulative_level(G, (u, v), rulebook).level >= top:
+                        found.setdefault(u, set()).add(v)
+                        found.setdefault(v, set()).add(u)
+                self._top[strong] = {n: frozenset(vs) for n, vs in found.items()}
+        return self._top[strong]
 
     def _strong_graph(self) -> nx.Graph:
         """The full graph with only the links the threshold rule counts (built once)."""
+        with self._strong_lock:
+            return self._strong_graph_unlocked()
+
+    def _strong_graph_unlocked(self) -> nx.Graph:
         if self._strong is None:
             t = self.analysis.params.t
-            self._strong = nx.Graph(**self.G.graph)
-            self._strong.add_nodes_from(self.G.nodes(data=True))
-            self._strong.add_edges_from((u, v, d) for u, v, d in self.G.edges(data=True)
-                                        if d.get("strength", 0.0) >= t)
+            strong = nx.Graph(**self.G.graph)
+            strong.add_nodes_from(self.G.nodes(data=True))
+            strong.add_edges_from((u, v, d) for u, v, d in self.G.edges(data=True)
+                                  if d.get("strength", 0.0) >= t)
+            self._strong = strong
         return self._strong
 
-    def _apply(self, name: str, H: nx.Graph, sets: Sequence[ExposureSet]) -> PolicyResult:
+    def _apply(self, name: str, H: nx.Graph, sets: Sequence[ExposureSet],
+               chain: _Chain) -> PolicyResult:
         """Decision rule ``name`` on the held subgraph.
 
         component, k_hop and threshold are the rules of :mod:`bulkimpact.policies`
@@ -479,7 +522,7 @@ class _HeldAssessor:
         a = self.analysis
         own = {n: int(H._node[n]["level"]) for n in H}
         if name == "minimal_escalation":
-            return self._minimal_escalation(H, sets)
+            return self._minimal_escalation(H, sets, chain)
         if name in ("component", "threshold"):
             strong = name == "threshold"
             if strong:
@@ -507,43 +550,50 @@ class _HeldAssessor:
         policy = get_policy(name)
         return policy(H, sets, a.rulebook, **params_for(policy, a.params))
 
-    def _minimal_escalation(self, H: nx.Graph, sets: Sequence[ExposureSet]) -> PolicyResult:
+    def _minimal_escalation(self, H: nx.Graph, sets: Sequence[ExposureSet],
+                            chain: _Chain) -> PolicyResult:
         """:func:`~bulkimpact.policies.minimal_escalation`, solved again only when needed.
 
         The MILP depends on the held set only through its cover rows (set,
-        level) and the costs of their members. The last optimum is kept when
-        the rows are the same, or when every earlier row is still there and
-        the earlier regime already satisfies the new ones: every feasible
-        regime of the new problem is feasible for the old one, so it costs at
-        least the old optimum, and among the regimes of that cost none
-        escalates fewer datasets than the old one did (the tie-break).
+        level) and its datasets' criteria (cost, records), which do not change
+        from day to day. With ``R`` the last day's rows, ``x`` its optimum and
+        ``R'`` today's, ``x`` restricted to the datasets still held is today's
+        optimum when (a) every row that has gone is met by a dataset that has
+        gone, at the level ``x`` gave it, and (b) ``x`` meets every new row.
+        By (a), any regime meeting ``R ∩ R'`` plus the gone datasets at their
+        levels meets ``R``; the criteria add up over datasets, so no regime
+        does better on ``R ∩ R'`` than ``x`` without the gone datasets. By (b)
+        that regime meets ``R'``, whose regimes all meet ``R ∩ R'``. So it is
+        kept: a day that only adds rows ``x`` already meets, or that ends a
+        dataset ``x`` had raised as far as its rows needed, takes no solve.
+        (Where the three criteria leave a tie, the regime kept is one of the
+        tied optima, as a fresh solve's is.)
         """
         own = {n: int(H._node[n]["level"]) for n in H}
         rows = frozenset(_cover_rows(sets, own))
-        last = self._last_milp
-        if last is not None:
-            last_rows, last_escalated = last
-            reuse = rows == last_rows or (
-                last_rows <= rows and all(n in own for n in last_escalated)
-                and all(max(last_escalated.get(n, own[n]) for n in members) >= lvl
-                        for members, lvl in rows - last_rows))
-            if reuse:
-                regime = {**own, **last_escalated}
-                return PolicyResult("minimal_escalation", regime, status="optimal",
-                                    params={"objective": float(sum(
-                                        H._node[n].get("cost", 1.0) * (r - own[n])
-                                        for n, r in last_escalated.items())),
-                                            "reused": True})
-        a = self.analysis
-        if self.milp == "blocks":
-            costs = {n: float(H._node[n].get("cost", 1.0)) for n in H}
-            escalated, gap = _escalate(list(rows), own, costs, list(H), a.params.time_limit,
-                                       self._blocks)
-            self._last_milp = (rows, escalated)
-            return _escalation_result(own, costs, escalated, gap)
-        result = minimal_escalation(H, sets, a.rulebook, time_limit=a.params.time_limit)
-        self._last_milp = (rows, {n: r for n, r in result.regime.items() if r > own[n]})
-        return result
+        costs = {n: self.costs[n] for n in own}
+        if chain.last is not None:
+            last_rows, last_escalated = chain.last
+            gone = {n: r for n, r in last_escalated.items() if n not in own}
+            kept = {n: r for n, r in last_escalated.items() if n in own}
+            if (all(any(gone.get(n, -1) >= lvl for n in members)
+                    for members, lvl in last_rows - rows)
+                    and all(max(kept.get(n, own[n]) for n in members) >= lvl
+                            for members, lvl in rows - last_rows)):
+                chain.last = (rows, kept)
+                return _escalation_result(own, costs, kept, 0.0, reused=True)
+        escalated, gap = _escalate(list(rows), own, costs, list(H),
+                                   self.analysis.params.time_limit, self._blocks,
+                                   self.records)
+        chain.last = (rows, escalated)
+        return _escalation_result(own, costs, escalated, gap)
+
+
+class _Chain:
+    """The last optimum of minimal escalation met along a run of held sets (rows, regime)."""
+
+    def __init__(self) -> None:
+        self.last: tuple[frozenset[Any], dict[str, int]] | None = None
 
 
 def evaluation_of(G: nx.Graph, rulebook: Rulebook, sets: Sequence[ExposureSet],
@@ -748,7 +798,8 @@ RETENTION_RULE = ("held from 'acquired' (or the first day of the timeline when a
 
 
 def retention_timeline(analysis: Analysis, changes: Sequence[Change] = (),
-                       _assessor: _HeldAssessor | None = None) -> Timeline:
+                       _assessor: _HeldAssessor | None = None,
+                       workers: int | None = None) -> Timeline:
     """The retention timeline of an analysis's inventory, each change of held set assessed.
 
     Parameters
@@ -758,6 +809,13 @@ def retention_timeline(analysis: Analysis, changes: Sequence[Change] = (),
         openness, decision rules, their parameters and the exposure-set kinds.
     changes : sequence of Change
         What-if changes (:func:`parse_change`) applied to the dates.
+    workers : int, optional
+        Threads that assess the held sets, each a contiguous run of days
+        (default: the machine's cores, at most 4). HiGHS solves outside
+        Python's lock, so the MILP of one run proceeds while another is
+        judged. Every figure is the same for any number of workers; only
+        which of several exactly tied minimal escalations is kept could
+        differ (see :meth:`_HeldAssessor._minimal_escalation`).
 
     Returns
     -------
@@ -781,26 +839,47 @@ def retention_timeline(analysis: Analysis, changes: Sequence[Change] = (),
     days = sorted({r.acquired for r in retention.values() if r.acquired is not None}
                   | {r.ends for r in retention.values() if r.ends is not None})
     order = assessor.order
-    starts: list[date | None] = list(days) or [None]
+    periods: list[tuple[date | None, frozenset[str]]] = []
+    for day in list(days) or [None]:
+        held = frozenset(n for n in order if day is None or retention[n].held_on(day))
+        # Acquired and ended the same day: nothing changed; the period goes on.
+        if not periods or held != periods[-1][1]:
+            periods.append((day, held))
+    assessed = _assess_runs(assessor, [held for _day, held in periods], workers)
     steps: list[TimelineStep] = []
-    previous: frozenset[str] | None = None
-    for day in starts:
-        held = frozenset(n for n in order
-                         if day is None or retention[n].held_on(day))
-        if held == previous:
-            # Acquired and ended the same day: nothing changed; the step goes on.
-            continue
-        H, ev, persons = assessor.assess(held)
-        before = previous or frozenset()
+    before: frozenset[str] = frozenset()
+    for j, ((day, held), (H, ev, persons)) in enumerate(zip(periods, assessed, strict=True)):
         steps.append(TimelineStep(
-            start=day, end=None, held=tuple(n for n in order if n in held),
+            start=day, end=periods[j + 1][0] if j + 1 < len(periods) else None,
+            held=tuple(n for n in order if n in held),
             entered=tuple(n for n in order if n in held - before),
             left=tuple(n for n in order if n in before - held),
             persons_held=persons, evaluation=ev, graph=H))
-        previous = held
-    steps = [replace(s, end=steps[j + 1].start) if j + 1 < len(steps) else s
-             for j, s in enumerate(steps)]
+        before = held
     return Timeline(analysis, retention, tuple(steps), tuple(changes), assessor)
+
+
+def _assess_runs(assessor: _HeldAssessor, helds: Sequence[frozenset[str]],
+                 workers: int | None) -> list[tuple[nx.Graph, Evaluation, float]]:
+    """Assess held sets in order, in up to ``workers`` contiguous runs of about equal size
+    (sized by datasets held), each run on a thread of its own with its own :class:`_Chain`."""
+    if workers is None:
+        workers = min(4, os.cpu_count() or 1)
+    if workers < 1:
+        raise ValueError(f"workers must be a positive number of threads, got {workers}")
+    weight = np.cumsum([len(h) + 1 for h in helds])
+    cuts = [0, *(int(np.searchsorted(weight, weight[-1] * k / workers))
+                 for k in range(1, workers)), len(helds)] if helds else [0, 0]
+    runs = [helds[a:b] for a, b in itertools.pairwise(cuts) if b > a]
+
+    def run(part: Sequence[frozenset[str]]) -> list[tuple[nx.Graph, Evaluation, float]]:
+        chain = _Chain()
+        return [assessor.assess(held, chain) for held in part]
+
+    if len(runs) <= 1:
+        return [r for part in runs for r in run(part)]
+    with ThreadPoolExecutor(max_workers=len(runs)) as pool:
+        return [r for done in pool.map(run, runs) for r in done]
 
 
 # --- what-if -------------------------------------------------------------------------------

@@ -572,13 +572,14 @@ def test_k_reaches_the_k_hop_exposure_sets(tiny_rulebook: Rulebook) -> None:
         assert ball_a.members == ("A", "B", "C", "D")[:k + 1]  # the chain A–B–C–D from A
 
 
-# --- minimal escalation block by block (the timeline's opt-in solver) ----------------------
+# --- minimal escalation: the exact lexicographic optimum, block by block -------------------
 
 
 @st.composite
 def cover_problems(draw: st.DrawFn) -> tuple[nx.Graph, list]:
     """Up to 8 datasets, costs either in cents (one integer solve per block) or spread over
-    four orders of magnitude (two solves), random sets: often several blocks, often ties."""
+    four orders of magnitude (solved in turn), records from a few sizes (ties on size
+    too), random sets: often several blocks, often ties on cost and count."""
     from bulkimpact.combinations import ExposureSet
     from bulkimpact.rulebook import Profile
 
@@ -588,7 +589,8 @@ def cover_problems(draw: st.DrawFn) -> tuple[nx.Graph, list]:
     for i in range(n):
         c = (draw(st.integers(50, 300)) / 100 if cents
              else 10 ** draw(st.floats(0, 4, allow_nan=False)))
-        G.add_node(f"d{i}", level=draw(st.integers(0, 2)), cost=c)
+        G.add_node(f"d{i}", level=draw(st.integers(0, 2)), cost=c,
+                   persons=draw(st.sampled_from([3.0, 700_000.0, 1_500_000.0, 1_500_400.0])))
     nodes = list(G.nodes)
     profile = Profile(frozenset(), True, 1.0, False)
     sets = []
@@ -600,58 +602,63 @@ def cover_problems(draw: st.DrawFn) -> tuple[nx.Graph, list]:
     return G, sets
 
 
-def lexicographic_optima(G: nx.Graph, sets) -> tuple[float, int, list[dict[str, int]]]:
-    """By enumeration: the least cost, the fewest datasets escalated at that cost, and
-    every regime that attains both."""
+def lexicographic_optima(G: nx.Graph, sets) -> tuple[tuple[float, int, int],
+                                                     list[dict[str, int]]]:
+    """By enumeration: the least cost, then the fewest datasets escalated, then the fewest
+    records escalated in whole thousands; and every regime that attains all three."""
+    from bulkimpact.policies import records_in_thousands
+
     nodes = list(G.nodes)
     own = {n: G.nodes[n]["level"] for n in nodes}
-    best: tuple[float, int] | None = None
+    best: tuple[float, int, int] | None = None
     found: list[dict[str, int]] = []
     for r in itertools.product(*(range(own[n], 4) for n in nodes)):
         regime = dict(zip(nodes, r, strict=True))
         if all(max(regime[m] for m in s.members) >= s.level for s in sets):
+            up = [n for n in nodes if regime[n] > own[n]]
             key = (round(sum(G.nodes[n]["cost"] * (regime[n] - own[n]) for n in nodes), 6),
-                   sum(regime[n] > own[n] for n in nodes))
+                   len(up), sum(records_in_thousands(G.nodes[n]["persons"]) for n in up))
             if best is None or key < best:
                 best, found = key, [regime]
             elif key == best:
                 found.append(regime)
     assert best is not None
-    return best[0], best[1], found
+    return best, found
 
 
 @settings(max_examples=80, deadline=None)
 @given(problem=cover_problems(), other=cover_problems())
-def test_escalation_by_blocks_is_the_monolithic_optimum_and_depends_only_on_the_problem(
+def test_minimal_escalation_is_the_lexicographic_optimum_and_depends_only_on_the_problem(
         problem, other) -> None:
-    """Block by block (one integer solve per block when costs are in cents), cached or not:
-    the same cost and number of datasets escalated as the monolithic MILP and as
-    enumeration, a regime among the enumerated optima (the monolithic one too; the two may
-    differ only where regimes tie on both), and the same answer whatever was cached before."""
-    from bulkimpact.policies import _cover_rows, _escalate
+    """Cost, then datasets escalated, then thousands of records escalated: the same three
+    figures as enumeration, a regime among the enumerated optima, and the same regime
+    whatever the order of the sets and whatever was cached."""
+    from bulkimpact.policies import _cover_rows, _escalate, records_in_thousands
 
     G, sets = problem
     own = {n: G.nodes[n]["level"] for n in G}
     costs = {n: G.nodes[n]["cost"] for n in G}
+    records = {n: records_in_thousands(G.nodes[n]["persons"]) for n in G}
+    regime = minimal_escalation(G, sets, None).regime
+    (cost, count, thousands), optima = lexicographic_optima(G, sets)
+    up = [n for n in G if regime[n] > own[n]]
+    assert sum(costs[n] * (regime[n] - own[n]) for n in G) == pytest.approx(cost, abs=1e-6)
+    assert len(up) == count
+    assert sum(records[n] for n in up) == thousands
+    assert regime in optima
+    assert minimal_escalation(G, sets[::-1], None).regime == regime  # a canonical model
+    # Block by block with a cache: warm it with another problem; same answer, rows in any order.
     rows = _cover_rows(sets, own)
-    blocks, _gap = _escalate(rows, own, costs, list(G), 60.0)
-    regime = {**own, **blocks}
-    mono = minimal_escalation(G, sets, None).regime
-    cost, count, optima = lexicographic_optima(G, sets)
-    for r in (regime, mono):
-        assert sum(costs[n] * (r[n] - own[n]) for n in G) == pytest.approx(cost, abs=1e-6)
-        assert sum(r[n] > own[n] for n in G) == count
-        assert r in optima
-    if len(optima) == 1:
-        assert regime == mono
-    # Cached: warm the cache with another problem and this one shuffled; same answer.
+    blocks = {**own, **_escalate(rows, own, costs, list(G), 60.0, records=records)[0]}
+    assert blocks == regime
     G2, sets2 = other
     cache: dict = {}
     own2 = {n: G2.nodes[n]["level"] for n in G2}
     _escalate(_cover_rows(sets2, own2), own2, {n: G2.nodes[n]["cost"] for n in G2}, list(G2),
-              60.0, cache)
-    assert _escalate(rows[::-1], own, costs, list(G), 60.0, cache)[0] == blocks
-    assert _escalate(rows, own, costs, list(G), 60.0, cache)[0] == blocks
+              60.0, cache, {n: records_in_thousands(G2.nodes[n]["persons"]) for n in G2})
+    for ordered in (rows[::-1], rows):
+        assert {**own, **_escalate(ordered, own, costs, list(G), 60.0, cache, records)[0]} \
+            == regime
 
 
 def test_escalation_blocks_are_solved_apart_and_cached_by_content(monkeypatch) -> None:
