@@ -16,7 +16,9 @@ Timed separately, per seed: the linkage graph, the full inventory's exposure
 sets (built once), the timeline (every change of held set assessed with every
 decision rule), and a what-if (the heaviest linker destroyed on its peak
 day). Printed: median and max over seeds, steps, the largest held set, and how
-often minimal escalation's MILP was solved rather than kept.
+often minimal escalation's MILP was solved rather than kept. The timeline runs
+its days on ``--workers`` threads (default: the library's, the machine's cores
+up to 4); ``--workers 1`` shows what one core does.
 
 Usage::
 
@@ -24,7 +26,7 @@ Usage::
     .venv/bin/python benchmarks/bench_timeline.py --sizes 150 --seeds 1
     .venv/bin/python benchmarks/bench_timeline.py --policies per_dataset component k_hop \
         threshold use_based                                         # without the MILP
-    .venv/bin/python benchmarks/bench_timeline.py --milp blocks     # the block solver
+    .venv/bin/python benchmarks/bench_timeline.py --workers 1       # on one thread
 """
 
 from __future__ import annotations
@@ -78,22 +80,23 @@ def dated_inventory(seed: int, n: int, density: float) -> Inventory:
     return inventory.model_copy(update={"datasets": datasets})
 
 
-def run_one(analysis: Analysis, milp: str = "monolithic") -> dict:
+def run_one(analysis: Analysis, workers: int | None = None) -> dict:
     """Time every stage of one timeline and its what-if."""
     t: dict[str, float] = {}
     start = time.perf_counter()
     _ = analysis.graph
     t["linkage graph"] = time.perf_counter() - start
     start = time.perf_counter()
-    assessor = _HeldAssessor(analysis, milp=milp)
+    assessor = _HeldAssessor(analysis)
     t["full exposure sets (once)"] = time.perf_counter() - start
     start = time.perf_counter()
-    timeline = retention_timeline(analysis, _assessor=assessor)
+    timeline = retention_timeline(analysis, _assessor=assessor, workers=workers)
     t["timeline (every change)"] = time.perf_counter() - start
     t["total"] = sum(t.values())
     start = time.perf_counter()
     linker, day, _sets = heaviest_linker(timeline)
-    w = what_if(timeline, [parse_change(f"{linker}@{day.isoformat()}", analysis.inventory)])
+    w = what_if(timeline, [parse_change(f"{linker}@{day.isoformat()}", analysis.inventory)],
+                workers=workers)
     t["what-if (heaviest linker)"] = time.perf_counter() - start
     solved = reused = 0
     if "minimal_escalation" in analysis.policies:
@@ -132,16 +135,14 @@ def main(argv: list[str] | None = None) -> int:
                     help="key-sharing density of the random inventories (default 0.065)")
     ap.add_argument("--policies", nargs="+", default=list(POLICIES), choices=list(POLICIES))
     ap.add_argument("--skip-baseline", action="store_true")
-    ap.add_argument("--milp", choices=("monolithic", "blocks"), default="monolithic",
-                    help="minimal escalation as a fresh analysis solves it (default), or "
-                         "block by block with one integer solve and a block cache (same "
-                         "optimum; may pick another regime among exact ties)")
+    ap.add_argument("--workers", type=int, default=None,
+                    help="threads of the timeline (default: the machine's cores, at most 4)")
     args = ap.parse_args(argv)
     print(f"python {platform.python_version()}; {os.cpu_count()} CPUs; rules "
-          f"{', '.join(args.policies)}; MILP {args.milp}; load average "
+          f"{', '.join(args.policies)}; workers {args.workers or 'default'}; load average "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if not args.skip_baseline:
-        runs = [run_one(load_analysis(BASELINE, policies=args.policies), args.milp)
+        runs = [run_one(load_analysis(BASELINE, policies=args.policies), args.workers)
                 for _ in range(3)]
         report("baseline.yaml (45 datasets; 3 runs)", runs)
     rulebook = load_rulebook(default_rulebook_path())
@@ -152,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
             analysis = Analysis(f"<random seed={seed}>", str(default_rulebook_path()), "ctivd",
                                 seed, inventory, rulebook, policy_params(),
                                 policies=tuple(args.policies))
-            runs.append(run_one(analysis, args.milp))
+            runs.append(run_one(analysis, args.workers))
         report(f"{n} datasets, two years of acquisitions, density {args.density} "
                f"({args.seeds} seeds)", runs)
     print(f"\nload average at the end {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

@@ -298,12 +298,12 @@ def _escalation_blocks(rows: Sequence[Row], order: Sequence[str]) -> list[list[R
     blocks: dict[str, list[Row]] = {}
     for row in rows:
         blocks.setdefault(find(row[0][0]), []).append(row)
-    out = []
-    for root in sorted(blocks, key=lambda n: index[n]):
-        unique = set(blocks[root])
-        out.append(sorted(unique, key=lambda r: (r[1], sorted(index[n] for n in r[0]),
-                                                  [index[n] for n in r[0]])))
-    return out
+    def canonical(row: Row) -> tuple[int, list[int], tuple[int, ...]]:
+        at = tuple(map(index.__getitem__, row[0]))
+        return row[1], sorted(at), at
+
+    return [sorted(set(blocks[root]), key=canonical)
+            for root in sorted(blocks, key=index.__getitem__)]
 
 
 def _escalate(rows: Sequence[Row], own: dict[str, int], costs: dict[str, float],
@@ -441,8 +441,9 @@ def _solve_block(block: Sequence[Row], nodes: Sequence[str], own: dict[str, int]
     return escalated, float(getattr(res, "mip_gap", 0.0) or 0.0)
 
 
-def _cover_rows(sets: Sequence[ExposureSet],
-                own: dict[str, int]) -> list[tuple[tuple[str, ...], int]]:
+def _cover_rows(sets: Sequence[ExposureSet], own: dict[str, int],
+                keys: dict[tuple[str, ...], tuple[frozenset[str], tuple[frozenset[str], ...]]]
+                | None = None) -> list[tuple[tuple[str, ...], int]]:
     """The cover constraints (set, level) that are not implied by a smaller one.
 
     Set ``S`` needs a member at ``l`` for every ``l`` above its members' own
@@ -450,6 +451,8 @@ def _cover_rows(sets: Sequence[ExposureSet],
     needs the same level, its row implies ``S``'s (whoever covers the part
     covers ``S``), so ``S``'s row is dropped: chains, heavier than their parts
     only at their top levels, add rows only there. Fewer rows, same optimum.
+    ``keys`` (members -> the set and its parts one smaller) may be kept
+    between calls that meet the same sets, as the timeline's days do.
 
     Examples
     --------
@@ -460,12 +463,20 @@ def _cover_rows(sets: Sequence[ExposureSet],
     >>> _cover_rows(sets, {"a": 1, "b": 1, "c": 1})
     [(('a', 'b'), 2), (('a', 'b', 'c'), 3)]
     """
-    needs = [(frozenset(s.members), s.members, lvl) for s in sets
-             for lvl in range(max(own[n] for n in s.members) + 1, s.level + 1)]
-    present = {(members, lvl) for members, _m, lvl in needs}
-    return [(ordered, lvl) for members, ordered, lvl in needs
-            if len(members) < 3
-            or not any((members - {x}, lvl) in present for x in members)]
+    keys = {} if keys is None else keys
+    needs = []
+    for s in sets:
+        low = max([own[n] for n in s.members]) + 1
+        if low <= s.level:
+            found = keys.get(s.members)
+            if found is None:
+                key = frozenset(s.members)
+                found = keys[s.members] = (
+                    key, tuple(key - {x} for x in key) if len(key) >= 3 else ())
+            needs.extend((found, s.members, lvl) for lvl in range(low, s.level + 1))
+    present = {(found[0], lvl) for found, _m, lvl in needs}
+    return [(ordered, lvl) for found, ordered, lvl in needs
+            if not any((part, lvl) in present for part in found[1])]
 
 
 def _solve(c: np.ndarray, constraints: list[LinearConstraint], options: dict[str, float],

@@ -391,6 +391,7 @@ class _HeldAssessor:
                         for n in self.order}
         # minimal_escalation's blocks solved so far, by content (policies._escalate)
         self._blocks: dict[BlockKey, tuple[dict[str, int], float]] = {}
+        self._row_keys: dict[tuple[str, ...], Any] = {}  # policies._cover_rows' keys
         self._levels: dict[frozenset[str], int] = {}
         self._strong_levels: dict[frozenset[str], int] = {}
         self._strong: nx.Graph | None = None
@@ -525,15 +526,9 @@ class _HeldAssessor:
             return self._minimal_escalation(H, sets, chain)
         if name in ("component", "threshold"):
             strong = name == "threshold"
-            if strong:
-                full = self._strong_graph()._adj
-                linked = nx.Graph()
-                linked._node.update((n, {}) for n in H)
-                linked._adj.update((n, {v: {} for v in full[n] if v in H._node}) for n in H)
-            else:
-                linked = H
             regime = dict(own)
-            for group in nx.connected_components(linked):
+            links = self._strong_graph()._adj if strong else H._adj
+            for group in _components(H._node, links):
                 if len(group) >= 2:
                     level = self._level(group, strong)
                     for n in group:
@@ -570,7 +565,7 @@ class _HeldAssessor:
         tied optima, as a fresh solve's is.)
         """
         own = {n: int(H._node[n]["level"]) for n in H}
-        rows = frozenset(_cover_rows(sets, own))
+        rows = frozenset(_cover_rows(sets, own, self._row_keys))
         costs = {n: self.costs[n] for n in own}
         if chain.last is not None:
             last_rows, last_escalated = chain.last
@@ -594,6 +589,33 @@ class _Chain:
 
     def __init__(self) -> None:
         self.last: tuple[frozenset[Any], dict[str, int]] | None = None
+
+
+def _components(held: Mapping[str, Any], links: Mapping[str, Mapping[str, Any]],
+                ) -> Iterable[set[str]]:
+    """The connected components among ``held`` (in its order) of the links ``links`` (an
+    adjacency of a graph holding at least ``held``; links to others are passed over).
+
+    Examples
+    --------
+    >>> links = {"a": {"b": {}}, "b": {"a": {}, "c": {}}, "c": {"b": {}}, "d": {}}
+    >>> [sorted(c) for c in _components(dict.fromkeys("abd"), links)]
+    [['a', 'b'], ['d']]
+    """
+    seen: set[str] = set()
+    for start in held:
+        if start in seen:
+            continue
+        group = {start}
+        frontier = [start]
+        while frontier:
+            n = frontier.pop()
+            for v in links[n]:
+                if v not in group and v in held:
+                    group.add(v)
+                    frontier.append(v)
+        seen |= group
+        yield group
 
 
 def evaluation_of(G: nx.Graph, rulebook: Rulebook, sets: Sequence[ExposureSet],
@@ -993,11 +1015,13 @@ class WhatIf:
         }
 
 
-def what_if(baseline: Timeline, changes: Sequence[Change]) -> WhatIf:
+def what_if(baseline: Timeline, changes: Sequence[Change],
+            workers: int | None = None) -> WhatIf:
     """The baseline timeline against the same inventory with ``changes`` applied.
 
     The what-if reuses the baseline's graph, exposure sets and every held set
-    already assessed, so it pays only for the days its held set differs.
+    already assessed, so it pays only for the days its held set differs
+    (assessed on ``workers`` threads, as :func:`retention_timeline`).
 
     Examples
     --------
@@ -1010,7 +1034,7 @@ def what_if(baseline: Timeline, changes: Sequence[Change]) -> WhatIf:
     """
     return WhatIf(baseline, retention_timeline(baseline.analysis,
                                                [*baseline.changes, *changes],
-                                               baseline.assessor))
+                                               baseline.assessor, workers))
 
 
 def heaviest_linker(timeline: Timeline) -> tuple[str, date | None, int]:

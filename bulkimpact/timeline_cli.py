@@ -28,6 +28,18 @@ def _day(text: str) -> date:
             f"{text!r} is not a date; give an ISO date YYYY-MM-DD, e.g. 2025-06-01") from None
 
 
+def _workers(text: str) -> int:
+    """``--workers`` value: a positive number of threads."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a positive whole number; give the threads to use, e.g. 2")
+    return value
+
+
 def configure(p: argparse.ArgumentParser) -> None:
     """Add the ``timeline`` command's arguments."""
     from .parameters import DEFAULT_OPENNESS
@@ -55,6 +67,9 @@ def configure(p: argparse.ArgumentParser) -> None:
                    help=f"openness variant of the rulebook (default {DEFAULT_OPENNESS})")
     p.add_argument("--policy", action="append", choices=sorted(POLICIES), default=None,
                    help="decision rule to apply (repeatable; default: all)")
+    p.add_argument("--workers", type=_workers, default=None, metavar="N",
+                   help="threads that assess the days (default: the machine's cores, at "
+                        "most 4); the figures do not depend on it")
     add_json(p, "the timeline record (steps, datasets, what-if difference)")
     add_quiet(p)
     p.set_defaults(handler=run)
@@ -71,8 +86,8 @@ def run(args: argparse.Namespace) -> int:
     changes = [parse_change(x, analysis.inventory, "destroy") for x in args.destroy]
     changes += [parse_change(x, analysis.inventory, "refuse_extension")
                 for x in args.refuse_extension]
-    timeline = retention_timeline(analysis)
-    scenario = what_if(timeline, changes) if changes else None
+    timeline = retention_timeline(analysis, workers=args.workers)
+    scenario = what_if(timeline, changes, workers=args.workers) if changes else None
     if args.json:
         record = timeline.to_json(at=args.at)
         if scenario is not None:
