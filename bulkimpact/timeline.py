@@ -39,11 +39,19 @@ connected subsets) are built once for the whole inventory, and on each day
 kept when every member is held (one sparse product). Investigations (their
 held parts), k-hop and component sets, and the rules that depend on the held
 set (component, k_hop, threshold, minimal_escalation's MILP) are computed on
-the held subgraph, with three savings that change no figure: group levels are
-memoised across days (a group's level does not depend on what else is held);
-the rules are judged on the raised sets only (no other set can be
-under-protected, authorised or a cover row); and the MILP's last optimum is
-kept when it provably stays optimal (``_HeldAssessor._minimal_escalation``).
+the held subgraph, with savings that change no figure:
+
+- group levels are memoised across days (a group's level does not depend on
+  what else is held), and a group holding a link whose pair is at the
+  rulebook's top level is at the top level without scoring;
+- the rules are judged on the raised sets only (no other set can be
+  under-protected, authorised or a cover row);
+- minimal escalation's criteria add up over datasets and do not change from
+  day to day, so its blocks are cached by content and the last optimum is
+  kept when it provably stays optimal (``_HeldAssessor._minimal_escalation``);
+- the days are assessed on threads, each a contiguous run of days
+  (HiGHS solves outside Python's lock).
+
 The result equals a fresh :func:`~bulkimpact.analysis.load_analysis` of the
 inventory as held that day (:func:`held_inventory`); the tests check it. The
 MILP dominates the cost on dense graphs (``benchmarks/bench_timeline.py``,

@@ -349,6 +349,10 @@ bl.each(lambda lang: "\n".join(
 #   die zwaarder wegen dan hun delen. Wie buren tot k stappen of hele componenten als
 #   combinatie beoordeelt, vraagt meer. Het optimum is niet monotoon: een nieuwe bulkdataset
 #   kan een ophoging van de ene naar de andere bulkdataset verplaatsen.
+# - Zijn meerdere ophogingen even goedkoop, dan neemt het model die met de minste
+#   bulkdatasets, en daarna die met de minste records (geteld in duizendtallen). Welke
+#   bulkdatasets worden opgehoogd, en dus ook hoeveel personen, hangt daardoor niet af van een
+#   toevallige keuze van de rekenmethode.
 # - Toestemming per gebruik veronderstelt dat **elk gebruik vooraf wordt toegestaan**, op het
 #   niveau van de combinatie; de lasten tellen die toestemmingen, niet de schade van een
 #   gebruik dat ertussendoor glipt. De kosten per niveau, de gebruiksfrequenties en de
@@ -364,6 +368,9 @@ bl.each(lambda lang: "\n".join(
 #   their parts. Judging k-hop neighbourhoods or whole components as combinations demands
 #   more. Its optimum is not monotone: a new dataset can move an escalation from one dataset
 #   to another.
+# - Where several escalations cost the same, the model takes the one that raises the fewest
+#   datasets, then the one that raises the fewest records (counted in thousands). Which
+#   datasets are raised, and so how many persons, does not depend on a solver's chance choice.
 # - Authorisation per use assumes that **every use is authorised before it happens**, at the
 #   combination's level; the burden counts those authorisations, not the harm of a use that
 #   slips through. The costs per level, the use rates and the horizon are assumptions; the
