@@ -179,11 +179,12 @@ def union_profile(
         # The finest version of each QI and the smallest population: both only
         # grow more identifying as members are added, so L(S) stays monotone.
         qis: dict[str, int] = {}
+        attrs = G._node
         for n in nodes:
-            for name, card in G.nodes[n].get("qis", {}).items():
+            for name, card in attrs[n].get("qis", {}).items():
                 qis[name] = max(card, qis.get(name, card))
         if qis:
-            population = min(G.nodes[n]["population_size"] for n in nodes)
+            population = min(attrs[n]["population_size"] for n in nodes)
             identifiable = qi_identifiable(
                 math.prod(qis.values()), population, rulebook.identifiability.min_unique_fraction
             )

@@ -10,16 +10,20 @@ lowest personal level on their own).
 
 from __future__ import annotations
 
+import operator
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from .combinations import ExposureSet, exposure_sets
 from .parameters import PolicyParams, params_for, policy_params
-from .persons import distinct_linked_persons, distinct_persons
+from .persons import _linked_and_held, distinct_persons
 from .policies import POLICIES, PolicyResult, get_policy
 from .rulebook import Rulebook
 
@@ -339,6 +343,73 @@ def cheapest_full_protection(evaluation: Evaluation) -> str | None:
     return min(protecting)[2] if protecting else None
 
 
+#: Fewer sets than this are judged one by one (numpy's overhead would outweigh it).
+_VECTOR_MIN = 64
+
+_layouts = threading.local()  # per thread: the last sets judged, laid out (_SetLayout)
+
+
+class _SetLayout:
+    """Exposure sets' members as positions in one flat array, for :func:`_under_protected`."""
+
+    def __init__(self, sets: Sequence[ExposureSet]) -> None:
+        self.sets = tuple(sets)
+        members = list(map(operator.attrgetter("members"), self.sets))
+        names = list(chain.from_iterable(members))
+        self.nodes = list(dict.fromkeys(names))
+        index = {n: i for i, n in enumerate(self.nodes)}
+        self.flat = np.fromiter(map(index.__getitem__, names), dtype=np.intp, count=len(names))
+        sizes = np.fromiter(map(len, members), dtype=np.intp, count=len(members))
+        self.nonempty = bool(sizes.all())
+        self.starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+        self.levels = np.array(list(map(operator.attrgetter("level"), self.sets)), dtype=float)
+
+    @classmethod
+    def of(cls, sets: Sequence[ExposureSet]) -> _SetLayout:
+        """The layout of ``sets``: this thread's last one when it holds the very same sets
+        (exposure sets are frozen, so the same objects in the same order have the same
+        members and levels), else a new one."""
+        last: _SetLayout | None = getattr(_layouts, "last", None)
+        if (last is None or len(last.sets) != len(sets)
+                or not all(map(operator.is_, last.sets, sets))):
+            last = _layouts.last = cls(sets)
+        return last
+
+
+def _under_protected(sets: Sequence[ExposureSet], regime: Mapping[str, int],
+                     authorised: set[tuple[str, ...]]) -> list[ExposureSet]:
+    """The sets with ``max r(d) < L(S)`` not authorised case by case, in order.
+
+    ``[s for s in sets if max(regime[n] for n in s.members) < s.level and
+    s.members not in authorised]``; for many sets the members' largest regime
+    level is taken for all sets at once (``np.maximum.reduceat``), which is the
+    same: a maximum and a comparison of integer levels (exact as float64) do not
+    depend on how they are computed. Every rule is judged on the same sets, so
+    their layout is kept for the next (:class:`_SetLayout`).
+
+    Examples
+    --------
+    >>> from bulkimpact.combinations import ExposureSet
+    >>> from bulkimpact.rulebook import Profile
+    >>> p = Profile(frozenset(), True, 1.0, False)
+    >>> sets = [ExposureSet(("a", "b"), 3, 1, 1.0, (), p),
+    ...         ExposureSet(("b", "c"), 2, 1, 1.0, (), p)]
+    >>> [s.members for s in _under_protected(sets, {"a": 1, "b": 2, "c": 1}, set())]
+    [('a', 'b')]
+    """
+    if sets and len(sets) >= _VECTOR_MIN:
+        layout = _SetLayout.of(sets)
+        if layout.nonempty:  # an empty set fails in max() below, as it would one by one
+            levels = np.fromiter(map(regime.__getitem__, layout.nodes), dtype=float,
+                                 count=len(layout.nodes))
+            highest = np.maximum.reduceat(levels[layout.flat], layout.starts)
+            found = [layout.sets[i] for i in np.flatnonzero(highest < layout.levels).tolist()]
+            return [s for s in found if s.members not in authorised] if authorised else found
+    level_of = regime.__getitem__  # map(): the same max, without a generator per set
+    return [s for s in sets
+            if max(map(level_of, s.members)) < s.level and s.members not in authorised]
+
+
 def judge(
     G: nx.Graph, sets: Sequence[ExposureSet], result: PolicyResult, low_intrusion_level: int,
     rulebook: Rulebook | None = None, params: PolicyParams | None = None,
@@ -359,34 +430,40 @@ def judge(
     (1, (('adtech', 'health-app'),))
     """
     params = params or PolicyParams()
-    own = {n: int(G.nodes[n]["level"]) for n in G.nodes}
+    attrs = G._node  # raw node dicts: this runs once per rule on every day of a timeline
+    own = {n: int(a["level"]) for n, a in attrs.items()}
     regime = result.regime
     lower = [n for n in own if regime[n] < own[n]]
     if lower:
         raise ValueError(f"policy {result.name!r} put datasets below their own level: {lower}")
     authorised = set(result.authorised)
-    under = [s for s in sets
-             if max(regime[n] for n in s.members) < s.level and s.members not in authorised]
+    under = _under_protected(sets, regime, authorised)
     escalated = [n for n in own if regime[n] > own[n]]
+    # Without authorisations no set is authorised: use_rates' list would only be dropped.
     authorised_sets = [(s, rate) for s, rate in zip(sets, use_rates(sets, params.use_rate),
                                                     strict=True)
-                       if s.members in authorised]
+                       if s.members in authorised] if authorised else []
     per_year = sum(rate for _s, rate in authorised_sets)
-    price = (sum(rate * rulebook.authorisation_cost(s.level) for s, rate in authorised_sets)
+    # each level priced once (the same figures, summed in the same order)
+    prices = ({lv: rulebook.authorisation_cost(lv) for lv in {s.level for s, _ in authorised_sets}}
+              if rulebook is not None else {})
+    price = (sum(rate * prices[s.level] for s, rate in authorised_sets)
              if rulebook is not None else 0.0) * params.horizon_years
-    escalation_cost = float(sum(G.nodes[n].get("cost", 1.0) * (regime[n] - own[n])
+    escalation_cost = float(sum(attrs[n].get("cost", 1.0) * (regime[n] - own[n])
                                 for n in escalated))
     investigations = {s.label for s, _rate in authorised_sets if s.kind == "investigation"}
     outside = sum(own[n] < low_intrusion_level for n in escalated)
     light = sum(own[n] == low_intrusion_level for n in escalated)
+    # distinct_linked_persons of the under-protected sets and distinct_persons of their
+    # members (datasets in the sets' order), the second computed once for both
+    linked, held = _linked_and_held(G, [(s.members, s.persons) for s in under])
     return PolicyOutcome(
         policy=result.name,
         regime=dict(regime),
         own_level=own,
         status=result.status,
         under_protected=len(under),
-        under_protected_persons=distinct_linked_persons(G, ((s.members, s.persons)
-                                                            for s in under)),
+        under_protected_persons=linked,
         under_protected_sets=tuple(s.members for s in under),
         escalated=len(escalated),
         escalated_persons=distinct_persons(G, escalated),
@@ -396,9 +473,8 @@ def judge(
         authorisations=len(investigations),
         authorisations_potential=len(authorised_sets),
         params=dict(result.params),
-        under_protected_persons_held=distinct_persons(
-            G, (n for s in under for n in s.members)),
-        escalated_records=float(sum(G.nodes[n]["persons"] for n in escalated)),
+        under_protected_persons_held=held,
+        escalated_records=float(sum(attrs[n]["persons"] for n in escalated)),
         escalated_outside_regime=outside,
         escalated_light=light,
         escalated_slight=outside + light,

@@ -103,7 +103,12 @@ def union_size(parts: Iterable[tuple[str, float]], tree: PopulationTree) -> floa
     covered: dict[str, float] = {}
     for population, size in parts:
         n = float(sizes[population])
-        s = min(max(float(size), 0.0), n)
+        # min(max(s, 0.0), n) spelled out: the same value (NaN and -0.0 included), no calls
+        s = float(size)
+        if 0.0 > s:
+            s = 0.0
+        if n < s:
+            s = n
         u = covered.get(population, 0.0)
         covered[population] = u + s - u * s / n
     # Fold bottom-up: deepest populations first, each into its parent.
@@ -139,11 +144,20 @@ def population_tree(G: nx.Graph) -> PopulationTree:
 
 
 def _persons(G: nx.Graph, n: str) -> float:
-    return float(G.nodes[n].get("persons", 0.0))
+    return float(G._node[n].get("persons", 0.0))  # raw node dicts: no NodeView per call
 
 
 def _population_of(G: nx.Graph, n: str) -> str:
-    return G.nodes[n]["population"] if "populations" in G.graph else f"_{n}"
+    return G._node[n]["population"] if "populations" in G.graph else f"_{n}"
+
+
+def _independent_parts(G: nx.Graph, nodes: Iterable[str]) -> list[tuple[str, float]]:
+    """``[(_population_of(G, n), _persons(G, n)) for n in nodes]``, from the raw node dicts."""
+    attrs = G._node
+    if "populations" in G.graph:
+        return [(a["population"], float(a.get("persons", 0.0)))
+                for a in map(attrs.__getitem__, nodes)]
+    return [(f"_{n}", float(attrs[n].get("persons", 0.0))) for n in nodes]
 
 
 def _blocks(G: nx.Graph, nodes: list[str]) -> list[tuple[str, float]]:
@@ -158,8 +172,9 @@ def _blocks(G: nx.Graph, nodes: list[str]) -> list[tuple[str, float]]:
     flagged = G.graph.get("known_overlap_datasets")
     if flagged is None:
         flagged = {n for pair in known for n in pair}
-    if sum(n in flagged for n in nodes) < 2:  # no stated overlap inside: independent draws
-        return [(_population_of(G, n), _persons(G, n)) for n in nodes]
+    # no stated overlap inside: independent draws
+    if not flagged or sum(map(flagged.__contains__, nodes)) < 2:
+        return _independent_parts(G, nodes)
     tree = population_tree(G)
     members = set(nodes)
     linked = nx.Graph()
@@ -241,23 +256,97 @@ def distinct_linked_persons(G: nx.Graph, sets: Iterable[tuple[Iterable[str], flo
     >>> distinct_linked_persons(G, [("ab", 1_000.0), ("abc", 1_000.0)])
     1000.0
     """
+    return _linked_and_held(G, sets, weight, held=False)[0]
+
+
+def _linked_and_held(G: nx.Graph, sets: Iterable[tuple[Iterable[str], float]],
+                     weight: str = "expected_links", held: bool = True) -> tuple[float, float]:
+    """:func:`distinct_linked_persons` and :func:`distinct_persons` of all the sets' members
+    (the cap of the first, which judging reports as well), computed once.
+
+    With ``held=False`` the second is 0.0 unless the first needed it.
+    """
     tree = population_tree(G)
+    parts, members = _linked_parts(G, tree, sets, weight)
+    persons_held = distinct_persons(G, members) if parts or held else 0.0
+    return (min(union_size(parts, tree), persons_held) if parts else 0.0), persons_held
+
+
+def _linked_parts(G: nx.Graph, tree: PopulationTree, sets: Iterable[tuple[Iterable[str], float]],
+                  weight: str) -> tuple[list[tuple[str, float]], list[str]]:
+    """The parts :func:`distinct_linked_persons` unites, in order, and the sets' members.
+
+    First, for each set with no link inside, its own figure in its members' population;
+    then each link once, in the order it is first met scanning each member's adjacency
+    for members after it (``u < v``), in the smallest population enclosing both.
+    """
     adj = G._adj  # raw dicts: this runs once per policy on every exposure set
+    # The union's float sums follow the links' order.
     links: dict[tuple[str, str], float] = {}
-    parts, members = [], []
+    parts: list[tuple[str, float]] = []
+    members: list[str] = []
     for group, linked in sets:
-        group = list(group)
+        if not isinstance(group, (tuple, list)):
+            group = list(group)
         members += group
-        inside = set(group)
-        found = [(u, v) for u in group for v in adj[u] if v in inside and u < v]
-        for u, v in found:
-            links[(u, v)] = float(adj[u][v].get(weight, 0.0))
+        # Pairs and sorted triples (nearly every exposure set) look their links up
+        # directly; as the scan, they add each link not met before, in the scan's order.
+        if len(group) == 2:
+            u, v = group
+            if v < u:
+                u, v = v, u
+            attrs = adj[u].get(v) if u < v else None
+            if attrs is not None:
+                if (u, v) not in links:
+                    links[(u, v)] = float(attrs.get(weight, 0.0))
+                continue
+            if v not in adj:  # a dataset not in the graph fails as in the scan
+                raise KeyError(v)
+            found = False
+        elif len(group) == 3 and group[0] < group[1] < group[2]:
+            x, y, z = group
+            adj_x, adj_y = adj[x], adj[y]
+            if z not in adj:  # a dataset not in the graph fails as in the scan
+                raise KeyError(z)
+            found = False
+            new_xy = new_xz = False
+            if (xy := adj_x.get(y)) is not None:
+                found, new_xy = True, (x, y) not in links
+            if (xz := adj_x.get(z)) is not None:
+                found, new_xz = True, (x, z) not in links
+            if new_xy and new_xz and next(n for n in adj_x if n == y or n == z) == z:
+                links[(x, z)] = float(xz.get(weight, 0.0))  # z comes first in x's links
+            if new_xy:
+                links[(x, y)] = float(xy.get(weight, 0.0))
+            if new_xz and (x, z) not in links:
+                links[(x, z)] = float(xz.get(weight, 0.0))
+            if (yz := adj_y.get(z)) is not None:
+                found = True
+                if (y, z) not in links:
+                    links[(y, z)] = float(yz.get(weight, 0.0))
+        else:
+            found = _scan_links(adj, group, links, weight)
         if not found and linked:
             parts.append((_common_or_smallest(G, tree, group), linked))
-    parts += [(_common_or_smallest(G, tree, pair), persons) for pair, persons in links.items()]
-    if not parts:
-        return 0.0
-    return min(union_size(parts, tree), distinct_persons(G, members))
+    if links:
+        # Each dataset's population looked up once, and the enclosing population of each
+        # pair of populations found once (a pure function of the tree).
+        of = {n: _population_of(G, n) for n in {n for pair in links for n in pair}}
+        where = {key: _common_or_smallest_of(tree, list(key))
+                 for key in {(of[u], of[v]) for u, v in links}}
+        parts += [(where[of[u], of[v]], persons) for (u, v), persons in links.items()]
+    return parts, members
+
+
+def _scan_links(adj: Mapping[str, Mapping[str, Mapping[str, float]]], group: list[str],
+                links: dict[tuple[str, str], float], weight: str) -> bool:
+    """Add the links among a group's members to ``links`` (each member's links to members
+    after it, in its adjacency's order); whether the group has any."""
+    inside = set(group)
+    found = [(u, v) for u in group for v in adj[u] if v in inside and u < v]
+    for u, v in found:
+        links[(u, v)] = float(adj[u][v].get(weight, 0.0))
+    return bool(found)
 
 
 def _common_or_smallest(G: nx.Graph, tree: PopulationTree, group: Iterable[str]) -> str:
@@ -265,6 +354,10 @@ def _common_or_smallest(G: nx.Graph, tree: PopulationTree, group: Iterable[str])
 
     (Linked persons lie in every member, so in the smallest population among them.)
     """
-    populations = [_population_of(G, n) for n in group]
+    return _common_or_smallest_of(tree, [_population_of(G, n) for n in group])
+
+
+def _common_or_smallest_of(tree: PopulationTree, populations: list[str]) -> str:
+    """:func:`_common_or_smallest` of the members' populations."""
     common = tree.common(populations)
     return common if common is not None else min(populations, key=tree.sizes.get)
