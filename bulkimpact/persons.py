@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import repeat
 
 import networkx as nx
 
@@ -332,9 +333,13 @@ def _linked_parts(G: nx.Graph, tree: PopulationTree, sets: Iterable[tuple[Iterab
         # Each dataset's population looked up once, and the enclosing population of each
         # pair of populations found once (a pure function of the tree).
         of = {n: _population_of(G, n) for n in {n for pair in links for n in pair}}
-        where = {key: _common_or_smallest_of(tree, list(key))
-                 for key in {(of[u], of[v]) for u, v in links}}
-        parts += [(where[of[u], of[v]], persons) for (u, v), persons in links.items()]
+        if len(populations := set(of.values())) == 1:  # all in one: so is every link
+            key = (*populations, *populations)
+            parts += zip(repeat(_common_or_smallest_of(tree, list(key))), links.values())
+        else:
+            where = {key: _common_or_smallest_of(tree, list(key))
+                     for key in {(of[u], of[v]) for u, v in links}}
+            parts += [(where[of[u], of[v]], persons) for (u, v), persons in links.items()]
     return parts, members
 
 
