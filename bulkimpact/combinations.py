@@ -238,8 +238,20 @@ def cumulative_level(
 
 
 def _connected_parts(G: nx.Graph, nodes: Sequence[str]) -> list[list[str]]:
-    sub = G.subgraph([n for n in nodes if n in G])
-    return [sorted(c) for c in nx.connected_components(sub) if len(c) >= 2]
+    """The linked parts (two datasets or more) of ``nodes``, each sorted, in the order of
+    their first dataset in ``nodes`` (not of a hash-ordered set, which varied by process).
+
+    Examples
+    --------
+    >>> G = nx.Graph([("c", "d"), ("a", "b")])
+    >>> _connected_parts(G, ["d", "a", "b", "c", "x"])
+    [['c', 'd'], ['a', 'b']]
+    """
+    kept = [n for n in nodes if n in G]
+    position = {n: i for i, n in enumerate(kept)}
+    parts = [c for c in nx.connected_components(G.subgraph(kept)) if len(c) >= 2]
+    parts.sort(key=lambda c: min(position[n] for n in c))
+    return [sorted(c) for c in parts]
 
 
 def exposure_sets(
