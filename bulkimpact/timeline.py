@@ -840,10 +840,10 @@ def retention_timeline(analysis: Analysis, changes: Sequence[Change] = (),
     changes : sequence of Change
         What-if changes (:func:`parse_change`) applied to the dates.
     workers : int, optional
-        Threads that assess the held sets, each a contiguous run of days
-        (default: the machine's cores, at most 4). HiGHS solves outside
-        Python's lock, so the MILP of one run proceeds while another is
-        judged. Every figure is the same for any number of workers; only
+        Threads that assess the held sets, taking contiguous runs of days
+        in turn (default: the machine's cores, at most 4). HiGHS solves
+        outside Python's lock, so the MILP of one run proceeds while another
+        is judged. Every figure is the same for any number of workers; only
         which of several exactly tied minimal escalations is kept could
         differ (see :meth:`_HeldAssessor._minimal_escalation`).
 
@@ -889,26 +889,34 @@ def retention_timeline(analysis: Analysis, changes: Sequence[Change] = (),
     return Timeline(analysis, retention, tuple(steps), tuple(changes), assessor)
 
 
+#: Runs of days per thread: more, shorter runs balance the threads when a few days' MILPs
+#: take most of the time (benchmarks/README.md: 66 s -> 42 s on the densest seed), at the
+#: price of one more solve where each run starts.
+RUNS_PER_WORKER = 4
+
+
 def _assess_runs(assessor: _HeldAssessor, helds: Sequence[frozenset[str]],
                  workers: int | None) -> list[tuple[nx.Graph, Evaluation, float]]:
-    """Assess held sets in order, in up to ``workers`` contiguous runs of about equal size
-    (sized by datasets held), each run on a thread of its own with its own :class:`_Chain`."""
+    """Assess held sets in order: on one thread, or cut into contiguous runs of about equal
+    work (weighed by the square of the datasets held) that ``workers`` threads take in turn,
+    each run with its own :class:`_Chain`."""
     if workers is None:
         workers = min(4, os.cpu_count() or 1)
     if workers < 1:
         raise ValueError(f"workers must be a positive number of threads, got {workers}")
-    weight = np.cumsum([len(h) + 1 for h in helds])
-    cuts = [0, *(int(np.searchsorted(weight, weight[-1] * k / workers))
-                 for k in range(1, workers)), len(helds)] if helds else [0, 0]
-    runs = [helds[a:b] for a, b in itertools.pairwise(cuts) if b > a]
 
     def run(part: Sequence[frozenset[str]]) -> list[tuple[nx.Graph, Evaluation, float]]:
         chain = _Chain()
         return [assessor.assess(held, chain) for held in part]
 
-    if len(runs) <= 1:
-        return [r for part in runs for r in run(part)]
-    with ThreadPoolExecutor(max_workers=len(runs)) as pool:
+    if workers == 1 or len(helds) < 2:
+        return run(helds)
+    n = workers * RUNS_PER_WORKER
+    weight = np.cumsum([(len(h) + 1.0) ** 2 for h in helds])
+    cuts = [0, *(int(np.searchsorted(weight, weight[-1] * k / n)) for k in range(1, n)),
+            len(helds)]
+    runs = [helds[a:b] for a, b in itertools.pairwise(cuts) if b > a]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
         return [r for done in pool.map(run, runs) for r in done]
 
 
