@@ -4,7 +4,7 @@ Issue 4 target: ``minimal_escalation`` on 200 datasets in under 1 s. Issue 9
 target: a 300-dataset inventory assessed with every rule in under 20 s on 2
 cores, with the default exposure sets (links, investigations and every
 connected combination of up to three datasets) and minimal escalation proven
-optimal (zero gap, then the tie-break solve).
+optimal (zero gap, with the lexicographic tie-break).
 
 Inventories come from :func:`bulkimpact.sweep.random_inventory` (shared-key
 model) at a "realistic" density: the key-sharing probability ``D`` is chosen
