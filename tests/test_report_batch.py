@@ -347,3 +347,13 @@ def test_a_report_of_another_input_gets_no_inventory_and_says_so(tmp_path):
     assert injected["languages"] == "nl,en" and job.undeclared_parameters() == []
     banner = banner_html(job, "OK", lang="en")
     assert banner.count("not used by this report") == 2 and "baseline.yaml" not in banner
+
+
+def test_glossary_pages_end_with_their_caveats(workdir, first_run_html):
+    """Like every report, the glossary ends with its caveats (the rulebook is an assumption),
+    in the page's language."""
+    for lang, heading in (("nl", "Kanttekeningen"), ("en", "Caveats")):
+        page = (workdir / "out" / f"glossary.{lang}.html").read_text("utf-8")
+        headings = re.findall(r"<h2[^>]*>([^<]*)</h2>", page)
+        assert headings[-1] == heading, (lang, headings)
+        assert "illustrati" in page[page.rindex(heading):]
