@@ -206,11 +206,11 @@ def minimal_escalation(G: nx.Graph, sets: Sequence[ExposureSet], rulebook: Ruleb
        the same job at the same cost, the smaller one is raised.
 
     So the figures that follow from the regime (escalated persons, records,
-    datasets of slight intrusion) do not depend on how a solver breaks ties.
-    What the three criteria leave equal (regimes alike in cost, count and
-    thousands of records, e.g. two datasets of the same size and cost) is
-    left to HiGHS on a model built in a canonical order, so the answer is a
-    function of the problem, reproducible run after run.
+    datasets of slight intrusion) do not depend on how a solver breaks ties,
+    save where the three criteria leave one (regimes alike in cost, count and
+    thousands of records, e.g. two datasets of the same size and cost): that
+    choice is left to HiGHS on a model built in a canonical order, so the
+    answer is still a function of the problem, the same run after run.
 
     The problem splits into blocks of datasets that share a cover row; each
     criterion adds up over datasets, so the optimum of the whole is the union
