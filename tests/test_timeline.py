@@ -482,3 +482,28 @@ def test_minimal_escalation_kept_from_day_to_day_is_the_days_own_optimum(baselin
 def test_workers_must_be_positive(baseline) -> None:
     with pytest.raises(ValueError, match="workers must be a positive number"):
         retention_timeline(baseline.analysis, workers=0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_memoised_group_levels_equal_the_rulebook_s(baseline, data) -> None:
+    """The timeline's group levels (``_HeldAssessor._level``: memoised, and set to the top
+    level without scoring when the group holds a top-level pair) equal
+    ``cumulative_level`` of the group, on all links and on the threshold rule's strong ones;
+    the drawn groups are connected, as components and k-hop balls are."""
+    from bulkimpact.combinations import cumulative_level
+
+    assessor = baseline.assessor
+    rulebook = baseline.analysis.rulebook
+    for strong in (False, True):
+        G = assessor._strong_graph() if strong else assessor.G
+        start = data.draw(st.sampled_from(sorted(G)))
+        group = {start}
+        for _ in range(data.draw(st.integers(1, 12))):
+            frontier = sorted({v for n in group for v in G[n]} - group)
+            if not frontier:
+                break
+            group.add(data.draw(st.sampled_from(frontier)))
+        assert assessor._level(group, strong) == cumulative_level(G, group, rulebook).level
+    top = rulebook.max_level
+    assert any(level == top for level in assessor._levels.values())
