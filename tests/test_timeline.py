@@ -507,3 +507,26 @@ def test_memoised_group_levels_equal_the_rulebook_s(baseline, data) -> None:
         assert assessor._level(group, strong) == cumulative_level(G, group, rulebook).level
     top = rulebook.max_level
     assert any(level == top for level in assessor._levels.values())
+
+
+def test_a_failing_day_stops_the_threads_and_is_raised(baseline, monkeypatch) -> None:
+    """A solver failure on one day reaches the caller, and the runs of days not yet started
+    are not started (a Ctrl-C takes the same path)."""
+    from bulkimpact.policies import SolverError
+    from bulkimpact.timeline import _HeldAssessor
+
+    a = baseline.analysis
+    assessor = _HeldAssessor(a)
+    calls = []
+    real = _HeldAssessor.assess
+
+    def failing(self, held, chain=None):
+        calls.append(held)
+        if len(calls) == 3:
+            raise SolverError("HiGHS did not prove optimality (test)")
+        return real(self, held, chain)
+
+    monkeypatch.setattr(_HeldAssessor, "assess", failing)
+    with pytest.raises(SolverError, match="test"):
+        retention_timeline(a, _assessor=assessor, workers=2)
+    assert len(calls) < len(baseline.steps) // 2
