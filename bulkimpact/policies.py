@@ -244,12 +244,19 @@ def minimal_escalation(G: nx.Graph, sets: Sequence[ExposureSet], rulebook: Ruleb
     {'a': 1, 'b': 1, 'c': 1, 'd': 2}
     """
     own = _own_levels(G)
-    nodes = G._node
-    costs = {n: float(nodes[n].get(cost, 1.0)) for n in G}
-    records = {n: records_in_thousands(nodes[n].get("persons", 0.0)) for n in G}
+    costs, records = _escalation_criteria(G, cost)
     escalated, gap = _escalate(_cover_rows(sets, own), own, costs, list(G), time_limit,
                                records=records)
     return _escalation_result(own, costs, escalated, gap)
+
+
+def _escalation_criteria(G: nx.Graph, cost: str = "cost",
+                         ) -> tuple[dict[str, float], dict[str, int]]:
+    """Each dataset's cost per level step and records in thousands: the per-dataset weights of
+    :func:`minimal_escalation`'s first and third criteria."""
+    nodes = G._node
+    return ({n: float(a.get(cost, 1.0)) for n, a in nodes.items()},
+            {n: records_in_thousands(a.get("persons", 0.0)) for n, a in nodes.items()})
 
 
 def _escalation_result(own: dict[str, int], costs: dict[str, float],

@@ -86,9 +86,9 @@ from .policies import (
     PolicyResult,
     _cover_rows,
     _escalate,
+    _escalation_criteria,
     _escalation_result,
     get_policy,
-    records_in_thousands,
 )
 from .rulebook import Rulebook
 
@@ -393,10 +393,7 @@ class _HeldAssessor:
         self.sizes = np.array([len(s.members) for s in self.base], dtype=float)
         self._memo: dict[frozenset[str], tuple[nx.Graph, Evaluation, float]] = {}
         # minimal_escalation's criteria per dataset (they do not depend on what else is held)
-        nodes = self.G._node
-        self.costs = {n: float(nodes[n].get("cost", 1.0)) for n in self.order}
-        self.records = {n: records_in_thousands(nodes[n].get("persons", 0.0))
-                        for n in self.order}
+        self.costs, self.records = _escalation_criteria(self.G)
         # minimal_escalation's blocks solved so far, by content (policies._escalate)
         self._blocks: dict[BlockKey, tuple[dict[str, int], float]] = {}
         self._row_keys: dict[tuple[str, ...], Any] = {}  # policies._cover_rows' keys
@@ -574,7 +571,7 @@ class _HeldAssessor:
         """
         own = {n: int(H._node[n]["level"]) for n in H}
         rows = frozenset(_cover_rows(sets, own, self._row_keys))
-        costs = {n: self.costs[n] for n in own}
+        costs = self.costs  # a dataset's cost does not depend on what else is held
         if chain.last is not None:
             last_rows, last_escalated = chain.last
             gone = {n: r for n, r in last_escalated.items() if n not in own}
