@@ -36,6 +36,7 @@ __all__ = [
     "CommandParser",
     "add_json",
     "add_quiet",
+    "positive_int",
     "build_parser",
     "error",
     "main",
@@ -129,6 +130,31 @@ def add_json(parser: argparse.ArgumentParser, what: str = "the result") -> None:
     """Add ``--json``: print `what` as one JSON document on stdout."""
     parser.add_argument("--json", action="store_true",
                         help=f"print {what} as JSON on stdout")
+
+
+def positive_int(unit: str) -> Callable[[str], int]:
+    """An argparse ``type``: a whole number of ``unit``, at least 1, or a message that says so.
+
+    Examples
+    --------
+    >>> positive_int("days")("30")
+    30
+    >>> positive_int("threads")("0")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: expected a whole number of threads ≥ 1, got '0'
+    """
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = 0
+        if value < 1:
+            raise argparse.ArgumentTypeError(
+                f"expected a whole number of {unit} ≥ 1, got {text!r}")
+        return value
+
+    return parse
 
 
 def add_quiet(parser: argparse.ArgumentParser) -> None:

@@ -14,7 +14,7 @@ import time
 from datetime import date
 from typing import Any
 
-from .cli import EXIT_OK, add_json, add_quiet, print_json
+from .cli import EXIT_OK, add_json, add_quiet, positive_int, print_json
 
 __all__ = ["configure", "run", "render_text"]
 
@@ -26,18 +26,6 @@ def _day(text: str) -> date:
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a date; give an ISO date YYYY-MM-DD, e.g. 2025-06-01") from None
-
-
-def _workers(text: str) -> int:
-    """``--workers`` value: a positive number of threads."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a positive whole number; give the threads to use, e.g. 2")
-    return value
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -67,7 +55,7 @@ def configure(p: argparse.ArgumentParser) -> None:
                    help=f"openness variant of the rulebook (default {DEFAULT_OPENNESS})")
     p.add_argument("--policy", action="append", choices=sorted(POLICIES), default=None,
                    help="decision rule to apply (repeatable; default: all)")
-    p.add_argument("--workers", type=_workers, default=None, metavar="N",
+    p.add_argument("--workers", type=positive_int("threads"), default=None, metavar="N",
                    help="threads that assess the days (default: the machine's cores, at "
                         "most 4); the figures do not depend on it")
     add_json(p, "the timeline record (steps, datasets, what-if difference)")

@@ -16,17 +16,6 @@ from .log import load_exchange_log
 
 __all__ = ["configure", "render_text"]
 
-def _positive_days(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number of days ≥ 1, got {text!r}"
-                                         ) from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of days ≥ 1, got {text!r}")
-    return value
-
-
 def render_text(assessment: ExchangeAssessment) -> str:
     """The plain-text result ``bulkimpact exchange`` prints (without ``--json``)."""
     a, rb = assessment, assessment.rulebook
@@ -81,7 +70,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def configure(p: argparse.ArgumentParser) -> None:
     """Arguments of ``bulkimpact exchange LOG [--window DAYS] [--rulebook PATH] [--json]``."""
-    from ..cli import add_json
+    from ..cli import add_json, positive_int
 
     p.description = ("Structural exchange with private partners: per partner, the cumulative "
                      "level of what it has received (provisions under art. 62 Wiv 2017) over "
@@ -92,7 +81,7 @@ def configure(p: argparse.ArgumentParser) -> None:
                      "and the whole partnership. Exit status 2 for an invalid log or "
                      "rulebook; 1 is not used.")
     p.add_argument("log", metavar="LOG", help="exchange log, YAML or CSV")
-    p.add_argument("--window", type=_positive_days, default=None, metavar="DAYS",
+    p.add_argument("--window", type=positive_int("days"), default=None, metavar="DAYS",
                    help="rolling window in days (default: the whole partnership)")
     p.add_argument("--rulebook", metavar="PATH", default=None,
                    help="rulebook YAML (default: the bundled data/rulebooks/default.yaml)")

@@ -25,6 +25,7 @@ from bulkimpact.cli import (
     add_quiet,
     command,
     error,
+    positive_int,
     print_json,
     problem_json,
     warning,
@@ -61,13 +62,6 @@ def _parameter(text: str) -> tuple[str, Any]:
         return name.strip(), yaml.safe_load(value)
     except yaml.YAMLError as exc:
         raise argparse.ArgumentTypeError(f"value of {name} is not valid YAML: {exc}") from exc
-
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
 
 
 def _add_notebook_selection(parser: argparse.ArgumentParser) -> None:
@@ -127,7 +121,8 @@ def configure_report(report: argparse.ArgumentParser) -> None:
                              "(default: both, Dutch first)")
     report.add_argument("--out", default="reports", metavar="DIR",
                         help="output folder (default: reports)")
-    report.add_argument("--workers", type=_positive_int, default=None, metavar="N",
+    report.add_argument("--workers", type=positive_int("worker processes"), default=None,
+                        metavar="N",
                         help="worker processes (default: min(2, CPUs))")
     _add_notebook_selection(report)
     report.add_argument("--seed", type=int, default=None,
