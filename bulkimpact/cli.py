@@ -480,9 +480,9 @@ COMMANDS: tuple[tuple[str, Callable[[argparse.ArgumentParser], None], str], ...]
      "run every notebook for every inventory into HTML reports"),
     ("notebooks", _lazy("bulkimpact.report.cli", "configure_notebooks"),
      "list the notebooks, or write .ipynb files for plain papermill"),
-    ("exchange", _lazy("bulkimpact.exchange", "configure"),
+    ("exchange", _lazy("bulkimpact.exchange.cli", "configure"),
      "structural exchange with private partners: per provision or over time together"),
-    ("timeline", _lazy("bulkimpact.timeline_cli", "configure"),
+    ("timeline", _lazy("bulkimpact.timeline.cli", "configure"),
      "retention timeline: datasets held over time, assessed together; what-ifs"),
 )
 

@@ -513,7 +513,7 @@ def test_a_failing_day_stops_the_threads_and_is_raised(baseline, monkeypatch) ->
     """A solver failure on one day reaches the caller, and the runs of days not yet started
     are not started (a Ctrl-C takes the same path)."""
     from bulkimpact.policies import SolverError
-    from bulkimpact.timeline import _HeldAssessor
+    from bulkimpact.timeline.held import _HeldAssessor
 
     a = baseline.analysis
     assessor = _HeldAssessor(a)

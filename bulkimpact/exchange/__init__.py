@@ -115,7 +115,6 @@ from .assess import (
     provision_profile,
     union_profile,
 )
-from .cli import configure, render_text
 from .log import (
     CSV_COLUMNS,
     DIRECTIONS,
@@ -134,5 +133,5 @@ __all__ = [
     "parse_exchange_log", "load_exchange_log", "provision_profile", "linked_groups",
     "distinct_persons", "union_profile", "GroupLevel", "WindowLevel", "level_at",
     "TimelineStep", "PartnerTimeline", "partner_timeline", "crossing_date", "ApproachOutcome",
-    "WindowVerdict", "ExchangeAssessment", "assess_exchange", "configure", "render_text",
+    "WindowVerdict", "ExchangeAssessment", "assess_exchange",
 ]

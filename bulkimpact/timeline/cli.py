@@ -14,7 +14,7 @@ import time
 from datetime import date
 from typing import Any
 
-from .cli import EXIT_OK, add_json, add_quiet, positive_int, print_json
+from ..cli import EXIT_OK, add_json, add_quiet, positive_int, print_json
 
 __all__ = ["configure", "run", "render_text"]
 
@@ -30,8 +30,8 @@ def _day(text: str) -> date:
 
 def configure(p: argparse.ArgumentParser) -> None:
     """Add the ``timeline`` command's arguments."""
-    from .parameters import DEFAULT_OPENNESS
-    from .policies import POLICIES
+    from ..parameters import DEFAULT_OPENNESS
+    from ..policies import POLICIES
 
     p.description = (
         "The retention timeline of an inventory: which datasets are held on each day (from "
@@ -65,8 +65,8 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Build the timeline (and the what-if) and print it."""
-    from .analysis import load_analysis
-    from .timeline import parse_change, retention_timeline, what_if
+    from ..analysis import load_analysis
+    from . import parse_change, retention_timeline, what_if
 
     start = time.perf_counter()
     analysis = load_analysis(args.inventory, args.rulebook, args.openness,
@@ -106,7 +106,7 @@ def render_text(timeline: Any, at: date | None = None, scenario: Any = None) -> 
     >>> print(render_text(t).splitlines()[0][:40])
     Retention timeline of data/synthetic/spa
     """
-    from .timeline import RETENTION_RULE
+    from . import RETENTION_RULE
 
     a = timeline.analysis
     steps = timeline.steps

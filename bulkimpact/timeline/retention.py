@@ -1,0 +1,224 @@
+"""Retention of each dataset: when it is held, and the what-if changes that end it earlier.
+
+The retention rule is stated in :mod:`bulkimpact.timeline` (the package docstring).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from ..inventory import Dataset, Inventory
+from ..parameters import ParameterError
+
+if TYPE_CHECKING:
+    pass
+
+
+# --- retention of one dataset ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Retention:
+    """When one dataset is held: ``acquired <= day < ends``.
+
+    ``ends`` is the first day the dataset is no longer held (None: no end
+    recorded); ``end_reason`` says which date gave it: ``"destroyed"``,
+    ``"relevance_deadline"``, ``"extension"``, ``"none recorded"``, or for a
+    what-if ``"what-if: destroyed"`` / ``"what-if: extension refused"``.
+
+    Examples
+    --------
+    >>> r = Retention("a", date(2024, 1, 1), date(2025, 7, 1), (date(2026, 7, 1),), None,
+    ...               date(2026, 7, 1), "extension")
+    >>> r.held_on(date(2026, 6, 30)), r.held_on(date(2026, 7, 1)), r.term_in_force
+    (True, False, datetime.date(2026, 7, 1))
+    """
+
+    dataset: str
+    acquired: date | None
+    relevance_deadline: date | None
+    extensions: tuple[date, ...]
+    destroyed: date | None
+    ends: date | None
+    end_reason: str
+
+    @property
+    def term_in_force(self) -> date | None:
+        """The last extension, else the relevance deadline (None when neither is given)."""
+        return self.extensions[-1] if self.extensions else self.relevance_deadline
+
+    @property
+    def held_past_term_days(self) -> int:
+        """Days held after the term in force (0 when destroyed in time or no term is known)."""
+        term = self.term_in_force
+        if self.ends is None or term is None or self.ends <= term:
+            return 0
+        return (self.ends - term).days
+
+    def held_on(self, day: date) -> bool:
+        """Whether the dataset is held on ``day``."""
+        return ((self.acquired is None or self.acquired <= day)
+                and (self.ends is None or day < self.ends))
+
+    def to_json(self) -> dict[str, Any]:
+        """Dates as ISO strings."""
+        iso = _iso
+        return {"id": self.dataset, "acquired": iso(self.acquired),
+                "relevance_deadline": iso(self.relevance_deadline),
+                "extensions": [d.isoformat() for d in self.extensions],
+                "destroyed": iso(self.destroyed), "term_in_force": iso(self.term_in_force),
+                "ends": iso(self.ends), "end_reason": self.end_reason,
+                "held_past_term_days": self.held_past_term_days}
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def retention_of(dataset: Dataset) -> Retention:
+    """The retention of a dataset under the module's rule (see the module docstring).
+
+    Examples
+    --------
+    >>> from bulkimpact.inventory import Dataset
+    >>> d = Dataset(id="a", name="A", source="open", persons=10, population="nl",
+    ...             fields=[{"name": "x", "category": "contact"}], acquired=date(2024, 1, 1),
+    ...             relevance_deadline=date(2025, 7, 1), extensions=[date(2026, 7, 1)])
+    >>> r = retention_of(d)
+    >>> r.ends, r.end_reason
+    (datetime.date(2026, 7, 1), 'extension')
+    >>> retention_of(d.model_copy(update={"destroyed": date(2025, 1, 1)})).end_reason
+    'destroyed'
+    """
+    term = dataset.extensions[-1] if dataset.extensions else dataset.relevance_deadline
+    if dataset.destroyed is not None:
+        ends, reason = dataset.destroyed, "destroyed"
+    elif term is not None:
+        ends, reason = term, "extension" if dataset.extensions else "relevance_deadline"
+    else:
+        ends, reason = None, "none recorded"
+    return Retention(dataset.id, dataset.acquired, dataset.relevance_deadline,
+                     tuple(dataset.extensions), dataset.destroyed, ends, reason)
+
+
+# --- what-if changes ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """One what-if change: destroy ``dataset`` on ``day``, or refuse its extension to ``day``.
+
+    ``kind`` is ``"destroy"`` or ``"refuse_extension"``; ``ends`` is the day
+    the dataset is no longer held under the change, ``ends_before`` the day
+    it ended without it.
+    """
+
+    kind: str
+    dataset: str
+    day: date
+    ends: date
+    ends_before: date | None
+
+    @property
+    def label(self) -> str:
+        """``destroy ID@DATE`` or ``refuse-extension ID@DATE``."""
+        verb = "destroy" if self.kind == "destroy" else "refuse-extension"
+        return f"{verb} {self.dataset}@{self.day.isoformat()}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "dataset": self.dataset, "date": self.day.isoformat(),
+                "ends": self.ends.isoformat(), "ends_before": _iso(self.ends_before),
+                "changes_anything": self.ends_before is None or self.ends < self.ends_before}
+
+
+def parse_change(text: str, inventory: Inventory, kind: str = "destroy",
+                 argument: str | None = None) -> Change:
+    """Parse ``ID@DATE`` into a :class:`Change`, checked against the inventory.
+
+    For ``kind="destroy"`` the date is the day the dataset is destroyed (on or
+    after its acquisition). For ``kind="refuse_extension"`` it is one of the
+    dataset's extensions (the new end term to refuse): the dataset then ends
+    at the term in force before it, and later extensions fall with it.
+
+    Raises
+    ------
+    ParameterError
+        Naming the argument, the value and what would be valid.
+
+    Examples
+    --------
+    >>> from bulkimpact.inventory import load_inventory
+    >>> inv = load_inventory("data/synthetic/baseline.yaml")
+    >>> parse_change("leak-webshop-2019@2025-01-01", inv).ends
+    datetime.date(2025, 1, 1)
+    >>> c = parse_change("leak-webshop-2019@2025-09-01", inv, "refuse_extension")
+    >>> c.ends, c.ends_before
+    (datetime.date(2024, 9, 1), datetime.date(2025, 9, 1))
+    >>> parse_change("leak-webshop@2025-01-01", inv)
+    Traceback (most recent call last):
+    ...
+    bulkimpact.parameters.ParameterError: --destroy 'leak-webshop@2025-01-01': unknown dataset 'leak-webshop'; did you mean 'leak-webshop-2019'? Give ID@DATE with a dataset id of the inventory and an ISO date (YYYY-MM-DD)
+    """  # noqa: E501
+    if kind not in ("destroy", "refuse_extension"):
+        raise ValueError(f"kind must be 'destroy' or 'refuse_extension', got {kind!r}")
+    argument = argument or ("--destroy" if kind == "destroy" else "--refuse-extension")
+    form = ("Give ID@DATE with a dataset id of the inventory and an ISO date (YYYY-MM-DD)")
+    where = f"{argument} {text!r}"
+    ident, sep, day_text = str(text).rpartition("@")
+    if not sep or not ident or not day_text:
+        raise ParameterError(f"{where}: not of the form ID@DATE. {form}, e.g. "
+                             f"{inventory.datasets[0].id}@2025-01-01")
+    ids = [d.id for d in inventory.datasets]
+    if ident not in ids:
+        close = difflib.get_close_matches(ident, ids, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise ParameterError(f"{where}: unknown dataset {ident!r}{hint} {form}")
+    try:
+        day = date.fromisoformat(day_text)
+    except ValueError:
+        raise ParameterError(f"{where}: {day_text!r} is not a date. {form}") from None
+    dataset = inventory.dataset(ident)
+    before = retention_of(dataset)
+    if kind == "destroy":
+        if dataset.acquired is not None and day < dataset.acquired:
+            raise ParameterError(f"{where}: before the dataset was acquired "
+                                 f"({dataset.acquired.isoformat()}); a dataset is destroyed "
+                                 "on or after the day it was acquired")
+        ends = day if before.ends is None else min(day, before.ends)
+        return Change("destroy", ident, day, ends, before.ends)
+    if day not in dataset.extensions:
+        valid = ", ".join(f"{ident}@{e.isoformat()}" for e in dataset.extensions)
+        raise ParameterError(
+            f"{where}: {ident!r} has no extension to {day.isoformat()}; "
+            + (f"valid: {valid}" if valid else "it has no extensions to refuse"))
+    i = dataset.extensions.index(day)
+    prior = dataset.extensions[i - 1] if i else dataset.relevance_deadline
+    if prior is None:  # an extension without a relevance deadline: it ends when acquired
+        prior = dataset.acquired or day
+    ends = prior if before.ends is None else min(prior, before.ends)
+    return Change("refuse_extension", ident, day, ends, before.ends)
+
+
+def _apply(retention: Mapping[str, Retention], changes: Sequence[Change]) -> dict[str, Retention]:
+    out = dict(retention)
+    for c in changes:
+        r = out[c.dataset]
+        if r.ends is None or c.ends < r.ends:
+            reason = ("what-if: destroyed" if c.kind == "destroy"
+                      else "what-if: extension refused")
+            out[c.dataset] = replace(r, ends=c.ends, end_reason=reason)
+    return out
+
+
+# --- the held inventory and its assessment -----------------------------------------------
+
+
+
+#: The retention rule in one sentence (the JSON record carries it).
+RETENTION_RULE = ("held from 'acquired' (or the first day of the timeline when absent) until "
+                  "'destroyed' if given, otherwise until the term in force: the last "
+                  "extension, else the relevance deadline; not held on that day")
