@@ -40,6 +40,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from bulkimpact.assessor import Assessor
 from bulkimpact.combinations import exposure_sets
 from bulkimpact.evaluate import judge
 from bulkimpact.inventory import load_inventory
@@ -95,9 +96,10 @@ def run_one(n: int, density: float, seed: int, rulebook, max_set_size: int,
                          max_sets=params.max_sets)
     t["exposure_sets"] = time.perf_counter() - start
     results = {}
+    scope = Assessor(G, rulebook, params).scope()
     for name, policy in POLICIES.items():
         start = time.perf_counter()
-        results[name] = policy(G, sets, rulebook, **params_for(policy, params))
+        results[name] = policy(scope, sets, **params_for(policy, params))
         t[name] = time.perf_counter() - start
     start = time.perf_counter()
     outcomes = {name: judge(G, sets, r, rulebook.low_intrusion_level, rulebook, params)

@@ -48,7 +48,6 @@ from bulkimpact.policies import POLICIES
 from bulkimpact.rulebook import default_rulebook_path, load_rulebook
 from bulkimpact.sweep import random_inventory
 from bulkimpact.timeline import (
-    _HeldAssessor,
     heaviest_linker,
     parse_change,
     retention_timeline,
@@ -87,10 +86,11 @@ def run_one(analysis: Analysis, workers: int | None = None) -> dict:
     _ = analysis.graph
     t["linkage graph"] = time.perf_counter() - start
     start = time.perf_counter()
-    assessor = _HeldAssessor(analysis)
+    assessor = analysis.assessor
+    base = assessor.base_sets
     t["full exposure sets (once)"] = time.perf_counter() - start
     start = time.perf_counter()
-    timeline = retention_timeline(analysis, _assessor=assessor, workers=workers)
+    timeline = retention_timeline(analysis, workers=workers)
     t["timeline (every change)"] = time.perf_counter() - start
     t["total"] = sum(t.values())
     start = time.perf_counter()
@@ -107,8 +107,8 @@ def run_one(analysis: Analysis, workers: int | None = None) -> dict:
                 solved += 1
     return {"times": t, "steps": len(timeline.steps),
             "held": max(len(s.held) for s in timeline.steps),
-            "sets": len(assessor.base), "solved": solved, "reused": reused,
-            "blocks": len(assessor._blocks),
+            "sets": len(base), "solved": solved, "reused": reused,
+            "blocks": len(assessor.blocks),
             "edges": analysis.graph.number_of_edges()}
 
 

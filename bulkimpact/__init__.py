@@ -39,7 +39,7 @@ _EXPORTS = {
     "exposure_sets": "combinations",
     "Evaluation": "evaluate",
     "PolicyOutcome": "evaluate",
-    "evaluate_policies": "evaluate",
+    "evaluate_policies": "assessor",
     "Inventory": "inventory",
     "load_inventory": "inventory",
     "build_linkage_graph": "linkage",
@@ -78,8 +78,9 @@ if TYPE_CHECKING:  # what the names are, for type checkers and IDEs
     from ._version import __version__
     from .analysis import Analysis, load_analysis
     from .assessment import assess
+    from .assessor import evaluate_policies
     from .combinations import cumulative_level, exposure_sets
-    from .evaluate import Evaluation, PolicyOutcome, evaluate_policies
+    from .evaluate import Evaluation, PolicyOutcome
     from .inventory import Inventory, load_inventory
     from .linkage import build_linkage_graph
     from .policies import POLICIES

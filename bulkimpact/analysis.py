@@ -18,14 +18,9 @@ import networkx as nx
 import pandas as pd
 
 from ._version import __version__
-from .combinations import (
-    EXPOSURE_KINDS,
-    SET_PERSON_UNITS,
-    ExposureSet,
-    exposure_sets,
-    exposure_sets_frame,
-)
-from .evaluate import POLICY_UNITS, Evaluation, evaluate_policies
+from .assessor import Assessor
+from .combinations import EXPOSURE_KINDS, SET_PERSON_UNITS, ExposureSet, exposure_sets_frame
+from .evaluate import POLICY_UNITS, Evaluation
 from .files import sha256
 from .inventory import Inventory, load_inventory
 from .linkage import build_linkage_graph
@@ -77,17 +72,20 @@ class Analysis:
         return build_linkage_graph(self.inventory, self.rulebook, self.openness)
 
     @cached_property
+    def assessor(self) -> Assessor:
+        """The one assessor of this analysis: every rule, on the whole inventory or a held
+        subset (the timeline's)."""
+        return Assessor(self.graph, self.rulebook, self.params, self.include, self.policies)
+
+    @property
     def sets(self) -> list[ExposureSet]:
         """The exposure sets the policies are judged on."""
-        return exposure_sets(self.graph, self.rulebook, include=self.include, k=self.params.k,
-                             max_sets=self.params.max_sets,
-                             max_set_size=self.params.max_set_size)
+        return list(self.evaluation.sets)
 
-    @cached_property
+    @property
     def evaluation(self) -> Evaluation:
         """Every policy measured on :attr:`sets`."""
-        return evaluate_policies(self.graph, self.rulebook, self.policies, self.params,
-                                 sets=self.sets)
+        return self.assessor.evaluate()
 
     def with_openness(self, openness: str) -> Analysis:
         """The same analysis under another openness variant.

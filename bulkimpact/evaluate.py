@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import operator
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
@@ -21,13 +21,13 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from .combinations import ExposureSet, exposure_sets
-from .parameters import PolicyParams, params_for, policy_params
+from .combinations import ExposureSet
+from .parameters import PolicyParams
 from .persons import _linked_and_held, distinct_persons
-from .policies import POLICIES, PolicyResult, get_policy
+from .policies import PolicyResult
 from .rulebook import Rulebook
 
-__all__ = ["PolicyOutcome", "Evaluation", "judge", "evaluate_policies", "DEFAULT_PARAMS",
+__all__ = ["PolicyOutcome", "Evaluation", "judge", "DEFAULT_PARAMS",
            "POLICY_UNITS", "pareto_front", "break_even_use_rate", "use_rates",
            "authorisation_burden_line", "cheapest_full_protection"]
 
@@ -68,6 +68,7 @@ def use_rates(sets: Sequence[ExposureSet], use_rate: float) -> list[float]:
 
     Examples
     --------
+    >>> from bulkimpact.combinations import exposure_sets
     >>> from bulkimpact.examples import toy_graph, toy_rulebook
     >>> sets = exposure_sets(toy_graph("services"), toy_rulebook())
     >>> [(s.members, s.kind) for s in sets]
@@ -287,6 +288,7 @@ class Evaluation:
         Examples
         --------
         >>> from bulkimpact.examples import toy_graph, toy_rulebook
+        >>> from bulkimpact.assessor import evaluate_policies
         >>> evaluate_policies(toy_graph("services"), toy_rulebook()).pareto
         ('per_dataset', 'use_based')
         """
@@ -299,6 +301,7 @@ class Evaluation:
         Examples
         --------
         >>> from bulkimpact.examples import toy_graph, toy_rulebook
+        >>> from bulkimpact.assessor import evaluate_policies
         >>> ev = evaluate_policies(toy_graph("services"), toy_rulebook())
         >>> ev.to_frame().loc[["per_dataset", "component", "minimal_escalation"],
         ...                   ["under_protected", "escalated", "escalated_slight"]]
@@ -335,6 +338,7 @@ def cheapest_full_protection(evaluation: Evaluation) -> str | None:
     Examples
     --------
     >>> from bulkimpact.examples import toy_graph, toy_rulebook
+    >>> from bulkimpact.assessor import evaluate_policies
     >>> cheapest_full_protection(evaluate_policies(toy_graph("services"), toy_rulebook()))
     'use_based'
     """
@@ -421,16 +425,18 @@ def judge(
 
     Examples
     --------
+    >>> from bulkimpact.assessor import Assessor
+    >>> from bulkimpact.combinations import exposure_sets
     >>> from bulkimpact.examples import toy_graph, toy_rulebook
     >>> from bulkimpact.policies import per_dataset
     >>> G, rb = toy_graph("services"), toy_rulebook()
     >>> sets = exposure_sets(G, rb)
-    >>> o = judge(G, sets, per_dataset(G, sets, rb), rb.low_intrusion_level)
+    >>> o = judge(G, sets, per_dataset(Assessor(G, rb).scope(), sets), rb.low_intrusion_level)
     >>> o.under_protected, o.under_protected_sets
     (1, (('adtech', 'health-app'),))
     """
     params = params or PolicyParams()
-    attrs = G._node  # raw node dicts: this runs once per rule on every day of a timeline
+    attrs = G.nodes
     own = {n: int(a["level"]) for n, a in attrs.items()}
     regime = result.regime
     lower = [n for n in own if regime[n] < own[n]]
@@ -482,57 +488,3 @@ def judge(
         authorisation_cost=float(price),
         total_burden=escalation_cost + float(price),
     )
-
-
-def evaluate_policies(
-    G: nx.Graph,
-    rulebook: Rulebook,
-    policies: Iterable[str] | None = None,
-    params: Mapping[str, Any] | PolicyParams | None = None,
-    sets: Sequence[ExposureSet] | None = None,
-    include: Iterable[str] | None = None,
-) -> Evaluation:
-    """Apply policies to a linkage graph and measure each on the same exposure sets.
-
-    Parameters
-    ----------
-    G : networkx.Graph
-        Linkage graph (:func:`bulkimpact.linkage.build_linkage_graph`).
-    rulebook : Rulebook
-    policies : iterable of str, optional
-        Names from :data:`bulkimpact.policies.POLICIES`; default all.
-    params : mapping or PolicyParams, optional
-        Parameters over the defaults (validated by
-        :func:`bulkimpact.parameters.policy_params`); each policy gets the
-        ones it names.
-    sets : sequence of ExposureSet, optional
-        Exposure sets to judge on; default :func:`exposure_sets` with ``include``
-        (default :data:`bulkimpact.parameters.DEFAULT_INCLUDE`), ``k``,
-        ``max_set_size`` and ``max_sets`` from ``params``.
-
-    Examples
-    --------
-    >>> from bulkimpact.examples import toy_graph, toy_rulebook
-    >>> ev = evaluate_policies(toy_graph("services"), toy_rulebook(), ["use_based"])
-    >>> o = ev.outcomes["use_based"]
-    >>> o.under_protected, o.authorisations, o.authorisations_potential
-    (0, 0, 1)
-    """
-    names = list(policies) if policies is not None else list(POLICIES)
-    checked = policy_params(params)
-    if sets is None:
-        sets = exposure_sets(G, rulebook, **({} if include is None else {"include": include}),
-                             k=checked.k, max_sets=checked.max_sets,
-                             max_set_size=checked.max_set_size)
-    outcomes = {}
-    for name in names:
-        policy = get_policy(name)
-        result = policy(G, sets, rulebook, **params_for(policy, checked))
-        outcomes[name] = judge(G, sets, result, rulebook.low_intrusion_level, rulebook, checked)
-    break_even = None
-    if "minimal_escalation" in outcomes:
-        own = outcomes["minimal_escalation"].own_level
-        break_even = break_even_use_rate(sets, own, rulebook,
-                                         outcomes["minimal_escalation"].total_burden,
-                                         checked.horizon_years)
-    return Evaluation(outcomes, tuple(sets), G.number_of_nodes(), checked, break_even)

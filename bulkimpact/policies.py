@@ -4,9 +4,12 @@ A policy assigns every dataset a regime ``r(d) >= L(d)``. A combination ``S``
 is protected when ``max_{d in S} r(d) >= L(S)``: to combine the sets, one needs
 access to every member. All policies share one signature,
 
-    policy(G, sets, rulebook, **params) -> PolicyResult
+    policy(scope, sets, **params) -> PolicyResult
 
-and are registered by name in :data:`POLICIES`:
+where ``scope`` is a :class:`bulkimpact.assessor.Scope` (the assessor of one
+inventory restricted to the datasets held: graph, own levels, memoised group
+levels) and ``sets`` the exposure sets judged; they are registered by name in
+:data:`POLICIES` and applied by :meth:`bulkimpact.assessor.Assessor.evaluate`:
 
 - ``per_dataset``: the status quo and the ministers' position, ``r(d) = L(d)``.
 - ``component``: the CTIVD recommendation read literally; every dataset gets
@@ -22,17 +25,19 @@ and are registered by name in :data:`POLICIES`:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from .combinations import ExposureSet, cumulative_level
-from .rulebook import Rulebook
+from .combinations import ExposureSet
+
+if TYPE_CHECKING:
+    from .assessor import Scope
 
 __all__ = [
     "PolicyResult",
@@ -72,51 +77,48 @@ class PolicyResult:
 Policy = Callable[..., PolicyResult]
 
 
-def _own_levels(G: nx.Graph) -> dict[str, int]:
-    return {n: int(G.nodes[n]["level"]) for n in G.nodes}
-
-
-def per_dataset(G: nx.Graph, sets: Sequence[ExposureSet], rulebook: Rulebook) -> PolicyResult:
+def per_dataset(scope: Scope, sets: Sequence[ExposureSet]) -> PolicyResult:
     """Each dataset on its own nature: ``r(d) = L(d)``.
 
     Examples
     --------
+    >>> from bulkimpact.assessor import Assessor
     >>> G = nx.Graph(); G.add_node("a", level=1); G.add_node("b", level=2)
-    >>> per_dataset(G, [], None).regime
+    >>> per_dataset(Assessor(G, None).scope(), []).regime
     {'a': 1, 'b': 2}
     """
-    return PolicyResult("per_dataset", _own_levels(G))
+    return PolicyResult("per_dataset", dict(scope.own))
 
 
-def _level_of_groups(G: nx.Graph, groups: list[set[str]], rulebook: Rulebook) -> dict[str, int]:
+def _level_of_groups(scope: Scope, groups: Iterable[Collection[str]],
+                     t: float | None = None) -> dict[str, int]:
     """Give every member of each group the cumulative level of the group."""
-    regime = _own_levels(G)
+    regime = dict(scope.own)
     for group in groups:
         if len(group) >= 2:
-            level = cumulative_level(G, group, rulebook).level
+            level = scope.level(group, t)
             for n in group:
                 regime[n] = max(regime[n], level)
     return regime
 
 
-def component(G: nx.Graph, sets: Sequence[ExposureSet], rulebook: Rulebook) -> PolicyResult:
+def component(scope: Scope, sets: Sequence[ExposureSet]) -> PolicyResult:
     """Every dataset at the cumulative level of its connected component.
 
     Examples
     --------
+    >>> from bulkimpact.assessor import Assessor
     >>> from bulkimpact.examples import toy_graph, toy_rulebook
-    >>> G, rb = toy_graph("services"), toy_rulebook()
-    >>> per_dataset(G, [], rb).regime
+    >>> scope = Assessor(toy_graph("services"), toy_rulebook()).scope()
+    >>> per_dataset(scope, []).regime
     {'forum': 1, 'adtech': 1, 'health-app': 1}
-    >>> component(G, [], rb).regime
+    >>> component(scope, []).regime
     {'forum': 3, 'adtech': 3, 'health-app': 3}
     """
-    groups = [set(c) for c in nx.connected_components(G)]
-    return PolicyResult("component", _level_of_groups(G, groups, rulebook))
+    return PolicyResult("component", _level_of_groups(scope, scope.groups()))
 
 
-def k_hop(G: nx.Graph, sets: Sequence[ExposureSet], rulebook: Rulebook,
-          k: int = 1) -> PolicyResult:
+def k_hop(scope: Scope, sets: Sequence[ExposureSet], k: int = 1) -> PolicyResult:
     """``r(d) = L(N_k(d))``: the level of the ball of radius ``k`` around ``d``.
 
     Since the ball grows with ``k`` and levels are monotone,
@@ -124,35 +126,37 @@ def k_hop(G: nx.Graph, sets: Sequence[ExposureSet], rulebook: Rulebook,
 
     Examples
     --------
+    >>> from bulkimpact.assessor import Assessor
     >>> from bulkimpact.examples import toy_graph, toy_rulebook
-    >>> k_hop(toy_graph("services"), [], toy_rulebook(), k=1).regime
+    >>> k_hop(Assessor(toy_graph("services"), toy_rulebook()).scope(), [], k=1).regime
     {'forum': 1, 'adtech': 3, 'health-app': 3}
     """
     if k < 0:
         raise ValueError(f"k must be a non-negative integer, got {k}")
-    regime = _own_levels(G)
-    for n in G.nodes:
-        # k = 1 (the default) is the dataset and its neighbours: no search needed.
-        ball = [n, *G.adj[n]] if k == 1 else nx.single_source_shortest_path_length(G, n, cutoff=k)
+    regime = dict(scope.own)
+    for n in scope.graph:
+        ball = scope.ball(n, k)
         if len(ball) >= 2:
-            regime[n] = max(regime[n], cumulative_level(G, ball, rulebook).level)
+            regime[n] = max(regime[n], scope.level(ball))
     return PolicyResult("k_hop", regime, params={"k": k})
 
 
-def threshold(G: nx.Graph, sets: Sequence[ExposureSet], rulebook: Rulebook, t: float = 0.01,
-              weight: str = "strength") -> PolicyResult:
-    """Component rule on strong links only: edges with ``weight >= t`` count.
+def threshold(scope: Scope, sets: Sequence[ExposureSet], t: float = 0.01) -> PolicyResult:
+    """Component rule on strong links only: links of strength ``>= t`` count.
 
     ``r(d)`` is the cumulative level of ``d``'s component in the graph of
     strong links (scored on that graph, so only strong links add persons).
+
+    Examples
+    --------
+    >>> from bulkimpact.assessor import Assessor
+    >>> from bulkimpact.examples import toy_graph, toy_rulebook
+    >>> threshold(Assessor(toy_graph("services"), toy_rulebook()).scope(), [], t=2.0).regime
+    {'forum': 1, 'adtech': 1, 'health-app': 1}
     """
     if t < 0:
         raise ValueError(f"threshold t must be non-negative, got {t}")
-    strong = nx.Graph(**G.graph)
-    strong.add_nodes_from(G.nodes(data=True))
-    strong.add_edges_from((a, b, d) for a, b, d in G.edges(data=True) if d.get(weight, 0.0) >= t)
-    groups = [set(c) for c in nx.connected_components(strong)]
-    return PolicyResult("threshold", _level_of_groups(strong, groups, rulebook),
+    return PolicyResult("threshold", _level_of_groups(scope, scope.groups(t), t),
                         params={"t": t})
 
 
@@ -186,8 +190,8 @@ def records_in_thousands(persons: float) -> int:
     return int(math.ceil(float(persons) / 1000.0 - 1e-9))
 
 
-def minimal_escalation(G: nx.Graph, sets: Sequence[ExposureSet], rulebook: Rulebook,
-                       time_limit: float = 60.0, cost: str = "cost") -> PolicyResult:
+def minimal_escalation(scope: Scope, sets: Sequence[ExposureSet],
+                       time_limit: float = 60.0) -> PolicyResult:
     """The cheapest escalation that leaves no exposure set under-protected (exact MILP).
 
     Notes
@@ -195,7 +199,7 @@ def minimal_escalation(G: nx.Graph, sets: Sequence[ExposureSet], rulebook: Ruleb
     Binary ``x[d, l] = [r(d) >= l]`` for every level ``l`` above ``L(d)``;
     ``x[d, l+1] <= x[d, l]`` (monotone); for every exposure set ``S`` and every
     level ``l`` with ``max_{d in S} L(d) < l <= L(S)``:
-    ``sum_{d in S} x[d, l] >= 1`` (:func:`_cover_rows`). The regime is the
+    ``sum_{d in S} x[d, l] >= 1`` (:func:`cover_rows`). The regime is the
     lexicographic optimum of three criteria, each summed over datasets:
 
     1. the escalation cost ``sum_d cost_d (r(d) - L(d))`` (each level step of
@@ -224,6 +228,7 @@ def minimal_escalation(G: nx.Graph, sets: Sequence[ExposureSet], rulebook: Ruleb
 
     Examples
     --------
+    >>> from bulkimpact.assessor import Assessor
     >>> from bulkimpact.combinations import ExposureSet
     >>> from bulkimpact.rulebook import Profile
     >>> G = nx.Graph()
@@ -232,7 +237,7 @@ def minimal_escalation(G: nx.Graph, sets: Sequence[ExposureSet], rulebook: Ruleb
     >>> p = Profile(frozenset(), True, 1.0, False)
     >>> sets = [ExposureSet(("a", "b"), 3, 1, 1.0, (), p),
     ...         ExposureSet(("b", "c"), 2, 1, 1.0, (), p)]
-    >>> r = minimal_escalation(G, sets, None)
+    >>> r = minimal_escalation(Assessor(G, None).scope(), sets)
     >>> r.regime, r.status, r.params["objective"]
     ({'a': 3, 'b': 1, 'c': 2}, 'optimal', 3.0)
 
@@ -240,23 +245,28 @@ def minimal_escalation(G: nx.Graph, sets: Sequence[ExposureSet], rulebook: Ruleb
 
     >>> G.nodes["a"]["persons"] = 1_500_000
     >>> G.add_node("d", level=1, cost=1.0, persons=700_000)
-    >>> minimal_escalation(G, [ExposureSet(("a", "d"), 2, 1, 1.0, (), p)], None).regime
+    >>> sets = [ExposureSet(("a", "d"), 2, 1, 1.0, (), p)]
+    >>> minimal_escalation(Assessor(G, None).scope(), sets).regime
     {'a': 1, 'b': 1, 'c': 1, 'd': 2}
     """
-    own = _own_levels(G)
-    costs, records = _escalation_criteria(G, cost)
-    escalated, gap = _escalate(_cover_rows(sets, own), own, costs, list(G), time_limit,
-                               records=records)
-    return _escalation_result(own, costs, escalated, gap)
+    escalated, gap, kept = scope.escalation(scope.cover_rows(sets), time_limit)
+    return _escalation_result(scope.own, scope.assessor.costs, escalated, gap,
+                              **({"reused": True} if kept else {}))
 
 
-def _escalation_criteria(G: nx.Graph, cost: str = "cost",
-                         ) -> tuple[dict[str, float], dict[str, int]]:
+def escalation_criteria(G: nx.Graph) -> tuple[dict[str, float], dict[str, int]]:
     """Each dataset's cost per level step and records in thousands: the per-dataset weights of
-    :func:`minimal_escalation`'s first and third criteria."""
-    nodes = G._node
-    return ({n: float(a.get(cost, 1.0)) for n, a in nodes.items()},
-            {n: records_in_thousands(a.get("persons", 0.0)) for n, a in nodes.items()})
+    :func:`minimal_escalation`'s first and third criteria.
+
+    Examples
+    --------
+    >>> G = nx.Graph(); G.add_node("a", cost=2.0, persons=1_500)
+    >>> escalation_criteria(G)
+    ({'a': 2.0}, {'a': 2})
+    """
+    nodes = G.nodes(data=True)
+    return ({n: float(a.get("cost", 1.0)) for n, a in nodes},
+            {n: records_in_thousands(a.get("persons", 0.0)) for n, a in nodes})
 
 
 def _escalation_result(own: dict[str, int], costs: dict[str, float],
@@ -313,7 +323,7 @@ def _escalation_blocks(rows: Sequence[Row], order: Sequence[str]) -> list[list[R
             for root in sorted(blocks, key=index.__getitem__)]
 
 
-def _escalate(rows: Sequence[Row], own: dict[str, int], costs: dict[str, float],
+def escalate(rows: Sequence[Row], own: dict[str, int], costs: dict[str, float],
               order: Sequence[str], time_limit: float,
               cache: dict[BlockKey, tuple[dict[str, int], float]] | None = None,
               records: Mapping[str, int] | None = None,
@@ -335,7 +345,7 @@ def _escalate(rows: Sequence[Row], own: dict[str, int], costs: dict[str, float],
     --------
     >>> own = {"a": 1, "b": 1, "c": 1, "d": 1}
     >>> costs = {"a": 1.0, "b": 3.0, "c": 1.0, "d": 0.5}
-    >>> _escalate([(("a", "b"), 3), (("b", "c"), 2), (("c", "d"), 3)], own, costs,
+    >>> escalate([(("a", "b"), 3), (("b", "c"), 2), (("c", "d"), 3)], own, costs,
     ...           ["a", "b", "c", "d"], 60.0)  # a, d to 3 and c to 2 cost 4 too
     ({'a': 3, 'c': 3}, 0.0)
     """
@@ -448,7 +458,7 @@ def _solve_block(block: Sequence[Row], nodes: Sequence[str], own: dict[str, int]
     return escalated, float(getattr(res, "mip_gap", 0.0) or 0.0)
 
 
-def _cover_rows(sets: Sequence[ExposureSet], own: dict[str, int],
+def cover_rows(sets: Sequence[ExposureSet], own: dict[str, int],
                 keys: dict[tuple[str, ...], tuple[frozenset[str], tuple[frozenset[str], ...]]]
                 | None = None) -> list[tuple[tuple[str, ...], int]]:
     """The cover constraints (set, level) that are not implied by a smaller one.
@@ -467,7 +477,7 @@ def _cover_rows(sets: Sequence[ExposureSet], own: dict[str, int],
     >>> p = Profile(frozenset(), True, 1.0, False)
     >>> sets = [ExposureSet(("a", "b"), 2, 1, 1.0, (), p),
     ...         ExposureSet(("a", "b", "c"), 3, 1, 1.0, (), p)]
-    >>> _cover_rows(sets, {"a": 1, "b": 1, "c": 1})
+    >>> cover_rows(sets, {"a": 1, "b": 1, "c": 1})
     [(('a', 'b'), 2), (('a', 'b', 'c'), 3)]
     """
     keys = {} if keys is None else keys
@@ -501,7 +511,7 @@ def _solve(c: np.ndarray, constraints: list[LinearConstraint], options: dict[str
     return res
 
 
-def use_based(G: nx.Graph, sets: Sequence[ExposureSet], rulebook: Rulebook) -> PolicyResult:
+def use_based(scope: Scope, sets: Sequence[ExposureSet]) -> PolicyResult:
     """No escalation; each combination above its members' levels needs an authorisation.
 
     Every exposure set whose cumulative level exceeds its members' levels is
@@ -512,16 +522,18 @@ def use_based(G: nx.Graph, sets: Sequence[ExposureSet], rulebook: Rulebook) -> P
 
     Examples
     --------
+    >>> from bulkimpact.assessor import Assessor
     >>> from bulkimpact.combinations import ExposureSet
     >>> from bulkimpact.rulebook import Profile
     >>> G = nx.Graph(); G.add_node("a", level=1); G.add_node("b", level=1)
     >>> p = Profile(frozenset(), True, 1.0, False)
-    >>> use_based(G, [ExposureSet(("a", "b"), 3, 1, 1.0, (), p)], None).authorised
+    >>> sets = [ExposureSet(("a", "b"), 3, 1, 1.0, (), p)]
+    >>> use_based(Assessor(G, None).scope(), sets).authorised
     (('a', 'b'),)
     """
-    own = _own_levels(G)
+    own = scope.own
     authorised = tuple(s.members for s in sets if s.level > max(own[n] for n in s.members))
-    return PolicyResult("use_based", own, authorised=authorised)
+    return PolicyResult("use_based", dict(own), authorised=authorised)
 
 
 POLICIES: dict[str, Policy] = {

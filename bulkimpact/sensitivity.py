@@ -21,7 +21,8 @@ from typing import Any
 
 import pandas as pd
 
-from .evaluate import Evaluation, cheapest_full_protection, evaluate_policies
+from .assessor import evaluate_policies
+from .evaluate import Evaluation, cheapest_full_protection
 from .inventory import Inventory
 from .linkage import build_linkage_graph
 from .parameters import PolicyParams, policy_params
@@ -168,7 +169,7 @@ def headline_quantities(evaluation: Evaluation) -> dict[str, Any]:
     Examples
     --------
     >>> from bulkimpact.examples import toy_graph, toy_rulebook
-    >>> from bulkimpact.evaluate import evaluate_policies
+    >>> from bulkimpact.assessor import evaluate_policies
     >>> q = headline_quantities(evaluate_policies(toy_graph("services"), toy_rulebook()))
     >>> q["per_dataset_under_protected"], q["cheapest_full_protection"]
     (1, 'use_based')

@@ -6,8 +6,9 @@ import networkx as nx
 import pytest
 from helpers import add_node, dataset, field, graph, key_field
 
+from bulkimpact.assessor import evaluate_policies
 from bulkimpact.combinations import ExposureSet
-from bulkimpact.evaluate import HEADLINE, evaluate_policies, judge
+from bulkimpact.evaluate import HEADLINE, judge
 from bulkimpact.policies import PolicyResult
 from bulkimpact.rulebook import Profile, Rulebook
 

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from bulkimpact.analysis import load_analysis
-from bulkimpact.evaluate import evaluate_policies
+from bulkimpact.assessor import evaluate_policies
 from bulkimpact.examples import toy_graph, toy_rulebook
 from bulkimpact.present import findings, i18n
 from bulkimpact.rulebook import load_rulebook

@@ -8,8 +8,9 @@ import math
 import pytest
 from helpers import dataset, field, graph, key_field
 
+from bulkimpact.assessor import evaluate_policies
 from bulkimpact.cli import main
-from bulkimpact.evaluate import break_even_use_rate, evaluate_policies
+from bulkimpact.evaluate import break_even_use_rate
 from bulkimpact.parameters import ParameterError, PolicyParams, policy_params
 from bulkimpact.rulebook import Rulebook
 

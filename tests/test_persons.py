@@ -7,7 +7,7 @@ from helpers import dataset, graph, key_field
 from hypothesis import given, settings
 from test_policies import build, random_inventories
 
-from bulkimpact.evaluate import evaluate_policies
+from bulkimpact.assessor import evaluate_policies
 from bulkimpact.persons import (
     PopulationTree,
     distinct_linked_persons,

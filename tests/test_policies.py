@@ -19,8 +19,9 @@ from helpers import dataset, field, graph, key_field
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bulkimpact.assessor import Assessor, evaluate_policies
 from bulkimpact.combinations import cumulative_level, exposure_sets
-from bulkimpact.evaluate import PolicyOutcome, evaluate_policies, judge
+from bulkimpact.evaluate import PolicyOutcome, judge
 from bulkimpact.inventory import parse_inventory
 from bulkimpact.linkage import build_linkage_graph
 from bulkimpact.policies import (
@@ -52,7 +53,7 @@ def outcomes(G: nx.Graph, rb: Rulebook, include=PAIRS, **params) -> dict[str, Po
 
 def regime(G: nx.Graph, rb: Rulebook, policy, **params) -> dict[str, int]:
     sets = exposure_sets(G, rb, include=PAIRS)
-    return policy(G, sets, rb, **params).regime
+    return policy(Assessor(G, rb).scope(), sets, **params).regime
 
 
 # --- star ----------------------------------------------------------------------------------
@@ -282,9 +283,9 @@ def test_get_policy_names_the_choices() -> None:
 def test_negative_parameters_are_refused(tiny_rulebook: Rulebook) -> None:
     G = star(tiny_rulebook)
     with pytest.raises(ValueError, match="k must be a non-negative integer, got -1"):
-        k_hop(G, [], tiny_rulebook, k=-1)
+        k_hop(Assessor(G, tiny_rulebook).scope(), [], k=-1)
     with pytest.raises(ValueError, match="threshold t must be non-negative, got -0.5"):
-        threshold(G, [], tiny_rulebook, t=-0.5)
+        threshold(Assessor(G, tiny_rulebook).scope(), [], t=-0.5)
 
 
 def test_k_hop_zero_is_per_dataset(tiny_rulebook: Rulebook) -> None:
@@ -357,7 +358,8 @@ GRAPH_POLICIES = {  # name -> (policy, params); regimes that depend only on the 
 
 def regimes(G: nx.Graph, rb: Rulebook) -> dict[str, dict[str, int]]:
     sets = exposure_sets(G, rb)
-    return {name: policy(G, sets, rb, **params).regime
+    scope = Assessor(G, rb).scope()
+    return {name: policy(scope, sets, **params).regime
             for name, (policy, params) in GRAPH_POLICIES.items()}
 
 
@@ -413,9 +415,9 @@ def test_minimal_escalation_protects_everything_at_most_at_components_cost(
     G = build(data, default_rulebook)
     sets = exposure_sets(G, default_rulebook, include=("edge", "investigation", "k_hop"))
     low = default_rulebook.low_intrusion_level
-    m = judge(G, sets, minimal_escalation(G, sets, default_rulebook), low)
-    c = judge(G, sets, component(G, sets, default_rulebook), low)
-    p = judge(G, sets, per_dataset(G, sets, default_rulebook), low)
+    m = judge(G, sets, minimal_escalation(Assessor(G, default_rulebook).scope(), sets), low)
+    c = judge(G, sets, component(Assessor(G, default_rulebook).scope(), sets), low)
+    p = judge(G, sets, per_dataset(Assessor(G, default_rulebook).scope(), sets), low)
     assert m.under_protected == 0
     assert c.under_protected == 0
     assert m.escalation_cost <= c.escalation_cost + 1e-9
@@ -445,7 +447,7 @@ def test_minimal_escalation_equals_brute_force_optimum(
 ) -> None:
     G = build(data, default_rulebook)
     sets = exposure_sets(G, default_rulebook, include=("edge", "investigation", "k_hop"), k=1)
-    m = judge(G, sets, minimal_escalation(G, sets, default_rulebook),
+    m = judge(G, sets, minimal_escalation(Assessor(G, default_rulebook).scope(), sets),
               default_rulebook.low_intrusion_level)
     assert m.escalation_cost == pytest.approx(
         brute_force_cost(G, sets, default_rulebook.max_level), abs=1e-9)
@@ -470,7 +472,7 @@ def test_minimal_escalation_fails_loudly_without_proven_optimality(monkeypatch) 
         status=1, message="Time limit reached.", x=[1.0], fun=2.0, success=False))
     with pytest.raises(policies.SolverError, match=r"did not prove optimality \(status 1: "
                        r"Time limit reached.\).*time_limit=0.5 s"):
-        policies.minimal_escalation(G, sets, rb, time_limit=0.5)
+        policies.minimal_escalation(Assessor(G, rb).scope(), sets, time_limit=0.5)
 
 
 def test_assess_reports_a_solver_failure_without_a_traceback(monkeypatch, capsys) -> None:
@@ -514,7 +516,7 @@ def test_minimal_escalation_equals_brute_force_with_skewed_costs(problem) -> Non
     """HiGHS's default 0.01 % gap returned a dearer escalation when costs span 1 to 10,000;
     with a zero gap the optimum equals enumeration to machine precision."""
     G, sets = problem
-    result = minimal_escalation(G, sets, None)
+    result = minimal_escalation(Assessor(G, None).scope(), sets)
     cost = sum(G.nodes[n]["cost"] * (r - G.nodes[n]["level"]) for n, r in result.regime.items())
     best = brute_force_cost(G, sets, 3)
     assert cost == pytest.approx(best, rel=1e-12, abs=1e-9)
@@ -535,7 +537,7 @@ def test_minimal_escalation_breaks_ties_towards_fewer_datasets() -> None:
     p = Profile(frozenset(), True, 1.0, False)
     sets = [ExposureSet(("a", "b"), 2, 1, 1.0, (), p), ExposureSet(("a", "c"), 2, 1, 1.0, (), p)]
     for order in (sets, sets[::-1]):
-        r = minimal_escalation(G, order, None)
+        r = minimal_escalation(Assessor(G, None).scope(), order)
         assert r.params["objective"] == 2.0
         assert r.regime == {"a": 2, "b": 1, "c": 1}
 
@@ -633,31 +635,32 @@ def test_minimal_escalation_is_the_lexicographic_optimum_and_depends_only_on_the
     """Cost, then datasets escalated, then thousands of records escalated: the same three
     figures as enumeration, a regime among the enumerated optima, and the same regime
     whatever the order of the sets and whatever was cached."""
-    from bulkimpact.policies import _cover_rows, _escalate, records_in_thousands
+    from bulkimpact.policies import cover_rows, escalate, records_in_thousands
 
     G, sets = problem
     own = {n: G.nodes[n]["level"] for n in G}
     costs = {n: G.nodes[n]["cost"] for n in G}
     records = {n: records_in_thousands(G.nodes[n]["persons"]) for n in G}
-    regime = minimal_escalation(G, sets, None).regime
+    regime = minimal_escalation(Assessor(G, None).scope(), sets).regime
     (cost, count, thousands), optima = lexicographic_optima(G, sets)
     up = [n for n in G if regime[n] > own[n]]
     assert sum(costs[n] * (regime[n] - own[n]) for n in G) == pytest.approx(cost, abs=1e-6)
     assert len(up) == count
     assert sum(records[n] for n in up) == thousands
     assert regime in optima
-    assert minimal_escalation(G, sets[::-1], None).regime == regime  # a canonical model
+    reversed_order = minimal_escalation(Assessor(G, None).scope(), sets[::-1])
+    assert reversed_order.regime == regime  # a canonical model
     # Block by block with a cache: warm it with another problem; same answer, rows in any order.
-    rows = _cover_rows(sets, own)
-    blocks = {**own, **_escalate(rows, own, costs, list(G), 60.0, records=records)[0]}
+    rows = cover_rows(sets, own)
+    blocks = {**own, **escalate(rows, own, costs, list(G), 60.0, records=records)[0]}
     assert blocks == regime
     G2, sets2 = other
     cache: dict = {}
     own2 = {n: G2.nodes[n]["level"] for n in G2}
-    _escalate(_cover_rows(sets2, own2), own2, {n: G2.nodes[n]["cost"] for n in G2}, list(G2),
+    escalate(cover_rows(sets2, own2), own2, {n: G2.nodes[n]["cost"] for n in G2}, list(G2),
               60.0, cache, {n: records_in_thousands(G2.nodes[n]["persons"]) for n in G2})
     for ordered in (rows[::-1], rows):
-        assert {**own, **_escalate(ordered, own, costs, list(G), 60.0, cache, records)[0]} \
+        assert {**own, **escalate(ordered, own, costs, list(G), 60.0, cache, records)[0]} \
             == regime
 
 
@@ -671,12 +674,12 @@ def test_escalation_blocks_are_solved_apart_and_cached_by_content(monkeypatch) -
     left = [(("a", "b"), 3), (("b", "c"), 2), (("c", "d"), 3)]
     right = [(("e", "f"), 2)]
     cache: dict = {}
-    alone = policies._escalate(left, own, costs, list(own), 60.0, cache)[0]
+    alone = policies.escalate(left, own, costs, list(own), 60.0, cache)[0]
     assert alone == {"a": 3, "c": 3}
     calls = []
     real = policies._solve_block
     monkeypatch.setattr(policies, "_solve_block",
                         lambda *a, **k: calls.append(a[0]) or real(*a, **k))
-    both = policies._escalate(left + right, own, costs, list(own), 60.0, cache)[0]
+    both = policies.escalate(left + right, own, costs, list(own), 60.0, cache)[0]
     assert both == {"a": 3, "c": 3, "f": 2}
     assert calls == [right]

@@ -8,8 +8,8 @@ import networkx as nx
 import pandas as pd
 import pytest
 
+from bulkimpact.assessor import evaluate_policies
 from bulkimpact.cli import main
-from bulkimpact.evaluate import evaluate_policies
 from bulkimpact.examples import toy_inventory, toy_rulebook
 from bulkimpact.inventory import load_inventory
 from bulkimpact.linkage import build_linkage_graph

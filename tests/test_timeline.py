@@ -354,10 +354,12 @@ def test_the_minimal_escalation_kept_from_an_earlier_day_is_optimal(baseline) ->
     reused = [s for s in baseline.steps
               if s.evaluation.outcomes["minimal_escalation"].params.get("reused")]
     assert reused, "the baseline should exercise the reuse"
+    from bulkimpact.assessor import Assessor
     from bulkimpact.policies import minimal_escalation
 
     for step in reused[:8]:
-        solved = minimal_escalation(step.graph, step.sets, baseline.analysis.rulebook)
+        scope = Assessor(step.graph, baseline.analysis.rulebook).scope()
+        solved = minimal_escalation(scope, step.sets)
         o = step.evaluation.outcomes["minimal_escalation"]
         own = o.own_level
         cost = sum(step.graph.nodes[n]["cost"] * (r - own[n]) for n, r in solved.regime.items())
@@ -457,9 +459,10 @@ def test_cli_at_before_the_first_acquisition(capsys, toy_path: Path) -> None:
 
 def test_minimal_escalation_kept_from_day_to_day_is_the_days_own_optimum(baseline) -> None:
     """The timeline keeps the last optimum when rows only came that it meets or went with a
-    dataset it had raised far enough (``_HeldAssessor._minimal_escalation``): on every step
+    dataset it had raised far enough (``Scope.escalation``): on every step
     of the baseline, of a what-if and of a run on three threads, the regime equals a fresh
     solve of that day's exposure sets, and both kinds of step occur."""
+    from bulkimpact.assessor import Assessor
     from bulkimpact.policies import minimal_escalation
 
     a = baseline.analysis
@@ -469,8 +472,8 @@ def test_minimal_escalation_kept_from_day_to_day_is_the_days_own_optimum(baselin
     for timeline in (baseline, what_if(baseline, change).scenario, threaded):
         for step in timeline.steps:
             o = step.evaluation.outcomes["minimal_escalation"]
-            fresh = minimal_escalation(step.graph, [s for s in step.sets if s.raised],
-                                       a.rulebook)
+            fresh = minimal_escalation(Assessor(step.graph, a.rulebook).scope(),
+                                       [s for s in step.sets if s.raised])
             assert o.regime == fresh.regime, step.start
             assert o.under_protected == 0
             kept += bool(o.params.get("reused"))
@@ -487,16 +490,17 @@ def test_workers_must_be_positive(baseline) -> None:
 @settings(max_examples=60, deadline=None)
 @given(data=st.data())
 def test_memoised_group_levels_equal_the_rulebook_s(baseline, data) -> None:
-    """The timeline's group levels (``_HeldAssessor._level``: memoised, and set to the top
+    """The assessor's group levels (``Assessor.level``: memoised, and set to the top
     level without scoring when the group holds a top-level pair) equal
     ``cumulative_level`` of the group, on all links and on the threshold rule's strong ones;
     the drawn groups are connected, as components and k-hop balls are."""
     from bulkimpact.combinations import cumulative_level
 
-    assessor = baseline.assessor
+    assessor = baseline.analysis.assessor
     rulebook = baseline.analysis.rulebook
-    for strong in (False, True):
-        G = assessor._strong_graph() if strong else assessor.G
+    t = baseline.analysis.params.t
+    for strong in (None, t):
+        G = assessor.links(strong)
         start = data.draw(st.sampled_from(sorted(G)))
         group = {start}
         for _ in range(data.draw(st.integers(1, 12))):
@@ -504,29 +508,28 @@ def test_memoised_group_levels_equal_the_rulebook_s(baseline, data) -> None:
             if not frontier:
                 break
             group.add(data.draw(st.sampled_from(frontier)))
-        assert assessor._level(group, strong) == cumulative_level(G, group, rulebook).level
+        assert assessor.level(group, strong) == cumulative_level(G, group, rulebook).level
     top = rulebook.max_level
-    assert any(level == top for level in assessor._levels.values())
+    assert any(level == top for memo in assessor._levels.values() for level in memo.values())
 
 
 def test_a_failing_day_stops_the_threads_and_is_raised(baseline, monkeypatch) -> None:
     """A solver failure on one day reaches the caller, and the runs of days not yet started
     are not started (a Ctrl-C takes the same path)."""
+    from bulkimpact.assessor import Assessor
     from bulkimpact.policies import SolverError
-    from bulkimpact.timeline.held import _HeldAssessor
 
-    a = baseline.analysis
-    assessor = _HeldAssessor(a)
+    a = load_analysis(BASELINE)
     calls = []
-    real = _HeldAssessor.assess
+    real = Assessor.assess
 
-    def failing(self, held, chain=None):
+    def failing(self, held=None, warm=None, policies=None):
         calls.append(held)
         if len(calls) == 3:
             raise SolverError("HiGHS did not prove optimality (test)")
-        return real(self, held, chain)
+        return real(self, held, warm, policies)
 
-    monkeypatch.setattr(_HeldAssessor, "assess", failing)
+    monkeypatch.setattr(Assessor, "assess", failing)
     with pytest.raises(SolverError, match="test"):
-        retention_timeline(a, _assessor=assessor, workers=2)
+        retention_timeline(a, workers=2)
     assert len(calls) < len(baseline.steps) // 2

@@ -125,7 +125,7 @@ def policy_findings(evaluation: Evaluation, rulebook: Rulebook, lang: str = "en"
     Examples
     --------
     >>> from bulkimpact.examples import toy_graph, toy_rulebook
-    >>> from bulkimpact.evaluate import evaluate_policies
+    >>> from bulkimpact.assessor import evaluate_policies
     >>> ev = evaluate_policies(toy_graph("services"), toy_rulebook())
     >>> print(policy_findings(ev, toy_rulebook())[0])
     **per dataset** (each dataset on its own nature): 1 combination under-protected
@@ -195,7 +195,7 @@ def dispute_verdict(evaluation: Evaluation, rulebook: Rulebook, lang: str = "en"
     Examples
     --------
     >>> from bulkimpact.examples import toy_graph, toy_rulebook
-    >>> from bulkimpact.evaluate import evaluate_policies
+    >>> from bulkimpact.assessor import evaluate_policies
     >>> ev = evaluate_policies(toy_graph("services"), toy_rulebook())
     >>> print(dispute_verdict(ev, toy_rulebook())[0])
     CTIVD: per-dataset assessment leaves 1 of 2 combinations under-protected,
@@ -283,7 +283,7 @@ def readings_verdict(evaluations: Mapping[str, Evaluation], rulebook: Rulebook,
     Examples
     --------
     >>> from bulkimpact.examples import toy_graph, toy_rulebook
-    >>> from bulkimpact.evaluate import evaluate_policies
+    >>> from bulkimpact.assessor import evaluate_policies
     >>> rb = toy_rulebook()
     >>> evs = {r: evaluate_policies(toy_graph(r), rb) for r in ("services", "ctivd")}
     >>> print(readings_verdict(evs, rb)[0])
@@ -435,7 +435,7 @@ def rules_finding(evaluation: Evaluation, lang: str = "en") -> str:
     Examples
     --------
     >>> from bulkimpact.examples import toy_graph, toy_rulebook
-    >>> from bulkimpact.evaluate import evaluate_policies
+    >>> from bulkimpact.assessor import evaluate_policies
     >>> ev = evaluate_policies(toy_graph("services"), toy_rulebook())
     >>> print(rules_finding(ev))  # doctest: +NORMALIZE_WHITESPACE
     Assessment **per dataset** leaves 1 of 2 combinations under-protected; weighing each
@@ -767,7 +767,7 @@ def openness_finding(levels: pd.DataFrame, variants: Sequence[str], distinct: fl
     Examples
     --------
     >>> from bulkimpact.examples import toy_graph, toy_rulebook
-    >>> from bulkimpact.evaluate import evaluate_policies
+    >>> from bulkimpact.assessor import evaluate_policies
     >>> evs = [evaluate_policies(toy_graph(r), toy_rulebook()) for r in ("services", "ctivd")]
     >>> lv = pd.DataFrame({"services": [1, 1], "ctivd": [2, 1]}, index=["a", "b"])
     >>> print(openness_finding(lv, ["services", "ctivd"], 1000.0, evs))
@@ -871,7 +871,7 @@ def readings_compared(evaluations: Mapping[str, Evaluation], lang: str = "en") -
     Examples
     --------
     >>> from bulkimpact.examples import toy_graph, toy_rulebook
-    >>> from bulkimpact.evaluate import evaluate_policies
+    >>> from bulkimpact.assessor import evaluate_policies
     >>> evs = {r: evaluate_policies(toy_graph(r), toy_rulebook()) for r in ("services", "ctivd")}
     >>> print("\\n".join(readings_compared(evs)))  # doctest: +NORMALIZE_WHITESPACE
     Assessment per dataset leaves 1 combination under-protected under the services' reading
@@ -943,7 +943,7 @@ def verdict_sentences(evaluation: Evaluation, rulebook: Rulebook, lang: str = "e
     Examples
     --------
     >>> from bulkimpact.examples import toy_graph, toy_rulebook
-    >>> from bulkimpact.evaluate import evaluate_policies
+    >>> from bulkimpact.assessor import evaluate_policies
     >>> ev = evaluate_policies(toy_graph("services"), toy_rulebook())
     >>> len(verdict_sentences(ev, toy_rulebook())), verdict_sentences(ev, toy_rulebook(), "nl")[0]
     (3, 'De CTIVD: wie elke bulkdataset afzonderlijk beoordeelt, laat 1 van de 2 combinaties \
@@ -970,7 +970,7 @@ def overview_finding(evaluation: Evaluation, rulebook: Rulebook, reading: str,
     Examples
     --------
     >>> from bulkimpact.examples import toy_graph, toy_rulebook
-    >>> from bulkimpact.evaluate import evaluate_policies
+    >>> from bulkimpact.assessor import evaluate_policies
     >>> ev = evaluate_policies(toy_graph("ctivd"), toy_rulebook())
     >>> print(overview_finding(ev, toy_rulebook(), "ctivd"))
     Under the CTIVD reading, judging each bulk dataset on its own leaves 2 of 2 combinations
@@ -1016,7 +1016,7 @@ def readings_frontier_title(evaluation: Evaluation, reading: str, lang: str = "e
     Examples
     --------
     >>> from bulkimpact.examples import toy_graph, toy_rulebook
-    >>> from bulkimpact.evaluate import evaluate_policies
+    >>> from bulkimpact.assessor import evaluate_policies
     >>> ev = evaluate_policies(toy_graph("ctivd"), toy_rulebook())
     >>> readings_frontier_title(ev, "ctivd", "nl")
     'In de lezing van de CTIVD beschermt toestemming per gebruik elke combinatie tegen de \

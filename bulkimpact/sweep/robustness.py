@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..evaluate import HEADLINE, evaluate_policies
+from ..assessor import evaluate_policies
+from ..evaluate import HEADLINE
 from ..inventory import Inventory
 from ..linkage import build_linkage_graph
 from ..parameters import policy_params

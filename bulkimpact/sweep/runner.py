@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..evaluate import evaluate_policies
+from ..assessor import evaluate_policies
 from ..files import atomic_output
 from ..linkage import build_linkage_graph
 from ..parameters import policy_params

@@ -32,25 +32,14 @@ inventories are invented and say nothing about those or any real datasets.
 
 Why it is fast
 --------------
-A combination's level depends only on its members and the links among them,
-never on which other datasets are held, and links are pairwise. So the
-linkage graph and the exposure sets that only restrict (links, chains,
-connected subsets) are built once for the whole inventory, and on each day
-kept when every member is held (one sparse product). Investigations (their
-held parts), k-hop and component sets, and the rules that depend on the held
-set (component, k_hop, threshold, minimal_escalation's MILP) are computed on
-the held subgraph, with savings that change no figure:
-
-- group levels are memoised across days (a group's level does not depend on
-  what else is held), and a group holding a link whose pair is at the
-  rulebook's top level is at the top level without scoring;
-- the rules are judged on the raised sets only (no other set can be
-  under-protected, authorised or a cover row);
-- minimal escalation's criteria add up over datasets and do not change from
-  day to day, so its blocks are cached by content and the last optimum is
-  kept when it provably stays optimal (``_HeldAssessor._minimal_escalation``);
-- the days are assessed on threads, each a contiguous run of days
-  (HiGHS solves outside Python's lock).
+Every day is assessed by the analysis's one :class:`~bulkimpact.assessor.Assessor`
+restricted to the datasets held (:meth:`~bulkimpact.assessor.Assessor.assess`):
+a combination's level depends only on its members and the links among them,
+never on which other datasets are held, so levels, the exposure sets that only
+restrict and minimal escalation's blocks are shared by all days (the
+assessor's docstring lists each saving); along a run of days minimal
+escalation starts from the last optimum (:class:`~bulkimpact.assessor.WarmStart`),
+and the runs of days are assessed on threads (HiGHS solves outside Python's lock).
 
 The result equals a fresh :func:`~bulkimpact.analysis.load_analysis` of the
 inventory as held that day (:func:`held_inventory`); the tests check it. The
@@ -59,9 +48,24 @@ figures in ``benchmarks/README.md``).
 """
 
 
-from .held import TIMELINE_METRICS, TIMELINE_UNITS, held_inventory
-from .retention import RETENTION_RULE, Change, Retention, parse_change, retention_of
-from .steps import Timeline, TimelineStep, WhatIf, heaviest_linker, retention_timeline, what_if
+from .retention import (
+    RETENTION_RULE,
+    Change,
+    Retention,
+    held_inventory,
+    parse_change,
+    retention_of,
+)
+from .steps import (
+    TIMELINE_METRICS,
+    TIMELINE_UNITS,
+    Timeline,
+    TimelineStep,
+    WhatIf,
+    heaviest_linker,
+    retention_timeline,
+    what_if,
+)
 
 __all__ = [
     "Retention",

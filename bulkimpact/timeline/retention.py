@@ -6,7 +6,7 @@ The retention rule is stated in :mod:`bulkimpact.timeline` (the package docstrin
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -222,3 +222,29 @@ def _apply(retention: Mapping[str, Retention], changes: Sequence[Change]) -> dic
 RETENTION_RULE = ("held from 'acquired' (or the first day of the timeline when absent) until "
                   "'destroyed' if given, otherwise until the term in force: the last "
                   "extension, else the relevance deadline; not held on that day")
+
+
+def held_inventory(inventory: Inventory, held: Iterable[str]) -> Inventory:
+    """The inventory as held: only the ``held`` datasets, their overlaps and investigations.
+
+    Overlaps with datasets no longer held are dropped; an investigation keeps
+    its held datasets and is dropped when fewer than two remain.
+
+    Examples
+    --------
+    >>> from bulkimpact.inventory import load_inventory
+    >>> inv = load_inventory("data/synthetic/baseline.yaml")
+    >>> sub = held_inventory(inv, ["leak-webshop-2019", "telecom-subscribers"])
+    >>> [d.id for d in sub.datasets]
+    ['leak-webshop-2019', 'telecom-subscribers']
+    """
+    keep = set(held)
+    datasets = [d.model_copy(update={"overlaps": [o for o in d.overlaps if o.with_ in keep]})
+                for d in inventory.datasets if d.id in keep]
+    investigations = []
+    for inv in inventory.investigations:
+        members = [m for m in inv.datasets if m in keep]
+        if len(members) >= 2:
+            investigations.append(inv.model_copy(update={"datasets": members}))
+    return inventory.model_copy(update={"datasets": datasets,
+                                        "investigations": investigations})

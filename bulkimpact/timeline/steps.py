@@ -15,14 +15,34 @@ import numpy as np
 import pandas as pd
 
 from .._version import __version__
+from ..assessor import Assessor, WarmStart
 from ..combinations import ExposureSet
-from ..evaluate import Evaluation
+from ..evaluate import POLICY_UNITS, Evaluation
 from ..persons import distinct_persons
-from .held import TIMELINE_METRICS, TIMELINE_UNITS, _Chain, _HeldAssessor
 from .retention import RETENTION_RULE, Change, Retention, _apply, _iso, retention_of
 
 if TYPE_CHECKING:
     from ..analysis import Analysis
+
+
+#: Per-rule figures of a timeline step (a subset of :data:`bulkimpact.evaluate.POLICY_UNITS`).
+TIMELINE_METRICS = ("under_protected", "under_protected_persons", "escalated",
+                    "escalated_persons", "escalated_slight", "escalation_cost",
+                    "authorisations_per_year", "total_burden")
+
+#: What each figure of a timeline counts (the JSON carries it as ``units``).
+TIMELINE_UNITS: dict[str, str] = {
+    "datasets_held": "datasets held on the day",
+    "persons_held": "expected distinct persons held in the datasets held",
+    "exposure_sets": "exposure sets among the datasets held",
+    "raised_sets": "exposure sets among the datasets held that are heavier than each of "
+                   "their members on its own",
+    "raised_persons": "expected distinct persons held in the member datasets of the raised "
+                      "sets",
+    "days": "days the step lasts (None for the last, open step)",
+    "held_past_term_days": "days a dataset was held after its term in force",
+    **{k: POLICY_UNITS[k] for k in TIMELINE_METRICS},
+}
 
 
 # --- the timeline ------------------------------------------------------------------------
@@ -102,7 +122,6 @@ class Timeline:
     retention: dict[str, Retention]
     steps: tuple[TimelineStep, ...]
     changes: tuple[Change, ...] = ()
-    assessor: _HeldAssessor | None = field(default=None, repr=False, compare=False)
 
     def at(self, day: date) -> TimelineStep:
         """The step in force on ``day``.
@@ -123,7 +142,7 @@ class Timeline:
         """
         first = self.steps[0]
         if first.start is not None and day < first.start:
-            assessor = self.assessor or _HeldAssessor(self.analysis)
+            assessor = self.analysis.assessor
             held = frozenset(n for n, r in self.retention.items() if r.held_on(day))
             H, ev, persons = assessor.assess(held)
             return TimelineStep(start=None, end=first.start,
@@ -201,7 +220,6 @@ class Timeline:
 
 
 def retention_timeline(analysis: Analysis, changes: Sequence[Change] = (),
-                       _assessor: _HeldAssessor | None = None,
                        workers: int | None = None) -> Timeline:
     """The retention timeline of an analysis's inventory, each change of held set assessed.
 
@@ -218,7 +236,7 @@ def retention_timeline(analysis: Analysis, changes: Sequence[Change] = (),
         outside Python's lock, so the MILP of one run proceeds while another
         is judged. Every figure is the same for any number of workers; only
         which of several exactly tied minimal escalations is kept could
-        differ (see :meth:`_HeldAssessor._minimal_escalation`).
+        differ (see :meth:`bulkimpact.assessor.Scope.escalation`).
 
     Returns
     -------
@@ -236,7 +254,7 @@ def retention_timeline(analysis: Analysis, changes: Sequence[Change] = (),
     >>> len(t.steps[-1].held)
     0
     """
-    assessor = _assessor or _HeldAssessor(analysis)
+    assessor = analysis.assessor
     retention = {d.id: retention_of(d) for d in analysis.inventory.datasets}
     retention = _apply(retention, changes)
     days = sorted({r.acquired for r in retention.values() if r.acquired is not None}
@@ -259,7 +277,7 @@ def retention_timeline(analysis: Analysis, changes: Sequence[Change] = (),
             left=tuple(n for n in order if n in before - held),
             persons_held=persons, evaluation=ev, graph=H))
         before = held
-    return Timeline(analysis, retention, tuple(steps), tuple(changes), assessor)
+    return Timeline(analysis, retention, tuple(steps), tuple(changes))
 
 
 #: Runs of days per thread: more, shorter runs balance the threads when a few days' MILPs
@@ -268,19 +286,19 @@ def retention_timeline(analysis: Analysis, changes: Sequence[Change] = (),
 RUNS_PER_WORKER = 4
 
 
-def _assess_runs(assessor: _HeldAssessor, helds: Sequence[frozenset[str]],
+def _assess_runs(assessor: Assessor, helds: Sequence[frozenset[str]],
                  workers: int | None) -> list[tuple[nx.Graph, Evaluation, float]]:
     """Assess held sets in order: on one thread, or cut into contiguous runs of about equal
     work (weighed by the square of the datasets held) that ``workers`` threads take in turn,
-    each run with its own :class:`_Chain`."""
+    each run with its own :class:`~bulkimpact.assessor.WarmStart`."""
     if workers is None:
         workers = min(4, os.cpu_count() or 1)
     if workers < 1:
         raise ValueError(f"workers must be a positive number of threads, got {workers}")
 
     def run(part: Sequence[frozenset[str]]) -> list[tuple[nx.Graph, Evaluation, float]]:
-        chain = _Chain()
-        return [assessor.assess(held, chain) for held in part]
+        warm = WarmStart()
+        return [assessor.assess(held, warm) for held in part]
 
     if workers == 1 or len(helds) < 2:
         return run(helds)
@@ -423,8 +441,7 @@ def what_if(baseline: Timeline, changes: Sequence[Change],
     (datetime.date(2025, 1, 1), False)
     """
     return WhatIf(baseline, retention_timeline(baseline.analysis,
-                                               [*baseline.changes, *changes],
-                                               baseline.assessor, workers))
+                                               [*baseline.changes, *changes], workers))
 
 
 def heaviest_linker(timeline: Timeline) -> tuple[str, date | None, int]:
