@@ -33,13 +33,13 @@ from .parameters import (
     policy_params,
 )
 from .policies import POLICIES
+from .registry import HEADLINE
 from .rulebook import Rulebook, default_rulebook_path, load_rulebook
 
 __all__ = ["Analysis", "load_analysis", "ParameterError", "HEADLINE_METRICS"]
 
 #: The figures the headline table shows per decision rule and openness reading.
-HEADLINE_METRICS = ("under_protected", "under_protected_persons", "escalated",
-                    "escalated_slight", "escalated_persons", "total_burden")
+HEADLINE_METRICS = HEADLINE
 
 
 @dataclass

@@ -25,6 +25,7 @@ from .combinations import ExposureSet
 from .parameters import PolicyParams
 from .persons import _linked_and_held, distinct_persons
 from .policies import PolicyResult
+from .registry import JSON_ROWS, units
 from .rulebook import Rulebook
 
 __all__ = ["PolicyOutcome", "Evaluation", "judge", "DEFAULT_PARAMS",
@@ -35,32 +36,7 @@ __all__ = ["PolicyOutcome", "Evaluation", "judge", "DEFAULT_PARAMS",
 DEFAULT_PARAMS: dict[str, Any] = PolicyParams().model_dump()
 
 #: What each figure of a policy counts (``assess --json`` carries it as ``units``).
-POLICY_UNITS: dict[str, str] = {
-    "under_protected": "exposure sets",
-    "under_protected_persons": "expected distinct persons linked in under-protected exposure "
-                               "sets",
-    "under_protected_persons_held": "expected distinct persons held in the member datasets "
-                                    "of under-protected exposure sets",
-    "escalated": "datasets",
-    "escalated_persons": "expected distinct persons held in escalated datasets",
-    "escalated_records": "records: the sum of the escalated datasets' sizes (a person in "
-                         "two datasets counts twice)",
-    "escalated_outside_regime": "escalated datasets below the light level on their own "
-                                "(outside the regime)",
-    "escalated_light": "escalated datasets at the light level on their own",
-    "escalated_slight": "escalated datasets of slight intrusion on their own (outside the "
-                        "regime or light)",
-    "escalated_low": "same as escalated_slight (kept for compatibility)",
-    "escalation_cost": "cost units, one-off: sum of cost weight × levels raised",
-    "level_increase": "levels raised, summed over datasets",
-    "authorisations": "investigations needing a case-by-case authorisation",
-    "authorisations_potential": "exposure sets that need an authorisation whenever used",
-    "authorisations_per_year": "authorisations a year (investigations' uses, plus the use "
-                               "rate for every other such combination)",
-    "authorisation_cost": "cost units: authorisations a year × cost at the combination's "
-                          "level × horizon in years",
-    "total_burden": "cost units: escalation_cost + authorisation_cost",
-}
+POLICY_UNITS: dict[str, str] = units()
 
 
 def use_rates(sets: Sequence[ExposureSet], use_rate: float) -> list[float]:
@@ -174,12 +150,7 @@ class PolicyOutcome:
         ).set_index("dataset")
 
 
-HEADLINE = ("under_protected", "under_protected_persons", "escalated", "escalated_low",
-            "escalated_persons", "escalation_cost", "level_increase", "authorisations",
-            "status", "under_protected_persons_held", "escalated_records",
-            "escalated_outside_regime", "escalated_light", "escalated_slight",
-            "authorisations_potential", "authorisations_per_year", "authorisation_cost",
-            "total_burden")
+HEADLINE = JSON_ROWS
 
 
 def pareto_front(points: Mapping[str, tuple[float, float]]) -> tuple[str, ...]:

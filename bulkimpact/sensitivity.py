@@ -26,6 +26,7 @@ from .evaluate import Evaluation, cheapest_full_protection
 from .inventory import Inventory
 from .linkage import build_linkage_graph
 from .parameters import PolicyParams, policy_params
+from .registry import QUANTITIES
 from .rulebook import Rulebook
 
 __all__ = ["Assumption", "ASSUMPTIONS", "apply_assumptions", "headline_quantities",
@@ -154,13 +155,7 @@ def apply_assumptions(inventory: Inventory, rulebook: Rulebook, params: PolicyPa
 
 
 #: Headline quantities the tornado reports, with what each counts.
-HEADLINE_QUANTITIES = {
-    "per_dataset_under_protected": "exposure sets per-dataset assessment leaves "
-                                   "under-protected",
-    "component_escalated_slight": "datasets of slight intrusion the component rule escalates",
-    "minimal_escalation_burden": "burden of minimal escalation (cost units)",
-    "use_based_burden": "burden of case-by-case authorisation (cost units)",
-}
+HEADLINE_QUANTITIES = {k: q.unit for k, q in QUANTITIES.items()}
 
 
 def headline_quantities(evaluation: Evaluation) -> dict[str, Any]:
@@ -176,10 +171,7 @@ def headline_quantities(evaluation: Evaluation) -> dict[str, Any]:
     """
     o = evaluation.outcomes
     return {
-        "per_dataset_under_protected": o["per_dataset"].under_protected,
-        "component_escalated_slight": o["component"].escalated_slight,
-        "minimal_escalation_burden": o["minimal_escalation"].total_burden,
-        "use_based_burden": o["use_based"].total_burden,
+        **{k: getattr(o[q.rule], q.metric) for k, q in QUANTITIES.items()},
         "cheapest_full_protection": cheapest_full_protection(evaluation),
         "break_even_use_rate": evaluation.break_even_use_rate,
     }

@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from ..evaluate import Evaluation, PolicyOutcome, cheapest_full_protection
+from ..registry import QUANTITIES
 from ..rulebook import Rulebook
 from .i18n import (
     NOUNS,
@@ -388,15 +389,8 @@ ASSUMPTION_NAMES = {
                            "use rate of combinations outside investigations (× 0.1–10)"),
 }
 
-#: The headline quantities of :data:`bulkimpact.sensitivity.HEADLINE_QUANTITIES`: id → message.
-QUANTITY_NAMES = {
-    "per_dataset_under_protected": NP_("quantity", "combinations left under-protected by "
-                                                   "assessment per dataset"),
-    "component_escalated_slight": NP_("quantity", "datasets of very slight intrusion on their "
-                                                  "own escalated by the whole-component rule"),
-    "minimal_escalation_burden": NP_("quantity", "burden of minimal escalation (cost units)"),
-    "use_based_burden": NP_("quantity", "burden of authorisation per use (cost units)"),
-}
+#: The headline quantities (:data:`bulkimpact.registry.QUANTITIES`): id → message.
+QUANTITY_NAMES = {k: q.label for k, q in QUANTITIES.items()}
 
 
 def assumption_name(name: str, lang: str = "en") -> str:

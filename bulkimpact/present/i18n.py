@@ -60,6 +60,9 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
+from ..registry import READINGS as _READINGS
+from ..registry import RULES as _RULES
+
 __all__ = ["LANGUAGES", "LOCALES", "DOMAIN", "Translator", "translator", "number", "decimal",
            "significant", "percent", "date", "join", "plural_count", "rule_name", "rule_meaning",
            "level_name", "level_meaning", "reading_name", "reading_label", "glossary",
@@ -114,24 +117,9 @@ NOUNS: dict[str, tuple[str, str]] = {
     "realised pair": NN_("{n} realised pair", "{n} realised pairs"),
 }
 
-#: Decision rules: id → (name, one line on what it does), both messages.
-RULES: dict[str, tuple[str, str]] = {
-    "per_dataset": (NP_("rule", "per dataset"),
-                    NP_("rule meaning", "each dataset on its own nature")),
-    "component": (NP_("rule", "whole component"),
-                  NP_("rule meaning", "each dataset at the level of its whole linked component")),
-    "k_hop": (NP_("rule", "k-hop neighbourhood"),
-              NP_("rule meaning",
-                  "each dataset weighed with its neighbours up to k links away")),
-    "threshold": (NP_("rule", "strong links only"),
-                  NP_("rule meaning", "components of strong links only")),
-    "minimal_escalation": (NP_("rule", "minimal escalation"),
-                           NP_("rule meaning",
-                               "the cheapest escalation leaving nothing under-protected")),
-    "use_based": (NP_("rule", "authorisation per use"),
-                  NP_("rule meaning", "no escalation; every use of a heavier combination "
-                                      "authorised beforehand")),
-}
+#: Decision rules: id → (name, one line on what it does), both messages
+#: (declared in :data:`bulkimpact.registry.RULES`).
+RULES: dict[str, tuple[str, str]] = {k: (r.label, r.meaning) for k, r in _RULES.items()}
 
 #: The bundled rulebook's level names (data/rulebooks/default.yaml). Other
 #: rulebooks' names are shown as written there.
@@ -150,13 +138,7 @@ LEVEL_MEANINGS = (
 )
 
 #: The bundled rulebook's openness readings: id → name.
-READINGS: dict[str, str] = {
-    "services": NP_("reading", "services' reading"),
-    "ctivd": NP_("reading", "CTIVD reading"),
-    "ctivd_no_purchased": NP_("reading", "CTIVD reading, purchased data included"),
-    "subjects_only": NP_("reading", "subjects-only reading"),
-    "uk_part7a": NP_("reading", "UK Part 7A-like reading"),
-}
+READINGS: dict[str, str] = {k: r.label for k, r in _READINGS.items()}
 
 #: The bundled rulebook's openness labels, verbatim (a test holds them to the file).
 #: They are translated by their text, so a rulebook that words a reading otherwise
@@ -517,7 +499,7 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"
 #: The report pages' templates (Jinja2, words in ``_()``): their messages are extracted too.
 TEMPLATES = _HERE.parent / "report" / "templates" / "pages"
 #: Modules the messages are extracted from.
-SOURCES = ("i18n.py", "findings.py", "tables.py", "plots.py", "validation.py",
+SOURCES = ("../registry.py", "i18n.py", "findings.py", "tables.py", "plots.py", "validation.py",
            "exchange_findings.py", "exchange_plots.py", "timeline_findings.py",
            "timeline_plots.py")
 _PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)\}")

@@ -52,13 +52,14 @@ from ..analysis import HEADLINE_METRICS, Analysis
 from ..evaluate import cheapest_full_protection
 from ..inventory import Inventory, load_inventory
 from ..parameters import ParameterError, policy_params
+from ..registry import PANEL
 from ..resources import bundled_inventories, display_name
 from . import plots, tables
 
 __all__ = ["Scenario", "ScenarioPanel", "TABLE_METRICS", "scenario_panel", "without_datasets"]
 
 #: The columns of the headline table the panel shows per reading (as the overview does).
-TABLE_METRICS = ["under_protected", "escalated", "escalated_slight", "total_burden"]
+TABLE_METRICS = list(PANEL)
 #: The rule parameters the panel offers, in the order shown.
 PARAMETERS = ("k", "t", "use_rate", "horizon_years", "max_set_size")
 _MEMO_SIZE = 64

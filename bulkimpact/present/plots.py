@@ -23,6 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
+from ..registry import METRICS
 from .i18n import NP_, level_name, reading_name, rule_name, significant, translator
 
 __all__ = [
@@ -871,13 +872,7 @@ def regime_heatmap(regimes: pd.DataFrame, level_names: Sequence[str], title: str
     return fig
 
 
-_AXIS_LABELS = {
-    "escalated": NP_("figure", "datasets escalated above their own level"),
-    "escalation_cost": NP_("figure", "escalation cost (cost units, one-off)"),
-    "total_burden": NP_("figure", "total burden (cost units: escalation + authorisations)"),
-    "under_protected": NP_("figure", "under-protected combinations"),
-    "under_protected_persons": NP_("figure", "distinct persons linked in under-protected sets"),
-}
+_AXIS_LABELS = {key: m.axis for key, m in METRICS.items() if m.axis}
 
 
 def _axis_label(metric: str, lang: str = "en") -> str:

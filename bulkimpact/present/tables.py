@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..registry import METRICS, QUANTITIES, STATUS, TABLE
 from .i18n import (
     N_,
     NP_,
@@ -84,25 +85,9 @@ class Column:
 
 #: Every column id a report shows → how it is shown. Extend here, not in a notebook.
 COLUMNS: dict[str, Column] = {
-    # decision rules (bulkimpact.evaluate.Evaluation.to_frame)
+    # decision rules: the rule, and every metric as the registry declares it
     "rule": Column(NP_("column", "decision rule"), "rule"),
-    "under_protected": Column(NP_("column", "under-protected combinations")),
-    "under_protected_persons": Column(NP_("column", "distinct persons in under-protected "
-                                                     "combinations")),
-    "escalated": Column(NP_("column", "datasets escalated")),
-    "escalated_slight": Column(NP_("column", "of which of very slight intrusion alone")),
-    "escalated_low": Column(NP_("column", "of which of very slight intrusion alone")),
-    "escalated_outside_regime": Column(NP_("column", "of which outside the regime alone")),
-    "escalated_light": Column(NP_("column", "of which light alone")),
-    "escalated_persons": Column(NP_("column", "distinct persons in escalated datasets")),
-    "escalated_records": Column(NP_("column", "records in escalated datasets")),
-    "escalation_cost": Column(NP_("column", "escalation cost (cost units, one-off)"), "cost"),
-    "authorisations_per_year": Column(NP_("column", "authorisations a year"), "decimal"),
-    "authorisation_cost": Column(NP_("column", "authorisation cost (cost units)"), "cost"),
-    "total_burden": Column(NP_("column", "total burden (cost units)"), "cost"),
-    "level_increase": Column(NP_("column", "levels raised")),
-    "authorisations": Column(NP_("column", "investigations needing authorisation")),
-    "status": Column(NP_("column", "solver status"), "text"),
+    **{key: Column(m.label, m.kind) for key, m in (*METRICS.items(), ("status", STATUS))},
     # datasets and combinations
     "dataset": Column(NP_("column", "dataset"), "text"),
     "datasets": Column(NP_("column", "datasets"), "text"),
@@ -150,14 +135,7 @@ COLUMNS: dict[str, Column] = {
     # 04: sensitivity and robustness (bulkimpact.sensitivity, bulkimpact.sweep)
     "assumption": Column(NP_("column", "assumption (range tried)"), "text"),
     "end": Column(NP_("column", "end of the range"), "text"),
-    "per_dataset_under_protected": Column(NP_("column", "combinations under-protected per "
-                                                         "dataset")),
-    "component_escalated_slight": Column(NP_("column", "of very slight intrusion alone, "
-                                                        "escalated by the whole component")),
-    "minimal_escalation_burden": Column(NP_("column", "burden of minimal escalation "
-                                                       "(cost units)"), "cost"),
-    "use_based_burden": Column(NP_("column", "burden of authorisation per use (cost units)"),
-                               "cost"),
+    **{key: Column(q.column, q.kind) for key, q in QUANTITIES.items()},
     "cheapest_full_protection": Column(NP_("column", "cheapest rule protecting every "
                                                       "combination"), "rule"),
     "density": Column(NP_("column", "linkage density"), "significant"),
@@ -376,26 +354,8 @@ def table(frame: pd.DataFrame, lang: str = "en", columns: Sequence[str] | None =
     return Table("".join(out))
 
 
-#: Headline metric → column heading in reports.
-POLICY_COLUMNS = {
-    "under_protected": "under-protected sets",
-    "under_protected_persons": "distinct persons linked in them",
-    "escalated": "datasets escalated",
-    "escalated_slight": "of which slight alone (outside regime or light)",
-    "escalated_low": "of which slight alone (outside regime or light)",
-    "escalated_persons": "distinct persons in escalated datasets",
-    "escalated_records": "records in escalated datasets",
-    "escalation_cost": "escalation cost (cost units, one-off)",
-    "authorisations_per_year": "authorisations a year",
-    "authorisation_cost": "authorisation cost (cost units)",
-    "total_burden": "total burden (cost units)",
-    "level_increase": "levels raised",
-    "authorisations": "investigations needing authorisation",
-    "status": "solver status",
-}
-
-#: Metrics shown with one decimal (costs and rates); counts have none.
-_DECIMAL = {"escalation_cost", "authorisation_cost", "total_burden", "authorisations_per_year"}
+#: The metrics the rules table shows, in order (:data:`bulkimpact.registry.TABLE`).
+POLICY_COLUMNS = TABLE
 
 
 def policy_table(frame: pd.DataFrame, columns: list[str] | None = None,
@@ -425,7 +385,7 @@ def policy_table(frame: pd.DataFrame, columns: list[str] | None = None,
     >>> "1.259.319" in policy_table(f, lang="nl").html
     True
     """
-    wanted = columns or [c for c in POLICY_COLUMNS if c != "escalated_low"]
+    wanted = columns or list(POLICY_COLUMNS)
     return table(frame, lang, wanted, index="rule", download=download, caption=caption)
 
 

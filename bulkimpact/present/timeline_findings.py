@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..persons import distinct_linked_persons
+from ..registry import HEADLINE
 from .i18n import NN_, NP_, rule_name, translator
 from .tables import Column, Table, table
 
@@ -228,9 +229,7 @@ def peak_table(timeline: Timeline, lang: str = "en", download: str | None = None
     """Every rule's outcome on the day most combinations were under-protected per dataset."""
     t = translator(lang)
     peak = _peak(timeline)
-    frame = peak.evaluation.to_frame()[["under_protected", "under_protected_persons",
-                                        "escalated", "escalated_slight", "escalated_persons",
-                                        "total_burden"]]
+    frame = peak.evaluation.to_frame()[list(HEADLINE)]
     caption = t.gettext("Every decision rule on {date}, with {held} held.").format(
         date=t.date(peak.start) if peak.start else "-",
         held=_n("dataset", len(peak.held), lang))

@@ -17,18 +17,17 @@ import pandas as pd
 from .._version import __version__
 from ..assessor import Assessor, WarmStart
 from ..combinations import ExposureSet
-from ..evaluate import POLICY_UNITS, Evaluation
+from ..evaluate import Evaluation
 from ..persons import distinct_persons
+from ..registry import TIMELINE, units
 from .retention import RETENTION_RULE, Change, Retention, _apply, _iso, retention_of
 
 if TYPE_CHECKING:
     from ..analysis import Analysis
 
 
-#: Per-rule figures of a timeline step (a subset of :data:`bulkimpact.evaluate.POLICY_UNITS`).
-TIMELINE_METRICS = ("under_protected", "under_protected_persons", "escalated",
-                    "escalated_persons", "escalated_slight", "escalation_cost",
-                    "authorisations_per_year", "total_burden")
+#: Per-rule figures of a timeline step (:data:`bulkimpact.registry.TIMELINE`).
+TIMELINE_METRICS = TIMELINE
 
 #: What each figure of a timeline counts (the JSON carries it as ``units``).
 TIMELINE_UNITS: dict[str, str] = {
@@ -41,7 +40,7 @@ TIMELINE_UNITS: dict[str, str] = {
                       "sets",
     "days": "days the step lasts (None for the last, open step)",
     "held_past_term_days": "days a dataset was held after its term in force",
-    **{k: POLICY_UNITS[k] for k in TIMELINE_METRICS},
+    **units(TIMELINE_METRICS),
 }
 
 
