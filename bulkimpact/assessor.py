@@ -56,8 +56,14 @@ import numpy as np
 from scipy import sparse
 
 from .combinations import ExposureSet, cumulative_level, exposure_sets
-from .evaluate import Evaluation, break_even_use_rate, judge
-from .parameters import DEFAULT_INCLUDE, PolicyParams, params_for, policy_params
+from .evaluate import Evaluation, break_even_use_rate, judge, regime_cost
+from .parameters import (
+    DEFAULT_HORIZON_YEARS,
+    DEFAULT_INCLUDE,
+    PolicyParams,
+    params_for,
+    policy_params,
+)
 from .persons import distinct_persons
 from .policies import (
     POLICIES,
@@ -191,7 +197,14 @@ class Assessor:
                  policies: Iterable[str] | None = None) -> None:
         self.graph = graph
         self.rulebook = rulebook
-        self.params = policy_params(params)
+        checked = policy_params(params)
+        implied = graph.graph.get("planned_retention_years")
+        #: Where the horizon comes from: the parameter, the inventory's planned retention, or
+        #: the stated default (DEFAULT_HORIZON_YEARS).
+        self.horizon_source = ("parameter" if checked.horizon_years is not None
+                               else "inventory" if implied else "default")
+        self.params = checked if checked.horizon_years is not None else checked.model_copy(
+            update={"horizon_years": float(implied or DEFAULT_HORIZON_YEARS)})
         self.include = tuple(include)
         self.policies = tuple(policies) if policies is not None else tuple(POLICIES)
         for name in self.policies:
@@ -199,7 +212,7 @@ class Assessor:
         self.order = list(graph.nodes)
         self.index = {n: i for i, n in enumerate(self.order)}
         # minimal_escalation's criteria per dataset (they do not depend on what else is held)
-        self.costs, self.records = escalation_criteria(graph)
+        self.costs, self.records = escalation_criteria(graph, rulebook, self.params)
         self.blocks: dict[BlockKey, tuple[dict[str, int], float]] = {}
         self.row_keys: dict[tuple[str, ...], Any] = {}
         self._levels: dict[float | None, dict[frozenset[str], int]] = {}
@@ -382,8 +395,9 @@ class Assessor:
         break_even = None
         if "minimal_escalation" in outcomes:
             o = outcomes["minimal_escalation"]
+            base = params.horizon_years * regime_cost(H, o.own_level, rulebook, params)[1]
             break_even = break_even_use_rate(raised, o.own_level, rulebook, o.total_burden,
-                                             params.horizon_years)
+                                             params.horizon_years, base, params.compliance)
         answer = (H, Evaluation(outcomes, tuple(sets), H.number_of_nodes(), params, break_even),
                   distinct_persons(H, H.nodes))
         if memoised:

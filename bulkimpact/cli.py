@@ -340,6 +340,7 @@ def _assess(args: argparse.Namespace) -> int:
 
     params = {"k": args.k, "t": args.threshold, "time_limit": args.time_limit,
               "use_rate": args.use_rate, "horizon_years": args.horizon_years,
+              "dataset_use_rate": args.dataset_use_rate, "compliance": args.compliance,
               "max_set_size": args.max_set_size, "max_sets": args.max_sets}
     record = assess(args.inventory, args.rulebook, args.openness, args.policy, params,
                     include=args.include, readings=args.json and not args.no_readings)
@@ -379,8 +380,14 @@ def _configure_assess(p: argparse.ArgumentParser) -> None:
                    help="uses per year of a possible combination outside any investigation "
                         f"(default {defaults.use_rate:g}, an assumption)")
     p.add_argument("--horizon-years", type=float, default=defaults.horizon_years,
-                   help="years of authorisation workload set against one-off escalation "
-                        f"(default {defaults.horizon_years:g})")
+                   help="years over which yearly costs count against one-off costs (default: "
+                        "the inventory's mean planned retention, else 1.5)")
+    p.add_argument("--dataset-use-rate", type=float, default=defaults.dataset_use_rate,
+                   help="uses per year of a dataset that states none (default "
+                        f"{defaults.dataset_use_rate:g}, an assumption)")
+    p.add_argument("--compliance", type=float, default=defaults.compliance,
+                   help="share of combination uses authorised beforehand under the use-based "
+                        f"rule (default {defaults.compliance:g}, an assumption)")
     p.add_argument("--max-set-size", type=int, default=defaults.max_set_size,
                    help="largest connected combination judged as an exposure set (default "
                         f"{defaults.max_set_size})")

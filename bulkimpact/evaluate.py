@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import operator
 import threading
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
@@ -22,9 +23,9 @@ import numpy as np
 import pandas as pd
 
 from .combinations import ExposureSet
-from .parameters import PolicyParams
+from .parameters import DEFAULT_HORIZON_YEARS, PolicyParams
 from .persons import _linked_and_held, distinct_persons
-from .policies import PolicyResult
+from .policies import PolicyResult, dataset_uses
 from .registry import JSON_ROWS, units
 from .rulebook import Rulebook
 
@@ -109,6 +110,8 @@ class PolicyOutcome:
     authorisations_per_year: float = 0.0
     authorisation_cost: float = 0.0
     total_burden: float = 0.0
+    burden: dict[str, float] = field(default_factory=dict)
+    unauthorised_uses_per_year: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
         """The ``assess --json`` policy entry (a contract: keys are only ever added)."""
@@ -134,6 +137,8 @@ class PolicyOutcome:
             "authorisations_per_year": self.authorisations_per_year,
             "authorisation_cost": self.authorisation_cost,
             "total_burden": self.total_burden,
+            "burden": dict(self.burden),
+            "unauthorised_uses_per_year": self.unauthorised_uses_per_year,
             "units": dict(POLICY_UNITS),
         }
 
@@ -204,36 +209,42 @@ def authorisation_burden_line(sets: Sequence[ExposureSet], own: Mapping[str, int
 
 def break_even_use_rate(sets: Sequence[ExposureSet], own: Mapping[str, int],
                         rulebook: Rulebook, escalation_cost: float,
-                        horizon_years: float = 1.0) -> float | None:
+                        horizon_years: float = 1.0, base_cost: float = 0.0,
+                        compliance: float = 1.0) -> float | None:
     """Yearly use rate above which case-by-case authorisation costs more than escalation.
 
-    With the use-based rule's yearly cost ``A + r B``
-    (:func:`authorisation_burden_line`), its burden over the horizon ``H`` is
-    ``H (A + r B)``; it equals the one-off ``escalation_cost`` ``E`` of
-    minimal escalation at ``r* = (E/H - A) / B``.
+    With the use-based rule's yearly authorisation cost ``A + r B``
+    (:func:`authorisation_burden_line`), of which the share ``c`` (compliance) is
+    requested, and ``T0`` (``base_cost``) what holding and using the datasets at their own
+    levels costs over the horizon ``H``, its burden is ``T0 + H c (A + r B)``; it equals
+    minimal escalation's whole burden ``E`` (``escalation_cost``) at
+    ``r* = ((E − T0) / (H c) − A) / B``.
 
     Returns
     -------
     float or None
         ``r*``; 0 when authorisation costs more even if no other combination
         is ever used; None when no combination outside an investigation needs
-        an authorisation (the rate then changes nothing).
+        an authorisation, or none is authorised (the rate then changes nothing).
 
     Examples
     --------
     >>> from bulkimpact.combinations import ExposureSet
     >>> from bulkimpact.rulebook import Profile, load_rulebook, default_rulebook_path
-    >>> rb = load_rulebook(default_rulebook_path())
+    >>> rb = load_rulebook(default_rulebook_path())          # heavy per use: 0.5
     >>> p = Profile(frozenset(), True, 1.0, False)
     >>> sets = [ExposureSet(("a", "b"), 3, 1, 1.0, (), p, uses_per_year=2.0),
     ...         ExposureSet(("b", "c"), 3, 1, 1.0, (), p)]
     >>> break_even_use_rate(sets, {"a": 1, "b": 1, "c": 1}, rb, escalation_cost=2.0)
     2.0
+    >>> break_even_use_rate(sets, {"a": 1, "b": 1, "c": 1}, rb, 2.0, base_cost=0.5)
+    1.0
     """
     fixed, per_use = authorisation_burden_line(sets, own, rulebook)
-    if per_use == 0:
+    if per_use == 0 or compliance == 0:
         return None
-    return max(0.0, (escalation_cost / horizon_years - fixed) / per_use)
+    return max(0.0, ((escalation_cost - base_cost) / (horizon_years * compliance) - fixed)
+               / per_use)
 
 
 @dataclass(frozen=True)
@@ -385,6 +396,41 @@ def _under_protected(sets: Sequence[ExposureSet], regime: Mapping[str, int],
             if max(map(level_of, s.members)) < s.level and s.members not in authorised]
 
 
+def regime_cost(G: nx.Graph, regime: Mapping[str, int], rulebook: Rulebook | None,
+                params: PolicyParams) -> tuple[float, float]:
+    """What a regime costs apart from case-by-case authorisations: the one-off cost of
+    placing each dataset at its regime from its own level, and the yearly cost of holding
+    and using every dataset at its regime.
+
+    ``Σ_d cost_d (one_off[r(d)] − one_off[L(d)])`` and ``Σ_d per_year[r(d)] + u_d
+    per_use[r(d)]`` (``u_d``: :func:`~bulkimpact.policies.dataset_uses`). Without a rulebook
+    each level raised costs the dataset's ``cost`` and nothing is yearly.
+
+    Examples
+    --------
+    >>> from bulkimpact.rulebook import load_rulebook, default_rulebook_path
+    >>> rb = load_rulebook(default_rulebook_path())
+    >>> G = nx.Graph(); G.add_node("a", level=1, cost=2.0, uses_per_year=100.0)
+    >>> regime_cost(G, {"a": 1}, rb, PolicyParams())      # light: 0.1 a year, uses free
+    (0.0, 0.1)
+    >>> regime_cost(G, {"a": 3}, rb, PolicyParams())      # heavy: 2 × 2 once; 0.6 + 100 × 0.5
+    (4.0, 50.6)
+    """
+    nodes = G.nodes
+    own = {n: int(a["level"]) for n, a in nodes.items()}
+    if rulebook is None:
+        return float(sum(nodes[n].get("cost", 1.0) * (regime[n] - own[n]) for n in own)), 0.0
+    levels = range(rulebook.max_level + 1)
+    one_off = [rulebook.one_off_cost(lv) for lv in levels]
+    holding = [rulebook.per_year_cost(lv) for lv in levels]
+    use = [rulebook.dataset_use_cost(lv) for lv in levels]
+    once = sum(nodes[n].get("cost", 1.0) * (one_off[regime[n]] - one_off[own[n]])
+               for n in own if regime[n] > own[n])
+    yearly = sum(holding[regime[n]] + dataset_uses(nodes[n], params) * use[regime[n]]
+                 for n in own)
+    return float(once), float(yearly)
+
+
 def judge(
     G: nx.Graph, sets: Sequence[ExposureSet], result: PolicyResult, low_intrusion_level: int,
     rulebook: Rulebook | None = None, params: PolicyParams | None = None,
@@ -421,13 +467,24 @@ def judge(
                                                     strict=True)
                        if s.members in authorised] if authorised else []
     per_year = sum(rate for _s, rate in authorised_sets)
-    # each level priced once (the same figures, summed in the same order)
-    prices = ({lv: rulebook.authorisation_cost(lv) for lv in {s.level for s, _ in authorised_sets}}
-              if rulebook is not None else {})
-    price = (sum(rate * prices[s.level] for s, rate in authorised_sets)
-             if rulebook is not None else 0.0) * params.horizon_years
-    escalation_cost = float(sum(attrs[n].get("cost", 1.0) * (regime[n] - own[n])
-                                for n in escalated))
+    horizon = params.horizon_years or DEFAULT_HORIZON_YEARS
+    compliance = params.compliance
+    price = ({lv: rulebook.authorisation_cost(lv) for lv in range(rulebook.max_level + 1)}
+             if rulebook is not None else defaultdict(float))
+    authorising = compliance * sum(rate * price[s.level] for s, rate in authorised_sets)
+    escalation_cost, regime_yearly = regime_cost(G, regime, rulebook, params)
+    yearly = float(regime_yearly + authorising)
+    # Uses a year of combinations above the regime of their members without an authorisation
+    # at their level: every use of an under-protected set, and the share of the authorised
+    # sets' uses not authorised beforehand; a set so used is under-protected too.
+    open_sets = {s.members for s in under}
+    unauthorised = sum(rate for s, rate in zip(sets, use_rates(sets, params.use_rate),
+                                               strict=True)
+                       if s.members in open_sets) if under else 0.0
+    if compliance < 1:
+        unauthorised += (1 - compliance) * per_year
+        open_sets |= {s.members for s, rate in authorised_sets if rate > 0}
+        under = [s for s in sets if s.members in open_sets]
     investigations = {s.label for s, _rate in authorised_sets if s.kind == "investigation"}
     outside = sum(own[n] < low_intrusion_level for n in escalated)
     light = sum(own[n] == low_intrusion_level for n in escalated)
@@ -456,6 +513,9 @@ def judge(
         escalated_light=light,
         escalated_slight=outside + light,
         authorisations_per_year=float(per_year),
-        authorisation_cost=float(price),
-        total_burden=escalation_cost + float(price),
+        authorisation_cost=float(horizon * authorising),
+        total_burden=escalation_cost + horizon * yearly,
+        burden={"one_off": escalation_cost, "per_year": yearly, "horizon_years": horizon,
+                "total": escalation_cost + horizon * yearly},
+        unauthorised_uses_per_year=float(unauthorised),
     )

@@ -112,6 +112,28 @@ class Dataset(_Strict):
         default=None, description="day the dataset was destroyed (held until the day before)")
     access: Access | None = None
     cost: float = Field(default=1.0, gt=0, description="weight of escalating this dataset")
+    uses_per_year: float | None = Field(
+        default=None, ge=0, allow_inf_nan=False,
+        description="times the dataset is used a year (absent: the dataset_use_rate parameter)")
+
+    def planned_retention_years(self) -> float | None:
+        """Years from ``acquired`` to its planned end: ``destroyed``, else the last extension,
+        else the relevance deadline (None when either end is unknown).
+
+        Examples
+        --------
+        >>> from datetime import date
+        >>> d = Dataset(id="a", name="A", source="open", persons=1, population="nl",
+        ...             fields=[{"name": "x", "category": "technical"}],
+        ...             acquired=date(2024, 1, 1), relevance_deadline=date(2025, 7, 2))
+        >>> round(d.planned_retention_years(), 2)
+        1.5
+        """
+        end = self.destroyed or (self.extensions[-1] if self.extensions
+                                 else self.relevance_deadline)
+        if self.acquired is None or end is None:
+            return None
+        return (end - self.acquired).days / 365.25
 
     def categories(self) -> frozenset[str]:
         """Categories of the dataset's fields."""
@@ -172,6 +194,18 @@ class Inventory(_Strict):
     datasets: list[Dataset] = Field(min_length=1)
     investigations: list[Investigation] = []
     source_path: str | None = Field(default=None, exclude=True)
+
+    def planned_retention_years(self) -> float | None:
+        """The mean planned retention of the datasets that state both ends, in years (None
+        when none does): the horizon the inventory implies.
+
+        Examples
+        --------
+        >>> round(load_inventory("data/synthetic/baseline.yaml").planned_retention_years(), 2)
+        1.65
+        """
+        years = [y for d in self.datasets if (y := d.planned_retention_years()) is not None]
+        return sum(years) / len(years) if years else None
 
     def dataset(self, dataset_id: str) -> Dataset:
         """The dataset with this id."""

@@ -258,6 +258,7 @@ def build_linkage_graph(
                                    {p.id: p.part_of for p in inventory.populations}),
         known_overlaps=(known := _known_overlaps(inventory)),
         known_overlap_datasets=frozenset(n for pair in known for n in pair),
+        planned_retention_years=inventory.planned_retention_years(),
     )
     for d in inventory.datasets:
         profile = dataset_profile(d, inventory, rulebook, openness, taxonomy)
@@ -267,6 +268,7 @@ def build_linkage_graph(
             name=d.name,
             persons=d.persons,
             cost=d.cost,
+            uses_per_year=d.uses_per_year,
             source=d.source,
             public=profile.public,
             identifiable=profile.identifiable,

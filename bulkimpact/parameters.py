@@ -24,6 +24,7 @@ __all__ = [
     "params_for",
     "DEFAULT_INCLUDE",
     "DEFAULT_OPENNESS",
+    "DEFAULT_HORIZON_YEARS",
     "READINGS",
 ]
 
@@ -34,6 +35,10 @@ DEFAULT_INCLUDE: tuple[str, ...] = ("edge", "investigation", "chain")
 
 #: The openness reading used when none is named.
 DEFAULT_OPENNESS = "ctivd"
+
+#: The horizon when neither the parameter nor the inventory gives one: art. 27 Wiv 2017's term
+#: for assessing relevance (one and a half years).
+DEFAULT_HORIZON_YEARS = 1.5
 
 #: The openness readings the headline compares: the ministers' (services') reading first,
 #: then the CTIVD's with purchased data counted public and not.
@@ -72,9 +77,17 @@ class PolicyParams(BaseModel):
         default=0.1, ge=0,
         description="uses per year of a possible combination outside any investigation "
                     "(assumption)")
-    horizon_years: float = Field(
-        default=1.0, gt=0,
-        description="years of authorisation workload set against one-off escalation")
+    horizon_years: float | None = Field(
+        default=None, gt=0,
+        description="years over which yearly costs count against one-off costs (default: "
+                    "the inventory's mean planned retention, else 1.5: the art. 27 term)")
+    dataset_use_rate: float = Field(
+        default=12.0, ge=0,
+        description="uses per year of a dataset that states none (assumption)")
+    compliance: float = Field(
+        default=1.0, ge=0, le=1,
+        description="share of combination uses authorised before they happen under the "
+                    "use-based rule (assumption)")
     max_set_size: int = Field(
         default=3, ge=2, strict=True,
         description="largest connected combination judged as an exposure set")

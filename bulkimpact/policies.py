@@ -35,9 +35,11 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from .combinations import ExposureSet
+from .parameters import DEFAULT_HORIZON_YEARS, PolicyParams, policy_params
 
 if TYPE_CHECKING:
     from .assessor import Scope
+    from .rulebook import Rulebook
 
 __all__ = [
     "PolicyResult",
@@ -254,26 +256,84 @@ def minimal_escalation(scope: Scope, sets: Sequence[ExposureSet],
                               **({"reused": True} if kept else {}))
 
 
-def escalation_criteria(G: nx.Graph) -> tuple[dict[str, float], dict[str, int]]:
-    """Each dataset's cost per level step and records in thousands: the per-dataset weights of
-    :func:`minimal_escalation`'s first and third criteria.
+def dataset_uses(attrs: Mapping[str, Any], params: PolicyParams) -> float:
+    """Uses a year of a dataset (its node attributes): its own ``uses_per_year``, else the
+    ``dataset_use_rate`` parameter.
 
     Examples
     --------
-    >>> G = nx.Graph(); G.add_node("a", cost=2.0, persons=1_500)
+    >>> dataset_uses({"uses_per_year": 100.0}, PolicyParams()), dataset_uses({}, PolicyParams())
+    (100.0, 12.0)
+    """
+    rate = attrs.get("uses_per_year")
+    return float(params.dataset_use_rate if rate is None else rate)
+
+
+def escalation_criteria(G: nx.Graph, rulebook: Rulebook | None = None,
+                        params: PolicyParams | None = None,
+                        ) -> tuple[dict[str, StepCost], dict[str, int]]:
+    """Each dataset's cost per level step and records in thousands: the per-dataset weights of
+    :func:`minimal_escalation`'s first and third criteria.
+
+    With a rulebook, the step to level ``l`` costs everything the regime adds over the
+    horizon ``H``: ``cost_d × (one_off[l] − one_off[l−1]) + H × (per_year[l] − per_year[l−1])
+    + H × u_d × (per_use[l] − per_use[l−1])`` (``u_d`` its uses a year), so escalating a
+    much-used dataset costs its uses too; the whole cost stays linear in the level variables.
+    Without one, each step costs the dataset's ``cost`` weight.
+
+    Examples
+    --------
+    >>> G = nx.Graph(); G.add_node("a", cost=2.0, persons=1_500, uses_per_year=100.0)
     >>> escalation_criteria(G)
     ({'a': 2.0}, {'a': 2})
+    >>> from bulkimpact.rulebook import load_rulebook, default_rulebook_path
+    >>> rb = load_rulebook(default_rulebook_path())
+    >>> steps, _ = escalation_criteria(G, rb, policy_params(horizon_years=2.0))
+    >>> [round(c, 2) for c in steps["a"]]   # to 3: 2 × 1 + 2 × 0.3 + 2 × 100 × 0.3
+    [0.0, 2.2, 42.4, 62.6]
     """
     nodes = G.nodes(data=True)
-    return ({n: float(a.get("cost", 1.0)) for n, a in nodes},
-            {n: records_in_thousands(a.get("persons", 0.0)) for n, a in nodes})
+    records = {n: records_in_thousands(a.get("persons", 0.0)) for n, a in nodes}
+    if rulebook is None:
+        return {n: float(a.get("cost", 1.0)) for n, a in nodes}, records
+    params = params or policy_params()
+    horizon = params.horizon_years or DEFAULT_HORIZON_YEARS
+    levels = range(rulebook.max_level + 1)
+    one_off = [rulebook.one_off_cost(lv) for lv in levels]
+    per_year = [rulebook.per_year_cost(lv) for lv in levels]
+    per_use = [rulebook.dataset_use_cost(lv) for lv in levels]
+    costs: dict[str, StepCost] = {}
+    for n, a in nodes:
+        weight, uses = float(a.get("cost", 1.0)), dataset_uses(a, params)
+        costs[n] = (0.0, *(weight * (one_off[lv] - one_off[lv - 1])
+                           + horizon * (per_year[lv] - per_year[lv - 1])
+                           + horizon * uses * (per_use[lv] - per_use[lv - 1])
+                           for lv in levels[1:]))
+    return costs, records
 
 
-def _escalation_result(own: dict[str, int], costs: dict[str, float],
+#: A dataset's cost per level step: one figure for every step, or one per level (the cost of
+#: the step up to that level; the entry for level 0 is unused).
+StepCost = float | tuple[float, ...]
+
+
+def step_cost(cost: StepCost, level: int) -> float:
+    """The cost of raising a dataset to ``level`` from the level below.
+
+    Examples
+    --------
+    >>> step_cost(2.0, 3), step_cost((0.0, 1.0, 4.5), 2)
+    (2.0, 4.5)
+    """
+    return float(cost) if isinstance(cost, (int, float)) else float(cost[level])
+
+
+def _escalation_result(own: dict[str, int], costs: Mapping[str, StepCost],
                        escalated: dict[str, int], gap: float,
                        **extra: Any) -> PolicyResult:
     """The :class:`PolicyResult` of an escalation (objective summed in dataset order)."""
-    objective = float(sum(costs[n] * (r - own[n]) for n, r in escalated.items()))
+    objective = float(sum(step_cost(costs[n], lvl) for n, r in escalated.items()
+                          for lvl in range(own[n] + 1, r + 1)))
     return PolicyResult("minimal_escalation", {**own, **escalated}, status="optimal",
                         params={"objective": objective, "mip_gap": gap, **extra})
 
@@ -323,7 +383,7 @@ def _escalation_blocks(rows: Sequence[Row], order: Sequence[str]) -> list[list[R
             for root in sorted(blocks, key=index.__getitem__)]
 
 
-def escalate(rows: Sequence[Row], own: dict[str, int], costs: dict[str, float],
+def escalate(rows: Sequence[Row], own: dict[str, int], costs: Mapping[str, StepCost],
               order: Sequence[str], time_limit: float,
               cache: dict[BlockKey, tuple[dict[str, int], float]] | None = None,
               records: Mapping[str, int] | None = None,
@@ -425,7 +485,7 @@ def _lexicographic(objectives: Sequence[np.ndarray], constraints: list[LinearCon
 
 
 def _solve_block(block: Sequence[Row], nodes: Sequence[str], own: dict[str, int],
-                 costs: dict[str, float], records: Mapping[str, int],
+                 costs: Mapping[str, StepCost], records: Mapping[str, int],
                  time_limit: float) -> tuple[dict[str, int], float]:
     """One block of the MILP of :func:`minimal_escalation`, solved to proven optimality."""
     top = max(lvl for _m, lvl in block)
@@ -443,7 +503,7 @@ def _solve_block(block: Sequence[Row], nodes: Sequence[str], own: dict[str, int]
     constraints.extend(_monotone(var))
     # x[d, L(d)+1] = 1 exactly when d is escalated: the second and third criteria count these.
     first = [lvl == own[n] + 1 for (n, lvl) in var]
-    objectives = [np.array([costs[n] for (n, _lvl) in var]),
+    objectives = [np.array([step_cost(costs[n], lvl) for (n, lvl) in var]),
                   np.array([1.0 if f else 0.0 for f in first]),
                   np.array([float(records[n]) if f else 0.0
                             for f, (n, _lvl) in zip(first, var, strict=True)])]

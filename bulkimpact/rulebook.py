@@ -165,6 +165,37 @@ class Authorisation(_Strict):
         return self
 
 
+class CostSchedule(_Strict):
+    """One cost per level (lowest first), finite, non-negative and never falling as the level
+    rises; an assumption with its rationale unless a source gives it."""
+
+    values: list[float]
+    assumption: bool = True
+    rationale: str = ""
+
+    @model_validator(mode="after")
+    def _finite_non_decreasing(self) -> CostSchedule:
+        if any(not math.isfinite(c) or c < 0 for c in self.values):
+            raise ValueError(f"costs must be finite and non-negative, got {self.values}")
+        if any(b < a for a, b in zip(self.values, self.values[1:], strict=False)):
+            raise ValueError(f"costs may not fall as the level rises, got {self.values}")
+        return self
+
+
+class Costs(_Strict):
+    """What a regime costs, per level, in the unit of the datasets' ``cost`` weights.
+
+    ``one_off[l]``: placing a dataset of weight 1 at level ``l`` (a change from ``L`` to ``r``
+    costs its weight × ``one_off[r] − one_off[L]``); ``per_year[l]``: holding a dataset at
+    ``l`` for a year (controls, logging, review); ``per_use[l]``: each use of a dataset or of
+    a combination at ``l`` (the prior authorisation a heavier level demands).
+    """
+
+    one_off: CostSchedule | None = None
+    per_year: CostSchedule | None = None
+    per_use: CostSchedule | None = None
+
+
 class Linkage(_Strict):
     """When two datasets count as linkable."""
 
@@ -218,6 +249,7 @@ class Rulebook(_Strict):
     identifiability: Identifiability = Identifiability()
     linkage: Linkage = Linkage()
     authorisation: Authorisation = Authorisation()
+    costs: Costs = Costs()
     openness_variants: dict[str, OpennessVariant] = Field(min_length=1)
     rules: list[Rule] = Field(min_length=1)
     source_path: str | None = Field(default=None, exclude=True)
@@ -228,16 +260,79 @@ class Rulebook(_Strict):
         return self.levels[-1].level
 
     def authorisation_cost(self, level: int) -> float:
-        """Cost of authorising one use of a combination at ``level`` (0 when not priced).
+        """Cost of one use at ``level``: of a dataset held there, or of a combination
+        authorised case by case at that level (0 when not priced).
+
+        ``costs.per_use``; a rulebook without it prices uses by ``authorisation.cost``.
 
         Examples
         --------
         >>> rb = load_rulebook(default_rulebook_path())
         >>> [rb.authorisation_cost(lv) for lv in range(4)]
-        [0.0, 0.05, 0.2, 0.5]
+        [0.0, 0.0, 0.2, 0.5]
         """
-        costs = self.authorisation.cost
+        schedule = self.costs.per_use
+        costs = schedule.values if schedule is not None else self.authorisation.cost
         return float(costs[level]) if level < len(costs) else 0.0
+
+    def dataset_use_cost(self, level: int) -> float:
+        """Cost of one use of a dataset held at ``level``: ``costs.per_use`` (0 in a rulebook
+        that prices no use of a dataset: one without ``costs.per_use``).
+
+        Examples
+        --------
+        >>> [load_rulebook(default_rulebook_path()).dataset_use_cost(lv) for lv in range(4)]
+        [0.0, 0.0, 0.2, 0.5]
+        """
+        schedule = self.costs.per_use
+        if schedule is None:
+            return 0.0
+        return float(schedule.values[level]) if level < len(schedule.values) else 0.0
+
+    def one_off_cost(self, level: int) -> float:
+        """Cost of placing a dataset of weight 1 at ``level`` (``costs.one_off``; without
+        it, the level's number: each level raised costs 1, as before costs were priced).
+
+        Examples
+        --------
+        >>> [load_rulebook(default_rulebook_path()).one_off_cost(lv) for lv in range(4)]
+        [0.0, 1.0, 2.0, 3.0]
+        """
+        schedule = self.costs.one_off
+        if schedule is None:
+            return float(level)
+        return float(schedule.values[level]) if level < len(schedule.values) else 0.0
+
+    def per_year_cost(self, level: int) -> float:
+        """Cost of holding a dataset at ``level`` for a year (``costs.per_year``; 0 without).
+
+        Examples
+        --------
+        >>> [load_rulebook(default_rulebook_path()).per_year_cost(lv) for lv in range(4)]
+        [0.0, 0.1, 0.3, 0.6]
+        """
+        schedule = self.costs.per_year
+        if schedule is None:
+            return 0.0
+        return float(schedule.values[level]) if level < len(schedule.values) else 0.0
+
+    def with_costs_scaled(self, kind: str, factor: float) -> Rulebook:
+        """This rulebook with one cost schedule (``one_off``, ``per_year`` or ``per_use``)
+        multiplied by ``factor`` (the sensitivity analysis varies them).
+
+        Examples
+        --------
+        >>> rb = load_rulebook(default_rulebook_path()).with_costs_scaled("per_use", 2.0)
+        >>> rb.authorisation_cost(3)
+        1.0
+        """
+        current = {"one_off": self.one_off_cost, "per_year": self.per_year_cost,
+                   "per_use": self.authorisation_cost}[kind]
+        old = getattr(self.costs, kind)
+        schedule = CostSchedule(values=[current(lv.level) * factor for lv in self.levels],
+                                assumption=old.assumption if old else True,
+                                rationale=old.rationale if old else "")
+        return self.model_copy(update={"costs": self.costs.model_copy(update={kind: schedule})})
 
     def level_names(self) -> list[str]:
         """Names of the levels, lowest first."""
@@ -312,6 +407,13 @@ def _cross_check(data: dict[str, Any], file: str, taxonomy: Taxonomy) -> list[Pr
         problems.append(Problem(file, "authorisation", "cost",
                                 f"one cost per level: {len(levels)} values, lowest level "
                                 "first", costs))
+    schedules = data.get("costs") if isinstance(data.get("costs"), dict) else {}
+    for name, schedule in schedules.items():
+        values = schedule.get("values") if isinstance(schedule, dict) else None
+        if numbered and isinstance(values, list) and len(values) != len(levels):
+            problems.append(Problem(file, f"costs.{name}", "values",
+                                    f"one cost per level: {len(levels)} values, lowest level "
+                                    "first", values))
     low = data.get("low_intrusion_level")
     if top is not None and isinstance(low, int) and low > top:
         problems.append(Problem(file, "", "low_intrusion_level",

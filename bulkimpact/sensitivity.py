@@ -106,9 +106,7 @@ def _identifiability(inv: Inventory, rb: Rulebook, p: PolicyParams, share: float
 
 def _authorisation_cost(inv: Inventory, rb: Rulebook, p: PolicyParams,
                         factor: float) -> Inputs:
-    costs = rb.authorisation.model_copy(update={"cost": [c * factor
-                                                         for c in rb.authorisation.cost]})
-    return inv, rb.model_copy(update={"authorisation": costs}), p
+    return inv, rb.with_costs_scaled("per_use", factor), p
 
 
 def _use_rate(inv: Inventory, rb: Rulebook, p: PolicyParams, factor: float) -> Inputs:

@@ -63,7 +63,10 @@ def test_assess_json_has_no_nan_and_names_units(capsys, small_inventory) -> None
     for p in record["policies"].values():
         assert {"authorisations_per_year", "authorisation_cost", "total_burden",
                 "escalated_records", "units"} <= set(p)
-        assert p["total_burden"] == pytest.approx(p["escalation_cost"] + p["authorisation_cost"])
+        burden = p["burden"]
+        assert p["total_burden"] == burden["total"] == pytest.approx(
+            burden["one_off"] + burden["horizon_years"] * burden["per_year"])
+        assert burden["one_off"] == p["escalation_cost"]
     assert list(record["readings"]) == ["services", "ctivd", "ctivd_no_purchased"]
 
 
@@ -83,7 +86,8 @@ def test_break_even_use_rate_by_hand(tiny_rulebook: Rulebook) -> None:
         dataset("A", [key_field("username"), field("gps", "location")]),
         dataset("B", [key_field("device"), field("diagnosis", "special_category")]),
     ], rb, investigations=[{"id": "op", "datasets": ["H", "A"], "uses_per_year": 4}])
-    ev = evaluate_policies(G, rb, ["minimal_escalation", "use_based"], {"use_rate": 0.8})
+    ev = evaluate_policies(G, rb, ["minimal_escalation", "use_based"],
+                           {"use_rate": 0.8, "horizon_years": 1.0})
     assert [(s.members, s.level) for s in ev.sets] == [(("A", "H"), 2), (("B", "H"), 3)]
     assert ev.outcomes["minimal_escalation"].total_burden == 2.0
     assert ev.break_even_use_rate == pytest.approx(0.8)

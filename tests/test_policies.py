@@ -415,13 +415,16 @@ def test_minimal_escalation_protects_everything_at_most_at_components_cost(
     G = build(data, default_rulebook)
     sets = exposure_sets(G, default_rulebook, include=("edge", "investigation", "k_hop"))
     low = default_rulebook.low_intrusion_level
-    m = judge(G, sets, minimal_escalation(Assessor(G, default_rulebook).scope(), sets), low)
-    c = judge(G, sets, component(Assessor(G, default_rulebook).scope(), sets), low)
-    p = judge(G, sets, per_dataset(Assessor(G, default_rulebook).scope(), sets), low)
+    assessor = Assessor(G, default_rulebook)
+    scope, rb, params = assessor.scope(), default_rulebook, assessor.params
+    m = judge(G, sets, minimal_escalation(scope, sets), low, rb, params)
+    c = judge(G, sets, component(scope, sets), low, rb, params)
+    p = judge(G, sets, per_dataset(scope, sets), low, rb, params)
     assert m.under_protected == 0
     assert c.under_protected == 0
-    assert m.escalation_cost <= c.escalation_cost + 1e-9
-    assert m.params["objective"] == pytest.approx(m.escalation_cost)
+    # priced whole (one-off + horizon × holding and uses), it is never dearer than component
+    assert m.total_burden <= c.total_burden + 1e-9
+    assert m.params["objective"] == pytest.approx(m.total_burden - p.total_burden)
     if p.under_protected == 0:
         assert m.escalated == 0
 

@@ -252,7 +252,9 @@ def test_a_bad_change_names_the_argument_and_what_is_valid(toy, argument: str, k
 def _fresh(tmp_path: Path, analysis: Analysis, held: tuple[str, ...]) -> Analysis:
     sub = held_inventory(analysis.inventory, held)
     path = write(tmp_path, sub.model_dump(mode="json", by_alias=True), f"held{len(held)}.yaml")
-    return load_analysis(path, openness=analysis.openness, policies=analysis.policies)
+    # the timeline prices every day over the whole inventory's horizon
+    return load_analysis(path, openness=analysis.openness, policies=analysis.policies,
+                         horizon_years=analysis.assessor.params.horizon_years)
 
 
 @pytest.mark.parametrize("day", ["2024-01-15", "2024-09-01", "2025-03-01", "2025-05-12",
