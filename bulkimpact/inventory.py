@@ -8,7 +8,6 @@ pydantic, and every problem is reported at once with its file, item and field.
 
 from __future__ import annotations
 
-import csv
 import difflib
 from collections.abc import Mapping
 from datetime import date
@@ -17,6 +16,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .csvtables import read_table
+from .limits import InputDate
 from .problems import (
     InputError,
     Problem,
@@ -46,7 +47,8 @@ ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
+                              allow_inf_nan=False)
 
 
 class Population(_Strict):
@@ -105,10 +107,10 @@ class Dataset(_Strict):
     population: str
     fields: list[DatasetField] = Field(min_length=1)
     overlaps: list[Overlap] = []
-    acquired: date | None = None
-    relevance_deadline: date | None = None
-    extensions: list[date] = []
-    destroyed: date | None = Field(
+    acquired: InputDate | None = None
+    relevance_deadline: InputDate | None = None
+    extensions: list[InputDate] = []
+    destroyed: InputDate | None = Field(
         default=None, description="day the dataset was destroyed (held until the day before)")
     access: Access | None = None
     cost: float = Field(default=1.0, gt=0, description="weight of escalating this dataset")
@@ -172,6 +174,8 @@ class Inventory(_Strict):
     datasets: list[Dataset] = Field(min_length=1)
     investigations: list[Investigation] = []
     source_path: str | None = Field(default=None, exclude=True)
+    input_notes: tuple[str, ...] = Field(
+        default=(), exclude=True, description="how the files were read (CSV encoding, separator)")
 
     def dataset(self, dataset_id: str) -> Dataset:
         """The dataset with this id."""
@@ -410,15 +414,7 @@ def parse_inventory(
 _BOOL = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False, "": False}
 
 
-def _csv_rows(path: Path) -> list[dict[str, str]]:
-    try:
-        with path.open(newline="", encoding="utf-8") as fh:
-            return list(csv.DictReader(fh))
-    except FileNotFoundError:
-        raise file_problem(path, "file not found") from None
-
-
-def _inventory_from_csv(datasets_csv: Path) -> tuple[dict[str, Any], list[Problem]]:
+def _inventory_from_csv(datasets_csv: Path) -> tuple[dict[str, Any], list[Problem], list[str]]:
     """Build inventory data from ``datasets.csv`` and the ``fields.csv`` beside it.
 
     datasets.csv columns: id, name, source, persons, population, population_size and optionally
@@ -426,14 +422,17 @@ def _inventory_from_csv(datasets_csv: Path) -> tuple[dict[str, Any], list[Proble
     description, fictional, acquired, relevance_deadline, destroyed (ISO dates) and extensions
     (ISO dates separated by ``;``). fields.csv columns: dataset, name, category and optionally
     cardinality, key, match_quality. Returns the data and the problems only the tables show
-    (fields of unknown datasets, conflicting population sizes).
+    (fields of unknown datasets, conflicting population sizes, rows of the wrong width) and
+    notes on how each table was read (encoding, separator: :mod:`bulkimpact.csvtables`).
     """
     fields_csv = datasets_csv.with_name("fields.csv")
-    rows, field_rows = _csv_rows(datasets_csv), _csv_rows(fields_csv)
-    problems: list[Problem] = []
-    ids = [row.get("id", "") for row in rows]
+    tables = {p: read_table(p) for p in (datasets_csv, fields_csv)}
+    problems = [p for t in tables.values() for p in t.problems]
+    notes = [f"{p}: {n}" for p, t in tables.items() for n in t.notes]
+    rows = tables[datasets_csv].rows
+    ids = [row.get("id", "") for _, row in rows]
     fields_by_dataset: dict[str, list[dict[str, Any]]] = {}
-    for i, row in enumerate(field_rows):
+    for line, row in tables[fields_csv].rows:
         f: dict[str, Any] = {"name": row.get("name"), "category": row.get("category")}
         for col, conv in (("cardinality", int), ("match_quality", float), ("key", str)):
             if row.get(col):
@@ -443,13 +442,13 @@ def _inventory_from_csv(datasets_csv: Path) -> tuple[dict[str, Any], list[Proble
                     f[col] = row[col]  # let validation report it with its location
         dataset = row.get("dataset", "")
         if dataset not in ids:
-            problems.append(Problem(str(fields_csv), f"row {i + 2}", "dataset",
+            problems.append(Problem(str(fields_csv), f"row {line}", "dataset",
                                     "no such dataset in datasets.csv" + _suggest(dataset, ids),
                                     dataset))
         fields_by_dataset.setdefault(dataset, []).append(f)
     populations: dict[str, int | str] = {}
     datasets = []
-    for i, row in enumerate(rows):
+    for line, row in rows:
         d: dict[str, Any] = {k: v for k, v in row.items()
                              if k not in ("population_size", "title", "fictional")
                              and v not in (None, "")}
@@ -470,19 +469,20 @@ def _inventory_from_csv(datasets_csv: Path) -> tuple[dict[str, Any], list[Proble
         size: int | str = int(raw) if raw.isdigit() else raw
         pop = row.get("population", "")
         if pop in populations and populations[pop] != size:
-            problems.append(Problem(str(datasets_csv), f"row {i + 2} (id {row.get('id')!r})",
+            problems.append(Problem(str(datasets_csv), f"row {line} (id {row.get('id')!r})",
                                     "population_size", f"differs from the size given earlier "
                                     f"for population {pop!r} ({populations[pop]}); one "
                                     "population has one size", size))
         populations.setdefault(pop, size)
-    title = next((r["title"] for r in rows if r.get("title")), datasets_csv.parent.name)
-    fictional = any(_BOOL.get((r.get("fictional") or "").strip().lower(), False) for r in rows)
+    title = next((r["title"] for _, r in rows if r.get("title")), datasets_csv.parent.name)
+    fictional = any(_BOOL.get((r.get("fictional") or "").strip().lower(), False)
+                    for _, r in rows)
     return {
         "title": title,
         "fictional": fictional,
         "populations": [{"id": k, "size": v} for k, v in populations.items()],
         "datasets": datasets,
-    }, problems
+    }, problems, notes
 
 
 def load_inventory(path: str | Path, taxonomy: Taxonomy | None = None) -> Inventory:
@@ -511,14 +511,14 @@ def load_inventory(path: str | Path, taxonomy: Taxonomy | None = None) -> Invent
     if path.is_dir():
         path = path / "datasets.csv"
     if path.suffix.lower() == ".csv":
-        data, table_problems = _inventory_from_csv(path)
+        data, table_problems, notes = _inventory_from_csv(path)
         try:
             inventory = parse_inventory(data, str(path), taxonomy)
         except InputError as exc:
             raise InputError(table_problems + exc.problems) from None
         if table_problems:
             raise InputError(table_problems)
-        return inventory
+        return inventory.model_copy(update={"input_notes": tuple(notes)})
     elif path.suffix.lower() in (".yaml", ".yml"):
         data = read_yaml(path)
     else:

@@ -7,13 +7,12 @@ position and id), the field, the bad value and what would be valid.
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
-
-import reprlib
-from datetime import datetime
 
 import yaml
 from pydantic import ValidationError
