@@ -151,7 +151,7 @@ def check_combination_budget(inventory: Inventory, max_sets: int, max_set_size: 
     >>> try:
     ...     check_combination_budget(inv, max_sets=1000, max_set_size=3)
     ... except InputError as e:
-    ...     print(str(e)[:90])
+    ...     print(str(e)[:89])
     dense.yaml: 50 datasets could form up to 1,225 links (pairs sharing a key namespace or a
     """
     links = candidate_links(inventory)

@@ -53,6 +53,7 @@ class Problem:
 
 _REPR = reprlib.Repr()
 _REPR.maxlevel, _REPR.maxstring, _REPR.maxother = 3, 120, 120
+_REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = _REPR.maxset = 6
 
 
 def _short_repr(value: Any) -> str:
@@ -60,7 +61,7 @@ def _short_repr(value: Any) -> str:
 
     Examples
     --------
-    >>> _short_repr("x" * 500)[-10:], len(_short_repr([[list(range(9))] * 9] * 9)) < 200
+    >>> _short_repr("x" * 500)[-10:], len(_short_repr([[list(range(9))] * 9] * 9)) < 1000
     ("xxxxxxxxx'", True)
     """
     return _REPR.repr(value)
