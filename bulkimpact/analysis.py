@@ -314,7 +314,8 @@ def load_analysis(
         Naming the parameter, the value and what is allowed.
     bulkimpact.problems.InputError
         For problems inside the inventory or rulebook files, and for an inventory that
-        could form more links than ``max_sets`` (:func:`bulkimpact.limits.check_combination_budget`).
+        could form more links than ``max_sets``
+        (:func:`bulkimpact.limits.check_combination_budget`).
     """
     from .resources import default_inventory_path
 
