@@ -7,7 +7,8 @@ tables. Excel writes them in several ways, each read here and named in a note
 - UTF-8 with a byte-order mark ("CSV UTF-8"); UTF-16 ("Unicode text");
 - Windows-1252 (cp1252, "CSV" on a Western-European Windows), tried only when
   the bytes are not UTF-8;
-- semicolons (or tabs) instead of commas, as Dutch Excel separates fields.
+- semicolons (or tabs) instead of commas, as Dutch Excel separates fields; in a
+  semicolon-separated table a decimal comma (``0,95``) is read as a number.
 
 A file in none of these encodings is refused with the cause and the fix, and
 a row with fewer or more values than the header has columns is a located
@@ -19,6 +20,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +41,20 @@ class Table:
     problems: list[Problem] = field(default_factory=list)
     notes: tuple[str, ...] = ()
     header_line: int = 1
+    delimiter: str = ","
+
+    def number(self, text: str) -> str:
+        """A number as Python reads it: in a semicolon-separated table (Dutch Excel) a
+        decimal comma is a decimal point.
+
+        Examples
+        --------
+        >>> Table([], [], delimiter=";").number("0,95"), Table([], []).number("0,95")
+        ('0.95', '0,95')
+        """
+        if self.delimiter == ";" and re.fullmatch(r"[-+]?\d*,\d+", text.strip()):
+            return text.strip().replace(",", ".")
+        return text
 
 
 def _decode(path: Path, raw: bytes) -> tuple[str, list[str]]:
@@ -103,7 +119,7 @@ def read_table(path: str | Path, comments: bool = False) -> Table:
     ...     t = read_table(p)
     >>> t.header, t.rows[0], t.notes
     (['id', 'name'], (2, {'id': 'a', 'name': 'Café'}), ('read as UTF-8 with a byte-order mark', \
-'separated by semicolons (as Dutch Excel writes CSV)'))
+'separated by semicolons, decimal commas read as points (as Dutch Excel writes CSV)'))
     >>> print(t.problems[0].item, "|", t.problems[0].message)
     row 3 | 1 value, but the header has 2 columns (id, name); missing: name
     """
@@ -123,7 +139,8 @@ def read_table(path: str | Path, comments: bool = False) -> Table:
         raise file_problem(path, "no header row (the first line names the columns)")
     delimiter = _delimiter(lines[skipped])
     if delimiter != ",":
-        notes.append("separated by semicolons (as Dutch Excel writes CSV)" if delimiter == ";"
+        notes.append("separated by semicolons, decimal commas read as points (as Dutch Excel "
+                     "writes CSV)" if delimiter == ";"
                      else "separated by tabs")
     reader = csv.reader(io.StringIO("".join(lines[skipped:])), delimiter=delimiter)
     header = [h.strip() for h in next(reader)]
@@ -144,7 +161,7 @@ def read_table(path: str | Path, comments: bool = False) -> Table:
             problems.append(_width_problem(path, line, values, header))
         rows.append((line, dict(zip(header, values + [""] * (len(header) - len(values)),
                                     strict=False))))
-    return Table(header, rows, problems, tuple(notes), header_line)
+    return Table(header, rows, problems, tuple(notes), header_line, delimiter)
 
 
 def _width_problem(path: Path, line: int, values: list[str], header: list[str]) -> Problem:

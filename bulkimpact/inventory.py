@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .csvtables import read_table
 from .limits import InputDate
+from .lookalikes import probable_duplicates
 from .problems import (
     InputError,
     Problem,
@@ -39,6 +40,7 @@ __all__ = [
     "population_chain",
     "smallest_common_population",
     "parse_inventory",
+    "lookalike_names",
     "SOURCES",
 ]
 
@@ -437,7 +439,7 @@ def _inventory_from_csv(datasets_csv: Path) -> tuple[dict[str, Any], list[Proble
         for col, conv in (("cardinality", int), ("match_quality", float), ("key", str)):
             if row.get(col):
                 try:
-                    f[col] = conv(row[col])
+                    f[col] = conv(tables[fields_csv].number(row[col]))
                 except ValueError:
                     f[col] = row[col]  # let validation report it with its location
         dataset = row.get("dataset", "")
@@ -460,7 +462,7 @@ def _inventory_from_csv(datasets_csv: Path) -> tuple[dict[str, Any], list[Proble
         for col, conv in (("persons", int), ("cost", float)):
             if col in d:
                 try:
-                    d[col] = conv(d[col])
+                    d[col] = conv(tables[datasets_csv].number(d[col]))
                 except ValueError:
                     pass
         d["fields"] = fields_by_dataset.get(row.get("id", ""), [])
@@ -468,7 +470,7 @@ def _inventory_from_csv(datasets_csv: Path) -> tuple[dict[str, Any], list[Proble
         raw = row.get("population_size", "")
         size: int | str = int(raw) if raw.isdigit() else raw
         pop = row.get("population", "")
-        if pop in populations and populations[pop] != size:
+        if pop in populations and populations[pop] != size and raw != "":
             problems.append(Problem(str(datasets_csv), f"row {line} (id {row.get('id')!r})",
                                     "population_size", f"differs from the size given earlier "
                                     f"for population {pop!r} ({populations[pop]}); one "
@@ -483,6 +485,32 @@ def _inventory_from_csv(datasets_csv: Path) -> tuple[dict[str, Any], list[Proble
         "populations": [{"id": k, "size": v} for k, v in populations.items()],
         "datasets": datasets,
     }, problems, notes
+
+
+def lookalike_names(inventory: Inventory) -> list[Problem]:
+    """Ids and names that look like another one but are spelt differently (probable
+    duplicates: :mod:`bulkimpact.lookalikes`); warnings, as two datasets may be meant.
+
+    Examples
+    --------
+    >>> inv = load_inventory("data/synthetic/baseline.yaml")
+    >>> lookalike_names(inv)
+    []
+    >>> twin = inv.datasets[1].model_copy(update={"id": inv.datasets[0].id.upper()})
+    >>> [p.field for p in lookalike_names(inv.model_copy(update={"datasets": [
+    ...     inv.datasets[0], twin]}))]
+    ['id']
+    """
+    file = inventory.source_path or "<inventory>"
+    problems = []
+    for kind, objs, fields in (("populations", inventory.populations, ("id",)),
+                               ("datasets", inventory.datasets, ("id", "name")),
+                               ("investigations", inventory.investigations, ("id",))):
+        for name in fields:
+            problems += probable_duplicates(file, f"{kind[:-1]} {name}", (
+                (f"{kind}[{i}] (id {o.id!r})", name, getattr(o, name))
+                for i, o in enumerate(objs)))
+    return problems
 
 
 def load_inventory(path: str | Path, taxonomy: Taxonomy | None = None) -> Inventory:

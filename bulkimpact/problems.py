@@ -10,7 +10,7 @@ from __future__ import annotations
 import reprlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -298,6 +298,8 @@ def problems_from_validation_error(
         else:
             message = err["msg"].removeprefix("Value error, ")
             value, has_value = err.get("input"), True
+            if isinstance(value, date):
+                value = value.isoformat()
             if isinstance(value, dict | list):
                 has_value = False
         problems.append(Problem(file, item, field, message, value, has_value))

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ..csvtables import read_table
 from ..inventory import _suggest
 from ..limits import InputDate
+from ..lookalikes import probable_duplicates
 from ..problems import (
     InputError,
     Problem,
@@ -223,6 +224,10 @@ def _cross_check(data: dict[str, Any], file: str, taxonomy: Taxonomy,
                 _resolve_level(level, rulebook)
             except ValueError as exc:
                 add(where, "level", str(exc), level)
+    # One partner spelt two ways would count as two and split what accumulates.
+    problems += probable_duplicates(file, "partner", (
+        (f"provisions[{i}] (id {p['id']!r})" if "id" in p else f"provisions[{i}]", "partner",
+         p.get("partner")) for i, p in enumerate(provisions) if isinstance(p, dict)))
     return problems
 
 
