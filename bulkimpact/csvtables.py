@@ -120,8 +120,8 @@ def read_table(path: str | Path, comments: bool = False) -> Table:
     >>> t.header, t.rows[0], t.notes
     (['id', 'name'], (2, {'id': 'a', 'name': 'Café'}), ('read as UTF-8 with a byte-order mark', \
 'separated by semicolons, decimal commas read as points (as Dutch Excel writes CSV)'))
-    >>> print(t.problems[0].item, "|", t.problems[0].message)
-    row 3 | 1 value, but the header has 2 columns (id, name); missing: name
+    >>> print(t.problems[0])  # doctest: +ELLIPSIS
+    /.../t.csv: row 3: field 'name': 1 value, but the header has 2 columns (id, name); missing: name
     """
     path = Path(path)
     check_file_size(path)
@@ -170,8 +170,8 @@ def _width_problem(path: Path, line: int, values: list[str], header: list[str]) 
     said = f"{n} value{'s' if n != 1 else ''}, but the header has {len(header)} columns " \
            f"({', '.join(header)})"
     if n < len(header):
-        return Problem(str(path), f"row {line}", None,
+        return Problem(str(path), f"row {line}", header[n],
                        f"{said}; missing: {', '.join(header[n:])}", has_value=False)
-    return Problem(str(path), f"row {line}", None,
+    return Problem(str(path), f"row {line}", header[-1],
                    f"{said}; extra values after column {header[-1]!r} (a separator inside a "
                    "value? put the value in double quotes)", [*values[len(header):]])

@@ -7,6 +7,7 @@ position and id), the field, the bad value and what would be valid.
 
 from __future__ import annotations
 
+import re
 import reprlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -82,6 +83,7 @@ class InputError(ValueError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+_HAS_TIME = re.compile(r"\d[Tt ]+\d")
 #: The deepest nesting of mappings and lists an input may have.
 MAX_DEPTH = 64
 #: The most nodes aliases (``*name``) may add to a document, counted before any is expanded.
@@ -140,6 +142,11 @@ class _Loader(yaml.SafeLoader):
                                    f"{key_node.start_mark.line + 1}); keep one of them "
                                    "(merge their contents)", field=str(key))
                 first[key] = key_node.start_mark
+            for key_node, value_node in node.value:
+                if value_node.tag.endswith(":timestamp") and _HAS_TIME.search(value_node.value):
+                    raise _Refused(value_node.start_mark, f"{value_node.value!r} has a time of "
+                                   "day; a date is expected: write YYYY-MM-DD",
+                                   field=str(key_node.value))
         return super().construct_mapping(node, deep)
 
     def construct_yaml_timestamp(self, node: yaml.Node):  # noqa: D102
@@ -218,7 +225,9 @@ def read_text(path: str | Path) -> str:
     except FileNotFoundError:
         raise file_problem(path, "file not found") from None
     except UnicodeDecodeError as exc:
-        raise file_problem(path, f"not UTF-8 text ({exc.reason})") from None
+        line = exc.object[:exc.start].count(b"\n") + 1
+        raise file_problem(path, f"not UTF-8 text ({exc.reason} at line {line}); save the "
+                           "file as UTF-8") from None
 
 
 def read_yaml(path: str | Path) -> Any:
