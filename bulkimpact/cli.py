@@ -120,7 +120,8 @@ def problem_json(problem: Any) -> dict[str, Any]:
 field 'persons': must be positive, got -5"}
     """
     value = problem.value if problem.has_value else None
-    if not isinstance(value, (str, int, float, bool, type(None))):
+    if not isinstance(value, (str, int, float, bool, type(None))) or value in (
+            float("inf"), float("-inf")) or value != value:  # NaN and ±inf are not JSON
         value = repr(value)
     return {"file": problem.file, "item": problem.item, "field": problem.field,
             "message": problem.message, "value": value, "text": str(problem)}

@@ -77,7 +77,7 @@ def check_file_size(path: str | Path, limit: int | None = None) -> None:
     ...         check_file_size(f.name, limit=1_000_000)
     ...     except InputError as e:
     ...         print(str(e).split(": ", 1)[1])
-    file is 2.0 MB; input files may be at most 1.0 MB (set the environment variable \
+    file is 2 MB; input files may be at most 1 MB (set the environment variable \
 BULKIMPACT_MAX_INPUT_MB to raise the limit, e.g. BULKIMPACT_MAX_INPUT_MB=50)
     """
     limit = max_input_bytes() if limit is None else limit
@@ -87,8 +87,8 @@ BULKIMPACT_MAX_INPUT_MB to raise the limit, e.g. BULKIMPACT_MAX_INPUT_MB=50)
         return  # a missing file is reported by the reader
     if size > limit:
         raise InputError([Problem(
-            str(path), "", None, f"file is {size / 1e6:.1f} MB; input files may be at most "
-            f"{limit / 1e6:.1f} MB (set the environment variable {MAX_INPUT_ENV} to raise "
+            str(path), "", None, f"file is {size / 1e6:.3g} MB; input files may be at most "
+            f"{limit / 1e6:.3g} MB (set the environment variable {MAX_INPUT_ENV} to raise "
             f"the limit, e.g. {MAX_INPUT_ENV}={max(50, int(size / 1e6) + 1)})",
             has_value=False)])
 
