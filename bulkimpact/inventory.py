@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -235,7 +235,10 @@ def smallest_common_population(part_of: Mapping[str, str | None], a: str, b: str
 
 
 def _as_date(value: Any) -> date | None:
-    """A date given as a YAML date or an ISO string; None when absent or invalid."""
+    """A date given as a YAML date or an ISO string; None when absent or invalid (a date
+    with a time of day, given from Python, is invalid: field validation reports it)."""
+    if isinstance(value, datetime):
+        return None
     if isinstance(value, date):
         return value
     if isinstance(value, str):
