@@ -25,6 +25,7 @@ from .problems import (
     file_problem,
     problems_from_validation_error,
     read_yaml,
+    short_repr,
 )
 from .taxonomy import Taxonomy, default_taxonomy
 
@@ -282,7 +283,7 @@ def _cross_check(data: dict[str, Any], file: str, taxonomy: Taxonomy) -> list[Pr
     dataset_ids = sorted(map(str, persons_of))
 
     def item(kind: str, i: int, obj: dict[str, Any]) -> str:
-        return f"{kind}[{i}] (id {obj.get('id')!r})" if "id" in obj else f"{kind}[{i}]"
+        return f"{kind}[{i}] (id {short_repr(obj['id'])})" if "id" in obj else f"{kind}[{i}]"
 
     def add(where: str, field: str, message: str, value: Any = None, has_value: bool = True):
         problems.append(Problem(file, where, field, message, value, has_value))

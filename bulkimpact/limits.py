@@ -7,8 +7,9 @@ raise it, instead of running for minutes and gigabytes:
 - an input file (inventory, rulebook, exchange log, sweep configuration, CSV
   table) may be at most :func:`max_input_bytes` long: 5 MB unless the
   environment variable ``BULKIMPACT_MAX_INPUT_MB`` says otherwise (YAML is read
-  at about 60 kB a second on a busy 2-core machine, measured: 5 MB is a minute
-  and some 30,000 datasets, far beyond the combination budget of a dense one);
+  at about 50-60 kB a second on a busy 2-core machine, measured: 5 MB takes well
+  over a minute and holds some 30,000 datasets, far beyond the combination budget
+  of a dense inventory);
 - a date lies between :data:`FIRST_DATE` and :data:`LAST_DATE` (:data:`InputDate`),
   so retention terms and timelines computed from it never overflow;
 - an inventory whose datasets could form more candidate links than the

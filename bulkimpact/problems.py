@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-__all__ = ["Problem", "InputError", "file_problem", "read_text", "read_yaml",
+__all__ = ["Problem", "InputError", "file_problem", "read_text", "read_yaml", "short_repr",
            "problems_from_validation_error"]
 
 
@@ -48,7 +48,7 @@ class Problem:
             parts.append(f"field '{self.field}'")
         text = ": ".join(parts) + ": " + self.message
         if self.has_value and self.value is not None:
-            text += f", got {_short_repr(self.value)}"
+            text += f", got {short_repr(self.value)}"
         return text
 
 
@@ -57,12 +57,12 @@ _REPR.maxlevel, _REPR.maxstring, _REPR.maxother = 3, 120, 120
 _REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = _REPR.maxset = 6
 
 
-def _short_repr(value: Any) -> str:
+def short_repr(value: Any) -> str:
     """``repr`` bounded in length and depth (a value may be a huge shared structure).
 
     Examples
     --------
-    >>> _short_repr("x" * 500)[-10:], len(_short_repr([[list(range(9))] * 9] * 9)) < 1000
+    >>> short_repr("x" * 500)[-10:], len(short_repr([[list(range(9))] * 9] * 9)) < 1000
     ("xxxxxxxxx'", True)
     """
     return _REPR.repr(value)
@@ -274,9 +274,9 @@ def _item_label(data: Any, loc: Sequence[Any]) -> tuple[str, list[Any]]:
         try:
             node = node[key][index]
             if isinstance(node, dict) and "id" in node:
-                label += f" (id {_short_repr(node['id'])})"
+                label += f" (id {short_repr(node['id'])})"
             elif isinstance(node, dict) and "name" in node:
-                label += f" (name {_short_repr(node['name'])})"
+                label += f" (name {short_repr(node['name'])})"
         except (KeyError, IndexError, TypeError):
             node = None
         item_parts.append(label)

@@ -26,6 +26,7 @@ from ..problems import (
     file_problem,
     problems_from_validation_error,
     read_yaml,
+    short_repr,
 )
 from ..rulebook import Rulebook
 from ..taxonomy import Taxonomy, default_taxonomy
@@ -157,6 +158,13 @@ def _resolve_level(level: int | str, rulebook: Rulebook) -> int:
                      + f"; a number 0–{rulebook.max_level} or a name {names}")
 
 
+def _where(i: int, provision: dict[str, Any]) -> str:
+    """``provisions[i] (id 'x')``: where a provision stands, for a message."""
+    if "id" in provision:
+        return f"provisions[{i}] (id {short_repr(provision['id'])})"
+    return f"provisions[{i}]"
+
+
 def _cross_check(data: dict[str, Any], file: str, taxonomy: Taxonomy,
                  rulebook: Rulebook | None) -> list[Problem]:
     """Checks beyond one field's type: ids, grounds, taxonomy terms, levels, persons."""
@@ -175,7 +183,7 @@ def _cross_check(data: dict[str, Any], file: str, taxonomy: Taxonomy,
     for i, p in enumerate(provisions):
         if not isinstance(p, dict):
             continue
-        where = f"provisions[{i}] (id {p['id']!r})" if "id" in p else f"provisions[{i}]"
+        where = _where(i, p)
         pid = p.get("id")
         if pid in seen:
             add(where, "id", f"duplicate id (first used by provisions[{seen[pid]}])", pid)
@@ -226,8 +234,8 @@ def _cross_check(data: dict[str, Any], file: str, taxonomy: Taxonomy,
                 add(where, "level", str(exc), level)
     # One partner spelt two ways would count as two and split what accumulates.
     problems += probable_duplicates(file, "partner", (
-        (f"provisions[{i}] (id {p['id']!r})" if "id" in p else f"provisions[{i}]", "partner",
-         p.get("partner")) for i, p in enumerate(provisions) if isinstance(p, dict)))
+        (_where(i, p), "partner", p.get("partner"))
+        for i, p in enumerate(provisions) if isinstance(p, dict)))
     return problems
 
 
