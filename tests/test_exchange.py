@@ -363,6 +363,8 @@ BAD_LOGS: dict[str, tuple[int, tuple[str, ...]]] = {
     "partner_lookalike.yaml": (1, ("provisions[1] (id 'bad-1')", "field 'partner'",
                                    "looks like partner 'Partner A' (provisions[0] (id 'ok-1'))",
                                    "CYRILLIC SMALL LETTER A")),
+    "partner_lookalike.csv": (1, ("row 4 (id 'bad-1'): field 'partner'",
+                                  "looks like partner 'Partner A' (row 3 (id 'ok-1'))")),
     "row_too_few_values.csv": (2, ("row 4: field 'level': 7 values, but the header has 10",
                                    "missing: level, fictional, population_size",
                                    "row 4 (id 'bad-1'): field 'level': required, missing")),

@@ -383,16 +383,22 @@ def _log_from_csv(path: Path) -> tuple[dict[str, Any], list[Problem], list[int]]
 
 
 _PROVISION_ITEM = re.compile(r"^provisions\[(\d+)\]")
+_ANY_PROVISION = re.compile(r"provisions\[(\d+)\]")
 
 
 def _rows_named(problems: Iterable[Problem], rows: Sequence[int]) -> list[Problem]:
-    """Problems located at ``provisions[i]`` relocated to the CSV row they came from."""
+    """Problems located at ``provisions[i]`` relocated to the CSV row they came from (in the
+    message too, where it points at another provision)."""
+    def row(match: re.Match[str]) -> str:
+        i = int(match.group(1))
+        return f"row {rows[i]}" if i < len(rows) else match.group(0)
+
     out = []
     for p in problems:
         match = _PROVISION_ITEM.match(p.item)
         if match and int(match.group(1)) < len(rows):
-            item = f"row {rows[int(match.group(1))]}" + p.item[match.end():]
-            p = Problem(p.file, item, p.field, p.message, p.value, p.has_value)
+            p = Problem(p.file, _ANY_PROVISION.sub(row, p.item), p.field,
+                        _ANY_PROVISION.sub(row, p.message), p.value, p.has_value)
         elif not p.item and p.field in ("population.size", "population", "fictional", "title"):
             column = {"population.size": "population_size"}.get(p.field, p.field)
             p = Problem(p.file, "every row", column, p.message + " (a column of the table)",
