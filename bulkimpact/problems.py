@@ -171,28 +171,36 @@ def _check_alias_expansion(root: yaml.Node) -> None:
     aliases), so a 2 KB "billion laughs" is answered in microseconds.
     """
     own, expanded = 0, {}
-    seen: set[int] = set()
+    seen: dict[int, yaml.Node] = {}
+    shared: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, children_done = stack.pop()
         children = ([n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode)
                     else node.value if isinstance(node, yaml.SequenceNode) else [])
         if children_done:
-            expanded[id(node)] = 1 + sum(expanded.get(id(c), 0) for c in children)
+            expanded[id(node)] = 1 + sum(expanded[id(c)] for c in children)
             continue
         if id(node) in seen:
             if id(node) not in expanded:
                 raise _Refused(node.start_mark, "an alias refers to a mapping or list that "
                                "contains it; write the data out")
+            shared.add(id(node))
             continue
-        seen.add(id(node))
+        seen[id(node)] = node
         own += 1
         stack.append((node, True))
-        stack.extend((c, False) for c in children if id(c) not in expanded)
+        for c in children:
+            if id(c) in expanded:
+                shared.add(id(c))
+            else:
+                stack.append((c, False))
     if expanded[id(root)] - own > MAX_ALIAS_NODES:
-        raise _Refused(root.start_mark, f"aliases (*name) would expand the document by "
-                       f"{expanded[id(root)] - own:,} nodes, more than {MAX_ALIAS_NODES:,}; "
-                       "write the repeated parts out")
+        largest = seen[max(shared, key=expanded.__getitem__)]
+        raise _Refused(largest.start_mark, f"aliases (*name) would expand the document by "
+                       f"{expanded[id(root)] - own:,} nodes, more than {MAX_ALIAS_NODES:,} "
+                       f"(the largest part repeated starts here, {expanded[id(largest)]:,} "
+                       "nodes); write the repeated parts out")
 
 
 def file_problem(path: str | Path, message: str) -> InputError:

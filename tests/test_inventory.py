@@ -147,7 +147,7 @@ BAD_INVENTORIES: dict[str, tuple[int, tuple[str, ...]]] = {
                                     "line 24)")),
     "duplicate_field_key": (1, ("line 22, column 5", "field 'persons'",
                                 "first at line 20, again at line 22")),
-    "alias_bomb": (1, ("aliases (*name) would expand the document by 8,335,593,937 nodes",
+    "alias_bomb": (1, ("line 14, column 5", "would expand the document by 8,335,593,937 nodes",
                        "more than 100,000")),
     "deeply_nested": (1, ("line 4", "nested deeper than 64 levels")),
     "datetime_not_date": (1, ("line 22, column 15", "field 'acquired'",
