@@ -120,7 +120,8 @@ def problem_json(problem: Any) -> dict[str, Any]:
 field 'persons': must be positive, got -5"}
     """
     value = problem.value if problem.has_value else None
-    if not isinstance(value, (str, int, float, bool, type(None))):
+    if not isinstance(value, (str, int, float, bool, type(None))) or value in (
+            float("inf"), float("-inf")) or value != value:  # NaN and ±inf are not JSON
         value = repr(value)
     return {"file": problem.file, "item": problem.item, "field": problem.field,
             "message": problem.message, "value": value, "text": str(problem)}
@@ -270,11 +271,12 @@ class _VersionAction(argparse.Action):
 
 
 def _validate_one(path: str) -> dict[str, Any]:
-    from .inventory import load_inventory
+    from .inventory import load_inventory, lookalike_names
     from .problems import InputError, read_yaml
     from .rulebook import load_rulebook
 
-    entry: dict[str, Any] = {"path": path, "kind": None, "ok": False}
+    entry: dict[str, Any] = {"path": path, "kind": None, "ok": False, "notes": [],
+                             "warnings": []}
     try:
         is_rulebook = Path(path).suffix in (".yaml", ".yml") and isinstance(
             data := read_yaml(path), dict) and bool(set(data) & RULEBOOK_KEYS)
@@ -287,7 +289,8 @@ def _validate_one(path: str) -> dict[str, Any]:
             inv = load_inventory(path)
             entry.update(ok=True, title=inv.title, datasets=len(inv.datasets),
                          populations=len(inv.populations),
-                         investigations=len(inv.investigations), fictional=inv.fictional)
+                         investigations=len(inv.investigations), fictional=inv.fictional,
+                         notes=list(inv.input_notes), warnings=lookalike_names(inv))
     except InputError as exc:
         entry["problems"] = exc.problems
     entry["missing"] = not Path(path).exists()
@@ -298,7 +301,8 @@ def _validate(args: argparse.Namespace) -> int:
     entries = [_validate_one(path) for path in args.paths]
     if args.json:
         print_json({"ok": all(e["ok"] for e in entries), "files": [
-            {**e, "problems": [problem_json(p) for p in e.get("problems", [])]}
+            {**e, "problems": [problem_json(p) for p in e.get("problems", [])],
+             "warnings": [problem_json(p) for p in e["warnings"]]}
             for e in entries]})
     else:
         _print_verdicts(entries)
@@ -309,6 +313,10 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _print_verdicts(entries: list[dict[str, Any]]) -> None:
     for e in entries:
+        for note in e["notes"]:
+            print(f"{PREFIX}: note: {note}", file=sys.stderr)
+        for problem in e["warnings"]:
+            warning(f"probable duplicate: {problem}")
         if e["ok"] and e["kind"] == "rulebook":
             print(f"{e['path']}: OK: rulebook {e['title']!r}: {e['levels']} levels, "
                   f"{e['rules']} rules, openness variants {', '.join(e['openness_variants'])}")

@@ -355,7 +355,28 @@ BAD_LOGS: dict[str, tuple[int, tuple[str, ...]]] = {
     "bad_fields_column.csv": (2, ("row 3 (id 'bad-1'): field 'fields'", "name:category:key",
                                   "row 3 (id 'bad-1'): field 'legal_ground'")),
     "missing_column.csv": (2, ("row 1 (header): field 'level'", "required column")),
+    # Issue 19: inputs bounded and strict, Excel tables, look-alike partners.
+    "date_far_future.yaml": (1, ("provisions[1] (id 'bad-1')", "field 'date'",
+                                 "between 1900-01-01 and 2199-12-31", "got '9999-12-31'")),
+    "datetime_not_date.yaml": (1, ("line 16, column 11", "field 'date'", "has a time of day")),
+    "duplicate_key.yaml": (1, ("line 23, column 5", "field 'persons'", "given twice")),
+    "partner_lookalike.yaml": (1, ("provisions[1] (id 'bad-1')", "field 'partner'",
+                                   "looks like partner 'Partner A' (provisions[0] (id 'ok-1'))",
+                                   "CYRILLIC SMALL LETTER A")),
+    "partner_lookalike.csv": (1, ("row 4 (id 'bad-1'): field 'partner'",
+                                  "looks like partner 'Partner A' (row 3 (id 'ok-1'))")),
+    "row_too_few_values.csv": (2, ("row 4: field 'level': 7 values, but the header has 10",
+                                   "missing: level, fictional, population_size",
+                                   "row 4 (id 'bad-1'): field 'level': required, missing")),
+    "row_too_many_values.csv": (1, ("row 4: field 'description': 12 values, but the header",
+                                    "put the value in double quotes", "got [' then scan']")),
+    "not_any_encoding.csv": (1, ("not UTF-8 text (byte 0x81 on line 4)",
+                                 "not Windows-1252 either", "CSV UTF-8")),
 }
+
+
+#: Logs whose one problem is the whole file's (its encoding).
+WHOLE_FILE = {"not_any_encoding.csv"}
 
 
 def test_the_corpus_is_complete() -> None:
@@ -371,7 +392,10 @@ def test_every_bad_log_names_file_row_and_field(name: str, rb) -> None:
     assert len(problems) == count, "\n".join(map(str, problems))
     for problem in problems:
         assert problem.file == str(BAD / name)
-        assert problem.item.startswith(("provisions[", "row ")), problem
+        if name in WHOLE_FILE:  # a problem of the whole file, not of a row
+            assert not problem.item and not problem.field, problem
+            continue
+        assert problem.item.startswith(("provisions[", "row ", "line ")), problem
         assert problem.field, problem
     text = str(exc.value)
     for part in parts:

@@ -10,6 +10,7 @@ interrupted; 1 is not used.
 from __future__ import annotations
 
 import argparse
+import sys
 
 from .assess import ExchangeAssessment, _iso, assess_exchange
 from .log import load_exchange_log
@@ -60,6 +61,8 @@ def _run(args: argparse.Namespace) -> int:
 
     rulebook = load_rulebook(resolve_input(args.rulebook, BUNDLED_RULEBOOK))
     log = load_exchange_log(args.log, rulebook)
+    for note in log.input_notes:  # how a CSV table was read (encoding, separator)
+        print(f"bulkimpact: note: {note}", file=sys.stderr)
     assessment = assess_exchange(log, rulebook, window=args.window)
     if args.json:
         print_json(assessment.to_json())

@@ -8,9 +8,7 @@ valid. See :mod:`bulkimpact.exchange` for what the log is used for.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -18,14 +16,17 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ..csvtables import read_table
 from ..inventory import _suggest
+from ..limits import InputDate
+from ..lookalikes import probable_duplicates
 from ..problems import (
     InputError,
     Problem,
     file_problem,
     problems_from_validation_error,
-    read_text,
     read_yaml,
+    short_repr,
 )
 from ..rulebook import Rulebook
 from ..taxonomy import Taxonomy, default_taxonomy
@@ -48,7 +49,7 @@ ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class ExchangeField(_Strict):
@@ -63,7 +64,7 @@ class Provision(_Strict):
     """One provision (verstrekking) to, or questioning of, a private partner."""
 
     id: str = Field(pattern=ID_PATTERN)
-    date: dt.date
+    date: InputDate
     partner: str = Field(min_length=1)
     direction: Literal[DIRECTIONS]  # type: ignore[valid-type]
     legal_ground: Literal[tuple(LEGAL_GROUNDS)]  # type: ignore[valid-type]
@@ -104,6 +105,8 @@ class ExchangeLog(_Strict):
     population: ExchangePopulation
     provisions: list[Provision] = Field(min_length=1)
     source_path: str | None = Field(default=None, exclude=True)
+    input_notes: tuple[str, ...] = Field(
+        default=(), exclude=True, description="how the file was read (CSV encoding, separator)")
 
     def partners(self) -> list[str]:
         """Partner names, in order of their first provision."""
@@ -155,6 +158,13 @@ def _resolve_level(level: int | str, rulebook: Rulebook) -> int:
                      + f"; a number 0–{rulebook.max_level} or a name {names}")
 
 
+def _where(i: int, provision: dict[str, Any]) -> str:
+    """``provisions[i] (id 'x')``: where a provision stands, for a message."""
+    if "id" in provision:
+        return f"provisions[{i}] (id {short_repr(provision['id'])})"
+    return f"provisions[{i}]"
+
+
 def _cross_check(data: dict[str, Any], file: str, taxonomy: Taxonomy,
                  rulebook: Rulebook | None) -> list[Problem]:
     """Checks beyond one field's type: ids, grounds, taxonomy terms, levels, persons."""
@@ -173,7 +183,7 @@ def _cross_check(data: dict[str, Any], file: str, taxonomy: Taxonomy,
     for i, p in enumerate(provisions):
         if not isinstance(p, dict):
             continue
-        where = f"provisions[{i}] (id {p['id']!r})" if "id" in p else f"provisions[{i}]"
+        where = _where(i, p)
         pid = p.get("id")
         if pid in seen:
             add(where, "id", f"duplicate id (first used by provisions[{seen[pid]}])", pid)
@@ -222,6 +232,10 @@ def _cross_check(data: dict[str, Any], file: str, taxonomy: Taxonomy,
                 _resolve_level(level, rulebook)
             except ValueError as exc:
                 add(where, "level", str(exc), level)
+    # One partner spelt two ways would count as two and split what accumulates.
+    problems += probable_duplicates(file, "partner", (
+        (_where(i, p), "partner", p.get("partner"))
+        for i, p in enumerate(provisions) if isinstance(p, dict)))
     return problems
 
 
@@ -304,18 +318,12 @@ def _csv_fields(text: str) -> list[dict[str, Any]] | str:
 def _log_from_csv(path: Path) -> tuple[dict[str, Any], list[Problem], list[int]]:
     """Build log data from a CSV table: the data, the problems only the table shows, and the
     file line of each provision row (leading ``#`` comment lines are skipped)."""
-    lines = read_text(path).splitlines(keepends=True)
-    skipped = 0
-    while skipped < len(lines) and (lines[skipped].startswith("#") or not lines[skipped].strip()):
-        skipped += 1
-    reader = csv.DictReader(io.StringIO("".join(lines[skipped:])))
-    header = reader.fieldnames or []
-    problems: list[Problem] = []
+    table = read_table(path, comments=True)
+    header = table.header
+    problems: list[Problem] = list(table.problems)
     missing = [c for c in CSV_COLUMNS if c not in header]
     unknown = [c for c in header if c not in CSV_COLUMNS + CSV_OPTIONAL]
-    if not header:
-        raise file_problem(path, "no header row; the columns are " + ", ".join(CSV_COLUMNS))
-    where_header = f"row {skipped + 1} (header)"
+    where_header = f"row {table.header_line} (header)"
     for c in missing:
         problems.append(Problem(str(path), where_header, c, "required column, missing; the "
                                 "columns are " + ", ".join(CSV_COLUMNS), has_value=False))
@@ -325,10 +333,7 @@ def _log_from_csv(path: Path) -> tuple[dict[str, Any], list[Problem], list[int]]
                                                        False), has_value=False))
     provisions, rows = [], []
     meta: dict[str, tuple[str, int]] = {}
-    for row in reader:
-        line = skipped + reader.line_num
-        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
-            continue
+    for line, row in table.rows:
         p: dict[str, Any] = {k: v.strip() for k, v in row.items()
                              if k in CSV_COLUMNS + ("description",) and isinstance(v, str)
                              and v.strip() != ""}
@@ -373,20 +378,27 @@ def _log_from_csv(path: Path) -> tuple[dict[str, Any], list[Problem], list[int]]
         raw = meta["population_size"][0].replace("_", "")
         population["size"] = int(raw) if raw.isdigit() else raw
     data["population"] = population
+    data["input_notes"] = tuple(f"{path}: {n}" for n in table.notes)
     return data, problems, rows
 
 
 _PROVISION_ITEM = re.compile(r"^provisions\[(\d+)\]")
+_ANY_PROVISION = re.compile(r"provisions\[(\d+)\]")
 
 
 def _rows_named(problems: Iterable[Problem], rows: Sequence[int]) -> list[Problem]:
-    """Problems located at ``provisions[i]`` relocated to the CSV row they came from."""
+    """Problems located at ``provisions[i]`` relocated to the CSV row they came from (in the
+    message too, where it points at another provision)."""
+    def row(match: re.Match[str]) -> str:
+        i = int(match.group(1))
+        return f"row {rows[i]}" if i < len(rows) else match.group(0)
+
     out = []
     for p in problems:
         match = _PROVISION_ITEM.match(p.item)
         if match and int(match.group(1)) < len(rows):
-            item = f"row {rows[int(match.group(1))]}" + p.item[match.end():]
-            p = Problem(p.file, item, p.field, p.message, p.value, p.has_value)
+            p = Problem(p.file, _ANY_PROVISION.sub(row, p.item), p.field,
+                        _ANY_PROVISION.sub(row, p.message), p.value, p.has_value)
         elif not p.item and p.field in ("population.size", "population", "fictional", "title"):
             column = {"population.size": "population_size"}.get(p.field, p.field)
             p = Problem(p.file, "every row", column, p.message + " (a column of the table)",
