@@ -318,7 +318,7 @@ def parse_exchange_log(data: Any, file: str = "<exchange log>", rulebook: Rulebo
 _BOOL = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 #: CSV columns: one row per provision.
 CSV_COLUMNS = ("id", "date", "partner", "direction", "legal_ground", "fields", "persons", "level")
-CSV_OPTIONAL = ("description", "title", "fictional", "population", "population_size")
+CSV_OPTIONAL = ("description", "overlaps", "title", "fictional", "population", "population_size")
 
 
 def _csv_fields(text: str) -> list[dict[str, Any]] | str:
@@ -341,6 +341,28 @@ def _csv_fields(text: str) -> list[dict[str, Any]] | str:
         if len(bits) == 3:
             f["key"] = bits[2]
         out.append(f)
+    return out
+
+
+def _csv_overlaps(text: str) -> list[dict[str, Any]] | str:
+    """``id:persons; …`` as overlap mappings (the text itself when it does not parse).
+
+    Examples
+    --------
+    >>> _csv_overlaps("x2024-004:850; x2024-007:0")
+    [{'with': 'x2024-004', 'persons': 850.0}, {'with': 'x2024-007', 'persons': 0.0}]
+    """
+    out: list[dict[str, Any]] = []
+    for part in (s.strip() for s in text.split(";")):
+        if not part:
+            continue
+        other, _, persons = part.rpartition(":")
+        try:
+            out.append({"with": other.strip(), "persons": float(persons)})
+        except ValueError:
+            return text
+        if not other.strip():
+            return text
     return out
 
 
@@ -373,7 +395,8 @@ def _log_from_csv(path: Path) -> tuple[dict[str, Any], list[Problem], list[int]]
         if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
             continue
         p: dict[str, Any] = {k: v.strip() for k, v in row.items()
-                             if k in CSV_COLUMNS + ("description",) and isinstance(v, str)
+                             if k in CSV_COLUMNS + ("description", "overlaps")
+                             and isinstance(v, str)
                              and v.strip() != ""}
         if "persons" in p:
             try:
@@ -393,6 +416,15 @@ def _log_from_csv(path: Path) -> tuple[dict[str, Any], list[Problem], list[int]]
                 # A stand-in, so validation reports this row's other fields, not this one twice.
                 parsed = [{"name": "unparsed", "category": "technical"}]
             p["fields"] = parsed
+        if "overlaps" in p:
+            overlaps = _csv_overlaps(p["overlaps"])
+            if isinstance(overlaps, str):
+                problems.append(Problem(
+                    str(path), f"row {line}" + (f" (id {p['id']!r})" if "id" in p else ""),
+                    "overlaps", "write the overlaps as id:persons, separated by ';' (e.g. "
+                    "'x2024-004:850')", overlaps))
+                overlaps = []
+            p["overlaps"] = overlaps
         for col in ("title", "fictional", "population", "population_size"):
             value = (row.get(col) or "").strip()
             if not value:
