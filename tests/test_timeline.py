@@ -35,6 +35,7 @@ from bulkimpact.timeline import (
     retention_timeline,
     what_if,
 )
+from bulkimpact.timeline.retention import retention_findings
 
 REPO = Path(__file__).resolve().parent.parent
 BASELINE = REPO / "data" / "synthetic" / "baseline.yaml"
@@ -530,3 +531,44 @@ def test_a_failing_day_stops_the_threads_and_is_raised(baseline, monkeypatch) ->
     with pytest.raises(SolverError, match="test"):
         retention_timeline(a, _assessor=assessor, workers=2)
     assert len(calls) < len(baseline.steps) // 2
+
+
+# --- retention by the law (art. 27 Wiv 2017) ----------------------------------------------
+
+
+def test_retention_beyond_the_term_and_indefinite_are_findings(tmp_path: Path, capsys) -> None:
+    # The bundled rulebook: relevance assessed within 18 months of acquisition (art. 27 Wiv
+    # 2017), a new end term at most 12 months past the one it extends (its assumption).
+    rb = load_rulebook(default_rulebook_path())
+    assert (rb.retention.relevance_months, rb.retention.extension_months) == (18, 12)
+    assert "Art. 27 Wiv 2017" in rb.retention.relevance_source
+    data = toy_data()
+    dates = {  # toy ids, each a case worked out by hand
+        "forum": {"acquired": "2024-01-01", "relevance_deadline": "2025-07-02"},  # 18 m + 1 d
+        "adtech": {"acquired": "2024-03-01", "relevance_deadline": "2025-09-01",  # exactly 18 m
+                   "extensions": ["2026-09-01", "2027-10-01"]},  # 12 m, then 13 m: the second
+        "health-app": {},  # no deadline, extension or destruction: held indefinitely
+    }
+    for d in data["datasets"]:
+        for key in ("acquired", "relevance_deadline", "extensions", "destroyed"):
+            d.pop(key, None)
+        d.update(dates[d["id"]])
+    path = write(tmp_path, data)
+    found = retention_findings(load_inventory(path), rb)
+    assert [(f["kind"], f["id"]) for f in found] == [
+        ("retention_beyond_term", "forum"), ("retention_beyond_term", "adtech"),
+        ("retention_indefinite", "health-app")]
+    assert "extension to 2027-10-01" in found[1]["message"] and "12 months" in found[1]["message"]
+    assert all(set(f) == {"kind", "id", "message"} for f in found)
+    # validate --json and the timeline JSON carry them; validation itself still passes.
+    code, out, _ = run(capsys, "validate", "--json", str(path))
+    record = json.loads(out)
+    assert code == 0 and record["ok"]
+    assert record["files"][0]["findings"] == found
+    timeline = retention_timeline(load_analysis(path, openness="services"))
+    assert json.loads(json.dumps(timeline.to_json()))["findings"] == found
+
+
+def test_the_toy_within_its_terms_has_no_retention_findings(toy) -> None:
+    # forum and health-app: deadlines exactly 18 months on; adtech's extension 12 months on.
+    assert toy.findings == [] and toy.to_json()["findings"] == []
