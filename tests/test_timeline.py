@@ -567,6 +567,12 @@ def test_retention_beyond_the_term_and_indefinite_are_findings(tmp_path: Path, c
     assert record["files"][0]["findings"] == found
     timeline = retention_timeline(load_analysis(path, openness="services"))
     assert json.loads(json.dumps(timeline.to_json()))["findings"] == found
+    # Page 08 says which datasets, in Dutch.
+    from bulkimpact.present.timeline_findings import retention_law_sentences
+
+    indefinite, beyond = retention_law_sentences(timeline, "nl")
+    assert indefinite.startswith("1 bulkdataset") and "(health-app)" in indefinite
+    assert "18 maanden" in beyond and "(adtech en forum)" in beyond
 
 
 def test_the_toy_within_its_terms_has_no_retention_findings(toy) -> None:

@@ -36,7 +36,8 @@ from .tables import Column, Table, table
 if TYPE_CHECKING:
     from ..timeline import Timeline, TimelineStep, WhatIf
 
-__all__ = ["TIMELINE_COLUMNS", "timeline_finding", "retention_sentences", "gantt_title",
+__all__ = ["TIMELINE_COLUMNS", "timeline_finding", "retention_sentences",
+           "retention_law_sentences", "gantt_title",
            "gantt_alt", "rules_title", "rules_alt", "peak_table", "retention_table",
            "whatif_sentences", "whatif_title", "whatif_table", "end_reason_name"]
 
@@ -160,6 +161,58 @@ def retention_sentences(timeline: Timeline, lang: str = "en") -> list[str]:
         out.append(t.ngettext("{n} dataset has no end recorded: it counts as held to the end.",
                               "{n} datasets have no end recorded: they count as held to the "
                               "end.", open_ended).format(n=t.number(open_ended)))
+    return out
+
+
+def retention_law_sentences(timeline: Timeline, lang: str = "en") -> list[str]:
+    """The retention terms checked against the rulebook's (art. 27 Wiv 2017): the datasets
+    held indefinitely or beyond the term, or that none is.
+
+    Examples
+    --------
+    >>> from bulkimpact.analysis import load_analysis
+    >>> from bulkimpact.timeline import retention_timeline
+    >>> t = retention_timeline(load_analysis("data/synthetic/baseline.yaml",
+    ...                                      policies=["per_dataset"]))
+    >>> print(retention_law_sentences(t, "nl")[0])
+    Alle 45 bulkdatasets hebben een termijn voor de relevantiebeoordeling binnen 18 maanden na
+    verwerving, zoals artikel 27 Wiv 2017 voorschrijft, en elke nieuwe eindtermijn ligt binnen 12
+    maanden na de termijn die zij verlengt (een aanname van het regelboek).
+    """
+    terms = timeline.analysis.rulebook.retention
+    if terms is None:
+        return []
+    t = translator(lang)
+    findings = timeline.findings
+    total = len(timeline.retention)
+    if not findings:
+        return [t.gettext(
+            "All {total} have a relevance deadline within {months} months of acquisition, as "
+            "art. 27 Wiv 2017 requires, and every new end term lies within {extension} months "
+            "of the term it extends (an assumption of the rulebook).").format(
+            total=_n("dataset", total, lang), months=t.number(terms.relevance_months),
+            extension=t.number(terms.extension_months or 0))]
+    out = []
+    indefinite = sorted({f["id"] for f in findings if f["kind"] == "retention_indefinite"})
+    beyond = sorted({f["id"] for f in findings if f["kind"] == "retention_beyond_term"})
+    if indefinite:
+        # TRANSLATORS: {sets} "3 datasets"; {ids} their ids.
+        out.append(t.ngettext(
+            "{sets} has no relevance deadline and is not destroyed: it is held indefinitely "
+            "({ids}).",
+            "{sets} have no relevance deadline and are not destroyed: they are held "
+            "indefinitely ({ids}).", len(indefinite)).format(
+            sets=_n("dataset", len(indefinite), lang), ids=t.join(indefinite)))
+    if beyond:
+        out.append(t.ngettext(
+            "{sets} has a relevance deadline later than {months} months after acquisition "
+            "(art. 27 Wiv 2017), or a new end term more than {extension} months after the term "
+            "it extends: held beyond the term ({ids}).",
+            "{sets} have a relevance deadline later than {months} months after acquisition "
+            "(art. 27 Wiv 2017), or a new end term more than {extension} months after the term "
+            "it extends: held beyond the term ({ids}).", len(beyond)).format(
+            sets=_n("dataset", len(beyond), lang), months=t.number(terms.relevance_months),
+            extension=t.number(terms.extension_months or 0), ids=t.join(beyond)))
     return out
 
 
