@@ -433,6 +433,12 @@ BAD_LOGS: dict[str, tuple[int, tuple[str, ...]]] = {
                                        "at least 1")),
     "duplicate_id.yaml": (1, ("provisions[1] (id 'ok-1')", "field 'id'",
                               "first used by provisions[0]")),
+    "overlap_other_partner.yaml": (1, ("provisions[1] (id 'bad-1') / overlaps[0]", "field 'with'",
+                                       "an exchange with 'Partner A', not with 'Partner B'")),
+    "overlap_unknown_id.yaml": (1, ("provisions[1] (id 'bad-1') / overlaps[0]", "field 'with'",
+                                    "names no other provision", "got 'ok-9'")),
+    "overlap_too_many.yaml": (1, ("provisions[1] (id 'bad-1') / overlaps[0]", "field 'persons'",
+                                  "more than the smaller of the two (10)", "got 50")),
     "bad_date.yaml": (1, ("field 'date'", "valid date", "got 'next tuesday'")),
     "unknown_level_name.yaml": (1, ("field 'level'", "did you mean 'medium'?",
                                     "a number 0–3 or a name")),
@@ -595,3 +601,23 @@ def test_notebook_07_states_the_computed_findings_in_both_languages(tmp_path: Pa
         json.dumps(a.to_json() | {"log": a.to_json()["log"] | {
             "path": json.loads((files / "exchange.json").read_text())["log"]["path"]}}))
     assert (files / "window_sensitivity.csv").read_text().startswith("window_days,")
+
+
+def test_csv_overlaps_column_is_read_and_a_bad_one_located(tmp_path: Path, rb) -> None:
+    head = ("id,date,partner,direction,legal_ground,fields,persons,level,overlaps,fictional,"
+            "population_size\n")
+    first = "a,2025-01-01,P,provided,art62,src_ip:online_identifier:ip,100,light,,true,1000000\n"
+    good = tmp_path / "good.csv"
+    good.write_text(head + first + "b,2025-01-05,P,provided,art62,src_ip:online_identifier:ip,"
+                    "100,light,a:80,,\n")
+    log = load_exchange_log(good, rb)
+    assert [(o.with_, o.persons) for o in log.provisions[1].overlaps] == [("a", 80.0)]
+    # 80 IP addresses recur: identifiable (resolving key) and not public, medium above light.
+    assert crossing_date(log, "P", rb) == dt.date(2025, 1, 5)
+    assert exchange_graph(log, rb).edges["a", "b"]["expected_links"] == 80.0
+    bad = tmp_path / "bad.csv"
+    bad.write_text(head + first + "b,2025-01-05,P,provided,art62,src_ip:online_identifier:ip,"
+                   "100,light,a:many,,\n")
+    with pytest.raises(InputError, match=r"bad.csv: row 3 \(id 'b'\): field 'overlaps': write "
+                                         r"the overlaps as id:persons"):
+        load_exchange_log(bad, rb)
