@@ -251,15 +251,16 @@ def views_sentence(a: ExchangeAssessment, lang: str = "en") -> str:
     both, only = ((a.other_verdict, a.verdict) if a.provided_only
                   else (a.verdict, a.other_verdict))
     total = len(a.log.partners())
+    # TRANSLATORS: plural by {only}, the partners crossing when only provisions count.
     return t.ngettext(
-        "Counting only what the services provided, {only} of {total} partner crosses; with "
-        "the data received from the partners as well, {both} do. Under a heavier safeguard, "
-        "structurally: {only_provisions} provided only, {both_exchanges} with the data "
-        "received.",
         "Counting only what the services provided, {only} of {total} partners crosses; with "
         "the data received from the partners as well, {both} do. Under a heavier safeguard, "
         "structurally: {only_provisions} provided only, {both_exchanges} with the data "
-        "received.", total).format(
+        "received.",
+        "Counting only what the services provided, {only} of {total} partners cross; with "
+        "the data received from the partners as well, {both} do. Under a heavier safeguard, "
+        "structurally: {only_provisions} provided only, {both_exchanges} with the data "
+        "received.", only.partners_crossing).format(
         only=t.number(only.partners_crossing), both=t.number(both.partners_crossing),
         total=t.number(total),
         only_provisions=_n("provision", only.structural.provisions, lang),
@@ -341,6 +342,16 @@ def _approach_sentence(a: ExchangeAssessment, o: ApproachOutcome, lang: str) -> 
     if o.provisions == 0:
         return t.gettext("**{approach}**: no provision comes under a heavier safeguard than "
                          "the {light} level.").format(approach=name, light=light)
+    if not a.provided_only:
+        return t.ngettext(
+            "**{approach}**: {exchanges} with {partners}, provided or received, comes under a "
+            "heavier safeguard than the {light} level, concerning {persons}, from {date}.",
+            "**{approach}**: {exchanges} with {partners}, provided or received, come under a "
+            "heavier safeguard than the {light} level, concerning {persons}, from {date}.",
+            o.provisions).format(
+            approach=name, exchanges=_n("exchange", o.provisions, lang),
+            partners=_n("partner", o.partners, lang), light=light,
+            persons=_n("expected distinct person", o.persons, lang), date=t.date(o.first))
     return t.ngettext(
         "**{approach}**: {provisions} to {partners} comes under a heavier safeguard than the "
         "{light} level, concerning {persons}, from {date}.",
