@@ -18,6 +18,7 @@ import itertools
 import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -230,6 +231,10 @@ def exchange_graph(log: ExchangeLog, rulebook: Rulebook, taxonomy: Taxonomy | No
                 G.add_edge(a.id, b.id, keys=shared, expected_overlap=float(overlap),
                            expected_links=float(links), source=source,
                            strength=float(links / max(1, min(a.persons, b.persons))))
+    # Plain lookups for the timelines, which ask for the links inside many groups.
+    G.graph["neighbours"] = {n: frozenset(G.adj[n]) for n in G}
+    G.graph["links"] = {tuple(sorted((u, v))): (d["expected_links"], tuple(d["keys"]))
+                        for u, v, d in G.edges(data=True)}
     return G
 
 
@@ -247,8 +252,10 @@ def linked_groups(G: nx.Graph, nodes: Collection[str]) -> list[list[str]]:
     >>> linked_groups(G, ["a", "c", "d"])
     [['a'], ['c'], ['d']]
     """
+    attrs = G.nodes
+
     def order(n: str) -> tuple[dt.date, str]:
-        return (G.nodes[n]["date"], n)
+        return (attrs[n]["date"], n)
 
     groups = (sorted(c, key=order) for c in nx.connected_components(G.subgraph(nodes)))
     return sorted(groups, key=lambda g: order(g[0]))
@@ -279,7 +286,7 @@ class GroupLevel:
         """Whether the group is heavier than each of its members on its own."""
         return self.level > self.member_level
 
-    @property
+    @cached_property
     def expected_shared_persons(self) -> float | None:
         """The weakest link that holds the group together: every member is joined to the rest
         through links of at least this many expected shared persons (None for one member)."""
@@ -309,10 +316,11 @@ def _group_level(G: nx.Graph, members: Sequence[str], rulebook: Rulebook, taxono
         return memo[key]
     c: Combination = cumulative_level(G, members, rulebook, taxonomy)
     level, rules = c.level, c.rules
-    links = tuple((a, b, d["expected_links"]) for a, b, d in
-                  sorted(tuple(sorted(e[:2])) + (e[2],) for e in G.subgraph(members).edges(
-                      data=True)))
-    shared = tuple(sorted({k for a, b, _ in links for k in G.edges[a, b]["keys"]}))
+    neighbours, data = G.graph["neighbours"], G.graph["links"]
+    inside = frozenset(members)
+    edges = sorted((u, v) for u in inside for v in neighbours[u] & inside if u < v)
+    links = tuple((u, v, data[u, v][0]) for u, v in edges)
+    shared = tuple(sorted({k for e in edges for k in data[e][1]}))
     if len(members) > 1 and not c.profile.identifiable and set(shared) & set(resolving_keys):
         score = rulebook.score(dataclasses.replace(c.profile, identifiable=True), taxonomy)
         level, rules = max(c.member_level, score.level), score.rules
@@ -381,25 +389,60 @@ def _view(G: nx.Graph, partner: str, provided_only: bool) -> list[str]:
     return sorted(nodes, key=lambda n: (G.nodes[n]["date"], n))
 
 
+def _stretches(G: nx.Graph, inside: Sequence[str]) -> list[tuple[list[str], bool]]:
+    """The linked groups of every stretch ``[s, at]`` of the window, latest start first.
+
+    Exchanges are added from the latest date back (networkx's ``UnionFind``);
+    at each start date the groups its exchanges join are yielded, as
+    ``(members by date, whether the stretch is the whole window)``. A group
+    no exchange of that date touches was yielded at a later start already. The
+    last start's groups, with the single exchanges, are the window's groups.
+    """
+    attrs, neighbours = G.nodes, G.graph["neighbours"]
+    order = sorted(inside, key=lambda n: (attrs[n]["date"], n), reverse=True)
+    added: set[str] = set()
+    uf = nx.utils.UnionFind()
+    members: dict[str, set[str]] = {}
+    out: list[tuple[list[str], bool]] = []
+    for day, batch in itertools.groupby(order, key=lambda n: attrs[n]["date"]):
+        touched = []
+        for n in batch:
+            members[uf[n]] = {n}
+            added.add(n)
+            touched.append(n)
+            for m in neighbours[n] & added:
+                if uf[m] != uf[n]:
+                    ra, rb = uf[n], uf[m]
+                    uf.union(ra, rb)
+                    root = uf[ra]
+                    members[root] = members.pop(ra) | members.pop(rb)
+        for root in dict.fromkeys(uf[n] for n in touched):
+            out.append((sorted(members[root], key=lambda n: (attrs[n]["date"], n)),
+                        False))
+    if out:  # the whole window: every group that remains
+        whole = {uf[n] for n in added}
+        out += [(sorted(members[r], key=lambda n: (attrs[n]["date"], n)), True)
+                for r in sorted(whole, key=lambda r: min((attrs[n]["date"], n)
+                                                         for n in members[r]))]
+    return out
+
+
 def _window_level(G: nx.Graph, partner: str, view: Sequence[str], at: dt.date,
                   window: int | None, rulebook: Rulebook, taxonomy: Taxonomy,
                   resolving_keys: Collection[str], memo: dict[frozenset[str], GroupLevel]
                   ) -> WindowLevel:
     dates = G.nodes
     inside = [n for n in view if _in_window(dates[n]["date"], at, window)]
-    groups = [_group_level(G, g, rulebook, taxonomy, resolving_keys, memo)
-              for g in linked_groups(G, inside)]
     # Accumulations over every stretch [s, at] inside the window: a shorter window's content
     # is one of them, so a longer window never hides a crossing a shorter one finds.
-    linked = [n for n in inside if any(m in G[n] for m in inside)]
+    groups: list[GroupLevel] = []
     crossings: dict[frozenset[str], GroupLevel] = {}
-    for start in sorted({dates[n]["date"] for n in linked}):
-        stretch = [n for n in linked if dates[n]["date"] >= start]
-        for g in linked_groups(G, stretch):
-            if len(g) > 1:
-                level = _group_level(G, g, rulebook, taxonomy, resolving_keys, memo)
-                if level.raised:
-                    crossings.setdefault(frozenset(g), level)
+    for members, whole in _stretches(G, inside):
+        level = _group_level(G, members, rulebook, taxonomy, resolving_keys, memo)
+        if whole:
+            groups.append(level)
+        elif level.raised:
+            crossings.setdefault(frozenset(members), level)
     lowest = rulebook.levels[0].level
     return WindowLevel(
         partner=partner, date=at, window=window, provisions=tuple(inside),
