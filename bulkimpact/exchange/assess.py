@@ -404,7 +404,7 @@ def _stretches(G: nx.Graph, inside: Sequence[str]) -> list[tuple[list[str], bool
     uf = nx.utils.UnionFind()
     members: dict[str, set[str]] = {}
     out: list[tuple[list[str], bool]] = []
-    for day, batch in itertools.groupby(order, key=lambda n: attrs[n]["date"]):
+    for _day, batch in itertools.groupby(order, key=lambda n: attrs[n]["date"]):
         touched = []
         for n in batch:
             members[uf[n]] = {n}
