@@ -621,3 +621,20 @@ def test_csv_overlaps_column_is_read_and_a_bad_one_located(tmp_path: Path, rb) -
     with pytest.raises(InputError, match=r"bad.csv: row 3 \(id 'b'\): field 'overlaps': write "
                                          r"the overlaps as id:persons"):
         load_exchange_log(bad, rb)
+
+
+def test_cli_provided_only_switch_and_findings_in_the_text() -> None:
+    code, out, err = run(["exchange", str(LOG_YAML), "--window", "90", "--provided-only",
+                          "--json"])
+    assert code == 0, err
+    record = json.loads(out)
+    assert record["view"] == "provided_only"
+    crossing = {p["partner"]: p["crossing_date"] for p in record["partners"]}
+    assert crossing["Fictional Northwind Telecom"] is None  # its answer as informant left out
+    northwind = next(p for p in record["partners"] if p["partner"] == "Fictional Northwind Telecom")
+    assert northwind["with_received"]["crossing_date"] == "2024-04-02"  # the other view, too
+    assert record["views"]["with_received"]["partners_crossing"] == 2
+    assert record["views"]["provided_only"]["partners_crossing"] == 1
+    code, out, _ = run(["exchange", str(LOG_YAML)])
+    assert code == 0 and "findings:" in out and "level_below_computed" in out
+    assert "provided only: 1 of 5 partners cross" in out
