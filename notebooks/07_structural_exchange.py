@@ -224,10 +224,11 @@ bl.each(lambda lang: [ef.sensitivity_sentence(assessment, lang),
 #   hulpmiddel; zonder die aanname passeren minder partners de grens. Uitwisselingen zonder
 #   gedeelde sleutel, of met naar verwachting te weinig gedeelde personen, worden niet
 #   samengevoegd; een opgegeven overlap weegt zwaarder dan de schatting.
-# - **Personen.** Het aantal verschillende personen is een verwachting: elke verstrekking
-#   geldt als een onafhankelijke trekking uit de referentiepopulatie van het logboek.
-#   Verstrekkingen over één incident raken vaak dezelfde mensen; dan ligt het werkelijke
-#   aantal lager.
+# - **Personen.** Het aantal verschillende personen is een verwachting: elke uitwisseling
+#   geldt als een onafhankelijke trekking uit de referentiepopulatie van het logboek, tenzij
+#   het logboek een overlap opgeeft. Uitwisselingen over één incident raken vaak dezelfde
+#   mensen; zonder opgegeven overlap ligt het werkelijke aantal dan lager en worden zulke
+#   uitwisselingen mogelijk ten onrechte niet gekoppeld.
 # - **Niet beoordeeld.** Of de grondslag toereikend is, de rechtmatigheid van een
 #   verstrekking (noodzakelijk, proportioneel, zorgvuldig) en de geheimhoudingsplicht van de
 #   partner vallen buiten deze berekening; die gaat alleen over hoe zwaar de uitwisseling met
@@ -246,9 +247,10 @@ bl.each(lambda lang: [ef.sensitivity_sentence(assessment, lang),
 #   telephone number makes the person behind it identifiable is an assumption of this tool;
 #   without it fewer partners cross. Exchanges without a shared key, or expected to share too
 #   few persons, are not joined; a stated overlap outweighs the estimate.
-# - **Persons.** The number of distinct persons is an expectation: each provision is taken as
-#   an independent draw from the log's reference population. Provisions about one incident
-#   often touch the same people; then the true number is lower.
+# - **Persons.** The number of distinct persons is an expectation: each exchange is taken as
+#   an independent draw from the log's reference population, unless the log states an
+#   overlap. Exchanges about one incident often touch the same people; without a stated
+#   overlap the true number is then lower, and such exchanges may wrongly stay unlinked.
 # - **Not judged.** Whether the legal basis suffices, whether a provision is lawful
 #   (necessary, proportionate, careful) and the partner's duty of secrecy lie outside this
 #   computation, which only weighs the exchange with a partner as a whole.
