@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = ["EXCHANGE_COLUMNS", "inputs_sentence", "log_source", "window_phrase", "window_label",
            "approach_name", "views_sentence", "level_finding_sentences",
+           "shared_persons_phrase",
            "exchange_finding", "partner_sentences", "comparison_sentences",
            "sensitivity_sentence", "partners_table", "comparison_table", "sensitivity_table",
            "timeline_caption", "timeline_title"]
@@ -84,6 +85,17 @@ EXCHANGE_COLUMNS: dict[str, Column] = {
 def _n(noun: str, n: float, lang: str) -> str:
     t = translator(lang)
     return t.ngettext(*_NOUNS[noun], n).format(n=t.number(n))
+
+
+def shared_persons_phrase(n: float, lang: str = "en") -> str:
+    """Expected shared persons, counted: "850 expected shared persons".
+
+    Examples
+    --------
+    >>> shared_persons_phrase(850, "nl")
+    '850 naar verwachting gedeelde personen'
+    """
+    return _n("expected shared person", n, lang)
 
 
 def window_phrase(window: int | None, lang: str = "en") -> str:

@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
+from .exchange_findings import shared_persons_phrase
 from .i18n import LOCALES, NP_, level_name, translator
 from .plots import LEVEL_COLOURS, _styled, _subplots
 
@@ -35,8 +36,9 @@ def _fig(lang: str, message: str) -> str:
 
 @_styled
 def partner_timelines(a: ExchangeAssessment, title: str, lang: str = "en") -> Figure:
-    """One panel per partner: each provision's own level (dots) and the cumulative level
-    over the window (a step line), the crossing date marked.
+    """One panel per partner: each exchange's own level (dots provided, squares received) and
+    the cumulative level over the window (a step line), the crossing date marked with the
+    expected shared persons the crossing rests on.
 
     Examples
     --------
@@ -70,7 +72,11 @@ def partner_timelines(a: ExchangeAssessment, title: str, lang: str = "en") -> Fi
         if timeline.crossing is not None:
             ax.axvline(timeline.crossing, color=_CROSSING, linestyle="--", linewidth=1.4,
                        zorder=1)
-            ax.annotate(t.date(timeline.crossing), (timeline.crossing, len(names) - 0.55),
+            group = max(timeline.crossing_groups, key=lambda g: (g.level, len(g.members)))
+            label = t.date(timeline.crossing)
+            if group.expected_shared_persons is not None:
+                label += " · " + shared_persons_phrase(group.expected_shared_persons, lang)
+            ax.annotate(label, (timeline.crossing, len(names) - 0.55),
                         xytext=(4, 0), textcoords="offset points", color=_CROSSING,
                         fontsize=9, va="center")
         ax.set_ylim(-0.5, len(names) - 0.3)
@@ -97,8 +103,8 @@ def partner_timelines(a: ExchangeAssessment, title: str, lang: str = "en") -> Fi
         Line2D([], [], color=_CROSSING, linestyle="--",
                label=_fig(lang, NP_("figure", "crossing date"))),
     ]
-    fig.legend(handles=handles, loc="upper center", ncol=4, frameon=False,
-               bbox_to_anchor=(0.5, 0.965))
+    fig.legend(handles=handles, loc="upper center", ncol=2, frameon=False,
+               bbox_to_anchor=(0.5, 0.97))
     fig.suptitle(title, fontsize=13, fontweight="bold", y=0.995)
-    fig.tight_layout(rect=(0, 0, 1, 0.93))
+    fig.tight_layout(rect=(0, 0, 1, 0.905))
     return fig
