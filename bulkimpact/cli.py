@@ -286,11 +286,17 @@ def _validate_one(path: str) -> dict[str, Any]:
             entry.update(ok=True, title=rb.title, levels=len(rb.levels), rules=len(rb.rules),
                          openness_variants=sorted(rb.openness_variants))
         else:
+            from .rulebook import default_rulebook_path
+            from .timeline.retention import retention_findings
+
             inv = load_inventory(path)
             entry.update(ok=True, title=inv.title, datasets=len(inv.datasets),
                          populations=len(inv.populations),
                          investigations=len(inv.investigations), fictional=inv.fictional,
-                         notes=list(inv.input_notes), warnings=lookalike_names(inv))
+                         notes=list(inv.input_notes), warnings=lookalike_names(inv),
+                         # retention against the bundled rulebook's terms (art. 27 Wiv 2017)
+                         findings=retention_findings(inv, load_rulebook(
+                             default_rulebook_path())))
     except InputError as exc:
         entry["problems"] = exc.problems
     entry["missing"] = not Path(path).exists()
@@ -324,6 +330,8 @@ def _print_verdicts(entries: list[dict[str, Any]]) -> None:
             print(f"{e['path']}: OK: inventory {e['title']!r}: {e['datasets']} datasets, "
                   f"{e['populations']} populations, {e['investigations']} investigations"
                   + (" (fictional)" if e["fictional"] else ""))
+            for finding in e["findings"]:
+                print(f"  finding: {finding['kind']}: {finding['message']}")
         else:
             print(f"{e['path']}: {len(e['problems'])} problem(s):", file=sys.stderr)
             for problem in e["problems"]:

@@ -118,19 +118,25 @@ bl.each(lambda lang: " ".join(tf.whatif_sentences(scenario, lang)[:1]))
 # %% [markdown] tags=["nl"]
 # ### Bewaartermijnen
 # Per bulkdataset de periode van bewaring, gekleurd naar het niveau op zichzelf, met de
-# termijn voor de relevantiebeoordeling, de verlengingen en het vernietigen.
+# termijn voor de relevantiebeoordeling, de verlengingen en het vernietigen. De termijnen
+# worden getoetst aan het regelboek: de relevantie moet binnen anderhalf jaar na verwerving
+# zijn beoordeeld (artikel 27 Wiv 2017); een bulkdataset zonder zo'n termijn, of met een
+# termijn of verlenging daarbuiten, wordt gemeld.
 
 # %% [markdown] tags=["en"]
 # ### Retention terms
 # Per dataset the period it is held, coloured by its level on its own, with the relevance
-# deadline, the extensions and the destruction.
+# deadline, the extensions and the destruction. The terms are checked against the rulebook:
+# relevance must be assessed within one and a half years of acquisition (art. 27 Wiv 2017); a
+# dataset without such a deadline, or with a deadline or extension beyond it, is reported.
 
 # %%
 retention_csv = downloads.csv(timeline.retention_frame(), out_dir, "retention")
 bl.each(lambda lang: [
     HTML(plots.figure_html(tp.retention_gantt(timeline, tf.gantt_title(timeline, lang), lang),
                            alt=tf.gantt_alt(timeline, lang))),
-    "\n".join(f"- {s}" for s in tf.retention_sentences(timeline, lang)),
+    "\n".join(f"- {s}" for s in [*tf.retention_sentences(timeline, lang),
+                                  *tf.retention_law_sentences(timeline, lang)]),
     tf.retention_table(timeline, lang, download=retention_csv, top=25)])
 
 # %% [markdown] tags=["nl"]

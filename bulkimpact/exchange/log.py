@@ -31,8 +31,9 @@ from ..problems import (
 from ..rulebook import Rulebook
 from ..taxonomy import Taxonomy, default_taxonomy
 
-__all__ = ["DIRECTIONS", "LEGAL_GROUNDS", "CSV_COLUMNS", "ExchangeField", "Provision",
-           "ExchangePopulation", "ExchangeLog", "parse_exchange_log", "load_exchange_log"]
+__all__ = ["DIRECTIONS", "LEGAL_GROUNDS", "CSV_COLUMNS", "ExchangeField", "ProvisionOverlap",
+           "Provision", "ExchangePopulation", "ExchangeLog", "parse_exchange_log",
+           "load_exchange_log"]
 
 #: Which way the data went: ``provided`` by the service to the partner, or
 #: ``received`` by the service from it.
@@ -60,6 +61,20 @@ class ExchangeField(_Strict):
     key: str | None = Field(default=None, description="linkage key namespace, e.g. 'ip'")
 
 
+class ProvisionOverlap(_Strict):
+    """Persons an earlier or later exchange with the same partner is known to share.
+
+    As an inventory's ``overlaps``: a stated figure always wins over the
+    independence estimate (0 states that the two share nobody).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    with_: str = Field(alias="with")
+    persons: float = Field(ge=0)
+    note: str = ""
+
+
 class Provision(_Strict):
     """One provision (verstrekking) to, or questioning of, a private partner."""
 
@@ -71,6 +86,7 @@ class Provision(_Strict):
     fields: list[ExchangeField] = Field(min_length=1)
     persons: int = Field(ge=0, strict=True, description="persons touched")
     level: int | str = Field(description="the level it got on its own: a level number or name")
+    overlaps: list[ProvisionOverlap] = []
     description: str = ""
 
     def categories(self) -> frozenset[str]:
@@ -117,8 +133,15 @@ class ExchangeLog(_Strict):
         return sorted((p for p in self.provisions if p.direction == "provided"
                        and (partner is None or p.partner == partner)), key=_order)
 
-    def own_level(self, provision: Provision, rulebook: Rulebook) -> int:
-        """A provision's own level as a number of the rulebook's levels."""
+    def exchanged(self, partner: str | None = None, provided_only: bool = False
+                  ) -> list[Provision]:
+        """Provisions both ways (or only those ``provided``) by date, with one partner or all."""
+        return sorted((p for p in self.provisions
+                       if (not provided_only or p.direction == "provided")
+                       and (partner is None or p.partner == partner)), key=_order)
+
+    def stated_level(self, provision: Provision, rulebook: Rulebook) -> int:
+        """The level the log states for a provision, as a number of the rulebook's levels."""
         return _resolve_level(provision.level, rulebook)
 
     def last_date(self) -> dt.date:
@@ -176,6 +199,8 @@ def _cross_check(data: dict[str, Any], file: str, taxonomy: Taxonomy,
     population = data.get("population")
     size = population.get("size") if isinstance(population, dict) else None
     seen: dict[Any, int] = {}
+    partner_of = {p.get("id"): (p.get("partner"), p.get("persons")) for p in provisions
+                  if isinstance(p, dict)}
 
     def add(where: str, name: str, message: str, value: Any = None, has_value: bool = True):
         problems.append(Problem(file, where, name, message, value, has_value))
@@ -226,6 +251,24 @@ def _cross_check(data: dict[str, Any], file: str, taxonomy: Taxonomy,
                 add(where, "persons", f"0, but the fields hold personal data "
                     f"({', '.join(sorted(set(personal)))}); give the number of persons "
                     "touched (at least 1)", persons)
+        for j, o in enumerate(p.get("overlaps") or []):
+            other = o.get("with") if isinstance(o, dict) else None
+            if not isinstance(other, str):
+                continue
+            owhere = f"{where} / overlaps[{j}]"
+            if other not in partner_of or other == pid:
+                add(owhere, "with", "names no other provision of the log; give the id of "
+                    "an exchange with the same partner", other)
+            elif partner_of[other][0] != p.get("partner"):
+                add(owhere, "with", f"is an exchange with {partner_of[other][0]!r}, not with "
+                    f"{p.get('partner')!r}; persons are shared only within one partner's "
+                    "exchange", other)
+            else:
+                shared, sizes = o.get("persons"), (persons, partner_of[other][1])
+                if isinstance(shared, int | float) and all(isinstance(n, int) for n in sizes) \
+                        and shared > min(sizes):
+                    add(owhere, "persons", f"more than the smaller of the two ({min(sizes)}); "
+                        "two exchanges share at most the persons of the smaller", shared)
         level = p.get("level")
         if rulebook is not None and isinstance(level, int | str) and not isinstance(level, bool):
             try:
@@ -289,7 +332,7 @@ def parse_exchange_log(data: Any, file: str = "<exchange log>", rulebook: Rulebo
 _BOOL = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 #: CSV columns: one row per provision.
 CSV_COLUMNS = ("id", "date", "partner", "direction", "legal_ground", "fields", "persons", "level")
-CSV_OPTIONAL = ("description", "title", "fictional", "population", "population_size")
+CSV_OPTIONAL = ("description", "overlaps", "title", "fictional", "population", "population_size")
 
 
 def _csv_fields(text: str) -> list[dict[str, Any]] | str:
@@ -315,6 +358,28 @@ def _csv_fields(text: str) -> list[dict[str, Any]] | str:
     return out
 
 
+def _csv_overlaps(text: str) -> list[dict[str, Any]] | str:
+    """``id:persons; …`` as overlap mappings (the text itself when it does not parse).
+
+    Examples
+    --------
+    >>> _csv_overlaps("x2024-004:850; x2024-007:0")
+    [{'with': 'x2024-004', 'persons': 850.0}, {'with': 'x2024-007', 'persons': 0.0}]
+    """
+    out: list[dict[str, Any]] = []
+    for part in (s.strip() for s in text.split(";")):
+        if not part:
+            continue
+        other, _, persons = part.rpartition(":")
+        try:
+            out.append({"with": other.strip(), "persons": float(persons)})
+        except ValueError:
+            return text
+        if not other.strip():
+            return text
+    return out
+
+
 def _log_from_csv(path: Path) -> tuple[dict[str, Any], list[Problem], list[int]]:
     """Build log data from a CSV table: the data, the problems only the table shows, and the
     file line of each provision row (leading ``#`` comment lines are skipped)."""
@@ -335,7 +400,8 @@ def _log_from_csv(path: Path) -> tuple[dict[str, Any], list[Problem], list[int]]
     meta: dict[str, tuple[str, int]] = {}
     for line, row in table.rows:
         p: dict[str, Any] = {k: v.strip() for k, v in row.items()
-                             if k in CSV_COLUMNS + ("description",) and isinstance(v, str)
+                             if k in CSV_COLUMNS + ("description", "overlaps")
+                             and isinstance(v, str)
                              and v.strip() != ""}
         if "persons" in p:
             try:
@@ -355,6 +421,15 @@ def _log_from_csv(path: Path) -> tuple[dict[str, Any], list[Problem], list[int]]
                 # A stand-in, so validation reports this row's other fields, not this one twice.
                 parsed = [{"name": "unparsed", "category": "technical"}]
             p["fields"] = parsed
+        if "overlaps" in p:
+            overlaps = _csv_overlaps(p["overlaps"])
+            if isinstance(overlaps, str):
+                problems.append(Problem(
+                    str(path), f"row {line}" + (f" (id {p['id']!r})" if "id" in p else ""),
+                    "overlaps", "write the overlaps as id:persons, separated by ';' (e.g. "
+                    "'x2024-004:850')", overlaps))
+                overlaps = []
+            p["overlaps"] = overlaps
         for col in ("title", "fictional", "population", "population_size"):
             value = (row.get(col) or "").strip()
             if not value:
