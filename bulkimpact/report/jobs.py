@@ -10,6 +10,7 @@ in ``<notebook stem>_files/``.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Mapping
@@ -94,6 +95,9 @@ class Job:
     folder : str
         The inventory's folder in :attr:`out_dir`
         (:func:`bulkimpact.report.outdir.folder_name`); empty: the inventory's file stem.
+    published : Path, optional
+        The output root the files are moved to once made, when :attr:`out_dir` is a
+        staging folder; reports and the executed notebook name the files there.
     """
 
     notebook: NotebookInfo
@@ -110,6 +114,14 @@ class Job:
     languages: tuple[str, ...] = LANGUAGES
     suite: tuple[NotebookInfo, ...] = ()
     folder: str = ""
+    published: Path | None = None
+
+    @property
+    def in_place(self) -> Job:
+        """The job as it is once its files are moved to :attr:`published`."""
+        if self.published is None:
+            return self
+        return dataclasses.replace(self, out_dir=self.published, published=None)
 
     @property
     def scenario(self) -> str:
@@ -186,8 +198,10 @@ class Job:
         """
         values = {name: (text, "notebook default")
                   for name, text in self.notebook.parameters.items()}
-        values.update({name: (repr(value), "batch")
-                       for name, value in self.injected_parameters().items()})
+        injected = self.injected_parameters()
+        if "out_dir" in injected and "out_dir" not in self.params:
+            injected["out_dir"] = self.in_place.injected_parameters()["out_dir"]
+        values.update({name: (repr(value), "batch") for name, value in injected.items()})
         return values
 
     def parameter_value(self, name: str) -> Any:

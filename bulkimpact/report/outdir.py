@@ -184,7 +184,7 @@ def check_out_dir(out_dir: Path, force: bool = False,
     >>> check_out_dir(folder)
     Traceback (most recent call last):
     ...
-    ValueError: --out ... is not empty and is not a bulkimpact output folder (it has no .bulkimpact/output.json): choose a new or empty folder, or pass --force to write beside what is there (--force never deletes or overwrites a file bulkimpact did not write)
+    ValueError: --out ... is not empty and is not a bulkimpact output folder ...
     """
     if out_dir.exists() and not out_dir.is_dir():
         raise _refuse(f"--out {out_dir} is a file, not a folder: choose a folder name (it is "
@@ -316,8 +316,9 @@ class OutputFolder:
         atomic_write(staged / RESULT, json.dumps(result, indent=1, default=str) + "\n")
         target = self.path / name
         if os.path.lexists(target):
-            if _read_result(target) is None:
-                raise ValueError(f"{target} is not bulkimpact's; it is left as it is")
+            if _result_inventory(target) != result.get("inventory"):
+                raise ValueError(f"{target} is not bulkimpact's result of this inventory; it "
+                                 "is left as it is")
             aside = self.state / f"{_REPLACED_PREFIX}{name}-{os.getpid()}"
             os.replace(target, aside)
             os.replace(staged, target)
