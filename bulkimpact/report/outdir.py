@@ -122,7 +122,7 @@ def folder_name(inventory: Path, out_dir: Path, taken: Collection[str] = ()) -> 
     """The folder an inventory's reports go to inside `out_dir`: safe, stable and unique.
 
     The name is the inventory's file stem (the folder's name for a CSV
-    inventory's ``inventory.yaml``), normalised (NFKC), reduced to lower-case
+    inventory, ``datasets.csv``, and for ``inventory.yaml``), normalised (NFKC), reduced to lower-case
     ASCII letters, digits, ``_`` and ``-``; so it is never ``.`` or ``..``,
     never hidden and never one of the root pages. When that name is in
     `taken` (another inventory of the batch), or the folder exists and is
@@ -141,8 +141,8 @@ def folder_name(inventory: Path, out_dir: Path, taken: Collection[str] = ()) -> 
     'baseline-4be407f2'
     """
     stem = inventory.stem
-    if inventory.name == "inventory.yaml" and inventory.parent.name:
-        stem = inventory.parent.name
+    if (inventory.suffix == ".csv" or inventory.name == "inventory.yaml") and inventory.parent.name:
+        stem = inventory.parent.name  # a CSV inventory's folder names it
     name = _slug(stem) or "inventory"
     existing = out_dir / name
     mine = str(inventory)
@@ -186,13 +186,14 @@ def check_out_dir(out_dir: Path, force: bool = False,
     ...
     ValueError: --out ... is not empty and is not a bulkimpact output folder ...
     """
-    if out_dir.exists() and not out_dir.is_dir():
-        raise _refuse(f"--out {out_dir} is a file, not a folder: choose a folder name (it is "
-                      "created if missing)")
     existing = out_dir
-    while not existing.exists():
+    while not os.path.lexists(existing):
         existing = existing.parent
-    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+    if not existing.is_dir():
+        inside = "" if existing == out_dir else f" (in {existing}, which is a file)"
+        raise _refuse(f"--out {out_dir} is a file, not a folder{inside}: choose a folder name "
+                      "(it is created if missing)")
+    if not os.access(existing, os.W_OK | os.X_OK):
         raise _refuse(f"--out {out_dir}: cannot write in {existing} (permission denied): "
                       "choose a folder you can write to")
     if not out_dir.is_dir():
