@@ -195,8 +195,8 @@ def report_command(args: argparse.Namespace) -> int:
     for text in dict.fromkeys(w for r in batch.results for w in r.warnings):
         warning(text)
     if batch.interrupted:
-        print("bulkimpact: interrupted: an inventory whose reports were not all made is NOT RUN "
-              "and its earlier reports, if any, are kept", file=sys.stderr)
+        print("bulkimpact: interrupted: the reports not made are NOT RUN; an inventory's "
+              "earlier reports, if any, are kept", file=sys.stderr)
     if args.json:
         print_json(_summary_json(batch, cwd))
         return batch.exit_code
