@@ -179,6 +179,10 @@ def test_hostile_inventory_names_give_safe_unique_folders(project, monkeypatch):
     assert sorted(p.name for p in out.iterdir()) == sorted(
         [".bulkimpact", "index.html", "index.en.html", "glossary.nl.html", "glossary.en.html",
          *folders])
+    # Pages and notebooks name the files where they are, not the staging folder.
+    for path in out.rglob("*"):
+        if path.suffix in (".html", ".ipynb", ".json"):
+            assert "partial-" not in path.read_text("utf-8"), path
     index = (out / "index.html").read_text("utf-8")
     links = re.findall(r'<a href="([^"]+)"', index)
     for folder in folders:

@@ -152,6 +152,9 @@ def _name_files_in_place(nb: nbformat.NotebookNode, job: Job) -> None:
     for cell in nb.cells:
         if _INJECTED_TAG in cell.metadata.get("tags", []):
             cell.source = cell.source.replace(staged, str(final))
+    recorded = nb.metadata.get("papermill", {}).get("parameters", {})
+    if recorded.get("out_dir") == staged:
+        recorded["out_dir"] = final
 
 
 def _source_cell_number(nb: nbformat.NotebookNode, index: int) -> int:
