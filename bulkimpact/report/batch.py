@@ -15,7 +15,11 @@ at the end.
 
 Each inventory is validated on its own: one that does not validate gets no
 jobs and is listed as FAILED, with its problems, in the index
-(:class:`InputFailure`); the others still render. Ctrl-C stops the batch
+(:class:`InputFailure`); the others still render, and so does any other
+failure of one inventory (it cannot be read, its reports cannot be put in
+place). The jobs write into a staging folder and each inventory's reports
+are moved into place once all are made (:mod:`bulkimpact.report.outdir`);
+workers end with the driver, even when it is killed. Ctrl-C stops the batch
 within seconds: workers ignore SIGINT from the start (the driver decides),
 are stopped, and a stopped worker prints nothing (not the traceback of the
 kernel it was talking to).
@@ -587,7 +591,7 @@ def run_reports(
     """Run every notebook for every inventory and write the reports and their index.
 
     Each notebook runs once per inventory and gives a page per language,
-    ``out_dir/<inventory stem>/<notebook stem>.<lang>.html``, with the
+    ``out_dir/<inventory folder>/<notebook stem>.<lang>.html``, with the
     executed ``.ipynb`` and the downloads (``<notebook stem>_files/``) beside
     them. The index opens with the verdict: ``out_dir/index.html`` in the
     first language, ``index.<lang>.html`` in the others, and a glossary page

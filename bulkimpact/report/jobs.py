@@ -2,7 +2,7 @@
 
 A job is one notebook run on one inventory with one rulebook and openness
 variant. It runs once and gives one page per language:
-``OUT/<inventory stem>/<notebook stem>.<lang>.html``, with the executed
+``OUT/<inventory folder>/<notebook stem>.<lang>.html``, with the executed
 notebook beside them as ``.ipynb`` for analysts and the notebook's downloads
 in ``<notebook stem>_files/``.
 """

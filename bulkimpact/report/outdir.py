@@ -122,9 +122,9 @@ def folder_name(inventory: Path, out_dir: Path, taken: Collection[str] = ()) -> 
     """The folder an inventory's reports go to inside `out_dir`: safe, stable and unique.
 
     The name is the inventory's file stem (the folder's name for a CSV
-    inventory, ``datasets.csv``, and for ``inventory.yaml``), normalised (NFKC), reduced to lower-case
-    ASCII letters, digits, ``_`` and ``-``; so it is never ``.`` or ``..``,
-    never hidden and never one of the root pages. When that name is in
+    inventory, ``datasets.csv``, and for ``inventory.yaml``), normalised
+    (NFKC), reduced to lower-case ASCII letters, digits, ``_`` and ``-``; so
+    it is never ``.`` or ``..``, never hidden and never one of the root pages. When that name is in
     `taken` (another inventory of the batch), or the folder exists and is
     not this inventory's result (someone else's folder, or another
     inventory's reports), a short hash of the inventory's path is added.
