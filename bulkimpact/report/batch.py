@@ -281,20 +281,18 @@ def plan_jobs(
     for path, folder in folders.items():
         try:
             inventory = load_inventory(path)
-            problems = None
+            valid.append((InputFile.from_path(
+                path, base, title=inventory.title,
+                illustrative=inventory.fictional or is_bundled(path, "synthetic")), folder))
+            continue
         except InputError as exc:  # this inventory gets no reports; the others go on
             problems = tuple(exc.problems)
         except Exception as exc:  # noqa: BLE001 (whatever breaks one inventory, the others go on)
             problems = (Problem(display_path(path, base), "", None,
                                 f"could not be read: {type(exc).__name__}: {exc}"[:2000],
                                 has_value=False),)
-        if problems is not None:
-            failures.append(InputFailure(path, display_path(path, base), problems,
-                                         rulebook_file, _sha256_or_none(path), folder))
-            continue
-        valid.append((InputFile.from_path(
-            path, base, title=inventory.title,
-            illustrative=inventory.fictional or is_bundled(path, "synthetic")), folder))
+        failures.append(InputFailure(path, display_path(path, base), problems, rulebook_file,
+                                     _sha256_or_none(path), folder))
     infos = tuple(NotebookInfo.from_path(Path(base, p), base) for p in notebooks)
     labels = {name: variant.label for name, variant in book.openness_variants.items()}
     langs = parse_languages(languages)
