@@ -204,6 +204,19 @@ def test_a_folder_name_of_another_inventory_is_not_taken_over(tmp_path):
 
 # --- killed runs, workers, locks -------------------------------------------------------------
 
+def test_a_result_moved_aside_by_a_killed_commit_is_put_back(tmp_path):
+    """Killed between the two renames of a commit: the next run puts the old result back."""
+    out = tmp_path / "out"
+    with OutputFolder(out) as folder:
+        (folder.stage("baseline") / "page.html").write_text("previous", "utf-8")
+        folder.commit("baseline", {"inventory": "/d/baseline.yaml", "reports": []})
+    os.replace(out / "baseline", out / ".bulkimpact" / "replaced-baseline-4242")
+    (out / ".bulkimpact" / "partial-20260101-000000-4242").mkdir()  # its staging folder
+    with OutputFolder(out):
+        assert (out / "baseline" / "page.html").read_text("utf-8") == "previous"
+        assert [p.name for p in (out / ".bulkimpact").iterdir() if "4242" in p.name] == []
+
+
 def start_report(project: Path, *args: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "bulkimpact", *report_cli(project, *args)], cwd=project,
