@@ -33,10 +33,12 @@ from bulkimpact.timeline import heaviest_linker, parse_change, retention_timelin
 bl.set_languages(languages)
 analysis = load_analysis(inventory, rulebook, openness)
 timeline = retention_timeline(analysis)
-if destroy is None:
+if destroy is None and any(step.raised for step in timeline.steps):
     linker, peak_day, _sets = heaviest_linker(timeline)
     destroy = f"{linker}@{peak_day.isoformat()}"
-scenario = what_if(timeline, [parse_change(destroy, analysis.inventory, argument="destroy")])
+# No combination heavier than its members on any day: no linker to destroy, no what-if.
+scenario = (what_if(timeline, [parse_change(destroy, analysis.inventory, argument="destroy")])
+            if destroy is not None else None)
 
 # %% [markdown] tags=["nl"]
 # ## Vraag
@@ -63,7 +65,8 @@ scenario = what_if(timeline, [parse_change(destroy, analysis.inventory, argument
 
 # %%
 bl.finding(lambda lang: tf.timeline_finding(timeline, lang))
-bl.each(lambda lang: " ".join(tf.whatif_sentences(scenario, lang)[:1]))
+bl.each(lambda lang: " ".join(tf.whatif_sentences(scenario, lang)[:1]) if scenario
+        else tf.no_whatif_sentence(lang))
 
 # %% [markdown] tags=["nl"]
 # ## Werkwijze
@@ -151,8 +154,9 @@ bl.each(lambda lang: [
 
 # %%
 steps_csv = downloads.csv(timeline.to_frame(), out_dir, "timeline")
-record_json = downloads.json_file({**timeline.to_json(), "what_if": scenario.to_json()},
-                                  out_dir, "timeline")
+record_json = downloads.json_file(
+    {**timeline.to_json(), "what_if": scenario.to_json() if scenario else None},
+    out_dir, "timeline")
 bl.each(lambda lang: [
     HTML(plots.figure_html(tp.rules_over_time(timeline, tf.rules_title(timeline, lang), lang),
                            alt=tf.rules_alt(timeline, lang))),
@@ -169,8 +173,8 @@ bl.each(lambda lang: [
 # (solid), and every decision rule on the day of the destruction.
 
 # %%
-diff_csv = downloads.csv(scenario.diff_frame(), out_dir, "what_if")
-bl.each(lambda lang: [
+diff_csv = downloads.csv(scenario.diff_frame(), out_dir, "what_if") if scenario else None
+bl.each(lambda lang: tf.no_whatif_sentence(lang) if scenario is None else [
     HTML(plots.figure_html(
         tp.rules_over_time(timeline, tf.whatif_title(scenario, lang), lang,
                            compare=scenario.scenario),

@@ -40,7 +40,8 @@ if TYPE_CHECKING:
 __all__ = ["TIMELINE_COLUMNS", "timeline_finding", "retention_sentences",
            "retention_law_sentences", "gantt_title",
            "gantt_alt", "rules_title", "rules_alt", "peak_table", "retention_table",
-           "whatif_sentences", "whatif_rise_sentences", "whatif_title", "whatif_table",
+           "whatif_sentences", "whatif_rise_sentences", "whatif_title",
+           "no_whatif_sentence", "whatif_table",
            "end_reason_name"]
 
 _NOUNS = {
@@ -402,6 +403,23 @@ def whatif_rise_sentences(w: WhatIf, lang: str = "en") -> list[str]:
                             "without {gone}.").format(gone=gone)
         out.append(f"{head}: {why}")
     return out
+
+
+def no_whatif_sentence(lang: str = "en") -> str:
+    """Why a report shows no what-if: no combination held is ever heavier than its members.
+
+    Destroying a dataset earlier is compared only when some dataset links others into a
+    heavier combination; without one there is no linker to destroy.
+
+    Examples
+    --------
+    >>> print(no_whatif_sentence("en"))
+    No what-if is shown: on no day did the datasets held include a combination heavier than
+    its members alone, so there is no linking dataset to destroy earlier.
+    """
+    return translator(lang).gettext(
+        "No what-if is shown: on no day did the datasets held include a combination heavier "
+        "than its members alone, so there is no linking dataset to destroy earlier.")
 
 
 def whatif_table(w: WhatIf, lang: str = "en", download: str | None = None) -> Table:
