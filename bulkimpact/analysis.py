@@ -23,6 +23,7 @@ from .combinations import EXPOSURE_KINDS, SET_PERSON_UNITS, ExposureSet, exposur
 from .evaluate import POLICY_UNITS, Evaluation
 from .files import sha256
 from .inventory import Inventory, load_inventory
+from .limits import check_combination_budget
 from .linkage import build_linkage_graph
 from .parameters import (
     DEFAULT_INCLUDE,
@@ -310,7 +311,9 @@ def load_analysis(
     ParameterError
         Naming the parameter, the value and what is allowed.
     bulkimpact.problems.InputError
-        For problems inside the inventory or rulebook files.
+        For problems inside the inventory or rulebook files, and for an inventory that
+        could form more links than ``max_sets``
+        (:func:`bulkimpact.limits.check_combination_budget`).
     """
     from .resources import default_inventory_path
 
@@ -335,8 +338,10 @@ def load_analysis(
     if openness not in rb.openness_variants:
         raise ParameterError(f"parameter 'openness': {openness!r} is not a variant of "
                              f"{rulebook}; allowed: {sorted(rb.openness_variants)}")
+    inv = load_inventory(inventory)
+    check_combination_budget(inv, checked.max_sets, checked.max_set_size)
     return Analysis(
         inventory_path=str(inventory), rulebook_path=str(rulebook), openness=openness,
-        seed=seed, inventory=load_inventory(inventory), rulebook=rb,
+        seed=seed, inventory=inv, rulebook=rb,
         params=checked, include=tuple(include), policies=names,
     )

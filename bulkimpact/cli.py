@@ -120,7 +120,8 @@ def problem_json(problem: Any) -> dict[str, Any]:
 field 'persons': must be positive, got -5"}
     """
     value = problem.value if problem.has_value else None
-    if not isinstance(value, (str, int, float, bool, type(None))):
+    if not isinstance(value, (str, int, float, bool, type(None))) or value in (
+            float("inf"), float("-inf")) or value != value:  # NaN and ±inf are not JSON
         value = repr(value)
     return {"file": problem.file, "item": problem.item, "field": problem.field,
             "message": problem.message, "value": value, "text": str(problem)}
@@ -270,11 +271,12 @@ class _VersionAction(argparse.Action):
 
 
 def _validate_one(path: str) -> dict[str, Any]:
-    from .inventory import load_inventory
+    from .inventory import load_inventory, lookalike_names
     from .problems import InputError, read_yaml
     from .rulebook import load_rulebook
 
-    entry: dict[str, Any] = {"path": path, "kind": None, "ok": False}
+    entry: dict[str, Any] = {"path": path, "kind": None, "ok": False, "notes": [],
+                             "warnings": []}
     try:
         is_rulebook = Path(path).suffix in (".yaml", ".yml") and isinstance(
             data := read_yaml(path), dict) and bool(set(data) & RULEBOOK_KEYS)
@@ -284,10 +286,17 @@ def _validate_one(path: str) -> dict[str, Any]:
             entry.update(ok=True, title=rb.title, levels=len(rb.levels), rules=len(rb.rules),
                          openness_variants=sorted(rb.openness_variants))
         else:
+            from .rulebook import default_rulebook_path
+            from .timeline.retention import retention_findings
+
             inv = load_inventory(path)
             entry.update(ok=True, title=inv.title, datasets=len(inv.datasets),
                          populations=len(inv.populations),
-                         investigations=len(inv.investigations), fictional=inv.fictional)
+                         investigations=len(inv.investigations), fictional=inv.fictional,
+                         notes=list(inv.input_notes), warnings=lookalike_names(inv),
+                         # retention against the bundled rulebook's terms (art. 27 Wiv 2017)
+                         findings=retention_findings(inv, load_rulebook(
+                             default_rulebook_path())))
     except InputError as exc:
         entry["problems"] = exc.problems
     entry["missing"] = not Path(path).exists()
@@ -298,7 +307,8 @@ def _validate(args: argparse.Namespace) -> int:
     entries = [_validate_one(path) for path in args.paths]
     if args.json:
         print_json({"ok": all(e["ok"] for e in entries), "files": [
-            {**e, "problems": [problem_json(p) for p in e.get("problems", [])]}
+            {**e, "problems": [problem_json(p) for p in e.get("problems", [])],
+             "warnings": [problem_json(p) for p in e["warnings"]]}
             for e in entries]})
     else:
         _print_verdicts(entries)
@@ -309,6 +319,10 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _print_verdicts(entries: list[dict[str, Any]]) -> None:
     for e in entries:
+        for note in e["notes"]:
+            print(f"{PREFIX}: note: {note}", file=sys.stderr)
+        for problem in e["warnings"]:
+            warning(f"probable duplicate: {problem}")
         if e["ok"] and e["kind"] == "rulebook":
             print(f"{e['path']}: OK: rulebook {e['title']!r}: {e['levels']} levels, "
                   f"{e['rules']} rules, openness variants {', '.join(e['openness_variants'])}")
@@ -316,6 +330,8 @@ def _print_verdicts(entries: list[dict[str, Any]]) -> None:
             print(f"{e['path']}: OK: inventory {e['title']!r}: {e['datasets']} datasets, "
                   f"{e['populations']} populations, {e['investigations']} investigations"
                   + (" (fictional)" if e["fictional"] else ""))
+            for finding in e["findings"]:
+                print(f"  finding: {finding['kind']}: {finding['message']}")
         else:
             print(f"{e['path']}: {len(e['problems'])} problem(s):", file=sys.stderr)
             for problem in e["problems"]:

@@ -8,21 +8,24 @@ pydantic, and every problem is reported at once with its file, item and field.
 
 from __future__ import annotations
 
-import csv
 import difflib
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .csvtables import read_table
+from .limits import InputDate
+from .lookalikes import probable_duplicates
 from .problems import (
     InputError,
     Problem,
     file_problem,
     problems_from_validation_error,
     read_yaml,
+    short_repr,
 )
 from .taxonomy import Taxonomy, default_taxonomy
 
@@ -38,6 +41,7 @@ __all__ = [
     "population_chain",
     "smallest_common_population",
     "parse_inventory",
+    "lookalike_names",
     "SOURCES",
 ]
 
@@ -46,7 +50,8 @@ ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
+                              allow_inf_nan=False)
 
 
 class Population(_Strict):
@@ -105,10 +110,10 @@ class Dataset(_Strict):
     population: str
     fields: list[DatasetField] = Field(min_length=1)
     overlaps: list[Overlap] = []
-    acquired: date | None = None
-    relevance_deadline: date | None = None
-    extensions: list[date] = []
-    destroyed: date | None = Field(
+    acquired: InputDate | None = None
+    relevance_deadline: InputDate | None = None
+    extensions: list[InputDate] = []
+    destroyed: InputDate | None = Field(
         default=None, description="day the dataset was destroyed (held until the day before)")
     access: Access | None = None
     cost: float = Field(default=1.0, gt=0, description="weight of escalating this dataset")
@@ -194,6 +199,8 @@ class Inventory(_Strict):
     datasets: list[Dataset] = Field(min_length=1)
     investigations: list[Investigation] = []
     source_path: str | None = Field(default=None, exclude=True)
+    input_notes: tuple[str, ...] = Field(
+        default=(), exclude=True, description="how the files were read (CSV encoding, separator)")
 
     def planned_retention_years(self) -> float | None:
         """The mean planned retention of the datasets that state both ends, in years (None
@@ -263,7 +270,10 @@ def smallest_common_population(part_of: Mapping[str, str | None], a: str, b: str
 
 
 def _as_date(value: Any) -> date | None:
-    """A date given as a YAML date or an ISO string; None when absent or invalid."""
+    """A date given as a YAML date or an ISO string; None when absent or invalid (a date
+    with a time of day, given from Python, is invalid: field validation reports it)."""
+    if isinstance(value, datetime):
+        return None
     if isinstance(value, date):
         return value
     if isinstance(value, str):
@@ -307,7 +317,7 @@ def _cross_check(data: dict[str, Any], file: str, taxonomy: Taxonomy) -> list[Pr
     dataset_ids = sorted(map(str, persons_of))
 
     def item(kind: str, i: int, obj: dict[str, Any]) -> str:
-        return f"{kind}[{i}] (id {obj.get('id')!r})" if "id" in obj else f"{kind}[{i}]"
+        return f"{kind}[{i}] (id {short_repr(obj['id'])})" if "id" in obj else f"{kind}[{i}]"
 
     def add(where: str, field: str, message: str, value: Any = None, has_value: bool = True):
         problems.append(Problem(file, where, field, message, value, has_value))
@@ -444,15 +454,7 @@ def parse_inventory(
 _BOOL = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False, "": False}
 
 
-def _csv_rows(path: Path) -> list[dict[str, str]]:
-    try:
-        with path.open(newline="", encoding="utf-8") as fh:
-            return list(csv.DictReader(fh))
-    except FileNotFoundError:
-        raise file_problem(path, "file not found") from None
-
-
-def _inventory_from_csv(datasets_csv: Path) -> tuple[dict[str, Any], list[Problem]]:
+def _inventory_from_csv(datasets_csv: Path) -> tuple[dict[str, Any], list[Problem], list[str]]:
     """Build inventory data from ``datasets.csv`` and the ``fields.csv`` beside it.
 
     datasets.csv columns: id, name, source, persons, population, population_size and optionally
@@ -460,30 +462,33 @@ def _inventory_from_csv(datasets_csv: Path) -> tuple[dict[str, Any], list[Proble
     description, fictional, acquired, relevance_deadline, destroyed (ISO dates) and extensions
     (ISO dates separated by ``;``). fields.csv columns: dataset, name, category and optionally
     cardinality, key, match_quality. Returns the data and the problems only the tables show
-    (fields of unknown datasets, conflicting population sizes).
+    (fields of unknown datasets, conflicting population sizes, rows of the wrong width) and
+    notes on how each table was read (encoding, separator: :mod:`bulkimpact.csvtables`).
     """
     fields_csv = datasets_csv.with_name("fields.csv")
-    rows, field_rows = _csv_rows(datasets_csv), _csv_rows(fields_csv)
-    problems: list[Problem] = []
-    ids = [row.get("id", "") for row in rows]
+    tables = {p: read_table(p) for p in (datasets_csv, fields_csv)}
+    problems = [p for t in tables.values() for p in t.problems]
+    notes = [f"{p}: {n}" for p, t in tables.items() for n in t.notes]
+    rows = tables[datasets_csv].rows
+    ids = [row.get("id", "") for _, row in rows]
     fields_by_dataset: dict[str, list[dict[str, Any]]] = {}
-    for i, row in enumerate(field_rows):
+    for line, row in tables[fields_csv].rows:
         f: dict[str, Any] = {"name": row.get("name"), "category": row.get("category")}
         for col, conv in (("cardinality", int), ("match_quality", float), ("key", str)):
             if row.get(col):
                 try:
-                    f[col] = conv(row[col])
+                    f[col] = conv(tables[fields_csv].number(row[col]))
                 except ValueError:
                     f[col] = row[col]  # let validation report it with its location
         dataset = row.get("dataset", "")
         if dataset not in ids:
-            problems.append(Problem(str(fields_csv), f"row {i + 2}", "dataset",
+            problems.append(Problem(str(fields_csv), f"row {line}", "dataset",
                                     "no such dataset in datasets.csv" + _suggest(dataset, ids),
                                     dataset))
         fields_by_dataset.setdefault(dataset, []).append(f)
     populations: dict[str, int | str] = {}
     datasets = []
-    for i, row in enumerate(rows):
+    for line, row in rows:
         d: dict[str, Any] = {k: v for k, v in row.items()
                              if k not in ("population_size", "title", "fictional")
                              and v not in (None, "")}
@@ -495,7 +500,7 @@ def _inventory_from_csv(datasets_csv: Path) -> tuple[dict[str, Any], list[Proble
         for col, conv in (("persons", int), ("cost", float)):
             if col in d:
                 try:
-                    d[col] = conv(d[col])
+                    d[col] = conv(tables[datasets_csv].number(d[col]))
                 except ValueError:
                     pass
         d["fields"] = fields_by_dataset.get(row.get("id", ""), [])
@@ -503,20 +508,47 @@ def _inventory_from_csv(datasets_csv: Path) -> tuple[dict[str, Any], list[Proble
         raw = row.get("population_size", "")
         size: int | str = int(raw) if raw.isdigit() else raw
         pop = row.get("population", "")
-        if pop in populations and populations[pop] != size:
-            problems.append(Problem(str(datasets_csv), f"row {i + 2} (id {row.get('id')!r})",
+        if pop in populations and populations[pop] != size and raw != "":
+            problems.append(Problem(str(datasets_csv), f"row {line} (id {row.get('id')!r})",
                                     "population_size", f"differs from the size given earlier "
                                     f"for population {pop!r} ({populations[pop]}); one "
                                     "population has one size", size))
         populations.setdefault(pop, size)
-    title = next((r["title"] for r in rows if r.get("title")), datasets_csv.parent.name)
-    fictional = any(_BOOL.get((r.get("fictional") or "").strip().lower(), False) for r in rows)
+    title = next((r["title"] for _, r in rows if r.get("title")), datasets_csv.parent.name)
+    fictional = any(_BOOL.get((r.get("fictional") or "").strip().lower(), False)
+                    for _, r in rows)
     return {
         "title": title,
         "fictional": fictional,
         "populations": [{"id": k, "size": v} for k, v in populations.items()],
         "datasets": datasets,
-    }, problems
+    }, problems, notes
+
+
+def lookalike_names(inventory: Inventory) -> list[Problem]:
+    """Ids and names that look like another one but are spelt differently (probable
+    duplicates: :mod:`bulkimpact.lookalikes`); warnings, as two datasets may be meant.
+
+    Examples
+    --------
+    >>> inv = load_inventory("data/synthetic/baseline.yaml")
+    >>> lookalike_names(inv)
+    []
+    >>> twin = inv.datasets[1].model_copy(update={"id": inv.datasets[0].id.upper()})
+    >>> [p.field for p in lookalike_names(inv.model_copy(update={"datasets": [
+    ...     inv.datasets[0], twin]}))]
+    ['id']
+    """
+    file = inventory.source_path or "<inventory>"
+    problems = []
+    for kind, objs, fields in (("populations", inventory.populations, ("id",)),
+                               ("datasets", inventory.datasets, ("id", "name")),
+                               ("investigations", inventory.investigations, ("id",))):
+        for name in fields:
+            problems += probable_duplicates(file, f"{kind[:-1]} {name}", (
+                (f"{kind}[{i}] (id {o.id!r})", name, getattr(o, name))
+                for i, o in enumerate(objs)))
+    return problems
 
 
 def load_inventory(path: str | Path, taxonomy: Taxonomy | None = None) -> Inventory:
@@ -545,14 +577,14 @@ def load_inventory(path: str | Path, taxonomy: Taxonomy | None = None) -> Invent
     if path.is_dir():
         path = path / "datasets.csv"
     if path.suffix.lower() == ".csv":
-        data, table_problems = _inventory_from_csv(path)
+        data, table_problems, notes = _inventory_from_csv(path)
         try:
             inventory = parse_inventory(data, str(path), taxonomy)
         except InputError as exc:
             raise InputError(table_problems + exc.problems) from None
         if table_problems:
             raise InputError(table_problems)
-        return inventory
+        return inventory.model_copy(update={"input_notes": tuple(notes)})
     elif path.suffix.lower() in (".yaml", ".yml"):
         data = read_yaml(path)
     else:

@@ -384,14 +384,16 @@ def _escalation_blocks(rows: Sequence[Row], order: Sequence[str]) -> list[list[R
 
 
 def escalate(rows: Sequence[Row], own: dict[str, int], costs: Mapping[str, StepCost],
-              order: Sequence[str], time_limit: float,
-              cache: dict[BlockKey, tuple[dict[str, int], float]] | None = None,
-              records: Mapping[str, int] | None = None,
-              ) -> tuple[dict[str, int], float]:
+             order: Sequence[str], time_limit: float,
+             cache: dict[BlockKey, tuple[dict[str, int], float]] | None = None,
+             records: Mapping[str, int] | None = None, tie_break: bool = True,
+             ) -> tuple[dict[str, int], float]:
     """The optimum of :func:`minimal_escalation`'s MILP for cover rows, block by block.
 
     Returns ``{dataset: regime}`` for the datasets raised (in ``order``) and
-    the largest MIP gap HiGHS reported. ``records`` gives each dataset's
+    the largest MIP gap HiGHS reported (with ``tie_break`` False, an optimum of the cost
+    alone: its cost is the optimum, its datasets one of the cheapest sets). ``records`` gives
+    each dataset's
     records in thousands (the third criterion; none when omitted). Every
     criterion adds up over datasets, so the lexicographic optimum of the
     whole is the union of each block's (:func:`_escalation_blocks`: datasets
@@ -416,11 +418,12 @@ def escalate(rows: Sequence[Row], own: dict[str, int], costs: Mapping[str, StepC
     for block in _escalation_blocks(rows, order):
         nodes = sorted({n for members, _l in block for n in members}, key=index.__getitem__)
         key = (frozenset(block), tuple((n, own[n], costs[n], records[n]) for n in nodes))
-        if cache is not None and key in cache:
+        cached = cache is not None and tie_break  # a cost-only optimum is not cached
+        if cached and key in cache:
             answer = cache[key]
         else:
-            answer = _solve_block(block, nodes, own, costs, records, time_limit)
-            if cache is not None:
+            answer = _solve_block(block, nodes, own, costs, records, time_limit, tie_break)
+            if cached:
                 cache[key] = answer
         escalated.update(answer[0])
         gap = max(gap, answer[1])
@@ -477,16 +480,57 @@ def _lexicographic(objectives: Sequence[np.ndarray], constraints: list[LinearCon
                       else (c, False))
     constraints = list(constraints)
     res = None
+    kept: list[tuple[np.ndarray, float]] = []  # stages not in whole units: (c, exact optimum)
     for c, whole in reversed(stages):
-        res = _solve(c, constraints, options, n_vars, n_cover)
-        slack = 0.5 if whole else 1e-9 * max(1.0, abs(res.fun))
-        constraints.append(LinearConstraint(c.reshape(1, -1), -np.inf, res.fun + slack))
+        found = _solve(c, constraints, options, n_vars, n_cover)
+        found = _within_budgets(found, kept, c, constraints, options, n_vars, n_cover)
+        if found is None:  # no later optimum keeps the earlier ones exactly: stop here
+            break
+        res = found
+        if whole:
+            constraints.append(LinearConstraint(c.reshape(1, -1), -np.inf, res.fun + 0.5))
+        else:
+            best = _exact_value(c, res.x)
+            kept.append((c, best))
+            constraints.append(LinearConstraint(c.reshape(1, -1), -np.inf,
+                                                best + 1e-9 * max(1.0, abs(best))))
     return res
+
+
+def _exact_value(c: np.ndarray, x: np.ndarray) -> float:
+    """``c · x`` for a binary ``x``, summed exactly (math.fsum of the chosen coefficients)."""
+    return math.fsum(c[np.round(x) > 0.5].tolist())
+
+
+def _within_budgets(res: Any, kept: list[tuple[np.ndarray, float]], c: np.ndarray,
+                    constraints: list[LinearConstraint], options: dict[str, float],
+                    n_vars: int, n_cover: int, tries: int = 8) -> Any:
+    """``res``, or a re-solve of the same stage, that spends no more on any earlier stage than
+    its exact optimum; None when none is found in ``tries``.
+
+    An earlier optimum is held as a budget with a relative slack (HiGHS's tolerances need
+    one); a later stage may use the slack and choose a dearer set of datasets. Its exact
+    spending is checked, and the budget it broke is tightened to halfway and the stage solved
+    again, so the earlier criteria keep their optimum to the last unit.
+    """
+    extra: list[LinearConstraint] = []
+    for _ in range(tries):
+        over = [(ck, best, _exact_value(ck, res.x)) for ck, best in kept]
+        broken = [(ck, best, spent) for ck, best, spent in over if spent > best]
+        if not broken:
+            return res
+        for ck, best, spent in broken:
+            extra.append(LinearConstraint(ck.reshape(1, -1), -np.inf, (best + spent) / 2))
+        try:
+            res = _solve(c, [*constraints, *extra], options, n_vars, n_cover)
+        except SolverError:
+            return None
+    return None
 
 
 def _solve_block(block: Sequence[Row], nodes: Sequence[str], own: dict[str, int],
                  costs: Mapping[str, StepCost], records: Mapping[str, int],
-                 time_limit: float) -> tuple[dict[str, int], float]:
+                 time_limit: float, tie_break: bool = True) -> tuple[dict[str, int], float]:
     """One block of the MILP of :func:`minimal_escalation`, solved to proven optimality."""
     top = max(lvl for _m, lvl in block)
     var: dict[tuple[str, int], int] = {}
@@ -509,6 +553,8 @@ def _solve_block(block: Sequence[Row], nodes: Sequence[str], own: dict[str, int]
                             for f, (n, _lvl) in zip(first, var, strict=True)])]
     if not objectives[2].any():
         objectives.pop()
+    if not tie_break:
+        del objectives[1:]
     options = {"time_limit": time_limit, "mip_rel_gap": 0.0}
     res = _lexicographic(objectives, constraints, options, len(var), len(block))
     escalated: dict[str, int] = {}

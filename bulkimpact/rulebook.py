@@ -33,6 +33,7 @@ __all__ = [
     "Rulebook",
     "Profile",
     "Score",
+    "RetentionTerms",
     "OPENNESS_GROUNDS",
     "load_rulebook",
     "default_rulebook_path",
@@ -59,7 +60,7 @@ def default_rulebook_path() -> Path:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Level(_Strict):
@@ -204,6 +205,23 @@ class Linkage(_Strict):
     rationale: str = ""
 
 
+class RetentionTerms(_Strict):
+    """How long a bulk dataset may be held before its relevance is assessed, with the source.
+
+    ``relevance_months``: months from acquisition within which the relevance
+    must be assessed (art. 27 Wiv 2017: at most one and a half years).
+    ``extension_months``: the longest a new end term may reach past the term
+    in force (None: extensions are not checked).
+    """
+
+    relevance_months: int = Field(default=18, gt=0)
+    relevance_source: str = ""
+    extension_months: int | None = Field(default=None, gt=0)
+    extension_source: str = ""
+    assumption: bool = True
+    rationale: str = ""
+
+
 @dataclass(frozen=True)
 class Profile:
     """What the rulebook scores: one dataset, or a linked set of datasets.
@@ -250,6 +268,7 @@ class Rulebook(_Strict):
     linkage: Linkage = Linkage()
     authorisation: Authorisation = Authorisation()
     costs: Costs = Costs()
+    retention: RetentionTerms | None = None
     openness_variants: dict[str, OpennessVariant] = Field(min_length=1)
     rules: list[Rule] = Field(min_length=1)
     source_path: str | None = Field(default=None, exclude=True)

@@ -33,10 +33,12 @@ from bulkimpact.timeline import heaviest_linker, parse_change, retention_timelin
 bl.set_languages(languages)
 analysis = load_analysis(inventory, rulebook, openness)
 timeline = retention_timeline(analysis)
-if destroy is None:
+if destroy is None and any(step.raised for step in timeline.steps):
     linker, peak_day, _sets = heaviest_linker(timeline)
     destroy = f"{linker}@{peak_day.isoformat()}"
-scenario = what_if(timeline, [parse_change(destroy, analysis.inventory, argument="destroy")])
+# No combination heavier than its members on any day: no linker to destroy, no what-if.
+scenario = (what_if(timeline, [parse_change(destroy, analysis.inventory, argument="destroy")])
+            if destroy is not None else None)
 
 # %% [markdown] tags=["nl"]
 # ## Vraag
@@ -63,7 +65,8 @@ scenario = what_if(timeline, [parse_change(destroy, analysis.inventory, argument
 
 # %%
 bl.finding(lambda lang: tf.timeline_finding(timeline, lang))
-bl.each(lambda lang: " ".join(tf.whatif_sentences(scenario, lang)[:1]))
+bl.each(lambda lang: " ".join(tf.whatif_sentences(scenario, lang)[:1]) if scenario
+        else tf.no_whatif_sentence(lang))
 
 # %% [markdown] tags=["nl"]
 # ## Werkwijze
@@ -118,19 +121,25 @@ bl.each(lambda lang: " ".join(tf.whatif_sentences(scenario, lang)[:1]))
 # %% [markdown] tags=["nl"]
 # ### Bewaartermijnen
 # Per bulkdataset de periode van bewaring, gekleurd naar het niveau op zichzelf, met de
-# termijn voor de relevantiebeoordeling, de verlengingen en het vernietigen.
+# termijn voor de relevantiebeoordeling, de verlengingen en het vernietigen. De termijnen
+# worden getoetst aan het regelboek: de relevantie moet binnen anderhalf jaar na verwerving
+# zijn beoordeeld (artikel 27 Wiv 2017); een bulkdataset zonder zo'n termijn, of met een
+# termijn of verlenging daarbuiten, wordt gemeld.
 
 # %% [markdown] tags=["en"]
 # ### Retention terms
 # Per dataset the period it is held, coloured by its level on its own, with the relevance
-# deadline, the extensions and the destruction.
+# deadline, the extensions and the destruction. The terms are checked against the rulebook:
+# relevance must be assessed within one and a half years of acquisition (art. 27 Wiv 2017); a
+# dataset without such a deadline, or with a deadline or extension beyond it, is reported.
 
 # %%
 retention_csv = downloads.csv(timeline.retention_frame(), out_dir, "retention")
 bl.each(lambda lang: [
     HTML(plots.figure_html(tp.retention_gantt(timeline, tf.gantt_title(timeline, lang), lang),
                            alt=tf.gantt_alt(timeline, lang))),
-    "\n".join(f"- {s}" for s in tf.retention_sentences(timeline, lang)),
+    "\n".join(f"- {s}" for s in [*tf.retention_sentences(timeline, lang),
+                                  *tf.retention_law_sentences(timeline, lang)]),
     tf.retention_table(timeline, lang, download=retention_csv, top=25)])
 
 # %% [markdown] tags=["nl"]
@@ -145,8 +154,9 @@ bl.each(lambda lang: [
 
 # %%
 steps_csv = downloads.csv(timeline.to_frame(), out_dir, "timeline")
-record_json = downloads.json_file({**timeline.to_json(), "what_if": scenario.to_json()},
-                                  out_dir, "timeline")
+record_json = downloads.json_file(
+    {**timeline.to_json(), "what_if": scenario.to_json() if scenario else None},
+    out_dir, "timeline")
 bl.each(lambda lang: [
     HTML(plots.figure_html(tp.rules_over_time(timeline, tf.rules_title(timeline, lang), lang),
                            alt=tf.rules_alt(timeline, lang))),
@@ -163,8 +173,8 @@ bl.each(lambda lang: [
 # (solid), and every decision rule on the day of the destruction.
 
 # %%
-diff_csv = downloads.csv(scenario.diff_frame(), out_dir, "what_if")
-bl.each(lambda lang: [
+diff_csv = downloads.csv(scenario.diff_frame(), out_dir, "what_if") if scenario else None
+bl.each(lambda lang: tf.no_whatif_sentence(lang) if scenario is None else [
     HTML(plots.figure_html(
         tp.rules_over_time(timeline, tf.whatif_title(scenario, lang), lang,
                            compare=scenario.scenario),

@@ -141,6 +141,24 @@ BAD_INVENTORIES: dict[str, tuple[int, tuple[str, ...]]] = {
     "destroyed_invalid_date": (1, ("datasets[0] (id 'shop')", "field 'destroyed'",
                                    "valid date", "day value is outside expected range",
                                    "got '2025-02-30'")),
+    # Issue 19: inputs bounded and strict.
+    "duplicate_top_level_key": (1, ("line 24, column 1", "field 'datasets'",
+                                    "given twice in one mapping (first at line 7, again at "
+                                    "line 24)")),
+    "duplicate_field_key": (1, ("line 22, column 5", "field 'persons'",
+                                "first at line 20, again at line 22")),
+    "alias_bomb": (1, ("line 14, column 5", "would expand the document by 8,335,593,937 nodes",
+                       "more than 100,000")),
+    "deeply_nested": (1, ("line 4", "nested deeper than 64 levels")),
+    "datetime_not_date": (1, ("line 22, column 15", "field 'acquired'",
+                              "'2024-03-01T10:00:00' has a time of day", "write YYYY-MM-DD")),
+    "date_far_future": (1, ("datasets[1] (id 'forum')", "field 'destroyed'",
+                            "must lie between 1900-01-01 and 2199-12-31", "got '9999-12-31'")),
+    "cost_infinite": (1, ("datasets[1] (id 'forum')", "field 'cost'", "finite number",
+                          "got inf")),
+    "overlap_nan": (1, ("datasets[1] (id 'forum') / overlaps[0]", "field 'persons'",
+                        "finite number", "got nan")),
+    "not_utf8": (1, ("not UTF-8 text", "at line 17", "save the file as UTF-8")),
 }
 
 def _message(path: Path) -> InputError:
@@ -349,6 +367,11 @@ BAD_RULEBOOK_MESSAGES: dict[str, tuple[str, ...]] = {
     "unknown_openness_ground": ("field 'openness_variants.ctivd.counts_as_public.1'",
                                 "'made_public_by_subjects', 'open_source', 'leaked' or 'paid'",
                                 "got 'hacked'"),
+    "min_expected_links_infinite": ("field 'linkage.min_expected_links'", "finite number",
+                                    "got inf"),
+    "min_persons_nan": ("rules[2] (id 'identifiable-large')", "field 'when.min_persons'",
+                        "finite number", "got nan"),
+    "duplicate_key": ("line 4, column 1", "field 'illustrative'", "given twice"),
 }
 
 

@@ -192,7 +192,9 @@ def test_no_temporary_or_stray_files(batch, workdir, first_run_html):
     written = sorted(p.relative_to(workdir / "out").as_posix()
                      for p in (workdir / "out").rglob("*"))
     expected = sorted(["index.html", "index.en.html", "glossary.nl.html", "glossary.en.html",
-                       "baseline", "analyst"]
+                       "baseline", "analyst", ".bulkimpact", ".bulkimpact/output.json",
+                       ".bulkimpact/lock", "baseline/.bulkimpact-result.json",
+                       "analyst/.bulkimpact-result.json"]
                       + [f"{inv}/{nb}.{ext}" for inv in ("baseline", "analyst")
                          for nb in NOTEBOOKS for ext in ("nl.html", "en.html", "ipynb")])
     assert written == expected

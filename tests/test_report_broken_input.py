@@ -185,7 +185,8 @@ def test_ctrl_c_stops_the_batch_with_one_clean_line(tmp_path: Path) -> None:
     assert "Traceback" not in err and "DeadKernelError" not in err, err
     assert "Task exception was never retrieved" not in err, err
     assert err.strip().splitlines() == [
-        "bulkimpact: interrupted: the index lists the reports not made as NOT RUN"], err
+        "bulkimpact: interrupted: the reports not made are NOT RUN; an inventory's earlier "
+        "reports, if any, are kept"], err
     assert re.search(r"^2 reports, 0 failed, \d+\.\d s, 2 not run \(interrupted\)$", out,
                      re.MULTILINE), out
     index = (tmp_path / "out" / "index.html").read_text("utf-8")

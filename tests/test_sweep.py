@@ -149,16 +149,32 @@ def _config(tmp_path: Path, text: str) -> Path:
     return path
 
 
-def test_sweep_command_writes_parquet_and_exits_nonzero_on_failures(tmp_path: Path,
-                                                                    capsys) -> None:
+def _fail_on_seven_datasets(monkeypatch) -> None:
+    """A scenario of 7 datasets fails when it runs (a configuration cannot ask for a
+    failing one any more: sizes are checked on load)."""
+    import bulkimpact.sweep.runner as runner
+
+    real = runner.random_inventory
+
+    def flaky(seed, n_datasets, *args, **kwargs):
+        if n_datasets == 7:
+            raise ValueError("a scenario that fails when it runs")
+        return real(seed, n_datasets, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "random_inventory", flaky)
+
+
+def test_sweep_command_writes_parquet_and_exits_nonzero_on_failures(tmp_path: Path, capsys,
+                                                                    monkeypatch) -> None:
     ok = _config(tmp_path, "seed: 1\nreplicates: 2\npolicies: [per_dataset, component]\n"
                            "grid: {n_datasets: [6], density: [0.1]}\n")
     out = tmp_path / "ok.parquet"
     assert main(["sweep", str(ok), "--out", str(out), "--serial", "--quiet"]) == 0
     assert len(pd.read_parquet(out)) == 4
-    # A scenario that fails when it runs (an inventory of no datasets) is recorded.
+    # A scenario that fails when it runs is recorded.
+    _fail_on_seven_datasets(monkeypatch)
     bad = _config(tmp_path, "seed: 1\npolicies: [per_dataset]\n"
-                            "grid: {n_datasets: [6, 0]}\n")
+                            "grid: {n_datasets: [6, 7]}\n")
     out_bad = tmp_path / "bad.parquet"
     assert main(["sweep", str(bad), "--out", str(out_bad), "--serial", "--quiet"]) == 1
     frame = pd.read_parquet(out_bad)
@@ -174,7 +190,12 @@ def test_sweep_config_checks_readings_and_params_on_load(tmp_path: Path, capsys)
             ("grid: {openness: [ctivd, nonsense]}\n",
              "field 'grid.openness': unknown readings ['nonsense']"),
             ("params: {treshold: 0.1}\n", "unknown parameter 'treshold'"),
-            ("params: {t: .nan}\n", "parameter 't'")):
+            ("params: {t: .nan}\n", "field 'params.t': Input should be a finite number"),
+            ("grid: {n_datasets: [100000000]}\n", "field 'grid.n_datasets.0'"),
+            ("replicates: 1000000000000\n", "field 'replicates'"),
+            ("grid: {density: [.nan]}\n", "field 'grid.density.0': Input should be a finite"),
+            ("replicates: 2000\ngrid: {density: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, "
+             "0.9, 1.0]}\n", "10 grid points × 2,000 replicates make 20,000 scenarios")):
         path = _config(tmp_path, "seed: 1\n" + text)
         out = tmp_path / "never.parquet"
         assert main(["sweep", str(path), "--out", str(out), "--serial", "--quiet"]) == 2
@@ -200,10 +221,12 @@ def test_size_mix_is_a_grid_axis() -> None:
     assert all(1e3 <= d.persons <= 1e4 for d in inv.datasets)
 
 
-def test_sweep_json_summary_and_the_old_progress_flag(tmp_path: Path, capsys) -> None:
+def test_sweep_json_summary_and_the_old_progress_flag(tmp_path: Path, capsys,
+                                                     monkeypatch) -> None:
     import json
 
-    bad = _config(tmp_path, "seed: 1\npolicies: [per_dataset]\ngrid: {n_datasets: [6, 0]}\n")
+    _fail_on_seven_datasets(monkeypatch)
+    bad = _config(tmp_path, "seed: 1\npolicies: [per_dataset]\ngrid: {n_datasets: [6, 7]}\n")
     out = tmp_path / "r.parquet"
     # --no-progress is the old spelling of --quiet: still accepted.
     assert main(["sweep", str(bad), "--out", str(out), "--serial", "--no-progress",

@@ -35,6 +35,7 @@ from bulkimpact.timeline import (
     retention_timeline,
     what_if,
 )
+from bulkimpact.timeline.retention import retention_findings
 
 REPO = Path(__file__).resolve().parent.parent
 BASELINE = REPO / "data" / "synthetic" / "baseline.yaml"
@@ -535,3 +536,100 @@ def test_a_failing_day_stops_the_threads_and_is_raised(baseline, monkeypatch) ->
     with pytest.raises(SolverError, match="test"):
         retention_timeline(a, workers=2)
     assert len(calls) < len(baseline.steps) // 2
+
+
+# --- retention by the law (art. 27 Wiv 2017) ----------------------------------------------
+
+
+def test_retention_beyond_the_term_and_indefinite_are_findings(tmp_path: Path, capsys) -> None:
+    # The bundled rulebook: relevance assessed within 18 months of acquisition (art. 27 Wiv
+    # 2017), a new end term at most 12 months past the one it extends (its assumption).
+    rb = load_rulebook(default_rulebook_path())
+    assert (rb.retention.relevance_months, rb.retention.extension_months) == (18, 12)
+    assert "Art. 27 Wiv 2017" in rb.retention.relevance_source
+    data = toy_data()
+    dates = {  # toy ids, each a case worked out by hand
+        "forum": {"acquired": "2024-01-01", "relevance_deadline": "2025-07-02"},  # 18 m + 1 d
+        "adtech": {"acquired": "2024-03-01", "relevance_deadline": "2025-09-01",  # exactly 18 m
+                   "extensions": ["2026-09-01", "2027-10-01"]},  # 12 m, then 13 m: the second
+        "health-app": {},  # no deadline, extension or destruction: held indefinitely
+    }
+    for d in data["datasets"]:
+        for key in ("acquired", "relevance_deadline", "extensions", "destroyed"):
+            d.pop(key, None)
+        d.update(dates[d["id"]])
+    path = write(tmp_path, data)
+    found = retention_findings(load_inventory(path), rb)
+    assert [(f["kind"], f["id"]) for f in found] == [
+        ("retention_beyond_term", "forum"), ("retention_beyond_term", "adtech"),
+        ("retention_indefinite", "health-app")]
+    assert "extension to 2027-10-01" in found[1]["message"] and "12 months" in found[1]["message"]
+    assert all(set(f) == {"kind", "id", "message"} for f in found)
+    # validate --json and the timeline JSON carry them; validation itself still passes.
+    code, out, _ = run(capsys, "validate", "--json", str(path))
+    record = json.loads(out)
+    assert code == 0 and record["ok"]
+    assert record["files"][0]["findings"] == found
+    timeline = retention_timeline(load_analysis(path, openness="services"))
+    assert json.loads(json.dumps(timeline.to_json()))["findings"] == found
+    # Page 08 says which datasets, in Dutch.
+    from bulkimpact.present.timeline_findings import retention_law_sentences
+
+    indefinite, beyond = retention_law_sentences(timeline, "nl")
+    assert indefinite.startswith("1 bulkdataset") and "(health-app)" in indefinite
+    assert "18 maanden" in beyond and "(adtech en forum)" in beyond
+
+
+def test_the_toy_within_its_terms_has_no_retention_findings(toy) -> None:
+    # forum and health-app: deadlines exactly 18 months on; adtech's extension 12 months on.
+    assert toy.findings == [] and toy.to_json()["findings"] == []
+
+
+# --- what-ifs explained ------------------------------------------------------------------
+
+#: Four datasets a–b–c–d in a path (e-mail, phone, IP address links; 5,000 persons each of
+#: 10,000, so 2,500 expected links a pair) and h, health data sharing e-mail addresses with a
+#: and b. Investigation op uses a, b, c, d: five personal categories together (contact,
+#: demographic, financial, online identifier, travel) are heavy; any three of them medium.
+LIFT = {
+    "title": "k-hop lift (hand-worked, fictional)", "fictional": True,
+    "populations": [{"id": "nl", "size": 10_000}],
+    "datasets": [
+        {"id": i, "name": i.upper(), "source": "private", "persons": 5_000, "population": "nl",
+         "acquired": "2024-01-01", "relevance_deadline": "2025-06-01", "fields": fields}
+        for i, fields in (
+            ("a", [{"name": "email", "category": "contact", "key": "email"},
+                   {"name": "birth_year", "category": "demographic"}]),
+            ("b", [{"name": "email", "category": "contact", "key": "email"},
+                   {"name": "phone", "category": "contact", "key": "phone"},
+                   {"name": "iban", "category": "financial"}]),
+            ("c", [{"name": "phone", "category": "contact", "key": "phone"},
+                   {"name": "ip", "category": "online_identifier", "key": "ip"}]),
+            ("d", [{"name": "ip", "category": "online_identifier", "key": "ip"},
+                   {"name": "flights", "category": "travel"}]),
+            ("h", [{"name": "email", "category": "contact", "key": "email"},
+                   {"name": "diagnosis", "category": "special_category"}]))],
+    "investigations": [{"id": "op", "name": "Investigation", "datasets": ["a", "b", "c", "d"]}],
+}
+
+
+def test_a_destruction_that_lowers_k_hop_is_explained_where_it_happens(tmp_path: Path) -> None:
+    # With h, a's neighbourhood {a, b, h} and b's {a, b, c, h} are heavy (h is heavy on its
+    # own), so k-hop lifts a and b to heavy and op (heavy) is protected. Destroying h on
+    # 1 June 2024 leaves every neighbourhood of op's members at medium ({a, b}, {a, b, c},
+    # {b, c, d}, {c, d}): op is under-protected under k-hop from that day, and a and b fall
+    # back from heavy to medium. No other combination changes: per dataset leaves op
+    # under-protected both ways; the component {a, b, c, d} is heavy either way.
+    from bulkimpact.present.timeline_findings import whatif_rise_sentences
+    from bulkimpact.timeline.explain import rises
+
+    analysis = load_analysis(write(tmp_path, LIFT), openness="ctivd")
+    w = what_if(retention_timeline(analysis), [parse_change("h@2024-06-01", analysis.inventory)])
+    [rise] = rises(w)
+    assert (rise.policy, rise.day, rise.under_protected) == ("k_hop", D("2024-06-01"), (0, 1))
+    assert rise.lowered == (("a", 3, 2), ("b", 3, 2))
+    assert rise.cause == "neighbourhood" and rise.new_sets == ()
+    [nl] = whatif_rise_sentences(w, "nl")
+    assert "vanaf 1 juni 2024 1 combinatie onvoldoende beschermd in plaats van 0" in nl
+    assert "zonder h vallen de bulkdatasets terug" in nl
+    assert "a van ‘zwaar’ naar ‘middelzwaar’" in nl

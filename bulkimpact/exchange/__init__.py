@@ -14,56 +14,60 @@ computable for an **exchange log**:
 - :func:`level_at` is the cumulative level of what one partner has received
   in a window ending at a date, scored with the same :class:`Rulebook`;
 - :func:`partner_timeline` follows it over time and finds the **crossing
-  date**, the first date at which the cumulative level exceeds every single
-  provision's own level in the window;
+  date**, the first date at which a linked group of what the partner holds
+  weighs heavier than each of its members on its own;
 - :func:`assess_exchange` compares per-provision and structural assessment
   (provisions, partners and expected distinct persons under a heavier
-  safeguard, and from when) and the sensitivity of that verdict to the window.
+  safeguard, and from when), both with the data received from a partner and
+  with only what was provided, and the sensitivity of that verdict to the window.
+
+The exchange is scored with the inventory's engine: provisions are nodes of a
+linkage graph (:func:`exchange_graph`), a linked group's level is
+:func:`bulkimpact.combinations.cumulative_level`, distinct persons are
+:func:`bulkimpact.persons.distinct_persons`.
 
 The model (assumptions, stated once here and in every JSON record)
 --------------------------------------------------------------------
-*What a partner holds.* Only provisions with direction ``provided`` (made by
-the service to the partner, art. 62) build up at the partner; ``received``
-provisions (the partner questioned as informant, art. 39) are logged and
-validated but hold nothing new for the partner.
+*What a partner's exchange holds.* Seed 002 describes the cooperation as
+"het ontvangen en verstrekken van gegevens op regelmatige basis": data
+``provided`` to the partner (art. 62) and data ``received`` from it (art. 39,
+the partner questioned as informant) both belong to one partner's exchange
+and accumulate where they concern the same persons. ``provided_only=True``
+shows the view in which only what the service provided counts.
+
+*Own level.* A provision's own level is the level the rulebook gives its
+fields (as a dataset's); a stated level below it is a finding
+(:func:`level_findings`), and the provision is assessed at the higher of the two.
 
 *Window.* A rolling window of ``w`` days ending at date ``t`` holds the
-provisions dated ``t - w < date <= t``; ``None`` is the partnership's whole
-life (every provision up to ``t``). The cumulative level is evaluated at every
-date the window's content changes (a provision made or one leaving the
-window), up to the log's last date.
+exchanges dated ``t - w < date <= t``; ``None`` is the partnership's whole
+life. The cumulative level is evaluated at every date the window's content
+changes, up to the log's last date.
 
-*Linking.* Two provisions to the same partner are linked when a field of each
-carries the same key namespace (``ip``, ``email``, ``username``, …, the
-taxonomy's linkage keys): the same identifier can recur in both, so their
-records join per person. Linked groups are the connected components of that
-graph among the window's provisions. A group of at least two provisions is
-*identifiable* when a member is identifiable on its own (a field in an
-identifying category, as :func:`bulkimpact.rulebook.dataset_profile` decides)
-or when the members share a **resolving key**
+*Linking, by evidence.* Two exchanges with the same partner are linked when
+they carry the same key namespace (``ip``, ``email``, ``username``, …) *and*
+the expected number of persons they share, ``n_a n_b / N`` in the log's
+reference population (or the ``overlaps`` the log states), reaches the
+rulebook's ``linkage.min_expected_links``: the threshold inventory links use.
+Linked groups are the connected components among the window's exchanges. A
+group of at least two is *identifiable* when a member is identifiable on its
+own, or when it is joined through a **resolving key**
 (:data:`RESOLVING_KEYS`: IP addresses that resolve to a subscriber, e-mail
-addresses, account names, telephone numbers): an identifier recurring across
-provisions with new context each time singles out the person behind it. This
-is an assumption of this tool, switchable with ``resolving_keys=()``.
+addresses, account names, telephone numbers): an assumption of this tool,
+switchable with ``resolving_keys=()``.
 
-*Union profile and level.* A group's profile is the union of its members'
-categories, identifiable as above, its expected distinct persons, and not
-public (the partner is bound to secrecy about what it receives, seed 002). Its
-level is ``max(max own level of the members, rulebook.score(union profile))``,
-the inventory's ``L(S)``; a single provision keeps its own level. The
+*Level and crossing.* A group's level is ``L(S)`` of the inventory. The
 partner's cumulative level at ``t`` is the highest level of any group in the
-window. Adding provisions only adds members and merges groups, so a longer
-window never lowers it.
+window. The partner *crosses* at ``t`` when a linked group of its exchanges,
+over any stretch of the window ending at ``t``, weighs heavier than each of its
+members on its own; since a shorter window is such a stretch, a longer window
+never hides a crossing a shorter one finds.
 
-*Persons.* Persons touched by different provisions are not summed: each
-provision's persons are taken as an independent random draw from the log's
-stated reference population of ``N`` persons, and a group concerns
-``N (1 - prod_i (1 - n_i / N))`` **expected distinct persons**
-(:func:`bulkimpact.persons.union_size`). Provisions about one incident often
-touch the same people, so this is an upper estimate of the distinct persons
-for a given total of persons touched.
+*Persons.* Each exchange's persons are taken as an independent random draw
+from the log's reference population of ``N`` persons, stated overlaps
+honoured; a group concerns :func:`bulkimpact.persons.distinct_persons`.
 
-*Heavier safeguard.* A provision comes under a heavier safeguard when the
+*Heavier safeguard.* An exchange comes under a heavier safeguard when the
 level it is assessed at exceeds the rulebook's ``low_intrusion_level`` (the
 ministers' "zeer geringe inbreuk"). Per provision, that level is its own;
 structurally, the highest level of a group it belongs to while it is in the
@@ -73,17 +77,16 @@ Examples
 --------
 >>> from bulkimpact.rulebook import load_rulebook, default_rulebook_path
 >>> rb = load_rulebook(default_rulebook_path())
+>>> ip = {"name": "ip", "category": "online_identifier", "key": "ip"}
 >>> log = parse_exchange_log({
 ...     "title": "toy", "fictional": True,
 ...     "population": {"name": "internet users", "size": 1_000_000},
 ...     "provisions": [
 ...         {"id": "a", "date": "2025-01-01", "partner": "P", "direction": "provided",
-...          "legal_ground": "art62", "persons": 50, "level": "light",
-...          "fields": [{"name": "ip", "category": "online_identifier", "key": "ip"}]},
+...          "legal_ground": "art62", "persons": 2_000, "level": "light", "fields": [ip]},
 ...         {"id": "b", "date": "2025-01-20", "partner": "P", "direction": "provided",
-...          "legal_ground": "art62", "persons": 40, "level": 1,
-...          "fields": [{"name": "ip", "category": "online_identifier", "key": "ip"},
-...                     {"name": "domain", "category": "technical"}]}]}, rulebook=rb)
+...          "legal_ground": "art62", "persons": 1_500, "level": 1,
+...          "fields": [ip, {"name": "times", "category": "comms_metadata"}]}]}, rulebook=rb)
 >>> level_at(log, "P", "2025-01-20", rb, window=30).level
 2
 >>> partner_timeline(log, "P", rb, window=10).crossing is None
@@ -96,24 +99,27 @@ from __future__ import annotations
 
 from .assess import (
     APPROACHES,
+    FINDING_KINDS,
     RESOLVING_KEYS,
     UNITS,
+    VIEWS,
     WINDOWS,
     ApproachOutcome,
     ExchangeAssessment,
     GroupLevel,
+    PartnerStep,
     PartnerTimeline,
-    TimelineStep,
     WindowLevel,
     WindowVerdict,
     assess_exchange,
     crossing_date,
-    distinct_persons,
+    exchange_graph,
     level_at,
+    level_findings,
     linked_groups,
     partner_timeline,
+    provision_level,
     provision_profile,
-    union_profile,
 )
 from .log import (
     CSV_COLUMNS,
@@ -123,15 +129,17 @@ from .log import (
     ExchangeLog,
     ExchangePopulation,
     Provision,
+    ProvisionOverlap,
     load_exchange_log,
     parse_exchange_log,
 )
 
 __all__ = [
     "DIRECTIONS", "LEGAL_GROUNDS", "CSV_COLUMNS", "RESOLVING_KEYS", "WINDOWS", "APPROACHES",
-    "UNITS", "ExchangeField", "Provision", "ExchangePopulation", "ExchangeLog",
-    "parse_exchange_log", "load_exchange_log", "provision_profile", "linked_groups",
-    "distinct_persons", "union_profile", "GroupLevel", "WindowLevel", "level_at",
-    "TimelineStep", "PartnerTimeline", "partner_timeline", "crossing_date", "ApproachOutcome",
+    "VIEWS", "UNITS", "FINDING_KINDS", "ExchangeField", "ProvisionOverlap", "Provision",
+    "ExchangePopulation", "ExchangeLog", "parse_exchange_log", "load_exchange_log",
+    "provision_profile", "provision_level", "level_findings", "exchange_graph",
+    "linked_groups", "GroupLevel", "WindowLevel", "level_at", "PartnerStep",
+    "PartnerTimeline", "partner_timeline", "crossing_date", "ApproachOutcome",
     "WindowVerdict", "ExchangeAssessment", "assess_exchange",
 ]

@@ -1,4 +1,4 @@
-"""``bulkimpact exchange LOG [--window DAYS] [--rulebook PATH] [--json]``.
+"""``bulkimpact exchange LOG [--window DAYS] [--provided-only] [--rulebook PATH] [--json]``.
 
 Registered in :data:`bulkimpact.cli.COMMANDS`; :func:`configure` adds the
 arguments when the command is chosen. Exit status as every command
@@ -10,6 +10,7 @@ interrupted; 1 is not used.
 from __future__ import annotations
 
 import argparse
+import sys
 
 from .assess import ExchangeAssessment, _iso, assess_exchange
 from .log import load_exchange_log
@@ -23,11 +24,15 @@ def render_text(assessment: ExchangeAssessment) -> str:
     window = f"{a.window}-day window" if a.window else "whole partnership"
     fictional = " [fictional data]" if a.log.fictional and "fictional" not in \
         a.log.title.lower() else ""
+    view = ("provided only" if a.provided_only
+            else "data received from the partners counted with data provided")
     lines = [f"{a.log.title}{fictional}: "
-             f"{len(a.log.provided())} provisions to {len(a.timelines)} partners; "
+             f"{len(a.exchanged())} exchanges with {len(a.timelines)} partners ({view}); "
              f"rulebook {rb.title!r}; {window}",
              f"heavier safeguard = above level {a.threshold} ({names[a.threshold]}); persons "
-             f"are expected distinct persons in a population of {a.log.population.size:,}", ""]
+             f"are expected distinct persons in a population of {a.log.population.size:,}; "
+             f"two exchanges link when they share at least "
+             f"{rb.linkage.min_expected_links:g} expected person(s)", ""]
     header = (f"{'partner':<32} {'prov.':>5} {'own max':>8} {'cumul. max':>10} "
               f"{'crossing':>10} {'raised':>6} {'persons':>10}")
     lines += [header, "-" * len(header)]
@@ -50,6 +55,13 @@ def render_text(assessment: ExchangeAssessment) -> str:
                      f"{_iso(v.first_crossing) or 'never'}); structural: "
                      f"{v.structural.provisions} provisions heavier, {v.provisions_raised} "
                      "raised above their own level")
+    if a.other_verdict is not None:
+        other = "with received data" if a.provided_only else "provided only"
+        lines += ["", f"{other}: {a.other_verdict.partners_crossing} of "
+                  f"{len(a.other_timelines)} partners cross (first "
+                  f"{_iso(a.other_verdict.first_crossing) or 'never'})"]
+    if a.findings:
+        lines += ["", "findings:"] + [f"  {f['kind']}: {f['message']}" for f in a.findings]
     return "\n".join(lines)
 
 
@@ -60,7 +72,10 @@ def _run(args: argparse.Namespace) -> int:
 
     rulebook = load_rulebook(resolve_input(args.rulebook, BUNDLED_RULEBOOK))
     log = load_exchange_log(args.log, rulebook)
-    assessment = assess_exchange(log, rulebook, window=args.window)
+    for note in log.input_notes:  # how a CSV table was read (encoding, separator)
+        print(f"bulkimpact: note: {note}", file=sys.stderr)
+    assessment = assess_exchange(log, rulebook, window=args.window,
+                                 provided_only=args.provided_only)
     if args.json:
         print_json(assessment.to_json())
     else:
@@ -69,13 +84,16 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    """Arguments of ``bulkimpact exchange LOG [--window DAYS] [--rulebook PATH] [--json]``."""
+    """Arguments of ``bulkimpact exchange LOG [--window DAYS] [--provided-only] [--rulebook PATH]
+    [--json]``."""
     from ..cli import add_json, positive_int
 
     p.description = ("Structural exchange with private partners: per partner, the cumulative "
-                     "level of what it has received (provisions under art. 62 Wiv 2017) over "
-                     "a rolling window, the crossing date at which it first exceeds every "
-                     "single provision's own level, and per provision against structural "
+                     "level of what was exchanged (provided under art. 62 Wiv 2017 and "
+                     "received under art. 39, linked where they are expected to share "
+                     "persons) over a rolling window, the crossing date at which a linked "
+                     "group first weighs heavier than each of its provisions on its own, "
+                     "findings on mislabelled provisions, and per provision against structural "
                      "assessment (provisions, partners and expected distinct persons under "
                      "a heavier safeguard, and from when) for windows of 30, 90 and 365 days "
                      "and the whole partnership. Exit status 2 for an invalid log or "
@@ -83,6 +101,10 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("log", metavar="LOG", help="exchange log, YAML or CSV")
     p.add_argument("--window", type=positive_int("days"), default=None, metavar="DAYS",
                    help="rolling window in days (default: the whole partnership)")
+    p.add_argument("--provided-only", action="store_true",
+                   help="count only what the service provided (art. 62); by default data "
+                        "received from a partner (art. 39) count too. The JSON gives both "
+                        "views per partner either way")
     p.add_argument("--rulebook", metavar="PATH", default=None,
                    help="rulebook YAML (default: the bundled data/rulebooks/default.yaml)")
     add_json(p, "the JSON record (a stable contract)")

@@ -8,9 +8,7 @@ valid. See :mod:`bulkimpact.exchange` for what the log is used for.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -18,20 +16,24 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ..csvtables import read_table
 from ..inventory import _suggest
+from ..limits import InputDate
+from ..lookalikes import probable_duplicates
 from ..problems import (
     InputError,
     Problem,
     file_problem,
     problems_from_validation_error,
-    read_text,
     read_yaml,
+    short_repr,
 )
 from ..rulebook import Rulebook
 from ..taxonomy import Taxonomy, default_taxonomy
 
-__all__ = ["DIRECTIONS", "LEGAL_GROUNDS", "CSV_COLUMNS", "ExchangeField", "Provision",
-           "ExchangePopulation", "ExchangeLog", "parse_exchange_log", "load_exchange_log"]
+__all__ = ["DIRECTIONS", "LEGAL_GROUNDS", "CSV_COLUMNS", "ExchangeField", "ProvisionOverlap",
+           "Provision", "ExchangePopulation", "ExchangeLog", "parse_exchange_log",
+           "load_exchange_log"]
 
 #: Which way the data went: ``provided`` by the service to the partner, or
 #: ``received`` by the service from it.
@@ -48,7 +50,7 @@ ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class ExchangeField(_Strict):
@@ -59,17 +61,32 @@ class ExchangeField(_Strict):
     key: str | None = Field(default=None, description="linkage key namespace, e.g. 'ip'")
 
 
+class ProvisionOverlap(_Strict):
+    """Persons an earlier or later exchange with the same partner is known to share.
+
+    As an inventory's ``overlaps``: a stated figure always wins over the
+    independence estimate (0 states that the two share nobody).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    with_: str = Field(alias="with")
+    persons: float = Field(ge=0)
+    note: str = ""
+
+
 class Provision(_Strict):
     """One provision (verstrekking) to, or questioning of, a private partner."""
 
     id: str = Field(pattern=ID_PATTERN)
-    date: dt.date
+    date: InputDate
     partner: str = Field(min_length=1)
     direction: Literal[DIRECTIONS]  # type: ignore[valid-type]
     legal_ground: Literal[tuple(LEGAL_GROUNDS)]  # type: ignore[valid-type]
     fields: list[ExchangeField] = Field(min_length=1)
     persons: int = Field(ge=0, strict=True, description="persons touched")
     level: int | str = Field(description="the level it got on its own: a level number or name")
+    overlaps: list[ProvisionOverlap] = []
     description: str = ""
 
     def categories(self) -> frozenset[str]:
@@ -104,6 +121,8 @@ class ExchangeLog(_Strict):
     population: ExchangePopulation
     provisions: list[Provision] = Field(min_length=1)
     source_path: str | None = Field(default=None, exclude=True)
+    input_notes: tuple[str, ...] = Field(
+        default=(), exclude=True, description="how the file was read (CSV encoding, separator)")
 
     def partners(self) -> list[str]:
         """Partner names, in order of their first provision."""
@@ -114,8 +133,15 @@ class ExchangeLog(_Strict):
         return sorted((p for p in self.provisions if p.direction == "provided"
                        and (partner is None or p.partner == partner)), key=_order)
 
-    def own_level(self, provision: Provision, rulebook: Rulebook) -> int:
-        """A provision's own level as a number of the rulebook's levels."""
+    def exchanged(self, partner: str | None = None, provided_only: bool = False
+                  ) -> list[Provision]:
+        """Provisions both ways (or only those ``provided``) by date, with one partner or all."""
+        return sorted((p for p in self.provisions
+                       if (not provided_only or p.direction == "provided")
+                       and (partner is None or p.partner == partner)), key=_order)
+
+    def stated_level(self, provision: Provision, rulebook: Rulebook) -> int:
+        """The level the log states for a provision, as a number of the rulebook's levels."""
         return _resolve_level(provision.level, rulebook)
 
     def last_date(self) -> dt.date:
@@ -155,6 +181,13 @@ def _resolve_level(level: int | str, rulebook: Rulebook) -> int:
                      + f"; a number 0–{rulebook.max_level} or a name {names}")
 
 
+def _where(i: int, provision: dict[str, Any]) -> str:
+    """``provisions[i] (id 'x')``: where a provision stands, for a message."""
+    if "id" in provision:
+        return f"provisions[{i}] (id {short_repr(provision['id'])})"
+    return f"provisions[{i}]"
+
+
 def _cross_check(data: dict[str, Any], file: str, taxonomy: Taxonomy,
                  rulebook: Rulebook | None) -> list[Problem]:
     """Checks beyond one field's type: ids, grounds, taxonomy terms, levels, persons."""
@@ -166,6 +199,8 @@ def _cross_check(data: dict[str, Any], file: str, taxonomy: Taxonomy,
     population = data.get("population")
     size = population.get("size") if isinstance(population, dict) else None
     seen: dict[Any, int] = {}
+    partner_of = {p.get("id"): (p.get("partner"), p.get("persons")) for p in provisions
+                  if isinstance(p, dict)}
 
     def add(where: str, name: str, message: str, value: Any = None, has_value: bool = True):
         problems.append(Problem(file, where, name, message, value, has_value))
@@ -173,7 +208,7 @@ def _cross_check(data: dict[str, Any], file: str, taxonomy: Taxonomy,
     for i, p in enumerate(provisions):
         if not isinstance(p, dict):
             continue
-        where = f"provisions[{i}] (id {p['id']!r})" if "id" in p else f"provisions[{i}]"
+        where = _where(i, p)
         pid = p.get("id")
         if pid in seen:
             add(where, "id", f"duplicate id (first used by provisions[{seen[pid]}])", pid)
@@ -216,12 +251,34 @@ def _cross_check(data: dict[str, Any], file: str, taxonomy: Taxonomy,
                 add(where, "persons", f"0, but the fields hold personal data "
                     f"({', '.join(sorted(set(personal)))}); give the number of persons "
                     "touched (at least 1)", persons)
+        for j, o in enumerate(p.get("overlaps") or []):
+            other = o.get("with") if isinstance(o, dict) else None
+            if not isinstance(other, str):
+                continue
+            owhere = f"{where} / overlaps[{j}]"
+            if other not in partner_of or other == pid:
+                add(owhere, "with", "names no other provision of the log; give the id of "
+                    "an exchange with the same partner", other)
+            elif partner_of[other][0] != p.get("partner"):
+                add(owhere, "with", f"is an exchange with {partner_of[other][0]!r}, not with "
+                    f"{p.get('partner')!r}; persons are shared only within one partner's "
+                    "exchange", other)
+            else:
+                shared, sizes = o.get("persons"), (persons, partner_of[other][1])
+                if isinstance(shared, int | float) and all(isinstance(n, int) for n in sizes) \
+                        and shared > min(sizes):
+                    add(owhere, "persons", f"more than the smaller of the two ({min(sizes)}); "
+                        "two exchanges share at most the persons of the smaller", shared)
         level = p.get("level")
         if rulebook is not None and isinstance(level, int | str) and not isinstance(level, bool):
             try:
                 _resolve_level(level, rulebook)
             except ValueError as exc:
                 add(where, "level", str(exc), level)
+    # One partner spelt two ways would count as two and split what accumulates.
+    problems += probable_duplicates(file, "partner", (
+        (_where(i, p), "partner", p.get("partner"))
+        for i, p in enumerate(provisions) if isinstance(p, dict)))
     return problems
 
 
@@ -275,7 +332,7 @@ def parse_exchange_log(data: Any, file: str = "<exchange log>", rulebook: Rulebo
 _BOOL = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 #: CSV columns: one row per provision.
 CSV_COLUMNS = ("id", "date", "partner", "direction", "legal_ground", "fields", "persons", "level")
-CSV_OPTIONAL = ("description", "title", "fictional", "population", "population_size")
+CSV_OPTIONAL = ("description", "overlaps", "title", "fictional", "population", "population_size")
 
 
 def _csv_fields(text: str) -> list[dict[str, Any]] | str:
@@ -301,21 +358,37 @@ def _csv_fields(text: str) -> list[dict[str, Any]] | str:
     return out
 
 
+def _csv_overlaps(text: str) -> list[dict[str, Any]] | str:
+    """``id:persons; …`` as overlap mappings (the text itself when it does not parse).
+
+    Examples
+    --------
+    >>> _csv_overlaps("x2024-004:850; x2024-007:0")
+    [{'with': 'x2024-004', 'persons': 850.0}, {'with': 'x2024-007', 'persons': 0.0}]
+    """
+    out: list[dict[str, Any]] = []
+    for part in (s.strip() for s in text.split(";")):
+        if not part:
+            continue
+        other, _, persons = part.rpartition(":")
+        try:
+            out.append({"with": other.strip(), "persons": float(persons)})
+        except ValueError:
+            return text
+        if not other.strip():
+            return text
+    return out
+
+
 def _log_from_csv(path: Path) -> tuple[dict[str, Any], list[Problem], list[int]]:
     """Build log data from a CSV table: the data, the problems only the table shows, and the
     file line of each provision row (leading ``#`` comment lines are skipped)."""
-    lines = read_text(path).splitlines(keepends=True)
-    skipped = 0
-    while skipped < len(lines) and (lines[skipped].startswith("#") or not lines[skipped].strip()):
-        skipped += 1
-    reader = csv.DictReader(io.StringIO("".join(lines[skipped:])))
-    header = reader.fieldnames or []
-    problems: list[Problem] = []
+    table = read_table(path, comments=True)
+    header = table.header
+    problems: list[Problem] = list(table.problems)
     missing = [c for c in CSV_COLUMNS if c not in header]
     unknown = [c for c in header if c not in CSV_COLUMNS + CSV_OPTIONAL]
-    if not header:
-        raise file_problem(path, "no header row; the columns are " + ", ".join(CSV_COLUMNS))
-    where_header = f"row {skipped + 1} (header)"
+    where_header = f"row {table.header_line} (header)"
     for c in missing:
         problems.append(Problem(str(path), where_header, c, "required column, missing; the "
                                 "columns are " + ", ".join(CSV_COLUMNS), has_value=False))
@@ -325,12 +398,10 @@ def _log_from_csv(path: Path) -> tuple[dict[str, Any], list[Problem], list[int]]
                                                        False), has_value=False))
     provisions, rows = [], []
     meta: dict[str, tuple[str, int]] = {}
-    for row in reader:
-        line = skipped + reader.line_num
-        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
-            continue
+    for line, row in table.rows:
         p: dict[str, Any] = {k: v.strip() for k, v in row.items()
-                             if k in CSV_COLUMNS + ("description",) and isinstance(v, str)
+                             if k in CSV_COLUMNS + ("description", "overlaps")
+                             and isinstance(v, str)
                              and v.strip() != ""}
         if "persons" in p:
             try:
@@ -350,6 +421,15 @@ def _log_from_csv(path: Path) -> tuple[dict[str, Any], list[Problem], list[int]]
                 # A stand-in, so validation reports this row's other fields, not this one twice.
                 parsed = [{"name": "unparsed", "category": "technical"}]
             p["fields"] = parsed
+        if "overlaps" in p:
+            overlaps = _csv_overlaps(p["overlaps"])
+            if isinstance(overlaps, str):
+                problems.append(Problem(
+                    str(path), f"row {line}" + (f" (id {p['id']!r})" if "id" in p else ""),
+                    "overlaps", "write the overlaps as id:persons, separated by ';' (e.g. "
+                    "'x2024-004:850')", overlaps))
+                overlaps = []
+            p["overlaps"] = overlaps
         for col in ("title", "fictional", "population", "population_size"):
             value = (row.get(col) or "").strip()
             if not value:
@@ -373,20 +453,27 @@ def _log_from_csv(path: Path) -> tuple[dict[str, Any], list[Problem], list[int]]
         raw = meta["population_size"][0].replace("_", "")
         population["size"] = int(raw) if raw.isdigit() else raw
     data["population"] = population
+    data["input_notes"] = tuple(f"{path}: {n}" for n in table.notes)
     return data, problems, rows
 
 
 _PROVISION_ITEM = re.compile(r"^provisions\[(\d+)\]")
+_ANY_PROVISION = re.compile(r"provisions\[(\d+)\]")
 
 
 def _rows_named(problems: Iterable[Problem], rows: Sequence[int]) -> list[Problem]:
-    """Problems located at ``provisions[i]`` relocated to the CSV row they came from."""
+    """Problems located at ``provisions[i]`` relocated to the CSV row they came from (in the
+    message too, where it points at another provision)."""
+    def row(match: re.Match[str]) -> str:
+        i = int(match.group(1))
+        return f"row {rows[i]}" if i < len(rows) else match.group(0)
+
     out = []
     for p in problems:
         match = _PROVISION_ITEM.match(p.item)
         if match and int(match.group(1)) < len(rows):
-            item = f"row {rows[int(match.group(1))]}" + p.item[match.end():]
-            p = Problem(p.file, item, p.field, p.message, p.value, p.has_value)
+            p = Problem(p.file, _ANY_PROVISION.sub(row, p.item), p.field,
+                        _ANY_PROVISION.sub(row, p.message), p.value, p.has_value)
         elif not p.item and p.field in ("population.size", "population", "fictional", "title"):
             column = {"population.size": "population_size"}.get(p.field, p.field)
             p = Problem(p.file, "every row", column, p.message + " (a column of the table)",

@@ -15,12 +15,12 @@ Examples
 >>> a = assess_exchange(load_exchange_log("data/synthetic/exchange/exchange_log.yaml"), rb,
 ...                     window=90)
 >>> print(exchange_finding(a, "en"))
-Over a rolling window of 90 days, what 1 of 5 partners received weighs heavier together than
-any single provision: first on 26 February 2024.
+Over a rolling window of 90 days, for 2 of 5 partners data received and provided weigh heavier
+together than each exchange on its own: first on 26 February 2024.
 >>> print(exchange_finding(a, "nl"))
-Over een voortschrijdend venster van 90 dagen weegt wat 1 van de 5 partners ontving in
-onderlinge samenhang zwaarder dan elke verstrekking afzonderlijk: voor het eerst op 26 februari
-2024.
+Over een voortschrijdend venster van 90 dagen wegen bij 2 van de 5 partners de ontvangen en
+verstrekte gegevens in onderlinge samenhang zwaarder dan elke uitwisseling afzonderlijk: voor het
+eerst op 26 februari 2024.
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ if TYPE_CHECKING:
     from ..exchange import ApproachOutcome, ExchangeAssessment
 
 __all__ = ["EXCHANGE_COLUMNS", "inputs_sentence", "log_source", "window_phrase", "window_label",
-           "approach_name",
+           "approach_name", "views_sentence", "level_finding_sentences",
+           "shared_persons_phrase",
            "exchange_finding", "partner_sentences", "comparison_sentences",
            "sensitivity_sentence", "partners_table", "comparison_table", "sensitivity_table",
            "timeline_caption", "timeline_title"]
@@ -46,6 +47,8 @@ __all__ = ["EXCHANGE_COLUMNS", "inputs_sentence", "log_source", "window_phrase",
 _NOUNS = {
     "partner": NN_("{n} partner", "{n} partners"),
     "provision": NN_("{n} provision", "{n} provisions"),
+    "exchange": NN_("{n} exchange", "{n} exchanges"),
+    "expected shared person": NN_("{n} expected shared person", "{n} expected shared persons"),
     "expected distinct person": NN_("{n} expected distinct person",
                                     "{n} expected distinct persons"),
 }
@@ -55,12 +58,13 @@ EXCHANGE_COLUMNS: dict[str, Column] = {
     "partner": Column(NP_("column", "partner"), "text"),
     "approach": Column(NP_("column", "approach"), "text"),
     "window": Column(NP_("column", "window"), "text"),
-    "provisions": Column(NP_("column", "provisions to the partner")),
+    "provisions": Column(NP_("column", "exchanges with the partner")),
+    "provisions_received": Column(NP_("column", "of which received from the partner")),
     "partners": Column(NP_("column", "partners")),
-    "own_level_max": Column(NP_("column", "heaviest provision on its own"), "level"),
+    "own_level_max": Column(NP_("column", "heaviest exchange on its own"), "level"),
     "cumulative_level_max": Column(NP_("column", "highest cumulative level"), "level"),
     "crossing_date": Column(NP_("column", "crossing date"), "date"),
-    "provisions_raised": Column(NP_("column", "provisions heavier together than alone")),
+    "provisions_raised": Column(NP_("column", "exchanges heavier together than alone")),
     "expected_distinct_persons": Column(NP_("column", "expected distinct persons")),
     "heavier_from_per_provision": Column(NP_("column", "heavier safeguard from, per provision"),
                                          "date"),
@@ -81,6 +85,17 @@ EXCHANGE_COLUMNS: dict[str, Column] = {
 def _n(noun: str, n: float, lang: str) -> str:
     t = translator(lang)
     return t.ngettext(*_NOUNS[noun], n).format(n=t.number(n))
+
+
+def shared_persons_phrase(n: float, lang: str = "en") -> str:
+    """Expected shared persons, counted: "850 expected shared persons".
+
+    Examples
+    --------
+    >>> shared_persons_phrase(850, "nl")
+    '850 naar verwachting gedeelde personen'
+    """
+    return _n("expected shared person", n, lang)
 
 
 def window_phrase(window: int | None, lang: str = "en") -> str:
@@ -141,7 +156,7 @@ def _level(a: ExchangeAssessment, level: int, lang: str) -> str:
 
 
 def inputs_sentence(a: ExchangeAssessment, lang: str = "en") -> str:
-    """What was assessed: the log, its provisions and partners, dates and reference population.
+    """What was assessed: the log, its exchanges both ways, dates, population and link threshold.
 
     Examples
     --------
@@ -150,23 +165,25 @@ def inputs_sentence(a: ExchangeAssessment, lang: str = "en") -> str:
     >>> rb = load_rulebook(default_rulebook_path())
     >>> a = assess_exchange(load_exchange_log("data/synthetic/exchange/exchange_log.yaml"), rb)
     >>> print(inputs_sentence(a, "en"))  # doctest: +ELLIPSIS
-    The log *Exchange log ... (fictional)* holds 50 provisions to 5 partners from 10 January 2024
-    to 13 December 2025; the 11 times partners were questioned as informants (art. 39 Wiv 2017)
-    add nothing to what a partner holds. Persons are drawn from a reference population of
-    15,000,000 (internet users in the Netherlands (fictional reference size)).
+    The log *Exchange log ... (fictional)* holds 51 provisions to and 12 answers from 5 partners
+    (art. 62 and art. 39 Wiv 2017), from 10 January 2024 to 15 December 2025. Persons are drawn
+    from a reference population of 15,000,000 (...); two exchanges with one partner are linked
+    when they are expected to share at least 1 person.
     """
     t = translator(lang)
     provided = a.log.provided()
     received = len(a.log.provisions) - len(provided)
+    dates = [p.date for p in a.log.provisions]
     return t.gettext(
-        "The log *{title}* holds {provisions} to {partners} from {start} to {end}; the "
-        "{received} times partners were questioned as informants (art. 39 Wiv 2017) add nothing "
-        "to what a partner holds. Persons are drawn from a reference population of {size} "
-        "({population}).").format(
+        "The log *{title}* holds {provisions} to and {received} answers from {partners} "
+        "(art. 62 and art. 39 Wiv 2017), from {start} to {end}. Persons are drawn from a "
+        "reference population of {size} ({population}); two exchanges with one partner are "
+        "linked when they are expected to share at least {threshold} person.").format(
         title=a.log.title, provisions=_n("provision", len(provided), lang),
-        partners=_n("partner", len(a.timelines), lang), start=t.date(provided[0].date),
-        end=t.date(provided[-1].date), received=t.number(received),
-        size=t.number(a.log.population.size), population=a.log.population.name)
+        received=t.number(received), partners=_n("partner", len(a.log.partners()), lang),
+        start=t.date(min(dates)), end=t.date(max(dates)),
+        size=t.number(a.log.population.size), population=a.log.population.name,
+        threshold=t.number(a.rulebook.linkage.min_expected_links))
 
 
 def log_source(a: ExchangeAssessment, lang: str = "en") -> str:
@@ -195,40 +212,137 @@ def log_source(a: ExchangeAssessment, lang: str = "en") -> str:
 
 
 def exchange_finding(a: ExchangeAssessment, lang: str = "en") -> str:
-    """The one-line finding: how many partners cross over the chosen window, and from when."""
+    """The one-line finding: for how many partners an accumulation crosses, and from when."""
     t = translator(lang)
     v = a.verdict
     total = len(a.timelines)
+    if a.provided_only:
+        if v.partners_crossing == 0:
+            return t.gettext("Over {window}, for no partner do the data provided weigh heavier "
+                             "together than each provision on its own.").format(
+                window=window_phrase(a.window, lang))
+        # TRANSLATORS: {crossing} of {total} partners; plural by {total}.
+        return t.ngettext(
+            "Over {window}, for {crossing} of {total} partner the data provided weigh heavier "
+            "together than each provision on its own: first on {date}.",
+            "Over {window}, for {crossing} of {total} partners the data provided weigh heavier "
+            "together than each provision on its own: first on {date}.", total).format(
+            window=window_phrase(a.window, lang), crossing=t.number(v.partners_crossing),
+            total=t.number(total), date=t.date(v.first_crossing))
     if v.partners_crossing == 0:
-        return t.gettext("Over {window}, what no partner received weighs heavier together than "
-                         "the heaviest single provision.").format(
+        return t.gettext("Over {window}, for no partner do the data received and provided weigh "
+                         "heavier together than each exchange on its own.").format(
             window=window_phrase(a.window, lang))
     # TRANSLATORS: {crossing} of {total} partners; plural by {total}.
     return t.ngettext(
-        "Over {window}, what {crossing} of {total} partner received weighs heavier together "
-        "than any single provision: first on {date}.",
-        "Over {window}, what {crossing} of {total} partners received weighs heavier together "
-        "than any single provision: first on {date}.", total).format(
+        "Over {window}, for {crossing} of {total} partner data received and provided weigh "
+        "heavier together than each exchange on its own: first on {date}.",
+        "Over {window}, for {crossing} of {total} partners data received and provided weigh "
+        "heavier together than each exchange on its own: first on {date}.", total).format(
         window=window_phrase(a.window, lang), crossing=t.number(v.partners_crossing),
         total=t.number(total), date=t.date(v.first_crossing))
 
 
+def views_sentence(a: ExchangeAssessment, lang: str = "en") -> str:
+    """Both views side by side: what counting the data received adds to the provided-only view.
+
+    Examples
+    --------
+    >>> from bulkimpact.exchange import assess_exchange, load_exchange_log
+    >>> from bulkimpact.rulebook import load_rulebook, default_rulebook_path
+    >>> a = assess_exchange(load_exchange_log("data/synthetic/exchange/exchange_log.yaml"),
+    ...                     load_rulebook(default_rulebook_path()), window=90)
+    >>> print(views_sentence(a, "en"))
+    Counting only what the services provided, 1 of 5 partners crosses; with the data received
+    from the partners as well, 2 do. Under a heavier safeguard, structurally: 8 provisions
+    provided only, 10 exchanges with the data received.
+    """
+    t = translator(lang)
+    if a.other_verdict is None:
+        return ""
+    both, only = ((a.other_verdict, a.verdict) if a.provided_only
+                  else (a.verdict, a.other_verdict))
+    total = len(a.log.partners())
+    # TRANSLATORS: plural by {only}, the partners crossing when only provisions count.
+    return t.ngettext(
+        "Counting only what the services provided, {only} of {total} partners crosses; with "
+        "the data received from the partners as well, {both} do. Under a heavier safeguard, "
+        "structurally: {only_provisions} provided only, {both_exchanges} with the data "
+        "received.",
+        "Counting only what the services provided, {only} of {total} partners cross; with "
+        "the data received from the partners as well, {both} do. Under a heavier safeguard, "
+        "structurally: {only_provisions} provided only, {both_exchanges} with the data "
+        "received.", only.partners_crossing).format(
+        only=t.number(only.partners_crossing), both=t.number(both.partners_crossing),
+        total=t.number(total),
+        only_provisions=_n("provision", only.structural.provisions, lang),
+        both_exchanges=_n("exchange", both.structural.provisions, lang))
+
+
+def level_finding_sentences(a: ExchangeAssessment, lang: str = "en") -> list[str]:
+    """One sentence per provision whose stated level is below the rulebook's for its fields.
+
+    Examples
+    --------
+    >>> from bulkimpact.exchange import assess_exchange, load_exchange_log
+    >>> from bulkimpact.rulebook import load_rulebook, default_rulebook_path
+    >>> a = assess_exchange(load_exchange_log("data/synthetic/exchange/exchange_log.yaml"),
+    ...                     load_rulebook(default_rulebook_path()))
+    >>> print(level_finding_sentences(a, "nl")[0])
+    Verstrekking x2025-030 (Fictional Quillpost Mail, 15 december 2025) staat in het logboek op
+    het niveau ‘buiten het bulkregime’, maar de velden geven volgens het regelboek het niveau
+    ‘middelzwaar’; de verstrekking telt daarom als ‘middelzwaar’.
+    """
+    t = translator(lang)
+    by_id = {p.id: p for p in a.log.provisions}
+    out = []
+    for f in a.findings:
+        if f["kind"] != "level_below_computed":
+            continue
+        p = by_id[f["id"]]
+        out.append(t.gettext(
+            "Provision {id} ({partner}, {date}) is stated in the log at the {stated} level, but "
+            "its fields give the {computed} level under the rulebook; it counts as "
+            "{computed}.").format(
+            id=p.id, partner=p.partner, date=t.date(p.date),
+            stated=_level(a, a.log.stated_level(p, a.rulebook), lang),
+            computed=_level(a, a.graph.nodes[p.id]["level"], lang)))
+    return out
+
+
 def partner_sentences(a: ExchangeAssessment, lang: str = "en") -> list[str]:
-    """One sentence per partner: its crossing date and levels, or that it never crosses."""
+    """One sentence per partner: its crossing, the evidence that links it, or that it never
+    crosses.
+
+    Examples
+    --------
+    >>> from bulkimpact.exchange import assess_exchange, load_exchange_log
+    >>> from bulkimpact.rulebook import load_rulebook, default_rulebook_path
+    >>> a = assess_exchange(load_exchange_log("data/synthetic/exchange/exchange_log.yaml"),
+    ...                     load_rulebook(default_rulebook_path()), window=90)
+    >>> print(partner_sentences(a, "en")[1])
+    **Fictional Sentinel Labs**: on 26 February 2024, 2 exchanges that together concern 1,250
+    expected distinct persons reach the medium level, above each of them on its own (at most
+    light); what links them: 850 expected shared persons.
+    """
     t = translator(lang)
     out = []
     for partner, timeline in a.timelines.items():
         if timeline.crossing is not None:
-            step = next(s for s in timeline.steps if s.date == timeline.crossing)
+            group = max(timeline.crossing_groups, key=lambda g: (g.level, len(g.members)))
             out.append(t.gettext(
-                "**{partner}**: from {date} the provisions together reach the {level} level, "
-                "above the heaviest single provision in the window ({own}).").format(
-                partner=partner, date=t.date(step.date), level=_level(a, step.level, lang),
-                own=_level(a, step.own_level, lang)))
+                "**{partner}**: on {date}, {exchanges} that together concern {persons} reach "
+                "the {level} level, above each of them on its own (at most {own}); what links "
+                "them: {shared}.").format(
+                partner=partner, date=t.date(timeline.crossing),
+                exchanges=_n("exchange", len(group.members), lang),
+                persons=_n("expected distinct person", group.persons, lang),
+                level=_level(a, group.level, lang), own=_level(a, group.member_level, lang),
+                shared=_n("expected shared person", group.expected_shared_persons, lang)))
         else:
             out.append(t.gettext(
-                "**{partner}**: together the provisions never weigh heavier than the heaviest "
-                "single provision in the window (at most the {level} level).").format(
+                "**{partner}**: no linked group of its exchanges ever weighs heavier than each of "
+                "them on its own (at most the {level} level).").format(
                 partner=partner, level=_level(a, timeline.peak_level, lang)))
     return out
 
@@ -240,6 +354,16 @@ def _approach_sentence(a: ExchangeAssessment, o: ApproachOutcome, lang: str) -> 
     if o.provisions == 0:
         return t.gettext("**{approach}**: no provision comes under a heavier safeguard than "
                          "the {light} level.").format(approach=name, light=light)
+    if not a.provided_only:
+        return t.ngettext(
+            "**{approach}**: {exchanges} with {partners}, provided or received, comes under a "
+            "heavier safeguard than the {light} level, concerning {persons}, from {date}.",
+            "**{approach}**: {exchanges} with {partners}, provided or received, come under a "
+            "heavier safeguard than the {light} level, concerning {persons}, from {date}.",
+            o.provisions).format(
+            approach=name, exchanges=_n("exchange", o.provisions, lang),
+            partners=_n("partner", o.partners, lang), light=light,
+            persons=_n("expected distinct person", o.persons, lang), date=t.date(o.first))
     return t.ngettext(
         "**{approach}**: {provisions} to {partners} comes under a heavier safeguard than the "
         "{light} level, concerning {persons}, from {date}.",
@@ -289,18 +413,17 @@ def timeline_title(a: ExchangeAssessment, lang: str = "en") -> str:
     >>> a = assess_exchange(load_exchange_log("data/synthetic/exchange/exchange_log.yaml"),
     ...                     load_rulebook(default_rulebook_path()), window=365)
     >>> timeline_title(a, "en")
-    'For 3 of 5 partners the whole weighs heavier than any provision, first on 26 February 2024'
+    'For 2 of 5 partners linked exchanges weigh heavier than each alone, first on 26 February 2024'
     """
     t = translator(lang)
     v = a.verdict
     if v.partners_crossing == 0:
-        return t.gettext("For no partner does the whole weigh heavier than its heaviest "
-                         "provision")
+        return t.gettext("For no partner do linked exchanges weigh heavier than each alone")
     return t.ngettext(
-        "For {crossing} of {total} partner the whole weighs heavier than any provision, first "
-        "on {date}",
-        "For {crossing} of {total} partners the whole weighs heavier than any provision, first "
-        "on {date}", len(a.timelines)).format(
+        "For {crossing} of {total} partner linked exchanges weigh heavier than each alone, "
+        "first on {date}",
+        "For {crossing} of {total} partners linked exchanges weigh heavier than each alone, "
+        "first on {date}", len(a.timelines)).format(
         crossing=t.number(v.partners_crossing), total=t.number(len(a.timelines)),
         date=t.date(v.first_crossing))
 
@@ -308,10 +431,11 @@ def timeline_title(a: ExchangeAssessment, lang: str = "en") -> str:
 def timeline_caption(a: ExchangeAssessment, lang: str = "en") -> str:
     """The caption of the per-partner timeline figure."""
     return translator(lang).gettext(
-        "One panel per partner. Dots: each provision at the level it got on its own, on its "
-        "date. Line: the cumulative level of what the partner received over {window}. Dashed "
-        "line: the crossing date, where the line first rises above every dot in the "
-        "window.").format(window=window_phrase(a.window, lang))
+        "One panel per partner. Dots: each provision at its own level, on its date; squares: "
+        "data received from the partner. Line: the cumulative level of the exchange over "
+        "{window}. Dashed line: the crossing date, the first day on which linked exchanges "
+        "weigh heavier than each of them on its own.").format(
+        window=window_phrase(a.window, lang))
 
 
 def _names(a: ExchangeAssessment, frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -327,7 +451,8 @@ def partners_table(a: ExchangeAssessment, lang: str = "en", download: str | None
     """One row per partner: provisions, levels, crossing date, persons, heavier from when."""
     frame = _names(a, a.partners_frame(), ["own_level_max", "cumulative_level_max"])
     frame = frame.set_index("partner")
-    return table(frame, lang, ["provisions", "own_level_max", "cumulative_level_max",
+    return table(frame, lang, ["provisions", "provisions_received", "own_level_max",
+                               "cumulative_level_max",
                                "crossing_date", "provisions_raised", "expected_distinct_persons",
                                "heavier_from_per_provision", "heavier_from_structural"],
                  index="partner", extra=EXCHANGE_COLUMNS, download=download)

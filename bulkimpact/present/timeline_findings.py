@@ -31,15 +31,18 @@ import pandas as pd
 
 from ..persons import distinct_linked_persons
 from ..registry import HEADLINE
-from .i18n import NN_, NP_, rule_name, translator
+from .i18n import NN_, NP_, level_name, rule_name, translator
 from .tables import Column, Table, table
 
 if TYPE_CHECKING:
     from ..timeline import Timeline, TimelineStep, WhatIf
 
-__all__ = ["TIMELINE_COLUMNS", "timeline_finding", "retention_sentences", "gantt_title",
+__all__ = ["TIMELINE_COLUMNS", "timeline_finding", "retention_sentences",
+           "retention_law_sentences", "gantt_title",
            "gantt_alt", "rules_title", "rules_alt", "peak_table", "retention_table",
-           "whatif_sentences", "whatif_title", "whatif_table", "end_reason_name"]
+           "whatif_sentences", "whatif_rise_sentences", "whatif_title",
+           "no_whatif_sentence", "whatif_table",
+           "end_reason_name"]
 
 _NOUNS = {
     "dataset": NN_("{n} dataset", "{n} datasets"),
@@ -161,6 +164,58 @@ def retention_sentences(timeline: Timeline, lang: str = "en") -> list[str]:
         out.append(t.ngettext("{n} dataset has no end recorded: it counts as held to the end.",
                               "{n} datasets have no end recorded: they count as held to the "
                               "end.", open_ended).format(n=t.number(open_ended)))
+    return out
+
+
+def retention_law_sentences(timeline: Timeline, lang: str = "en") -> list[str]:
+    """The retention terms checked against the rulebook's (art. 27 Wiv 2017): the datasets
+    held indefinitely or beyond the term, or that none is.
+
+    Examples
+    --------
+    >>> from bulkimpact.analysis import load_analysis
+    >>> from bulkimpact.timeline import retention_timeline
+    >>> t = retention_timeline(load_analysis("data/synthetic/baseline.yaml",
+    ...                                      policies=["per_dataset"]))
+    >>> print(retention_law_sentences(t, "nl")[0])
+    Alle 45 bulkdatasets hebben een termijn voor de relevantiebeoordeling binnen 18 maanden na
+    verwerving, zoals artikel 27 Wiv 2017 voorschrijft, en elke nieuwe eindtermijn ligt binnen 12
+    maanden na de termijn die zij verlengt (een aanname van het regelboek).
+    """
+    terms = timeline.analysis.rulebook.retention
+    if terms is None:
+        return []
+    t = translator(lang)
+    findings = timeline.findings
+    total = len(timeline.retention)
+    if not findings:
+        return [t.gettext(
+            "All {total} have a relevance deadline within {months} months of acquisition, as "
+            "art. 27 Wiv 2017 requires, and every new end term lies within {extension} months "
+            "of the term it extends (an assumption of the rulebook).").format(
+            total=_n("dataset", total, lang), months=t.number(terms.relevance_months),
+            extension=t.number(terms.extension_months or 0))]
+    out = []
+    indefinite = sorted({f["id"] for f in findings if f["kind"] == "retention_indefinite"})
+    beyond = sorted({f["id"] for f in findings if f["kind"] == "retention_beyond_term"})
+    if indefinite:
+        # TRANSLATORS: {sets} "3 datasets"; {ids} their ids.
+        out.append(t.ngettext(
+            "{sets} has no relevance deadline and is not destroyed: it is held indefinitely "
+            "({ids}).",
+            "{sets} have no relevance deadline and are not destroyed: they are held "
+            "indefinitely ({ids}).", len(indefinite)).format(
+            sets=_n("dataset", len(indefinite), lang), ids=t.join(indefinite)))
+    if beyond:
+        out.append(t.ngettext(
+            "{sets} has a relevance deadline later than {months} months after acquisition "
+            "(art. 27 Wiv 2017), or a new end term more than {extension} months after the term "
+            "it extends: held beyond the term ({ids}).",
+            "{sets} have a relevance deadline later than {months} months after acquisition "
+            "(art. 27 Wiv 2017), or a new end term more than {extension} months after the term "
+            "it extends: held beyond the term ({ids}).", len(beyond)).format(
+            sets=_n("dataset", len(beyond), lang), months=t.number(terms.relevance_months),
+            extension=t.number(terms.extension_months or 0), ids=t.join(beyond)))
     return out
 
 
@@ -307,16 +362,64 @@ def whatif_sentences(w: WhatIf, lang: str = "en") -> list[str]:
             rule=rule_name(name, lang), after=_n("combination", os_.under_protected, lang),
             before=t.number(ob.under_protected),
             esc_after=_n("dataset", os_.escalated, lang), esc_before=t.number(ob.escalated)))
-    diff = w.diff_frame()
-    worse = [name for name in w.baseline.policies
-             if (diff.loc[diff["policy"] == name, "under_protected (change)"] > 0).any()]
-    if worse:
-        out.append(t.gettext(
-            "Destroying a dataset never makes a combination heavier, but it can lower what a "
-            "rule escalates: under {rules} more combinations are under-protected on some day "
-            "afterwards than without the destruction.").format(
-            rules=t.join([rule_name(n, lang) for n in worse])))
+    out += whatif_rise_sentences(w, lang)
     return out
+
+
+def whatif_rise_sentences(w: WhatIf, lang: str = "en") -> list[str]:
+    """Where a rule looks worse after the change, and why (:func:`bulkimpact.timeline.explain.
+    rises`): its neighbourhood lost the dataset that lifted it, new combinations are judged,
+    or its escalations were chosen anew."""
+    from ..timeline.explain import rises
+
+    t = translator(lang)
+    gone = t.join([c.dataset for c in w.changes])
+    levels = w.baseline.analysis.rulebook.level_names()
+    out = []
+    for r in rises(w):
+        # TRANSLATORS: {rule} a decision rule; {date} a day; {after}/{before} "2 combinations"
+        # and a number; {cost_after}/{cost_before} cost units.
+        head = t.gettext(
+            "Under the rule ‘{rule}’, from {date} {after} are under-protected instead of "
+            "{before}, and escalation costs {cost_after} instead of {cost_before} cost "
+            "units").format(
+            rule=rule_name(r.policy, lang), date=t.date(r.day),
+            after=_n("combination", r.under_protected[1], lang),
+            before=t.number(r.under_protected[0]), cost_after=t.number(r.escalation_cost[1]),
+            cost_before=t.number(r.escalation_cost[0]))
+        if r.cause == "neighbourhood":
+            lowered = t.join([t.gettext("{dataset} from {before} to {after}").format(
+                dataset=n, before=level_name(levels[b], lang), after=level_name(levels[a], lang))
+                for n, b, a in r.lowered])
+            why = t.gettext("without {gone}, the datasets it lifted through their "
+                            "neighbourhood fall back: {lowered}.").format(
+                gone=gone, lowered=lowered)
+        elif r.cause == "new_sets":
+            why = t.gettext("without {gone}, {sets} are judged that were not judged "
+                            "before.").format(gone=gone,
+                                              sets=_n("combination", len(r.new_sets), lang))
+        else:
+            why = t.gettext("the escalations are chosen anew for the combinations that remain "
+                            "without {gone}.").format(gone=gone)
+        out.append(f"{head}: {why}")
+    return out
+
+
+def no_whatif_sentence(lang: str = "en") -> str:
+    """Why a report shows no what-if: no combination held is ever heavier than its members.
+
+    Destroying a dataset earlier is compared only when some dataset links others into a
+    heavier combination; without one there is no linker to destroy.
+
+    Examples
+    --------
+    >>> print(no_whatif_sentence("en"))
+    No what-if is shown: on no day did the datasets held include a combination heavier than
+    its members alone, so there is no linking dataset to destroy earlier.
+    """
+    return translator(lang).gettext(
+        "No what-if is shown: on no day did the datasets held include a combination heavier "
+        "than its members alone, so there is no linking dataset to destroy earlier.")
 
 
 def whatif_table(w: WhatIf, lang: str = "en", download: str | None = None) -> Table:

@@ -15,7 +15,11 @@ at the end.
 
 Each inventory is validated on its own: one that does not validate gets no
 jobs and is listed as FAILED, with its problems, in the index
-(:class:`InputFailure`); the others still render. Ctrl-C stops the batch
+(:class:`InputFailure`); the others still render, and so does any other
+failure of one inventory (it cannot be read, its reports cannot be put in
+place). The jobs write into a staging folder and each inventory's reports
+are moved into place once all are made (:mod:`bulkimpact.report.outdir`);
+workers end with the driver, even when it is killed. Ctrl-C stops the batch
 within seconds: workers ignore SIGINT from the start (the driver decides),
 are stopped, and a stopped worker prints nothing (not the traceback of the
 kernel it was talking to).
@@ -24,10 +28,13 @@ kernel it was talking to).
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import dataclasses
 import json
 import logging
 import math
 import os
+import shutil
 import signal
 import sys
 import threading
@@ -47,8 +54,18 @@ from bulkimpact.files import sha256
 from bulkimpact.present.bilingual import parse_languages
 from bulkimpact.report.execute import prepare_worker, run_job, write_failure_page
 from bulkimpact.report.files import InputFile, display_path
-from bulkimpact.report.jobs import FAILED, NOT_RUN, OK, Job, JobResult, generated_at_now
+from bulkimpact.report.jobs import (
+    FAILED,
+    NOT_RUN,
+    OK,
+    Job,
+    JobResult,
+    generated_at_now,
+    result_from_record,
+    result_record,
+)
 from bulkimpact.report.notebooks import NotebookInfo, find_notebooks
+from bulkimpact.report.outdir import OutputFolder, check_out_dir, folder_name
 from bulkimpact.report.pages import summary_line, write_index_pages
 from bulkimpact.report.provenance import is_bundled
 
@@ -65,6 +82,12 @@ __all__ = [
 
 Runner = Callable[[Job], JobResult]
 _STOP_GRACE_SECONDS = 10.0
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+#: Parameters the batch sets from its own options; ``-p`` may not set them, or the reports,
+#: their folder and the index would name other inputs than the ones used.
+OWN_PARAMETERS = {"inventory": "--inventory PATH", "rulebook": "--rulebook PATH",
+                  "out_dir": "--out DIR", "languages": "--lang LANG"}
 
 
 def default_workers() -> int:
@@ -144,11 +167,12 @@ class InputFailure:
     problems: tuple[Any, ...]
     rulebook: InputFile
     sha256: str | None = None
+    folder: str = ""
 
     @property
     def scenario(self) -> str:
-        """The folder its reports would have gone to: the file stem."""
-        return self.path.stem
+        """The folder its reports would have gone to (:attr:`folder`, else the file stem)."""
+        return self.folder or self.path.stem
 
     @property
     def error(self) -> str:
@@ -211,6 +235,9 @@ def plan_jobs(
     failures : list of InputFailure
         The inventories that did not validate, in the order given.
 
+    Each inventory's folder in `out_dir` is named by
+    :func:`~bulkimpact.report.outdir.folder_name` (safe and unique).
+
     Raises
     ------
     FileNotFoundError
@@ -218,14 +245,21 @@ def plan_jobs(
     bulkimpact.problems.InputError
         The rulebook is invalid (every problem is listed).
     ValueError
-        Unknown openness variant, or two inventories with the same file stem
-        (their reports would overwrite each other).
+        Unknown openness variant, or `params` sets a parameter the batch sets
+        from its own options (:data:`OWN_PARAMETERS`).
     """
     from bulkimpact.inventory import load_inventory
-    from bulkimpact.problems import InputError
+    from bulkimpact.problems import InputError, Problem
     from bulkimpact.rulebook import load_rulebook
 
+    own = sorted(set(params or {}) & set(OWN_PARAMETERS))
+    if own:
+        raise ValueError("-p " + ", ".join(f"{name}=..." for name in own) + " is not accepted: "
+                         + "; ".join(f"pass {OWN_PARAMETERS[name]}" for name in own)
+                         + " (the reports, their folder and the index name the inputs the "
+                         "batch was given)")
     base = Path(cwd if cwd is not None else os.getcwd()).resolve()
+    out = Path(base, out_dir)
     rulebook_path = _existing(rulebook, "rulebook", "a rulebook YAML file such as "
                               "data/rulebooks/default.yaml (pass --rulebook PATH)", base)
     book = load_rulebook(rulebook_path)
@@ -235,37 +269,39 @@ def plan_jobs(
     rulebook_file = InputFile.from_path(
         rulebook_path, base, title=book.title,
         illustrative=book.illustrative or is_bundled(rulebook_path, "rulebooks"))
-    by_stem: dict[str, Path] = {}
+    folders: dict[Path, str] = {}
     for given in inventories:
         path = _existing(given, "inventory", "an inventory file such as "
                          "data/synthetic/baseline.yaml (run from the repository root, or pass "
                          "--inventory PATH)", base).resolve()
-        earlier = by_stem.setdefault(path.stem, path)
-        if earlier != path:
-            raise ValueError(f"inventories {display_path(earlier, base)} and "
-                             f"{display_path(path, base)} share the name {path.stem!r}, so "
-                             "their reports would overwrite each other; rename one")
-    valid: list[InputFile] = []
+        if path not in folders:
+            folders[path] = folder_name(path, out, taken=set(folders.values()))
+    valid: list[tuple[InputFile, str]] = []
     failures: list[InputFailure] = []
-    for path in by_stem.values():
+    for path, folder in folders.items():
         try:
             inventory = load_inventory(path)
-        except InputError as exc:  # this inventory gets no reports; the others go on
-            failures.append(InputFailure(path, display_path(path, base), tuple(exc.problems),
-                                         rulebook_file, _sha256_or_none(path)))
+            valid.append((InputFile.from_path(
+                path, base, title=inventory.title,
+                illustrative=inventory.fictional or is_bundled(path, "synthetic")), folder))
             continue
-        valid.append(InputFile.from_path(
-            path, base, title=inventory.title,
-            illustrative=inventory.fictional or is_bundled(path, "synthetic")))
+        except InputError as exc:  # this inventory gets no reports; the others go on
+            problems = tuple(exc.problems)
+        except Exception as exc:  # noqa: BLE001 (whatever breaks one inventory, the others go on)
+            problems = (Problem(display_path(path, base), "", None,
+                                f"could not be read: {type(exc).__name__}: {exc}"[:2000],
+                                has_value=False),)
+        failures.append(InputFailure(path, display_path(path, base), problems, rulebook_file,
+                                     _sha256_or_none(path), folder))
     infos = tuple(NotebookInfo.from_path(Path(base, p), base) for p in notebooks)
     labels = {name: variant.label for name, variant in book.openness_variants.items()}
     langs = parse_languages(languages)
     jobs = [
         Job(notebook=info, inventory=inventory, rulebook=rulebook_file, openness=openness,
-            openness_labels=labels, out_dir=Path(base, out_dir), cwd=base, seed=seed,
+            openness_labels=labels, out_dir=out, cwd=base, seed=seed,
             params=dict(params or {}), timeout=timeout, generated_at=generated_at,
-            languages=langs, suite=infos)
-        for inventory in valid for info in infos
+            languages=langs, suite=infos, folder=folder)
+        for inventory, folder in valid for info in infos
     ]
     return jobs, failures
 
@@ -328,8 +364,26 @@ def _stop_on_sigterm(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
-def _worker_main(conn: Connection, runner: Runner) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Make this process end when the driver `parent` ends, however it ends (even SIGKILL).
+
+    On Linux the kernel sends SIGKILL to this process when its parent dies
+    (``prctl(PR_SET_PDEATHSIG)``); a parent that died before the request
+    was made is caught by comparing the parent's pid. Elsewhere the worker
+    ends when it next reads from the driver's closed pipe. A notebook's
+    kernel ends within a second of its worker (ipykernel polls its parent).
+    """
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _worker_main(conn: Connection, runner: Runner, parent: int | None = None) -> None:
     """Body of a worker process: run the jobs the driver sends, until told to stop."""
+    if parent is not None:
+        _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the driver decides when to stop
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     prepare_worker()
@@ -377,7 +431,8 @@ class _Pool:
 
     def start(self) -> _Worker:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_worker_main, args=(child, self._runner),
+        process = self._context.Process(target=_worker_main,
+                                        args=(child, self._runner, os.getpid()),
                                         name="bulkimpact-report-worker", daemon=True)
         with _sigint_ignored_by_children():
             process.start()
@@ -431,7 +486,9 @@ def previous_seconds(job: Job) -> float:
 
 
 def run_jobs(jobs: Sequence[Job], workers: int | None = None, *, progress: bool = True,
-             runner: Runner = run_job) -> tuple[list[JobResult], bool]:
+             runner: Runner = run_job,
+             on_result: Callable[[int, JobResult], None] | None = None,
+             expected: Sequence[float] | None = None) -> tuple[list[JobResult], bool]:
     """Run `jobs` on `workers` processes; return their results and whether interrupted.
 
     Parameters
@@ -445,6 +502,10 @@ def run_jobs(jobs: Sequence[Job], workers: int | None = None, *, progress: bool 
     runner : callable
         What a worker does with a job; :func:`~bulkimpact.report.execute.run_job`.
         Must be importable by name (workers are spawned).
+    on_result : callable, optional
+        Called in this process with (job index, result) as each job ends.
+    expected : sequence of float, optional
+        Expected seconds of each job (longest first); :func:`previous_seconds` by default.
 
     Returns
     -------
@@ -456,7 +517,7 @@ def run_jobs(jobs: Sequence[Job], workers: int | None = None, *, progress: bool 
     """
     count = max(1, min(workers or default_workers(), len(jobs)))
     results: list[JobResult | None] = [None] * len(jobs)
-    expected = [previous_seconds(job) for job in jobs]
+    expected = list(expected) if expected is not None else [previous_seconds(j) for j in jobs]
     pending = deque(sorted(range(len(jobs)), key=lambda i: -expected[i]))
     pool = _Pool(runner)
     bar = tqdm(total=len(jobs), unit="report", file=sys.stderr, disable=not progress,
@@ -491,6 +552,8 @@ def run_jobs(jobs: Sequence[Job], workers: int | None = None, *, progress: bool 
                     pool.discard(worker)
                     worker = pool.start() if pending else None
                 results[index] = result
+                if on_result is not None:
+                    on_result(index, result)
                 failures += result.status != OK
                 bar.update(1)
                 bar.set_postfix(failed=failures)
@@ -521,16 +584,25 @@ def run_reports(
     timestamp: bool = True,
     cwd: str | os.PathLike[str] | None = None,
     languages: Sequence[str] | None = None,
+    force: bool = False,
 ) -> BatchResult:
     """Run every notebook for every inventory and write the reports and their index.
 
     Each notebook runs once per inventory and gives a page per language,
-    ``out_dir/<inventory stem>/<notebook stem>.<lang>.html``, with the
+    ``out_dir/<inventory folder>/<notebook stem>.<lang>.html``, with the
     executed ``.ipynb`` and the downloads (``<notebook stem>_files/``) beside
     them. The index opens with the verdict: ``out_dir/index.html`` in the
     first language, ``index.<lang>.html`` in the others, and a glossary page
-    per language.
+    per language. The index lists every inventory whose reports are in
+    `out_dir`, from this run or an earlier one.
     Relative paths are taken from `cwd`, where the kernels also start.
+
+    What the run may touch in `out_dir` is set out in
+    :mod:`bulkimpact.report.outdir`: the jobs write into a staging folder,
+    and each inventory's reports are moved into place in one step when all
+    of them are made (with the pages of notebooks not rerun carried over
+    from the previous result of the same inventory and rulebook), so a
+    killed run leaves the previous reports as they were.
 
     Parameters
     ----------
@@ -560,6 +632,9 @@ def run_reports(
         The directory the batch runs in; the current directory by default.
     languages : sequence of str, optional
         Languages to render, the first one main; all (Dutch first) by default.
+    force : bool
+        Write into a non-empty folder that is not a bulkimpact output (never
+        over a file bulkimpact did not write).
 
     Returns
     -------
@@ -569,20 +644,132 @@ def run_reports(
     ------
     FileNotFoundError, ValueError
         Missing files, an invalid rulebook or inconsistent inputs (see
-        :func:`plan_jobs`), before anything runs. An inventory that does not
-        validate raises nothing: it is in :attr:`BatchResult.failed_inputs`
+        :func:`plan_jobs`), or an output folder it may not write into (see
+        :func:`~bulkimpact.report.outdir.check_out_dir`), before anything runs. An
+        inventory that does not validate raises nothing: it is in :attr:`BatchResult.failed_inputs`
         and marked FAILED in the index.
     """
     start = time.perf_counter()
     base = Path(cwd if cwd is not None else os.getcwd()).resolve()
     generated_at = generated_at_now() if timestamp else None
+    langs = parse_languages(languages)
+    out = Path(base, out_dir)
+    check_out_dir(out, force, langs)
     jobs, failures = plan_jobs(find_notebooks(Path(base, notebooks_dir), only), inventories,
-                               rulebook, openness=openness, out_dir=out_dir, cwd=base, seed=seed,
+                               rulebook, openness=openness, out_dir=out, cwd=base, seed=seed,
                                params=params, timeout=timeout, generated_at=generated_at,
                                languages=languages)
-    results, interrupted = run_jobs(jobs, workers, progress=progress)
-    langs = parse_languages(languages)
-    seconds = time.perf_counter() - start
-    index = write_index_pages(Path(base, out_dir), results, seconds, generated_at, failures,
-                              langs)
-    return BatchResult(tuple(results), seconds, index, interrupted, tuple(failures))
+    with OutputFolder(out) as folder:
+        def write_index(results: Sequence[JobResult]) -> Path:
+            return write_index_pages(out, _index_results(folder, results),
+                                     time.perf_counter() - start, generated_at, failures, langs)
+
+        results, interrupted = _run_into(folder, jobs, workers, progress, write_index)
+        index = write_index(results)
+    return BatchResult(tuple(results), time.perf_counter() - start, index, interrupted,
+                       tuple(failures))
+
+
+def _run_into(folder: OutputFolder, jobs: Sequence[Job], workers: int | None, progress: bool,
+              write_index: Callable[[Sequence[JobResult]], Path]
+              ) -> tuple[list[JobResult], bool]:
+    """Run `jobs` into `folder`'s staging folder; commit each inventory once all its jobs end.
+
+    Returns the results as they are in place (an inventory the batch did not
+    finish is NOT RUN: its reports were not put in place) and whether the
+    batch was interrupted.
+    """
+    assert folder.staging is not None
+    members: dict[str, list[int]] = {}
+    for i, job in enumerate(jobs):
+        members.setdefault(job.scenario, []).append(i)
+        folder.stage(job.scenario)
+    done: dict[int, JobResult] = {}
+    placed: dict[int, JobResult] = {}
+
+    def finished(index: int, result: JobResult) -> None:
+        done[index] = result
+        name = jobs[index].scenario
+        if any(i not in done for i in members[name]):
+            return
+        final = [dataclasses.replace(done[i], job=jobs[i]) for i in members[name]]
+        try:
+            _commit(folder, name, final)
+        except Exception as exc:  # noqa: BLE001 (one inventory's failure; the others go on)
+            final = [JobResult(r.job, FAILED, r.seconds, error="the reports could not be put "
+                               f"in place: {type(exc).__name__}: {exc}") for r in final]
+        placed.update(zip(members[name], final, strict=True))
+        with contextlib.suppress(Exception):  # the index is rewritten at the end anyway
+            write_index([placed[i] for i in sorted(placed)])
+
+    staged = [dataclasses.replace(job, out_dir=folder.staging, published=job.out_dir)
+              for job in jobs]
+    _results, interrupted = run_jobs(staged, workers, progress=progress, on_result=finished,
+                                     expected=[previous_seconds(job) for job in jobs])
+    return [placed.get(i) or JobResult(
+        job, NOT_RUN, 0.0, error="the batch was interrupted before every report of this "
+        "inventory was made; none was put in place (earlier reports, if any, are kept)")
+        for i, job in enumerate(jobs)], interrupted
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _carry_over(job: Job, into: Path) -> None:
+    """Put `job`'s files (pages, executed notebook, downloads) from its folder into `into`."""
+    for path in [*job.page_paths.values(), job.executed_path]:
+        if path.is_file():
+            _link_or_copy(str(path), str(into / path.name))
+    if job.files_dir.is_dir():
+        shutil.copytree(job.files_dir, into / job.files_dir.name, copy_function=_link_or_copy)
+
+
+def _commit(folder: OutputFolder, name: str, results: Sequence[JobResult]) -> None:
+    """Move inventory folder `name` into place with `results` and the reports kept from before.
+
+    The reports of the previous result of the same inventory and rulebook
+    (same hashes) whose notebooks did not run now are carried over; any
+    others are dropped with the previous folder.
+    """
+    inventory, rulebook = results[0].job.inventory, results[0].job.rulebook
+    ran = {r.job.notebook.stem for r in results}
+    kept = []
+    previous = folder.previous(name) or {}
+    for record in previous.get("reports", []):
+        try:
+            old = result_from_record(record, folder.path)
+        except (KeyError, TypeError, ValueError):
+            continue
+        if (old.job.notebook.stem not in ran and old.job.inventory.sha256 == inventory.sha256
+                and old.job.rulebook.sha256 == rulebook.sha256):
+            _carry_over(old.job, folder.stage(name))
+            kept.append(record)
+    records = sorted([result_record(r) for r in results] + kept,
+                     key=lambda record: record["job"]["notebook"]["file"]["path"])
+    folder.commit(name, {"inventory": str(inventory.path), "sha256": inventory.sha256,
+                         "reports": records})
+
+
+def _index_results(folder: OutputFolder, results: Sequence[JobResult]) -> list[JobResult]:
+    """What the index lists: every inventory in the folder, this run's first.
+
+    An inventory of this run whose reports were not put in place is listed
+    with this run's results when the folder has no earlier ones.
+    """
+    in_place: dict[str, list[JobResult]] = {}
+    for name, data in folder.results():
+        try:
+            in_place[name] = [result_from_record(record, folder.path)
+                              for record in data.get("reports", [])]
+        except (KeyError, TypeError, ValueError):
+            continue  # a damaged result file: its folder is not listed
+    ours: dict[str, list[JobResult]] = {}
+    for result in results:
+        ours.setdefault(result.job.scenario, []).append(result)
+    listed = {name: in_place.get(name, rows) for name, rows in ours.items()}
+    listed.update((name, rows) for name, rows in in_place.items() if name not in listed)
+    return [row for rows in listed.values() for row in rows]

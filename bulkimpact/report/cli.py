@@ -103,8 +103,9 @@ def configure_report(report: argparse.ArgumentParser) -> None:
         "validate gets no reports and is marked FAILED in the index with its problems, and "
         "the others still render. Exit status 1 if any report failed or any inventory did not "
         "validate, 2 for bad arguments, a missing file, an invalid rulebook or an unknown "
-        "openness variant (nothing runs), 130 if interrupted (reports not made are marked "
-        "NOT RUN).")
+        "openness variant, or an output folder it may not write into (nothing runs), 130 if "
+        "interrupted (an inventory whose reports were not all made is NOT RUN: its earlier "
+        "reports are kept).")
     report.add_argument("--inventory", action="append", metavar="PATH",
                         help=f"inventory YAML; repeatable (default: the bundled "
                              f"{DEFAULT_INVENTORY})")
@@ -120,7 +121,15 @@ def configure_report(report: argparse.ArgumentParser) -> None:
                              "main one (index.html). Each notebook still runs once. "
                              "(default: both, Dutch first)")
     report.add_argument("--out", default="reports", metavar="DIR",
-                        help="output folder (default: reports)")
+                        help="output folder (default: reports): new, empty, or an earlier "
+                             "bulkimpact output; each inventory's reports are replaced in one "
+                             "step when all are made, and nothing bulkimpact did not write is "
+                             "deleted or overwritten")
+    report.add_argument("--force", action="store_true",
+                        help="also write into a non-empty folder that is not a bulkimpact "
+                             "output, beside what is there; a file or folder bulkimpact did not "
+                             "write is still never deleted or overwritten (a run that would "
+                             "overwrite one is refused)")
     report.add_argument("--workers", type=positive_int("worker processes"), default=None,
                         metavar="N",
                         help="worker processes (default: min(2, CPUs))")
@@ -181,13 +190,13 @@ def report_command(args: argparse.Namespace) -> int:
         openness=args.openness,
         out_dir=args.out, workers=args.workers, seed=args.seed, params=dict(args.param),
         timeout=args.timeout, progress=not args.quiet,
-        timestamp=not args.no_timestamp, languages=args.languages)
+        timestamp=not args.no_timestamp, languages=args.languages, force=args.force)
     cwd = Path.cwd()
     for text in dict.fromkeys(w for r in batch.results for w in r.warnings):
         warning(text)
     if batch.interrupted:
-        print("bulkimpact: interrupted: the index lists the reports not made as NOT RUN",
-              file=sys.stderr)
+        print("bulkimpact: interrupted: the reports not made are NOT RUN; an inventory's "
+              "earlier reports, if any, are kept", file=sys.stderr)
     if args.json:
         print_json(_summary_json(batch, cwd))
         return batch.exit_code

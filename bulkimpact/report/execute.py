@@ -136,10 +136,25 @@ def _execute(nb: nbformat.NotebookNode, job: Job, scratch: Path
             executed.cells[index].outputs.append(nbformat.v4.new_output(
                 "error", ename=type(exc).__name__, evalue=str(exc), traceback=[summary]))
         failure = _Failure(summary, index, cell_error=False)
+    _name_files_in_place(executed, job)
     executed.metadata.setdefault("papermill", {}).update(
         input_path=job.notebook.file.shown,
-        output_path=display_path(job.executed_path, job.cwd))
+        output_path=display_path(job.in_place.executed_path, job.cwd))
     return executed, failure
+
+
+def _name_files_in_place(nb: nbformat.NotebookNode, job: Job) -> None:
+    """Name the notebook's ``out_dir`` where its files end up, not the staging folder."""
+    staged = job.injected_parameters().get("out_dir")
+    final = job.in_place.injected_parameters().get("out_dir")
+    if not isinstance(staged, str) or staged == final:
+        return
+    for cell in nb.cells:
+        if _INJECTED_TAG in cell.metadata.get("tags", []):
+            cell.source = cell.source.replace(staged, str(final))
+    recorded = nb.metadata.get("papermill", {}).get("parameters", {})
+    if recorded.get("out_dir") == staged:
+        recorded["out_dir"] = final
 
 
 def _source_cell_number(nb: nbformat.NotebookNode, index: int) -> int:

@@ -2,7 +2,7 @@
 
 A job is one notebook run on one inventory with one rulebook and openness
 variant. It runs once and gives one page per language:
-``OUT/<inventory stem>/<notebook stem>.<lang>.html``, with the executed
+``OUT/<inventory folder>/<notebook stem>.<lang>.html``, with the executed
 notebook beside them as ``.ipynb`` for analysts and the notebook's downloads
 in ``<notebook stem>_files/``.
 """
@@ -10,6 +10,7 @@ in ``<notebook stem>_files/``.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Mapping
@@ -21,7 +22,8 @@ from bulkimpact.present.i18n import LANGUAGES
 from bulkimpact.report.files import InputFile, argument_path
 from bulkimpact.report.notebooks import NotebookInfo
 
-__all__ = ["FAILED", "NOT_RUN", "OK", "Job", "JobResult", "generated_at_now", "page_name"]
+__all__ = ["FAILED", "NOT_RUN", "OK", "Job", "JobResult", "generated_at_now", "page_name",
+           "result_from_record", "result_record"]
 
 OK = "OK"
 FAILED = "FAILED"
@@ -90,6 +92,12 @@ class Job:
     suite : tuple of NotebookInfo
         Every notebook of the batch, in order: a page links to the one before
         and after it.
+    folder : str
+        The inventory's folder in :attr:`out_dir`
+        (:func:`bulkimpact.report.outdir.folder_name`); empty: the inventory's file stem.
+    published : Path, optional
+        The output root the files are moved to once made, when :attr:`out_dir` is a
+        staging folder; reports and the executed notebook name the files there.
     """
 
     notebook: NotebookInfo
@@ -105,11 +113,20 @@ class Job:
     generated_at: str | None = None
     languages: tuple[str, ...] = LANGUAGES
     suite: tuple[NotebookInfo, ...] = ()
+    folder: str = ""
+    published: Path | None = None
+
+    @property
+    def in_place(self) -> Job:
+        """The job as it is once its files are moved to :attr:`published`."""
+        if self.published is None:
+            return self
+        return dataclasses.replace(self, out_dir=self.published, published=None)
 
     @property
     def scenario(self) -> str:
-        """The folder the job's files go to: the inventory's file stem."""
-        return self.inventory.path.stem
+        """The folder the job's files go to (:attr:`folder`, else the inventory's file stem)."""
+        return self.folder or self.inventory.path.stem
 
     @property
     def report_path(self) -> Path:
@@ -181,8 +198,10 @@ class Job:
         """
         values = {name: (text, "notebook default")
                   for name, text in self.notebook.parameters.items()}
-        values.update({name: (repr(value), "batch")
-                       for name, value in self.injected_parameters().items()})
+        injected = self.injected_parameters()
+        if "out_dir" in injected and "out_dir" not in self.params:
+            injected["out_dir"] = self.in_place.injected_parameters()["out_dir"]
+        values.update({name: (repr(value), "batch") for name, value in injected.items()})
         return values
 
     def parameter_value(self, name: str) -> Any:
@@ -230,3 +249,77 @@ class JobResult:
     def ok(self) -> bool:
         """True when the notebook ran to the end and the report is self-contained."""
         return self.status == OK
+
+
+def _file_record(file: InputFile) -> dict[str, Any]:
+    return {"path": str(file.path), "shown": file.shown, "sha256": file.sha256,
+            "title": file.title, "illustrative": file.illustrative}
+
+
+def _file_from(record: Mapping[str, Any]) -> InputFile:
+    return InputFile(Path(record["path"]), record["shown"], record["sha256"],
+                     record.get("title", ""), bool(record.get("illustrative", False)))
+
+
+def _notebook_record(info: NotebookInfo) -> dict[str, Any]:
+    return {"file": _file_record(info.file), "title": info.title,
+            "parameters": dict(info.parameters), "titles": dict(info.titles)}
+
+
+def _notebook_from(record: Mapping[str, Any]) -> NotebookInfo:
+    return NotebookInfo(_file_from(record["file"]), record["title"], dict(record["parameters"]),
+                        dict(record.get("titles", {})))
+
+
+def result_record(result: JobResult) -> dict[str, Any]:
+    """`result` as JSON-ready data, as an inventory's result file keeps it.
+
+    The output folder is left out (:func:`result_from_record` is given it), so
+    a result folder can be moved. Parameter values that JSON cannot hold are
+    kept as text.
+
+    Examples
+    --------
+    >>> from bulkimpact.report.notebooks import NotebookInfo
+    >>> f = InputFile(Path("/p/a.yaml"), "a.yaml", "ab" * 32)
+    >>> job = Job(NotebookInfo(f, "A", {"seed": "0"}), f, f, None, Path("/out"), Path("/p"),
+    ...           folder="a")
+    >>> again = result_from_record(result_record(JobResult(job, OK, 1.5)), Path("/moved"))
+    >>> again.job.report_path, again.status
+    (PosixPath('/moved/a/a.nl.html'), 'OK')
+    >>> import dataclasses
+    >>> again.job == dataclasses.replace(job, out_dir=Path("/moved"))
+    True
+    """
+    job = result.job
+    return {
+        "job": {
+            "notebook": _notebook_record(job.notebook), "inventory": _file_record(job.inventory),
+            "rulebook": _file_record(job.rulebook), "openness": job.openness,
+            "openness_labels": dict(job.openness_labels), "cwd": str(job.cwd),
+            "seed": job.seed, "params": dict(job.params), "timeout": job.timeout,
+            "generated_at": job.generated_at, "languages": list(job.languages),
+            "suite": [_notebook_record(info) for info in job.suite], "folder": job.scenario,
+        },
+        "status": result.status, "seconds": result.seconds, "error": result.error,
+        "failed_cell": result.failed_cell, "warnings": list(result.warnings),
+    }
+
+
+def result_from_record(record: Mapping[str, Any], out_dir: Path) -> JobResult:
+    """The :class:`JobResult` of a :func:`result_record`, its files in `out_dir`.
+
+    Raises
+    ------
+    KeyError, TypeError, ValueError
+        `record` is not a result record.
+    """
+    j = record["job"]
+    job = Job(notebook=_notebook_from(j["notebook"]), inventory=_file_from(j["inventory"]),
+              rulebook=_file_from(j["rulebook"]), openness=j.get("openness"), out_dir=out_dir,
+              cwd=Path(j["cwd"]), openness_labels=dict(j.get("openness_labels", {})),
+              seed=j.get("seed"), params=dict(j.get("params", {})), timeout=j.get("timeout"),
+              generated_at=j.get("generated_at"), languages=tuple(j["languages"]),
+              suite=tuple(_notebook_from(n) for n in j.get("suite", [])), folder=j["folder"])
+    return JobResult(job, record["status"], float(record["seconds"]), record.get("error"),
+                     record.get("failed_cell"), tuple(record.get("warnings", [])))

@@ -7,10 +7,10 @@ import itertools
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..inventory import Inventory, parse_inventory
 from ..parameters import policy_params
@@ -192,35 +192,74 @@ def scale_rulebook(rulebook: Rulebook, scale: float) -> Rulebook:
     return rulebook.model_copy(update={"rules": rules})
 
 
+#: The most datasets one scenario may have, and the most scenarios one sweep may run.
+MAX_SCENARIO_DATASETS = 2_000
+MAX_SCENARIOS = 10_000
+
+_Share = Annotated[float, Field(ge=0, le=1)]
+_Persons = Annotated[float, Field(ge=1, le=POPULATION)]
+
+
 class SweepGrid(BaseModel):
     """Scenario parameters; every list is a grid axis (sizes are log-uniform in
-    ``[min_persons, max_persons]``: the size mix)."""
+    ``[min_persons, max_persons]``: the size mix). Every number must be finite and
+    in range (shares and densities 0–1, persons 1–the population)."""
 
-    model_config = ConfigDict(extra="forbid")
-    n_datasets: list[int] = Field(default=[30], min_length=1)
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    n_datasets: list[Annotated[int, Field(ge=2, le=MAX_SCENARIO_DATASETS)]] = Field(
+        default=[30], min_length=1)
     model: list[Literal["shared_key", "random_graph"]] = Field(default=["shared_key"],
                                                                 min_length=1)
-    density: list[float] = Field(default=[0.05], min_length=1)
-    leaked_share: list[float] = Field(default=[0.3], min_length=1)
-    paid_share: list[float] = Field(default=[0.1], min_length=1)
-    technical_share: list[float] = Field(default=[0.1], min_length=1)
-    min_persons: list[float] = Field(default=[1e3], min_length=1)
-    max_persons: list[float] = Field(default=[1e7], min_length=1)
+    density: list[_Share] = Field(default=[0.05], min_length=1)
+    leaked_share: list[_Share] = Field(default=[0.3], min_length=1)
+    paid_share: list[_Share] = Field(default=[0.1], min_length=1)
+    technical_share: list[_Share] = Field(default=[0.1], min_length=1)
+    min_persons: list[_Persons] = Field(default=[1e3], min_length=1)
+    max_persons: list[_Persons] = Field(default=[1e7], min_length=1)
     openness: list[str] = Field(default=["ctivd"], min_length=1)
-    threshold_scale: list[float] = Field(default=[1.0], min_length=1)
+    threshold_scale: list[Annotated[float, Field(gt=0, le=1e6)]] = Field(default=[1.0],
+                                                                         min_length=1)
+
+    def points(self) -> int:
+        """The number of grid points (the product of the axes' lengths)."""
+        return math.prod(len(v) for v in self.model_dump().values())
 
 
 class SweepConfig(BaseModel):
-    """A sweep: a grid of scenario parameters, replicates, policies and their parameters."""
+    """A sweep: a grid of scenario parameters, replicates, policies and their parameters.
 
-    model_config = ConfigDict(extra="forbid")
+    Examples
+    --------
+    >>> SweepConfig(replicates=2, grid={"density": [0.01, 0.1]}).scenarios()
+    4
+    >>> try:
+    ...     SweepConfig(replicates=10**12)
+    ... except ValueError as e:
+    ...     print(str(e).splitlines()[2].strip()[:40])
+    Input should be less than or equal to 10
+    """
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     name: str = "sweep"
-    seed: int = 0
-    replicates: int = Field(default=1, ge=1)
+    seed: int = Field(default=0, ge=0)
+    replicates: int = Field(default=1, ge=1, le=MAX_SCENARIOS)
     rulebook: str | None = None
     grid: SweepGrid = SweepGrid()
     policies: list[str] = Field(default_factory=lambda: list(POLICIES))
     params: dict[str, float] = Field(default_factory=dict)
+
+    def scenarios(self) -> int:
+        """The number of scenarios: grid points × replicates."""
+        return self.grid.points() * self.replicates
+
+    @model_validator(mode="after")
+    def _bounded(self) -> SweepConfig:
+        if self.scenarios() > MAX_SCENARIOS:
+            raise ValueError(f"{self.grid.points():,} grid points × {self.replicates:,} "
+                             f"replicates make {self.scenarios():,} scenarios; a sweep runs at "
+                             f"most {MAX_SCENARIOS:,}: shorten a grid axis or replicates, or "
+                             "split the sweep")
+        return self
 
 
 def load_sweep_config(path: str | Path) -> SweepConfig:

@@ -134,6 +134,7 @@ def render_text(timeline: Any, at: date | None = None, scenario: Any = None) -> 
                if r.held_past_term_days]
     if overdue:
         lines.append(f"Held past the term in force: {', '.join(overdue)}.")
+    lines += [f"Finding: {f['kind']}: {f['message']}" for f in timeline.findings]
     names = list(a.policies)
     lines += ["", "Per day the held set changes: datasets held, exposure sets (raised: heavier "
               "than each member alone), and per decision rule U/E = under-protected exposure "

@@ -11,11 +11,13 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from dateutil.relativedelta import relativedelta
+
 from ..inventory import Dataset, Inventory
 from ..parameters import ParameterError
 
 if TYPE_CHECKING:
-    pass
+    from ..rulebook import Rulebook
 
 
 # --- retention of one dataset ------------------------------------------------------------
@@ -103,6 +105,85 @@ def retention_of(dataset: Dataset) -> Retention:
         ends, reason = None, "none recorded"
     return Retention(dataset.id, dataset.acquired, dataset.relevance_deadline,
                      tuple(dataset.extensions), dataset.destroyed, ends, reason)
+
+
+# --- retention against the law's terms ---------------------------------------------------
+
+#: Kinds of retention findings (``findings`` in the JSON of validate and timeline).
+RETENTION_FINDINGS = {
+    "retention_indefinite": "no relevance deadline and not destroyed: held indefinitely",
+    "retention_beyond_term": "a relevance deadline or an extension past the term the rulebook "
+                             "allows",
+}
+
+
+def retention_findings(inventory: Inventory, rulebook: Rulebook) -> list[dict[str, str]]:
+    """Datasets held indefinitely or beyond the retention terms of the rulebook.
+
+    Notes
+    -----
+    With ``rulebook.retention`` (none: no findings): a dataset with neither a
+    relevance deadline nor an extension nor a destruction date is held
+    indefinitely; a relevance deadline later than ``relevance_months`` after
+    acquisition (art. 27 Wiv 2017: one and a half years), an extension later
+    than ``extension_months`` after the term it extends, or a destruction
+    later than the term in force allows, is beyond the term.
+
+    Returns
+    -------
+    list of dict
+        ``{"kind", "id", "message"}``, kinds of :data:`RETENTION_FINDINGS`.
+
+    Examples
+    --------
+    >>> from bulkimpact.inventory import parse_inventory
+    >>> from bulkimpact.rulebook import load_rulebook, default_rulebook_path
+    >>> rb = load_rulebook(default_rulebook_path())
+    >>> d = {"name": "A", "source": "open", "persons": 10, "population": "nl",
+    ...      "fields": [{"name": "x", "category": "contact"}], "acquired": "2024-01-01"}
+    >>> inv = parse_inventory({"title": "t", "fictional": True,
+    ...     "populations": [{"id": "nl", "size": 100}], "datasets": [
+    ...         {**d, "id": "kept", "relevance_deadline": "2025-07-01"},
+    ...         {**d, "id": "late", "relevance_deadline": "2025-07-02"},
+    ...         {**d, "id": "forever"}]})
+    >>> [(f["kind"], f["id"]) for f in retention_findings(inv, rb)]
+    [('retention_beyond_term', 'late'), ('retention_indefinite', 'forever')]
+    """
+    terms = rulebook.retention
+    if terms is None:
+        return []
+    out = []
+
+    def add(kind: str, d: Dataset, message: str) -> None:
+        out.append({"kind": kind, "id": d.id, "message": f"dataset {d.id!r}: {message}"})
+
+    source = terms.relevance_source.rstrip(".")
+    allowed = f"{terms.relevance_months} months after acquisition ({source})"
+    for d in inventory.datasets:
+        if d.relevance_deadline is None and not d.extensions and d.destroyed is None:
+            add("retention_indefinite", d, "no relevance deadline, no extension and no "
+                f"destruction date: held indefinitely; the rulebook allows {allowed}")
+            continue
+        if d.acquired is None:
+            continue
+        limit = d.acquired + relativedelta(months=terms.relevance_months)
+        term = d.relevance_deadline or limit
+        if d.relevance_deadline is not None and d.relevance_deadline > limit:
+            add("retention_beyond_term", d, f"relevance deadline {d.relevance_deadline} is "
+                f"past {limit}, {allowed}")
+        for extension in d.extensions:
+            if terms.extension_months is not None and \
+                    extension > term + relativedelta(months=terms.extension_months):
+                add("retention_beyond_term", d, f"extension to {extension} reaches past "
+                    f"{term + relativedelta(months=terms.extension_months)}, "
+                    f"{terms.extension_months} months after the term it extends ({term}); "
+                    f"{terms.extension_source}")
+            term = extension
+        if d.destroyed is not None and d.destroyed > limit \
+                and d.relevance_deadline is None and not d.extensions:
+            add("retention_beyond_term", d, f"destroyed on {d.destroyed} without a relevance "
+                f"deadline, past {limit}, {allowed}")
+    return out
 
 
 # --- what-if changes ---------------------------------------------------------------------

@@ -20,7 +20,15 @@ from ..combinations import ExposureSet
 from ..evaluate import Evaluation
 from ..persons import distinct_persons
 from ..registry import TIMELINE, units
-from .retention import RETENTION_RULE, Change, Retention, _apply, _iso, retention_of
+from .retention import (
+    RETENTION_RULE,
+    Change,
+    Retention,
+    _apply,
+    _iso,
+    retention_findings,
+    retention_of,
+)
 
 if TYPE_CHECKING:
     from ..analysis import Analysis
@@ -191,6 +199,12 @@ class Timeline:
             frame[col] = pd.to_datetime(frame[col])
         return frame
 
+    @property
+    def findings(self) -> list[dict[str, str]]:
+        """Datasets held indefinitely or beyond the rulebook's retention terms
+        (:func:`~bulkimpact.timeline.retention.retention_findings`)."""
+        return retention_findings(self.analysis.inventory, self.analysis.rulebook)
+
     def to_json(self, at: date | None = None) -> dict[str, Any]:
         """The ``timeline --json`` record (a contract: keys are only ever added)."""
         a = self.analysis
@@ -208,6 +222,7 @@ class Timeline:
                          for n, r in self.retention.items()],
             "changes": [c.to_json() for c in self.changes],
             "steps": [s.to_json() for s in self.steps],
+            "findings": self.findings,
             "units": dict(TIMELINE_UNITS),
             "bulkimpact_version": __version__,
         }

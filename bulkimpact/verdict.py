@@ -1,0 +1,297 @@
+"""The verdict as conditions: which rule protects everything for least, and when that changes.
+
+A single "cheapest rule" follows from a cost convention; this module states it as a
+condition a reader can check. Of the rules that leave nothing under-protected, each
+costs, over a horizon of ``H`` years (:func:`bulkimpact.evaluate.judge`'s formula):
+
+- a rule with a fixed regime (per dataset, component, k-hop, strong links):
+  ``one_off + H × yearly``, a line in ``H`` that does not depend on the use rate;
+- minimal escalation: the cheapest regime at that ``H`` (solved exactly again for each
+  horizon: heavier regimes' yearly costs weigh more over longer horizons), the lower
+  envelope of such lines;
+- authorisation per use: ``H × (yearly₀ + c × (A + r × B))``, with ``yearly₀`` holding
+  and using the datasets at their own levels, ``A + r B`` the yearly authorisations at
+  use rate ``r`` (:func:`~bulkimpact.evaluate.authorisation_burden_line`) and ``c`` the
+  compliance; below full compliance it leaves combinations used without authorisation,
+  so it no longer counts as protecting.
+
+:func:`verdict` computes, per openness reading, the **decision map** (the cheapest
+protecting rule over a grid of use rates × horizons), the **tipping points** (the exact use
+rate, horizon and compliance at which the cheapest rule changes, found on the lines
+themselves, not on the grid) and the **rank shares** (in what share of Monte Carlo draws
+over the uncertain assumptions each rule is cheapest).
+
+Examples
+--------
+>>> from bulkimpact.analysis import load_analysis
+>>> a = load_analysis("data/synthetic/baseline.yaml", openness="services")
+>>> v = verdict(a.assessor, a.evaluation, draws=20)
+>>> v.cheapest, sorted(t["assumption"] for t in v.tipping_points)[:1]
+('use_based', ['compliance'])
+>>> round(sum(v.rank_shares.values()), 9)
+1.0
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .evaluate import Evaluation, authorisation_burden_line, regime_cost
+from .policies import escalate, escalation_criteria
+
+if TYPE_CHECKING:
+    from .assessor import Assessor
+
+__all__ = ["Verdict", "verdict", "USE_RATES", "HORIZONS", "DRAWS", "MAX_HORIZON_YEARS",
+           "DRAW_RANGES"]
+
+#: The decision map's grid: uses a year of a possible combination, and horizons in years.
+USE_RATES = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+HORIZONS = (0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0)
+#: Horizons searched for a tipping point (years).
+MAX_HORIZON_YEARS = 30.0
+#: Monte Carlo draws of the rank shares.
+DRAWS = 100
+#: What the draws vary (each an assumption of the model), as (low, high) around the stated
+#: value: factors drawn log-uniformly, the horizon uniformly in years. Compliance is as stated
+#: in half the draws (the rules obeyed) and uniform between 0.8 and the stated value in the
+#: other half.
+DRAW_RANGES: dict[str, tuple[float, float]] = {
+    "use_rate_factor": (0.1, 10.0),
+    "horizon_years": (0.5, 5.0),
+    "dataset_use_rate_factor": (0.5, 2.0),
+    "per_year_factor": (0.5, 2.0),
+    "per_use_factor": (0.5, 2.0),
+    "compliance_low": (0.8, 1.0),
+}
+
+_FIXED = ("per_dataset", "component", "k_hop", "threshold")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Which protecting rule is cheapest, where, and how robustly (one reading).
+
+    ``decision_map["cheapest"][i][j]`` is the cheapest protecting rule at
+    ``use_rate[i]`` and ``horizon_years[j]``; ``tipping_points`` each give an assumption, the
+    value at which the cheapest rule changes, the rule cheapest at the stated value
+    (``from``) and the one past the tipping value (``to``).
+    """
+
+    cheapest: str | None
+    decision_map: dict[str, Any]
+    tipping_points: list[dict[str, Any]]
+    rank_shares: dict[str, float]
+    draws: int = 0
+    ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"cheapest": self.cheapest, "decision_map": self.decision_map,
+                "tipping_points": self.tipping_points, "rank_shares": self.rank_shares,
+                "rank_draws": self.draws,
+                "rank_ranges": {k: list(v) for k, v in self.ranges.items()}}
+
+
+class _Prices:
+    """Every protecting rule's cost as a function of the use rate and the horizon."""
+
+    def __init__(self, assessor: Assessor, evaluation: Evaluation,
+                 per_year_factor: float = 1.0, per_use_factor: float = 1.0,
+                 dataset_use_rate_factor: float = 1.0,
+                 regimes: set[tuple[tuple[str, int], ...]] | None = None,
+                 rows: frozenset | None = None) -> None:
+        a, params = assessor, assessor.params
+        rulebook = a.rulebook
+        if per_year_factor != 1.0:
+            rulebook = rulebook.with_costs_scaled("per_year", per_year_factor)
+        if per_use_factor != 1.0:
+            rulebook = rulebook.with_costs_scaled("per_use", per_use_factor)
+        self.params = params.model_copy(update={
+            "dataset_use_rate": params.dataset_use_rate * dataset_use_rate_factor})
+        self.assessor, self.rulebook = a, rulebook
+        G = a.graph
+        outcomes = evaluation.outcomes
+        own = next(iter(outcomes.values())).own_level if outcomes else {}
+        self.own = own
+        #: fixed-regime rules that protect everything: name -> (one-off, yearly)
+        self.fixed = {name: regime_cost(G, o.regime, rulebook, self.params)
+                      for name, o in outcomes.items()
+                      if name in _FIXED and o.under_protected == 0}
+        raised = [s for s in evaluation.sets if s.raised]
+        self.base = regime_cost(G, own, rulebook, self.params)[1]
+        self.line = authorisation_burden_line(raised, own, rulebook)
+        self.use_based = "use_based" in outcomes
+        self.minimal = "minimal_escalation" in outcomes
+        self.rows = rows if rows is not None else (
+            a.scope().cover_rows(raised) if self.minimal else frozenset())
+        #: the regimes minimal escalation has found (datasets raised), shared between prices
+        #: of other cost scales: each is a feasible regime whatever the costs
+        self.regimes = regimes if regimes is not None else set()
+        self._lines: dict[tuple[tuple[str, int], ...], tuple[float, float]] = {}
+
+    @property
+    def candidates(self) -> set[tuple[float, float]]:
+        """The (one-off, yearly) lines of the regimes minimal escalation has found."""
+        for regime in self.regimes - self._lines.keys():
+            self._lines[regime] = regime_cost(self.assessor.graph, {**self.own, **dict(regime)},
+                                              self.rulebook, self.params)
+        return {self._lines[r] for r in self.regimes}
+
+    def use_based_cost(self, rate: float, horizon: float, compliance: float) -> float | None:
+        """Authorisation per use over the horizon; None where it does not protect."""
+        fixed, per_use = self.line
+        if not self.use_based or (compliance < 1 and fixed + per_use > 0):
+            return None
+        return horizon * (self.base + compliance * (fixed + rate * per_use))
+
+    def minimal_cost(self, horizon: float) -> float:
+        """Minimal escalation's whole cost at ``horizon``, solved exactly."""
+        a = self.assessor
+        params = self.params.model_copy(update={"horizon_years": horizon})
+        costs, records = escalation_criteria(a.graph, self.rulebook, params)
+        escalated, _gap = escalate(list(self.rows), self.own, costs, a.order,
+                                   params.time_limit, None, records, tie_break=False)
+        self.regimes.add(tuple(sorted(escalated.items())))
+        once, yearly = regime_cost(a.graph, {**self.own, **escalated}, self.rulebook,
+                                   self.params)
+        return once + horizon * yearly
+
+    def costs(self, rate: float, horizon: float, compliance: float,
+              exact: bool = True) -> dict[str, float]:
+        """Every protecting rule's cost at one point (minimal escalation exact, or with
+        ``exact=False`` solved only where its best known regime might be the cheapest)."""
+        out = {name: once + horizon * yearly for name, (once, yearly) in self.fixed.items()}
+        ub = self.use_based_cost(rate, horizon, compliance)
+        if ub is not None:
+            out["use_based"] = ub
+        if self.minimal:
+            known = min((o + horizon * y for o, y in self.candidates), default=math.inf)
+            others = min(out.values(), default=math.inf)
+            # the optimum is at most the best known regime: solve only when that could lose
+            out["minimal_escalation"] = (known if not exact and known < others
+                                         else self.minimal_cost(horizon))
+        return out
+
+
+def _cheapest(costs: dict[str, float], order: Sequence[str]) -> str | None:
+    """The cheapest rule (ties: the first in ``order``)."""
+    if not costs:
+        return None
+    return min(costs, key=lambda n: (costs[n], order.index(n)))
+
+
+def _horizon_tipping(prices: _Prices, rate: float, compliance: float, stated: float,
+                     order: Sequence[str]) -> list[dict[str, Any]]:
+    """Horizons in (0, MAX_HORIZON_YEARS] where the cheapest protecting rule changes, found
+    on the cost lines (minimal escalation's envelope refined by exact solves)."""
+    def lines() -> dict[str, list[tuple[float, float]]]:
+        out: dict[str, list[tuple[float, float]]] = {n: [v] for n, v in prices.fixed.items()}
+        ub = prices.use_based_cost(rate, 1.0, compliance)
+        if ub is not None:
+            out["use_based"] = [(0.0, ub)]
+        if prices.minimal:
+            out["minimal_escalation"] = sorted(prices.candidates)
+        return out
+
+    def cheapest_at(h: float, ls: dict[str, list[tuple[float, float]]]) -> str | None:
+        return _cheapest({n: min(o + h * y for o, y in v) for n, v in ls.items()}, order)
+
+    for h in (stated, *HORIZONS, MAX_HORIZON_YEARS):
+        if prices.minimal:
+            prices.minimal_cost(h)
+    for _round in range(20):  # the envelope gains a regime per round at most; few suffice
+        ls = lines()
+        points = sorted({(o2 - o1) / (y1 - y2)
+                         for v1 in ls.values() for o1, y1 in v1
+                         for v2 in ls.values() for o2, y2 in v2
+                         if y1 != y2 and 0 < (o2 - o1) / (y1 - y2) <= MAX_HORIZON_YEARS})
+        before = len(prices.candidates)
+        for h in points:
+            if prices.minimal:
+                prices.minimal_cost(h)
+        if len(prices.candidates) == before:
+            break
+    ls = lines()
+    found = []
+    for h in points:
+        below, above = cheapest_at(h * (1 - 1e-9), ls), cheapest_at(h * (1 + 1e-9), ls)
+        if below != above:
+            now = cheapest_at(stated, ls)
+            found.append({"assumption": "horizon_years", "value": h, "from": now,
+                          "to": above if h > stated else below})
+    return found
+
+
+def verdict(assessor: Assessor, evaluation: Evaluation, draws: int = DRAWS,
+            seed: int = 0) -> Verdict:
+    """The decision map, tipping points and rank shares of one reading's evaluation.
+
+    Parameters
+    ----------
+    assessor, evaluation
+        The reading's :class:`~bulkimpact.assessor.Assessor` and its evaluation.
+    draws : int
+        Monte Carlo draws over :data:`DRAW_RANGES` for the rank shares.
+    seed : int
+        Seed of the draws.
+    """
+    p = assessor.params
+    order = list(evaluation.outcomes)
+    prices = _Prices(assessor, evaluation)
+    rate, horizon, compliance = p.use_rate, p.horizon_years, p.compliance
+    stated = prices.costs(rate, horizon, compliance)
+    cheapest = _cheapest(stated, order)
+
+    grid = [[_cheapest(prices.costs(r, h, compliance, exact=False), order) for h in HORIZONS]
+            for r in USE_RATES]
+    decision_map = {"use_rate": list(USE_RATES), "horizon_years": list(HORIZONS),
+                    "compliance": compliance, "cheapest": grid}
+
+    tipping: list[dict[str, Any]] = []
+    fixed, per_use = prices.line
+    ub = prices.use_based_cost(0.0, horizon, 1.0)
+    if ub is not None and per_use > 0:
+        others = {n: c for n, c in stated.items() if n != "use_based"}
+        best = _cheapest(others, order)
+        if best is not None:
+            r_star = ((others[best] / horizon - prices.base) / compliance - fixed) / per_use
+            if r_star > 0:
+                tipping.append({"assumption": "use_rate", "value": r_star, "from": cheapest,
+                                "to": best if rate < r_star else "use_based"})
+    tipping += _horizon_tipping(prices, rate, compliance, horizon, order)
+    if prices.use_based and fixed + per_use > 0:
+        full = prices.costs(rate, horizon, 1.0, exact=False)
+        partial = {n: c for n, c in full.items() if n != "use_based"}
+        if compliance == 1 and cheapest == "use_based":
+            tipping.append({"assumption": "compliance", "value": 1.0, "from": "use_based",
+                            "to": _cheapest(partial, order)})
+        elif compliance < 1 and _cheapest(full, order) == "use_based":
+            tipping.append({"assumption": "compliance", "value": 1.0, "from": cheapest,
+                            "to": "use_based"})
+
+    rng = np.random.default_rng(seed)
+    shares: dict[str, float] = dict.fromkeys(order, 0.0)
+    for _ in range(draws):
+        def factor(name: str) -> float:
+            lo, hi = DRAW_RANGES[name]
+            return float(math.exp(rng.uniform(math.log(lo), math.log(hi))))
+        r = rate * factor("use_rate_factor")
+        h = float(rng.uniform(*DRAW_RANGES["horizon_years"]))
+        key = (factor("per_year_factor"), factor("per_use_factor"),
+               factor("dataset_use_rate_factor"))
+        low = DRAW_RANGES["compliance_low"][0]
+        c = compliance if rng.random() < 0.5 else float(rng.uniform(min(low, compliance),
+                                                                    compliance))
+        # each draw prices the rules at its own cost scales; minimal escalation starts from
+        # the regimes found so far and is solved again only where it could be the cheapest
+        drawn = _Prices(assessor, evaluation, *key, regimes=prices.regimes, rows=prices.rows)
+        best = _cheapest(drawn.costs(r, h, c, exact=False), order)
+        if best is not None:
+            shares[best] += 1.0 / draws
+    return Verdict(cheapest, decision_map, tipping,
+                   {n: s for n, s in shares.items() if s > 0}, draws, dict(DRAW_RANGES))
