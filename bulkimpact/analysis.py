@@ -19,7 +19,13 @@ import pandas as pd
 
 from ._version import __version__
 from .assessor import Assessor
-from .combinations import EXPOSURE_KINDS, SET_PERSON_UNITS, ExposureSet, exposure_sets_frame
+from .combinations import (
+    EXPOSURE_KINDS,
+    SET_PERSON_UNITS,
+    ExposureSet,
+    exposure_set_counts,
+    exposure_sets_frame,
+)
 from .evaluate import POLICY_UNITS, Evaluation
 from .files import sha256
 from .inventory import Inventory, load_inventory
@@ -36,6 +42,7 @@ from .parameters import (
 from .policies import POLICIES
 from .registry import HEADLINE
 from .rulebook import Rulebook, default_rulebook_path, load_rulebook
+from .verdict import Verdict, verdict
 
 __all__ = ["Analysis", "load_analysis", "ParameterError", "HEADLINE_METRICS"]
 
@@ -158,16 +165,18 @@ class Analysis:
                 {"members": list(s.members), "kind": s.kind, "level": s.level,
                  "persons": s.persons, "rules": list(s.rules), "member_level": s.member_level,
                  "label": s.label, "persons_held": s.persons_held,
-                 "uses_per_year": s.uses_per_year}
+                 "uses_per_year": s.uses_per_year, "grounded": s.grounded}
                 for s in ev.sets
             ],
+            "exposure_set_counts": exposure_set_counts(G, ev.sets),
             "exposure_set_units": dict(SET_PERSON_UNITS),
             "policies": {name: o.to_json() for name, o in ev.outcomes.items()},
             "policy_units": dict(POLICY_UNITS),
             "pareto": list(ev.pareto),
             "pareto_axes": ["under_protected", "total_burden"],
             "break_even_use_rate": ev.break_even_use_rate,
-            "params": self.params.to_json(),
+            "params": self.assessor.params.to_json(),
+            "horizon_source": self.assessor.horizon_source,
             "include": list(self.include),
             "inputs": {
                 "inventory_sha256": sha256(self.inventory_path),
@@ -184,9 +193,16 @@ class Analysis:
                     "pareto": list(a.evaluation.pareto),
                     "break_even_use_rate": a.evaluation.break_even_use_rate,
                     "policies": {n: {m: getattr(o, m) for m in HEADLINE_METRICS}
-                                 for n, o in a.evaluation.outcomes.items()}}
+                                 for n, o in a.evaluation.outcomes.items()},
+                    **a.verdict.to_json()}
                 for r, a in self.readings().items()}
         return record
+
+    @cached_property
+    def verdict(self) -> Verdict:
+        """Which protecting rule is cheapest under which conditions (:mod:`bulkimpact.verdict`):
+        the decision map, tipping points and rank shares of this reading."""
+        return verdict(self.assessor, self.evaluation, seed=self.seed)
 
     def level_name(self, level: int) -> str:
         """Name of a regime level, e.g. ``"2 medium"``."""

@@ -86,6 +86,12 @@ class ExposureSet(Combination):
     persons_held: float = 0.0
     uses_per_year: float = 0.0
 
+    @property
+    def grounded(self) -> bool:
+        """Combined within an investigation (the CTIVD's stated mechanism: results combined in
+        one investigation), rather than merely possible through a link that could be used."""
+        return self.kind == "investigation"
+
 #: What each person figure of an exposure set counts (the JSON says it beside the numbers).
 SET_PERSON_UNITS = {
     "persons": "expected persons whose records are linked across members (the largest "
@@ -235,6 +241,31 @@ def cumulative_level(
         rules=score.rules,
         profile=profile,
     )
+
+
+def exposure_set_counts(G: nx.Graph, sets: Sequence[ExposureSet]) -> dict[str, int]:
+    """How many exposure sets of each kind, their total, and how many are grounded.
+
+    Each member set is counted once, under the first kind that produced it
+    (:func:`exposure_sets`): a link that is also an investigation's part counts as an
+    investigation, and ``links_in_investigations`` says how many did, so the kinds add up to
+    ``total`` and a reader can reconcile them with the links of the graph.
+
+    Examples
+    --------
+    >>> from bulkimpact.examples import toy_graph, toy_rulebook
+    >>> G = toy_graph("services")
+    >>> exposure_set_counts(G, exposure_sets(G, toy_rulebook()))
+    {'investigation': 1, 'edge': 1, 'total': 2, 'grounded': 1, 'possible': 1, \
+'links_in_investigations': 1}
+    """
+    counts: dict[str, int] = {}
+    for s in sets:
+        counts[s.kind] = counts.get(s.kind, 0) + 1
+    grounded = sum(s.grounded for s in sets)
+    merged = sum(1 for s in sets if s.grounded and len(s.members) == 2 and G.has_edge(*s.members))
+    return {**counts, "total": len(sets), "grounded": grounded,
+            "possible": len(sets) - grounded, "links_in_investigations": merged}
 
 
 def _connected_parts(G: nx.Graph, nodes: Sequence[str]) -> list[list[str]]:

@@ -431,11 +431,26 @@ def escalate(rows: Sequence[Row], own: dict[str, int], costs: Mapping[str, StepC
 
 
 def _integer_costs(c: np.ndarray) -> np.ndarray | None:
-    """``c`` in whole units of ``10**-k`` (the smallest ``k <= 6`` that fits), else None."""
+    """``c`` in whole units of ``10**-k`` (the smallest ``k <= 6`` that fits), else None.
+
+    A cost fits when it differs from a whole number of units by no more than floating-point
+    noise (2⁻⁴⁰ of its size, at least 10⁻⁹ of a unit), never by a fixed share of its size:
+    with 10⁻⁹ of its size, 10⁹ + ⅓ was the whole number 10⁹, and a tie-break could choose
+    a dearer dataset. Costs too large to fold are solved in stages
+    (:func:`_lexicographic`), each held exactly (:func:`_within_budgets`).
+
+    Examples
+    --------
+    >>> _integer_costs(np.array([0.5, 1.25])).tolist()
+    [50.0, 125.0]
+    >>> _integer_costs(np.array([1 / 3, 1e9 + 1 / 3])) is None
+    True
+    """
     for k in range(7):
         scaled = c * 10.0 ** k
         units = np.round(scaled)
-        if np.all(np.abs(scaled - units) <= 1e-9 * np.maximum(1.0, np.abs(scaled))):
+        noise = np.maximum(1e-9, np.abs(scaled) * 2.0 ** -40)
+        if np.all(np.abs(scaled - units) <= noise):
             return units
     return None
 

@@ -275,7 +275,7 @@ def verdict(assessor: Assessor, evaluation: Evaluation, draws: int = DRAWS,
                             "to": "use_based"})
 
     rng = np.random.default_rng(seed)
-    shares: dict[str, float] = dict.fromkeys(order, 0.0)
+    wins: dict[str, int] = dict.fromkeys(order, 0)
     for _ in range(draws):
         def factor(name: str) -> float:
             lo, hi = DRAW_RANGES[name]
@@ -292,6 +292,6 @@ def verdict(assessor: Assessor, evaluation: Evaluation, draws: int = DRAWS,
         drawn = _Prices(assessor, evaluation, *key, regimes=prices.regimes, rows=prices.rows)
         best = _cheapest(drawn.costs(r, h, c, exact=False), order)
         if best is not None:
-            shares[best] += 1.0 / draws
-    return Verdict(cheapest, decision_map, tipping,
-                   {n: s for n, s in shares.items() if s > 0}, draws, dict(DRAW_RANGES))
+            wins[best] += 1
+    shares = {n: w / draws for n, w in wins.items() if w}
+    return Verdict(cheapest, decision_map, tipping, shares, draws, dict(DRAW_RANGES))
