@@ -15,7 +15,7 @@ from bulkimpact.policies import PolicyResult, escalate
 from bulkimpact.rulebook import Profile, default_rulebook_path, load_rulebook
 from bulkimpact.verdict import verdict
 
-RB = load_rulebook(default_rulebook_path())  # one_off 0,1,2,3; per_year 0,.1,.3,.6; per_use 0,0,.2,.5
+RB = load_rulebook(default_rulebook_path())  # one_off 0-3; per_year 0,.1,.3,.6; per_use 0,0,.2,.5
 P = Profile(frozenset(), True, 1.0, False)
 
 
