@@ -135,7 +135,8 @@ def test_dutch_numbers_and_plural_forms_in_the_toy_example(toy) -> None:
     assert "1 combinatie onvoldoende beschermd" in nl["policy_findings"][0]
     assert "laat 1 van de 2 combinaties onvoldoende beschermd" in nl["dispute_verdict"][0]
     assert "3 van de 3 bulkdatasets" in nl["dispute_verdict"][1]
-    assert "lasten 0,0 kosteneenheden" in nl["policy_findings"][0]
+    # holding three light datasets for the default 1.5 years: 3 × 0.1 × 1.5 = 0.45
+    assert "lasten 0,5 kosteneenheden" in nl["policy_findings"][0]
 
 
 def test_dutch_numbers_in_the_baseline(baseline) -> None:
