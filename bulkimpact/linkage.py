@@ -63,7 +63,9 @@ def edge_estimate(
       :func:`~bulkimpact.estimates.expected_overlap` in the smallest population
       enclosing both (independent random draws). Two sibling populations
       (say two cities in one country) are treated as overlapping at random
-      within their parent; when they are disjoint, state an overlap of 0.
+      within their parent, unless one is declared ``disjoint``: then the two
+      datasets share nobody and are not linked
+      (:meth:`~bulkimpact.persons.PopulationTree.random_overlap_population`).
     - Channels: every shared key namespace links a shared person with
       probability ``q_a * q_b`` (both sets' match quality); shared
       quasi-identifiers (cells = product over shared QIs of the smaller
@@ -92,7 +94,7 @@ def edge_estimate(
     """
     taxonomy = taxonomy or default_taxonomy()
     return _estimate(a, b, a.keys(), b.keys(), a.quasi_identifiers(taxonomy),
-                     b.quasi_identifiers(taxonomy), inventory, rulebook)
+                     b.quasi_identifiers(taxonomy), PopulationTree.of(inventory), rulebook)
 
 
 def _estimate(
@@ -102,13 +104,13 @@ def _estimate(
     keys_b: dict[str, float],
     qi_a: dict[str, int],
     qi_b: dict[str, int],
-    inventory: Inventory,
+    tree: PopulationTree,
     rulebook: Rulebook,
     commons: dict[tuple[str, str], Any] | None = None,
 ) -> dict[str, Any] | None:
     """:func:`edge_estimate` on the datasets' keys and QIs, derived once by the caller.
 
-    ``commons`` caches :meth:`Inventory.common_population` per population pair.
+    ``commons`` caches :meth:`PopulationTree.random_overlap_population` per population pair.
 
     Quasi-identifiers are used only when each set's own share unique,
     ``fraction_unique(n, C)``, reaches ``linkage.qi_min_unique_fraction``.
@@ -130,10 +132,10 @@ def _estimate(
     assumptions = []
     pops = (a.population, b.population)
     if commons is None:
-        common = inventory.common_population(*pops)
+        common = tree.random_overlap_population(*pops)
     else:
         if pops not in commons:
-            commons[pops] = inventory.common_population(*pops)
+            commons[pops] = tree.random_overlap_population(*pops)
         common = commons[pops]
     if known is not None:
         overlap, source = known, "override"
@@ -141,9 +143,10 @@ def _estimate(
     elif common is None:
         return None
     else:
-        overlap, source = expected_overlap(a.persons, b.persons, common.size), "estimate"
-        assumptions.append(f"independent random draws from population {common.id!r} "
-                           f"({common.size:,} persons)")
+        population, size = common
+        overlap, source = expected_overlap(a.persons, b.persons, size), "estimate"
+        assumptions.append(f"independent random draws from population {population!r} "
+                           f"({size:,.0f} persons)")
     qualities = [keys_a[k] * keys_b[k] for k in shared_keys]
     if shared_keys:
         assumptions.append("exact keys link a shared person when recorded right in both sets "
@@ -173,7 +176,7 @@ def _estimate(
         "false_links": float(false_links),
         "strength": float(links / min(a.persons, b.persons)),
         "source": source,
-        "population": common.id if common is not None else None,
+        "population": common[0] if common is not None else None,
         "assumptions": assumptions,
     }
 
@@ -254,8 +257,7 @@ def build_linkage_graph(
         uses_per_year={i.id: i.uses_per_year for i in inventory.investigations},
         levels=rulebook.level_names(),
         low_intrusion_level=rulebook.low_intrusion_level,
-        populations=PopulationTree({p.id: p.size for p in inventory.populations},
-                                   {p.id: p.part_of for p in inventory.populations}),
+        populations=(tree := PopulationTree.of(inventory)),
         known_overlaps=(known := _known_overlaps(inventory)),
         known_overlap_datasets=frozenset(n for pair in known for n in pair),
     )
@@ -286,7 +288,7 @@ def build_linkage_graph(
     commons: dict[tuple[str, str], Any] = {}
     for i, j in sorted(pairs):
         a, b = inventory.datasets[i], inventory.datasets[j]
-        est = _estimate(a, b, keys[i], keys[j], qis[i], qis[j], inventory, rulebook, commons)
+        est = _estimate(a, b, keys[i], keys[j], qis[i], qis[j], tree, rulebook, commons)
         if est is not None and est["expected_links"] >= rulebook.linkage.min_expected_links:
             G.add_edge(a.id, b.id, **est)
     return G
