@@ -178,6 +178,9 @@ class Analysis:
             "illustrative_rulebook": self.rulebook.illustrative,
             "bulkimpact_version": __version__,
         }
+        from .combinations import not_judged
+        record["not_judged"] = not_judged(G, self.rulebook, self.params.max_set_size,
+                                          self.params.max_sets).to_json()
         if readings:
             record["readings"] = {
                 r: {"definition": a.rulebook.openness_variants[r].definition,
