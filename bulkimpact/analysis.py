@@ -145,7 +145,8 @@ class Analysis:
                 {"id": n, "level": a["level"], "rules": a["rules"], "persons": a["persons"],
                  "cost": a["cost"], "public": a["public"], "name": a["name"],
                  "identifiable": a["identifiable"], "categories": a["categories"],
-                 "population": a["population"]}
+                 "population": a["population"], "fraction_unique": a["fraction_unique"],
+                 "uniqueness_model": a["uniqueness_model"]}
                 for n, a in G.nodes(data=True)
             ],
             "edges": [

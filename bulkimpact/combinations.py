@@ -16,7 +16,6 @@ pair is judged), and on request k-hop neighbourhoods and whole components.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +23,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from .estimates import QiCells
 from .parameters import DEFAULT_INCLUDE
 from .persons import distinct_persons
 from .rulebook import Profile, Rulebook, qi_identifiable
@@ -156,10 +156,10 @@ def union_profile(
     -----
     Categories: union. Identifiable: any member identifiable (identity
     propagates along links), or the members' quasi-identifiers together
-    (product over QI names of the finest cardinality any member holds)
-    identify in the smallest member population
-    (:func:`bulkimpact.rulebook.qi_identifiable`); both choices keep the
-    profile monotone as members are added. Persons:
+    (each QI name at the finest cardinality any member holds) identify in
+    some member's population, on its own cell sizes where it has them
+    (node attribute ``cells``; :func:`bulkimpact.rulebook.qi_identifiable`);
+    these choices keep the profile monotone as members are added. Persons:
     :func:`linked_persons`. Public: only if every member is public.
 
     Examples
@@ -187,10 +187,12 @@ def union_profile(
             for name, card in attrs[n].get("qis", {}).items():
                 qis[name] = max(card, qis.get(name, card))
         if qis:
-            population = min(attrs[n]["population_size"] for n in nodes)
-            identifiable = qi_identifiable(
-                math.prod(qis.values()), population, rulebook.identifiability.min_unique_fraction
-            )
+            # in any member's population, with its own cell sizes where it has them
+            threshold = rulebook.identifiability.min_unique_fraction
+            identifiable = any(
+                qi_identifiable(QiCells(qis, size, model), threshold)
+                for size, model in {(attrs[n]["population_size"], attrs[n].get("cells"))
+                                    for n in nodes})
     return Profile(
         categories=frozenset().union(*(p.categories for p in profiles)),
         identifiable=identifiable,

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .cells import CELL_MODELS
 from .problems import (
     InputError,
     Problem,
@@ -59,6 +60,10 @@ class Population(_Strict):
     disjoint: bool = Field(
         default=False, description="shares nobody with the other populations part of the same "
         "population (a region abroad beside the EU residents, both part of the world)")
+    cells: str | None = Field(
+        default=None, description="cell-size model of its quasi-identifiers (postcode sizes, "
+        "age pyramid), a key of bulkimpact.cells.CELL_MODELS; without it, equally likely "
+        "cells of each field's cardinality")
     description: str = ""
 
 
@@ -311,6 +316,10 @@ def _cross_check(data: dict[str, Any], file: str, taxonomy: Taxonomy) -> list[Pr
             add(where, "size", f"larger than population {parent!r} ({parent_size:,}) it is "
                 "part_of; must be at most that", size)
     problems += _disjoint_problems(populations, file, item)
+    for i, p in enumerate(populations):
+        if p.get("cells") is not None and p.get("cells") not in CELL_MODELS:
+            add(item("populations", i, p), "cells", "unknown cell-size model"
+                + _suggest(p.get("cells"), sorted(CELL_MODELS)), p.get("cells"))
     for i, d in enumerate(datasets):
         where = item("datasets", i, d)
         pop = d.get("population")

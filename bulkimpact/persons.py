@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import repeat
 
@@ -34,7 +34,8 @@ import networkx as nx
 
 from .inventory import Inventory, population_chain, smallest_common_population
 
-__all__ = ["PopulationTree", "union_size", "distinct_persons", "distinct_linked_persons",
+__all__ = ["PopulationTree", "tree_cells", "union_size", "distinct_persons",
+           "distinct_linked_persons",
            "population_tree"]
 
 
@@ -52,6 +53,7 @@ class PopulationTree:
     sizes: Mapping[str, float]
     part_of: Mapping[str, str | None]
     disjoint: frozenset[str] = frozenset()
+    cells: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, inventory: Inventory) -> PopulationTree:
@@ -61,11 +63,12 @@ class PopulationTree:
         --------
         >>> from bulkimpact.examples import toy_inventory
         >>> PopulationTree.of(toy_inventory())
-        PopulationTree(sizes={'nl': 1000000}, part_of={'nl': None}, disjoint=frozenset())
+        PopulationTree(sizes={'nl': 1000000}, part_of={'nl': None}, disjoint=frozenset(), cells={})
         """
         return cls({p.id: p.size for p in inventory.populations},
                    {p.id: p.part_of for p in inventory.populations},
-                   frozenset(p.id for p in inventory.populations if p.disjoint))
+                   frozenset(p.id for p in inventory.populations if p.disjoint),
+                   {p.id: p.cells for p in inventory.populations if p.cells is not None})
 
     @cached_property
     def depth(self) -> dict[str, int]:
@@ -126,6 +129,17 @@ class PopulationTree:
             if found is None:
                 return None
         return found
+
+
+def tree_cells(tree: PopulationTree, population: str) -> tuple[float, str | None]:
+    """A population's size and the name of its cell-size model (None: equally likely cells).
+
+    Examples
+    --------
+    >>> tree_cells(PopulationTree({"nl": 100}, {"nl": None}, cells={"nl": "nl"}), "nl")
+    (100.0, 'nl')
+    """
+    return float(tree.sizes[population]), tree.cells.get(population)
 
 
 def _child_towards(part_of: Mapping[str, str | None], population: str, ancestor: str
