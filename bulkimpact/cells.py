@@ -209,7 +209,7 @@ QI_DIMENSIONS = {"date_of_birth": "age", "birth_year": "age", "pc4": "area",
 _FINENESS = {"date_of_birth": 2, "birth_year": 1, "postcode": 2, "pc4": 1, "sex": 1}
 
 # Quantile points that stand for the distributions: enough for three decimals of uniqueness.
-_AREA_POINTS, _TILT_POINTS, _PC6_POINTS = 200, 9, 6
+_AREA_POINTS, _TILT_POINTS, _PC6_POINTS = 100, 7, 4
 
 
 def _quantiles(points: int) -> np.ndarray:
@@ -249,8 +249,8 @@ def cell_classes(model: str, qis: Iterable[str], persons: float
     the person's five-year group, a birth year over its years; sex follows
     :data:`MALE_SHARE`. A quasi-identifier coarser than another on the same
     dimension adds nothing (a date of birth fixes the birth year). The
-    distributions are represented by quantile points (200 of PC4 sizes, 9
-    of the age tilt, 6 of PC6 sizes within an area).
+    distributions are represented by quantile points (100 of PC4 sizes, 7
+    of the age tilt, 4 of PC6 sizes within an area).
 
     Examples
     --------

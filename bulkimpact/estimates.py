@@ -278,12 +278,9 @@ class QiCells:
         if not 0 <= overlap <= min(n_a, n_b):
             raise ValueError(f"overlap must lie in [0, min(n_a, n_b)={min(n_a, n_b)}], "
                              f"got {overlap}")
-        p, counts, _, log_miss = _split_classes(self.cell_model, self.modelled, self.cells,
-                                                float(self.population))
-        # expected_false_qi_links_weighted on the cached classes
-        others = n_a + n_b - overlap - 2
-        pairs = (n_a - overlap) * (n_b - overlap)
-        return float(pairs * (counts @ (p * p * np.exp(others * log_miss)))) if pairs else 0.0
+        return _false_links_in_cells(self.cell_model, self.modelled, self.cells,
+                                     float(self.population), float(n_a), float(n_b),
+                                     float(overlap))
 
 
 @lru_cache(maxsize=64)
@@ -296,6 +293,17 @@ def _split_classes(model: str, modelled: frozenset[str], split: float, populatio
     p, counts, never = cell_classes(model, modelled, population)
     p = p / split
     return p, counts * split, never, np.log1p(-np.minimum(p, 1 - 1e-300))
+
+
+@lru_cache(maxsize=4096)
+def _false_links_in_cells(model: str, modelled: frozenset[str], split: float, population: float,
+                          n_a: float, n_b: float, overlap: float) -> float:
+    """:func:`expected_false_qi_links_weighted` on the cached classes (once per argument)."""
+    p, counts, _, log_miss = _split_classes(model, modelled, split, population)
+    pairs = (n_a - overlap) * (n_b - overlap)
+    if not pairs:
+        return 0.0
+    return float(pairs * (counts @ (p * p * np.exp((n_a + n_b - overlap - 2) * log_miss))))
 
 
 @lru_cache(maxsize=4096)
