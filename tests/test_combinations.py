@@ -56,6 +56,8 @@ def random_graphs(draw: st.DrawFn, min_nodes: int = 2, max_nodes: int = 7) -> nx
                  for q in draw(st.sets(st.sampled_from(sorted(QI_CARDINALITIES))))},
             population_size=draw(st.sampled_from(POPULATIONS)),
         )
+        # with or without the population's own cell sizes (postcode and sex are modelled)
+        G.nodes[f"d{i}"]["cells"] = draw(st.sampled_from([None, "nl"]))
     pairs = list(itertools.combinations(G.nodes, 2))
     for a, b in draw(st.lists(st.sampled_from(pairs), unique=True)):
         add_edge(G, a, b, draw(st.sampled_from([1.0, 50.0, 1_500.0, 1_500_000.0])))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from helpers import dataset, graph, key_field
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_policies import build, random_inventories
 
 from bulkimpact.evaluate import evaluate_policies
@@ -148,6 +149,20 @@ def test_siblings_of_a_disjoint_population_meet_in_the_rest_of_the_parent() -> N
     assert union_size([("eu", 4_000), ("asia", 4_000)], tree) == 6_000.0
     assert union_size([("eu", 4_000), ("asia", 4_000), ("abroad", 2_000)], tree) == 8_000.0
     assert tree.random_overlap_population("eu", "asia") == ("world", 8_000.0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["eu", "asia", "abroad", "nl"]),
+                          st.floats(0, 5_000)), max_size=8))
+def test_a_disjoint_child_folds_as_a_population_of_its_own(parts) -> None:
+    """With no persons drawn from the parent itself, a parent with a disjoint child is that
+    child beside a population of the rest (the parent less the child) holding the others."""
+    part_of = {"world": None, "eu": "world", "nl": "eu", "asia": "world", "abroad": "world"}
+    sizes = {"world": 10_000, "eu": 4_000, "nl": 1_000, "asia": 5_000, "abroad": 1_000}
+    tree = PopulationTree(sizes, part_of, disjoint=frozenset({"abroad"}))
+    apart = PopulationTree({**sizes, "world": 9_000}, {**part_of, "abroad": None})
+    assert union_size(parts, tree) == pytest.approx(union_size(parts, apart))
+    assert union_size(parts, tree) <= 10_000
 
 
 def test_disjoint_is_validated_where_it_is_declared() -> None:
