@@ -151,7 +151,8 @@ class Analysis:
                 {"id": n, "level": a["level"], "rules": a["rules"], "persons": a["persons"],
                  "cost": a["cost"], "public": a["public"], "name": a["name"],
                  "identifiable": a["identifiable"], "categories": a["categories"],
-                 "population": a["population"]}
+                 "population": a["population"], "fraction_unique": a["fraction_unique"],
+                 "uniqueness_model": a["uniqueness_model"]}
                 for n, a in G.nodes(data=True)
             ],
             "edges": [
@@ -186,6 +187,9 @@ class Analysis:
             "illustrative_rulebook": self.rulebook.illustrative,
             "bulkimpact_version": __version__,
         }
+        from .combinations import not_judged
+        record["not_judged"] = not_judged(G, self.rulebook, self.params.max_set_size,
+                                          self.params.max_sets).to_json()
         if readings:
             record["readings"] = {
                 r: {"definition": a.rulebook.openness_variants[r].definition,

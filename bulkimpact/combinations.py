@@ -16,13 +16,14 @@ pair is judged), and on request k-hop neighbourhoods and whole components.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 import pandas as pd
 
+from .estimates import QiCells
 from .parameters import DEFAULT_INCLUDE
 from .persons import distinct_persons
 from .rulebook import Profile, Rulebook, qi_identifiable
@@ -37,6 +38,8 @@ __all__ = [
     "cumulative_level",
     "exposure_sets",
     "exposure_sets_frame",
+    "NotJudged",
+    "not_judged",
     "EXPOSURE_KINDS",
     "SET_PERSON_UNITS",
 ]
@@ -159,10 +162,10 @@ def union_profile(
     -----
     Categories: union. Identifiable: any member identifiable (identity
     propagates along links), or the members' quasi-identifiers together
-    (product over QI names of the finest cardinality any member holds)
-    identify in the smallest member population
-    (:func:`bulkimpact.rulebook.qi_identifiable`); both choices keep the
-    profile monotone as members are added. Persons:
+    (each QI name at the finest cardinality any member holds) identify in
+    some member's population, on its own cell sizes where it has them
+    (node attribute ``cells``; :func:`bulkimpact.rulebook.qi_identifiable`);
+    these choices keep the profile monotone as members are added. Persons:
     :func:`linked_persons`. Public: only if every member is public.
 
     Examples
@@ -190,10 +193,12 @@ def union_profile(
             for name, card in attrs[n].get("qis", {}).items():
                 qis[name] = max(card, qis.get(name, card))
         if qis:
-            population = min(attrs[n]["population_size"] for n in nodes)
-            identifiable = qi_identifiable(
-                math.prod(qis.values()), population, rulebook.identifiability.min_unique_fraction
-            )
+            # in any member's population, with its own cell sizes where it has them
+            threshold = rulebook.identifiability.min_unique_fraction
+            identifiable = any(
+                qi_identifiable(QiCells(qis, size, model), threshold)
+                for size, model in {(attrs[n]["population_size"], attrs[n].get("cells"))
+                                    for n in nodes})
     return Profile(
         categories=frozenset().union(*(p.categories for p in profiles)),
         identifiable=identifiable,
@@ -464,17 +469,143 @@ def _chains(G: nx.Graph, rulebook: Rulebook, taxonomy: Taxonomy, max_size: int,
                 members = frozenset((u, v, w))
                 layer[members] = level_of(members, best)
     for _size in range(4, max_size + 1):
-        grown: dict[frozenset[str], int] = {}
-        for part in layer:
-            for w in {v for n in part for v in adj[n]} - part:
-                members = part | {w}
-                if members not in grown:
-                    # Connected parts one smaller: drop a member and stay connected.
-                    grown[members] = level_of(members, max(
-                        layer[p] for x in members if (p := members - {x}) in layer))
-        layer = grown
+        layer = _grow(adj, layer, level_of)
     return dict(sorted(kept.items(), key=lambda kv: (len(kv[0]),
                                                      [order[n] for n in kv[0]])))
+
+
+def _grow(adj: Mapping[str, Mapping[str, Any]], layer: Mapping[frozenset[str], int],
+          level_of: Callable[[frozenset[str], int], int]) -> dict[frozenset[str], int]:
+    """The connected sets one dataset larger than those of ``layer`` (all connected sets of
+    one size, with their levels), each with ``level_of(set, level of its heaviest connected
+    part one smaller)``."""
+    grown: dict[frozenset[str], int] = {}
+    for part in layer:
+        for w in {v for n in part for v in adj[n]} - part:
+            members = part | {w}
+            if members not in grown:
+                # Connected parts one smaller: drop a member and stay connected.
+                grown[members] = level_of(members, max(
+                    layer[p] for x in members if (p := members - {x}) in layer))
+    return grown
+
+
+@dataclass(frozen=True)
+class NotJudged:
+    """What the exposure sets leave out: connected combinations above ``max_set_size``.
+
+    ``heavier_larger_sets`` counts the connected sets of ``max_set_size + 1``
+    datasets heavier than each of their connected parts (the chains the next
+    size would add); ``exact`` says whether they were counted one by one or,
+    where counting would pass ``max_sets``, bounded from above.
+    """
+
+    max_set_size: int | None
+    heavier_larger_sets: int
+    exact: bool
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``not_judged`` record of ``assess --json``."""
+        return {"max_set_size": self.max_set_size,
+                "heavier_larger_sets": self.heavier_larger_sets, "exact": self.exact}
+
+
+def not_judged(G: nx.Graph, rulebook: Rulebook, max_set_size: int | None = 3,
+               max_sets: int = 1_000_000, taxonomy: Taxonomy | None = None) -> NotJudged:
+    """How many connected sets one dataset larger than ``max_set_size`` would be judged.
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        Linkage graph.
+    rulebook : Rulebook
+    max_set_size : int or None
+        Largest connected combination judged, at least 2 (None: all are judged).
+    max_sets : int
+        Connected sets of size ``max_set_size + 1`` examined at most before
+        the count gives way to a bound.
+
+    Returns
+    -------
+    NotJudged
+
+    Notes
+    -----
+    The sets of size ``m + 1`` are grown from all connected sets of size
+    ``m`` (levels from :func:`cumulative_level`); a set is counted when its
+    level exceeds that of each connected part one dataset smaller, as
+    ``"chain"`` keeps them (:func:`exposure_sets`). Where more than
+    ``max_sets`` would have to be examined, the count is replaced by an upper
+    bound: such a set has at least two connected parts of size ``m`` (a
+    connected graph has two vertices whose removal keeps it connected), each
+    below the top level, and arises from each by adding a neighbour, so at
+    most ``floor(sum over those parts T of |N(T) - T| / 2)`` sets qualify.
+    Enumerating the sizes up to ``m`` is refused beyond ``max_sets``
+    (:class:`ExposureSetLimitError`), as :func:`exposure_sets` refuses it.
+
+    Examples
+    --------
+    A chain of four whose categories make the top level only all together:
+
+    >>> from bulkimpact.rulebook import Profile, load_rulebook, default_rulebook_path
+    >>> rb = load_rulebook(default_rulebook_path())
+    >>> G = nx.path_graph("abcd")
+    >>> cats = {"a": "direct_identifier", "b": "online_identifier", "c": "demographic",
+    ...         "d": "special_category"}
+    >>> for n, cat in cats.items():
+    ...     G.add_node(n, profile=Profile(frozenset({cat}), n == "a", 10.0, False), qis={},
+    ...                population_size=1_000, level=1)
+    >>> nx.set_edge_attributes(G, 10.0, "expected_links")
+    >>> not_judged(G, rb, max_set_size=3)
+    NotJudged(max_set_size=3, heavier_larger_sets=1, exact=True)
+    >>> not_judged(G, rb, max_set_size=4).heavier_larger_sets
+    0
+    """
+    if max_set_size is None or max_set_size + 1 > G.number_of_nodes():
+        return NotJudged(max_set_size, 0, True)
+    taxonomy = taxonomy or default_taxonomy()
+    adj, top = G._adj, rulebook.max_level
+    examined = 0
+
+    def level_of(members: frozenset[str], best_part: int) -> int:
+        nonlocal examined
+        examined += 1
+        if examined > max_sets:
+            raise ExposureSetLimitError(
+                f"counting the combinations not judged means examining more than "
+                f"max_sets={max_sets:,} connected combinations of up to {max_set_size} "
+                "datasets; lower max_set_size or raise max_sets")
+        if best_part >= top:  # a part at the top: so is the whole
+            return top
+        return cumulative_level(G, tuple(sorted(members)), rulebook, taxonomy).level
+
+    layer = {frozenset(e): cumulative_level(G, tuple(sorted(e)), rulebook, taxonomy).level
+             for e in G.edges}
+    for _size in range(3, max_set_size + 1):
+        layer = _grow(adj, layer, level_of)
+    examined, heavier = 0, 0
+
+    def count_heavier(members: frozenset[str], best_part: int) -> int:
+        nonlocal examined, heavier
+        examined += 1
+        if examined > max_sets:
+            raise _TooMany
+        if best_part < top:
+            level = cumulative_level(G, tuple(sorted(members)), rulebook, taxonomy).level
+            heavier += level > best_part
+        return 0
+
+    try:
+        _grow(adj, layer, count_heavier)
+    except _TooMany:
+        bound = sum(len({v for n in part for v in adj[n]} - part)
+                    for part, level in layer.items() if level < top) // 2
+        return NotJudged(max_set_size, bound, False)
+    return NotJudged(max_set_size, heavier, True)
+
+
+class _TooMany(Exception):
+    """Counting the sets not judged would pass ``max_sets``."""
 
 
 def _connected_subsets(G: nx.Graph, max_sets: int,

@@ -9,7 +9,9 @@ tests check the formulas against seeded simulations.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -18,6 +20,8 @@ __all__ = [
     "overlap_variance",
     "fraction_unique",
     "fraction_unique_weighted",
+    "expected_false_qi_links_weighted",
+    "QiCells",
     "expected_key_links",
     "expected_qi_links",
     "expected_false_qi_links",
@@ -128,7 +132,21 @@ def fraction_unique(n: float, cells: float) -> float:
     return math.exp((n - 1) * math.log1p(-1.0 / cells))
 
 
-def fraction_unique_weighted(n: float, cell_probabilities: Iterable[float]) -> float:
+def _cells(cell_probabilities: Iterable[float], counts: Iterable[float] | None
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """Cell probabilities and how many cells have each, checked to sum to 1."""
+    p = np.asarray(cell_probabilities if isinstance(cell_probabilities, np.ndarray)
+                   else list(cell_probabilities), dtype=float)
+    c = np.ones_like(p) if counts is None else np.asarray(
+        counts if isinstance(counts, np.ndarray) else list(counts), dtype=float)
+    if (p.size == 0 or c.shape != p.shape or np.any(p < 0) or np.any(c < 0)
+            or not math.isclose(float(c @ p), 1.0, rel_tol=1e-6)):
+        raise ValueError("cell_probabilities (times counts) must be non-negative and sum to 1")
+    return p, c
+
+
+def fraction_unique_weighted(n: float, cell_probabilities: Iterable[float],
+                             counts: Iterable[float] | None = None) -> float:
     """Expected fraction of persons unique on quasi-identifiers with unequal cells.
 
     Parameters
@@ -137,6 +155,10 @@ def fraction_unique_weighted(n: float, cell_probabilities: Iterable[float]) -> f
         Persons in the set (at least 1).
     cell_probabilities : iterable of float
         Probability ``p_c`` of each cell; must sum to 1.
+    counts : iterable of float, optional
+        How many cells have each probability (classes of equally likely
+        cells, as :func:`bulkimpact.cells.cell_classes` gives them); then
+        ``sum counts * p`` must be 1.
 
     Returns
     -------
@@ -153,17 +175,147 @@ def fraction_unique_weighted(n: float, cell_probabilities: Iterable[float]) -> f
     --------
     >>> round(fraction_unique_weighted(100, [0.01] * 100), 4)
     0.3697
+    >>> round(fraction_unique_weighted(100, [0.01], counts=[100]), 4)
+    0.3697
     >>> fraction_unique_weighted(100, [0.5, 0.5]) < fraction_unique(100, 2) + 1e-12
     True
     """
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
-    p = np.asarray(list(cell_probabilities), dtype=float)
-    if p.size == 0 or np.any(p < 0) or not math.isclose(p.sum(), 1.0, rel_tol=1e-6):
-        raise ValueError("cell_probabilities must be non-negative and sum to 1")
+    p, c = _cells(cell_probabilities, counts)
     if n == 1:
         return 1.0  # one person is always unique (and 0 * log(0) would give nan)
-    return float(np.sum(p * np.exp((n - 1) * np.log1p(-np.minimum(p, 1 - 1e-300)))))
+    return float(c @ (p * np.exp((n - 1) * np.log1p(-np.minimum(p, 1 - 1e-300)))))
+
+
+def expected_false_qi_links_weighted(n_a: float, n_b: float, overlap: float,
+                                     cell_probabilities: Iterable[float],
+                                     counts: Iterable[float] | None = None) -> float:
+    """:func:`expected_false_qi_links` with unequal cells.
+
+    Returns
+    -------
+    float
+        ``(n_a - m)(n_b - m) sum_c p_c^2 (1 - p_c)^(n_a + n_b - m - 2)``.
+
+    Examples
+    --------
+    >>> round(expected_false_qi_links_weighted(1_000, 1_000, 100, [1e-6], [1e6]), 3)
+    0.808
+    """
+    if not 0 <= overlap <= min(n_a, n_b):
+        raise ValueError(f"overlap must lie in [0, min(n_a, n_b)={min(n_a, n_b)}], got {overlap}")
+    p, c = _cells(cell_probabilities, counts)
+    pairs = (n_a - overlap) * (n_b - overlap)
+    if pairs == 0:
+        return 0.0
+    others = n_a + n_b - overlap - 2
+    return float(pairs * (c @ (p * p * np.exp(others * np.log1p(-np.minimum(p, 1 - 1e-300))))))
+
+
+@dataclass(frozen=True)
+class QiCells:
+    """The cells of some quasi-identifiers in a population, and how uniqueness is computed.
+
+    With a cell model of the population (:data:`bulkimpact.cells.CELL_MODELS`)
+    covering any of the quasi-identifiers, uniqueness uses the population's
+    own unequal cells for those (``uniqueness_model`` ``"population_cells"``),
+    each split into equally likely cells of the other fields' cardinalities;
+    without one, ``cells`` equally likely cells, the product of the stated
+    cardinalities (``"uniform"``). Either way a further quasi-identifier only
+    splits cells, so uniqueness never falls as fields are added.
+
+    Examples
+    --------
+    >>> nl = QiCells({"date_of_birth": 36_500, "pc4": 4_000}, 17_900_000, "nl")
+    >>> nl.uniqueness_model, round(nl.fraction_unique(17_900_000), 2)
+    ('population_cells', 0.67)
+    >>> flat = QiCells({"date_of_birth": 36_500, "pc4": 4_000}, 17_900_000, None)
+    >>> flat.uniqueness_model, round(flat.fraction_unique(17_900_000), 3)
+    ('uniform', 0.885)
+    """
+
+    qis: Mapping[str, int]
+    population: float
+    cell_model: str | None = None
+
+    @property
+    def modelled(self) -> frozenset[str]:
+        """The quasi-identifiers whose cells the population's model gives."""
+        from .cells import QI_DIMENSIONS
+
+        if self.cell_model is None:
+            return frozenset()
+        return frozenset(q for q in self.qis if q in QI_DIMENSIONS)
+
+    @property
+    def uniqueness_model(self) -> str:
+        """``"population_cells"`` or ``"uniform"``."""
+        return "population_cells" if self.modelled else "uniform"
+
+    @property
+    def cells(self) -> float:
+        """Equally likely cells of the fields the model does not give (all under uniform)."""
+        modelled = self.modelled
+        return float(math.prod(c for q, c in self.qis.items() if q not in modelled))
+
+    def fraction_unique(self, n: float) -> float:
+        """Share of ``n`` persons of the population unique among them on the quasi-identifiers.
+
+        Under population cells, cohabiting twins in the set (the twin's sibling
+        is among the ``n`` with probability ``n / population``) are never unique.
+        """
+        if not self.modelled:
+            return fraction_unique(n, self.cells)
+        return _unique_in_cells(self.cell_model, self.modelled, self.cells, float(self.population),
+                                float(n))
+
+    def false_links(self, n_a: float, n_b: float, overlap: float) -> float:
+        """Expected false links of a join on these quasi-identifiers
+        (:func:`expected_false_qi_links` or its weighted form)."""
+        if not self.modelled:
+            return expected_false_qi_links(n_a, n_b, overlap, self.cells)
+        if not 0 <= overlap <= min(n_a, n_b):
+            raise ValueError(f"overlap must lie in [0, min(n_a, n_b)={min(n_a, n_b)}], "
+                             f"got {overlap}")
+        return _false_links_in_cells(self.cell_model, self.modelled, self.cells,
+                                     float(self.population), float(n_a), float(n_b),
+                                     float(overlap))
+
+
+@lru_cache(maxsize=64)
+def _split_classes(model: str, modelled: frozenset[str], split: float, population: float
+                   ) -> tuple[np.ndarray, np.ndarray, float]:
+    """The model's cell classes, each cell split into ``split`` equally likely cells, with
+    ``log(1 - p)`` (every use needs it)."""
+    from .cells import cell_classes
+
+    p, counts, never = cell_classes(model, modelled, population)
+    p = p / split
+    return p, counts * split, never, np.log1p(-np.minimum(p, 1 - 1e-300))
+
+
+@lru_cache(maxsize=4096)
+def _false_links_in_cells(model: str, modelled: frozenset[str], split: float, population: float,
+                          n_a: float, n_b: float, overlap: float) -> float:
+    """:func:`expected_false_qi_links_weighted` on the cached classes (once per argument)."""
+    p, counts, _, log_miss = _split_classes(model, modelled, split, population)
+    pairs = (n_a - overlap) * (n_b - overlap)
+    if not pairs:
+        return 0.0
+    return float(pairs * (counts @ (p * p * np.exp((n_a + n_b - overlap - 2) * log_miss))))
+
+
+@lru_cache(maxsize=4096)
+def _unique_in_cells(model: str, modelled: frozenset[str], split: float, population: float,
+                     n: float) -> float:
+    """:meth:`QiCells.fraction_unique` under population cells (computed once per argument):
+    :func:`fraction_unique_weighted` on the classes, less the cohabiting twins."""
+    if n < 1:
+        raise ValueError(f"n must be at least 1, got {n}")
+    p, counts, never, log_miss = _split_classes(model, modelled, split, population)
+    unique = 1.0 if n == 1 else float(counts @ (p * np.exp((n - 1) * log_miss)))
+    return unique * (1.0 - never * min(1.0, n / population))
 
 
 def fraction_unique_in_both(n_a: float, n_b: float, overlap: float, cells: float) -> float:

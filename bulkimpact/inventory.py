@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .cells import CELL_MODELS
 from .csvtables import read_table
 from .limits import InputDate
 from .lookalikes import probable_duplicates
@@ -61,6 +62,13 @@ class Population(_Strict):
     name: str = ""
     size: int = Field(gt=0, description="number of persons in the population")
     part_of: str | None = Field(default=None, description="id of an enclosing population")
+    disjoint: bool = Field(
+        default=False, description="shares nobody with the other populations part of the same "
+        "population (a region abroad beside the EU residents, both part of the world)")
+    cells: str | None = Field(
+        default=None, description="cell-size model of its quasi-identifiers (postcode sizes, "
+        "age pyramid), a key of bulkimpact.cells.CELL_MODELS; without it, equally likely "
+        "cells of each field's cardinality")
     description: str = ""
 
 
@@ -351,6 +359,11 @@ def _cross_check(data: dict[str, Any], file: str, taxonomy: Taxonomy) -> list[Pr
         if isinstance(size, int) and isinstance(parent_size, int) and size > parent_size:
             add(where, "size", f"larger than population {parent!r} ({parent_size:,}) it is "
                 "part_of; must be at most that", size)
+    problems += _disjoint_problems(populations, file, item)
+    for i, p in enumerate(populations):
+        if p.get("cells") is not None and p.get("cells") not in CELL_MODELS:
+            add(item("populations", i, p), "cells", "unknown cell-size model"
+                + _suggest(p.get("cells"), sorted(CELL_MODELS)), p.get("cells"))
     for i, d in enumerate(datasets):
         where = item("datasets", i, d)
         pop = d.get("population")
@@ -421,6 +434,39 @@ def _cross_check(data: dict[str, Any], file: str, taxonomy: Taxonomy) -> list[Pr
             elif ds in members[:j]:
                 add(item("investigations", i, inv), f"datasets[{j}]",
                     "listed twice; an investigation combines distinct datasets", ds)
+    return problems
+
+
+def _disjoint_problems(populations: list[dict[str, Any]], file: str, item: Any) -> list[Problem]:
+    """A population declared disjoint needs a parent, and its parent must hold it beside its
+    siblings: the disjoint children's sizes plus the largest other child's at most the parent's."""
+    problems: list[Problem] = []
+    sizes = {p.get("id"): p.get("size") for p in populations}
+    taken: dict[Any, list[str]] = {}
+    for i, p in enumerate(populations):
+        if p.get("disjoint") is not True:
+            continue
+        parent = p.get("part_of")
+        if parent is None:
+            problems.append(Problem(file, item("populations", i, p), "disjoint", "a population "
+                                    "without part_of is already disjoint from every other; "
+                                    "give part_of or leave disjoint out", True))
+        elif parent in sizes:
+            taken.setdefault(parent, []).append(p.get("id"))
+    for i, p in enumerate(populations):
+        apart = taken.get(p.get("id"))
+        if not apart or not isinstance(p.get("size"), int):
+            continue
+        children = [c for c in populations if c.get("part_of") == p.get("id")]
+        if not all(isinstance(c.get("size"), int) for c in children):
+            continue
+        need = sum(sizes[c] for c in apart) + max(
+            (c["size"] for c in children if c.get("id") not in apart), default=0)
+        if need > p["size"]:
+            problems.append(Problem(
+                file, item("populations", i, p), "size",
+                f"too small for its disjoint part(s) {apart} beside its largest other part "
+                f"({need:,} persons); must be at least that, or drop disjoint", p["size"]))
     return problems
 
 

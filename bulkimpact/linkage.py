@@ -11,20 +11,14 @@ estimate, and the edge says which was used.
 from __future__ import annotations
 
 import itertools
-import math
 from typing import Any
 
 import networkx as nx
 
-from .estimates import (
-    expected_false_qi_links,
-    expected_overlap,
-    fraction_unique,
-    link_probability,
-)
+from .estimates import QiCells, expected_overlap, link_probability
 from .inventory import Dataset, Inventory
 from .parameters import DEFAULT_OPENNESS
-from .persons import PopulationTree
+from .persons import PopulationTree, tree_cells
 from .rulebook import Rulebook, dataset_profile
 from .taxonomy import Taxonomy, default_taxonomy
 
@@ -63,7 +57,9 @@ def edge_estimate(
       :func:`~bulkimpact.estimates.expected_overlap` in the smallest population
       enclosing both (independent random draws). Two sibling populations
       (say two cities in one country) are treated as overlapping at random
-      within their parent; when they are disjoint, state an overlap of 0.
+      within their parent, unless one is declared ``disjoint``: then the two
+      datasets share nobody and are not linked
+      (:meth:`~bulkimpact.persons.PopulationTree.random_overlap_population`).
     - Channels: every shared key namespace links a shared person with
       probability ``q_a * q_b`` (both sets' match quality); shared
       quasi-identifiers (cells = product over shared QIs of the smaller
@@ -92,7 +88,7 @@ def edge_estimate(
     """
     taxonomy = taxonomy or default_taxonomy()
     return _estimate(a, b, a.keys(), b.keys(), a.quasi_identifiers(taxonomy),
-                     b.quasi_identifiers(taxonomy), inventory, rulebook)
+                     b.quasi_identifiers(taxonomy), PopulationTree.of(inventory), rulebook)
 
 
 def _estimate(
@@ -102,13 +98,13 @@ def _estimate(
     keys_b: dict[str, float],
     qi_a: dict[str, int],
     qi_b: dict[str, int],
-    inventory: Inventory,
+    tree: PopulationTree,
     rulebook: Rulebook,
     commons: dict[tuple[str, str], Any] | None = None,
 ) -> dict[str, Any] | None:
     """:func:`edge_estimate` on the datasets' keys and QIs, derived once by the caller.
 
-    ``commons`` caches :meth:`Inventory.common_population` per population pair.
+    ``commons`` caches :meth:`PopulationTree.random_overlap_population` per population pair.
 
     Quasi-identifiers are used only when each set's own share unique,
     ``fraction_unique(n, C)``, reaches ``linkage.qi_min_unique_fraction``.
@@ -130,10 +126,10 @@ def _estimate(
     assumptions = []
     pops = (a.population, b.population)
     if commons is None:
-        common = inventory.common_population(*pops)
+        common = tree.random_overlap_population(*pops)
     else:
         if pops not in commons:
-            commons[pops] = inventory.common_population(*pops)
+            commons[pops] = tree.random_overlap_population(*pops)
         common = commons[pops]
     if known is not None:
         overlap, source = known, "override"
@@ -141,20 +137,28 @@ def _estimate(
     elif common is None:
         return None
     else:
-        overlap, source = expected_overlap(a.persons, b.persons, common.size), "estimate"
-        assumptions.append(f"independent random draws from population {common.id!r} "
-                           f"({common.size:,} persons)")
+        population, size = common
+        overlap, source = expected_overlap(a.persons, b.persons, size), "estimate"
+        assumptions.append(f"independent random draws from population {population!r} "
+                           f"({size:,.0f} persons)")
     qualities = [keys_a[k] * keys_b[k] for k in shared_keys]
     if shared_keys:
         assumptions.append("exact keys link a shared person when recorded right in both sets "
                            "(match quality a × b)")
-    cells = math.prod(min(qi_a[q], qi_b[q]) for q in shared_qis) if shared_qis else 1
-    u_a = fraction_unique(a.persons, cells) if shared_qis else 0.0
-    u_b = fraction_unique(b.persons, cells) if shared_qis else 0.0
+    shared = {q: min(qi_a[q], qi_b[q]) for q in shared_qis}
+    pop_a, pop_b = tree_cells(tree, a.population), tree_cells(tree, b.population)
+    u_a = QiCells(shared, *pop_a).fraction_unique(a.persons) if shared_qis else 0.0
+    u_b = QiCells(shared, *pop_b).fraction_unique(b.persons) if shared_qis else 0.0
     qi_used = bool(shared_qis) and min(u_a, u_b) >= rulebook.linkage.qi_min_unique_fraction
+    # persons of both sets meet in the population enclosing both, on its cells
+    joint = QiCells(shared, *(tree_cells(tree, common[0]) if common is not None
+                              else (max(pop_a[0], pop_b[0]), None)))
     if shared_qis:
+        cells_text = (f"the cell sizes of population {common[0]!r} (skewed postcodes, ages)"
+                      if joint.uniqueness_model == "population_cells"
+                      else f"{joint.cells:,.0f} equally likely cells")
         assumptions.append(
-            f"quasi-identifiers {shared_qis}: {cells:,} equally likely cells; "
+            f"quasi-identifiers {shared_qis}: {cells_text}; "
             + ("unique in both sets" if qi_used else "too few unique to link (not used)")
         )
     if not qi_used and not shared_keys:
@@ -162,9 +166,9 @@ def _estimate(
     # Robustness draws scale stated overlaps unchecked; no more persons than the smaller set.
     m = min(overlap, a.persons, b.persons)
     # unique in both = unique among the n_a + n_b - m distinct persons of the two sets
-    both = fraction_unique(a.persons + b.persons - m, cells) if qi_used else 0.0
+    both = joint.fraction_unique(a.persons + b.persons - m) if qi_used else 0.0
     links = overlap * link_probability(qualities, qi_unique_in_both=both)
-    false_links = expected_false_qi_links(a.persons, b.persons, m, cells) if qi_used else 0.0
+    false_links = joint.false_links(a.persons, b.persons, m) if qi_used else 0.0
     return {
         "keys": shared_keys,
         "qis": shared_qis if qi_used else [],
@@ -173,9 +177,35 @@ def _estimate(
         "false_links": float(false_links),
         "strength": float(links / min(a.persons, b.persons)),
         "source": source,
-        "population": common.id if common is not None else None,
+        "population": common[0] if common is not None else None,
         "assumptions": assumptions,
     }
+
+
+def dataset_uniqueness(d: Dataset, tree: PopulationTree, taxonomy: Taxonomy
+                       ) -> dict[str, float | str]:
+    """A dataset's share of persons unique on its quasi-identifiers, and the model used.
+
+    ``fraction_unique``: among the dataset's own persons, on all its
+    quasi-identifiers together (0 without any: everyone shares the one cell);
+    ``uniqueness_model``: ``"population_cells"`` when its population's cell
+    sizes are used, else ``"uniform"``.
+
+    Examples
+    --------
+    >>> from bulkimpact.inventory import Dataset, DatasetField
+    >>> tree = PopulationTree({"nl": 17_900_000}, {"nl": None}, cells={"nl": "nl"})
+    >>> d = Dataset(id="a", name="A", source="private", persons=17_900_000, population="nl",
+    ...             fields=[DatasetField(name="date_of_birth", category="demographic",
+    ...                                  cardinality=36_500),
+    ...                     DatasetField(name="pc4", category="demographic", cardinality=4_000)])
+    >>> u = dataset_uniqueness(d, tree, default_taxonomy())
+    >>> round(u["fraction_unique"], 2), u["uniqueness_model"]
+    (0.67, 'population_cells')
+    """
+    qis = QiCells(d.quasi_identifiers(taxonomy), *tree_cells(tree, d.population))
+    return {"fraction_unique": qis.fraction_unique(d.persons),
+            "uniqueness_model": qis.uniqueness_model}
 
 
 def _candidate_pairs(inventory: Inventory, taxonomy: Taxonomy) -> set[tuple[int, int]]:
@@ -247,6 +277,7 @@ def build_linkage_graph(
     (2, 100.0)
     """
     taxonomy = taxonomy or default_taxonomy()
+    tree = PopulationTree.of(inventory)
     G = nx.Graph(
         openness=openness,
         inventory=inventory.source_path or inventory.title,
@@ -254,8 +285,7 @@ def build_linkage_graph(
         uses_per_year={i.id: i.uses_per_year for i in inventory.investigations},
         levels=rulebook.level_names(),
         low_intrusion_level=rulebook.low_intrusion_level,
-        populations=PopulationTree({p.id: p.size for p in inventory.populations},
-                                   {p.id: p.part_of for p in inventory.populations}),
+        populations=tree,
         known_overlaps=(known := _known_overlaps(inventory)),
         known_overlap_datasets=frozenset(n for pair in known for n in pair),
         planned_retention_years=inventory.planned_retention_years(),
@@ -276,6 +306,8 @@ def build_linkage_graph(
             qis=d.quasi_identifiers(taxonomy),
             population=d.population,
             population_size=inventory.population_size(d.population),
+            cells=tree_cells(tree, d.population)[1],
+            **dataset_uniqueness(d, tree, taxonomy),
             technical_only=d.technical_only,
             level=score.level,
             rules=list(score.rules),
@@ -288,7 +320,7 @@ def build_linkage_graph(
     commons: dict[tuple[str, str], Any] = {}
     for i, j in sorted(pairs):
         a, b = inventory.datasets[i], inventory.datasets[j]
-        est = _estimate(a, b, keys[i], keys[j], qis[i], qis[j], inventory, rulebook, commons)
+        est = _estimate(a, b, keys[i], keys[j], qis[i], qis[j], tree, rulebook, commons)
         if est is not None and est["expected_links"] >= rulebook.linkage.min_expected_links:
             G.add_edge(a.id, b.id, **est)
     return G

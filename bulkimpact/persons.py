@@ -10,9 +10,12 @@ The model is the one the linkage graph uses (:mod:`bulkimpact.linkage`):
 - datasets are independent random draws from their reference population, and
   a population nested in another (``part_of``) is a random part of it, so two
   sibling populations overlap at random within their parent;
+- a population declared ``disjoint`` shares nobody with its siblings (a
+  foreign region and the Dutch residents, both part of the world): its
+  siblings are random parts of what remains of the parent without it;
 - populations with no common ancestor are disjoint;
 - an analyst's known overlap between two datasets always wins over the
-  independence estimate.
+  independence estimate, above or below it (0 means the two share nobody).
 
 Within one population of size ``N``, independent draws of sizes ``n_i`` cover
 ``N (1 - prod_i (1 - n_i / N))`` distinct persons; nested populations are
@@ -21,16 +24,18 @@ folded bottom-up, so no figure ever exceeds its enclosing population.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import repeat
 
 import networkx as nx
 
-from .inventory import population_chain, smallest_common_population
+from .inventory import Inventory, population_chain, smallest_common_population
 
-__all__ = ["PopulationTree", "union_size", "distinct_persons", "distinct_linked_persons",
+__all__ = ["PopulationTree", "tree_cells", "union_size", "distinct_persons",
+           "distinct_linked_persons",
            "population_tree"]
 
 
@@ -47,11 +52,73 @@ class PopulationTree:
 
     sizes: Mapping[str, float]
     part_of: Mapping[str, str | None]
+    disjoint: frozenset[str] = frozenset()
+    cells: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, inventory: Inventory) -> PopulationTree:
+        """The populations an inventory declares.
+
+        Examples
+        --------
+        >>> from bulkimpact.examples import toy_inventory
+        >>> PopulationTree.of(toy_inventory())
+        PopulationTree(sizes={'nl': 1000000}, part_of={'nl': None}, disjoint=frozenset(), cells={})
+        """
+        return cls({p.id: p.size for p in inventory.populations},
+                   {p.id: p.part_of for p in inventory.populations},
+                   frozenset(p.id for p in inventory.populations if p.disjoint),
+                   {p.id: p.cells for p in inventory.populations if p.cells is not None})
 
     @cached_property
     def depth(self) -> dict[str, int]:
         """Populations enclosing each one, itself included (roots have depth 1)."""
         return {p: len(population_chain(self.part_of, p)) for p in self.sizes}
+
+    @cached_property
+    def shared_part(self) -> dict[str, float]:
+        """Per population with disjoint children: its size without them.
+
+        Its other children are random parts of this remainder.
+        """
+        out: dict[str, float] = {}
+        for child in self.disjoint:
+            parent = self.part_of.get(child)
+            if parent is not None:
+                out[parent] = out.get(parent, float(self.sizes[parent])) - self.sizes[child]
+        return out
+
+    def random_overlap_population(self, a: str, b: str) -> tuple[str, float] | None:
+        """Where persons of ``a`` and of ``b`` meet at random, and how many persons it holds.
+
+        Returns
+        -------
+        (population id, size) or None
+            The smallest population enclosing both, and the number of persons
+            two independent draws from ``a`` and ``b`` are spread over: its
+            size, or the part not taken by disjoint children when both come
+            from children of it. None when the two share nobody: unrelated, or
+            inside different children of which one is declared disjoint.
+
+        Examples
+        --------
+        >>> tree = PopulationTree({"world": 1_000, "eu": 400, "nl": 100, "abroad": 300},
+        ...                       {"world": None, "eu": "world", "nl": "eu", "abroad": "world"},
+        ...                       disjoint=frozenset({"abroad"}))
+        >>> tree.random_overlap_population("nl", "abroad") is None
+        True
+        >>> tree.random_overlap_population("nl", "world")
+        ('world', 1000.0)
+        """
+        common = self.common([a, b])
+        if common is None:
+            return None
+        below = [_child_towards(self.part_of, p, common) for p in (a, b)]
+        if None in below:  # one of them is the common population itself
+            return common, float(self.sizes[common])
+        if self.disjoint.intersection(below):
+            return None
+        return common, float(self.shared_part.get(common, self.sizes[common]))
 
     def common(self, populations: Iterable[str]) -> str | None:
         """The smallest population enclosing all given ones, or None if some are unrelated."""
@@ -62,6 +129,25 @@ class PopulationTree:
             if found is None:
                 return None
         return found
+
+
+def tree_cells(tree: PopulationTree, population: str) -> tuple[float, str | None]:
+    """A population's size and the name of its cell-size model (None: equally likely cells).
+
+    Examples
+    --------
+    >>> tree_cells(PopulationTree({"nl": 100}, {"nl": None}, cells={"nl": "nl"}), "nl")
+    (100.0, 'nl')
+    """
+    return float(tree.sizes[population]), tree.cells.get(population)
+
+
+def _child_towards(part_of: Mapping[str, str | None], population: str, ancestor: str
+                   ) -> str | None:
+    """The child of ``ancestor`` that encloses ``population`` (None if it is the ancestor)."""
+    chain = population_chain(part_of, population)
+    i = chain.index(ancestor)
+    return chain[i - 1] if i else None
 
 
 def union_size(parts: Iterable[tuple[str, float]], tree: PopulationTree) -> float:
@@ -84,7 +170,14 @@ def union_size(parts: Iterable[tuple[str, float]], tree: PopulationTree) -> floa
     -----
     A child population's covered persons are a random subset of its parent
     (the same assumption the linkage graph makes for sibling populations), so
-    the fold is exact under the model. ``U(P) <= N`` always.
+    the fold is exact under the model. A child declared disjoint
+    (``tree.disjoint``) shares nobody with its siblings: its covered persons
+    are added, and the other children are random subsets of the rest of the
+    parent, ``R = N - sum of the disjoint children's sizes``; persons drawn
+    from ``P`` itself cover a share ``D/N`` of every part alike, so
+    ``U(P) = D + (1 - D/N) (sum_disjoint U(c) + U_R)``, with ``D`` the
+    persons the parts of ``P`` cover and ``U_R`` the other children folded
+    in ``R``. ``U(P) <= N`` always.
 
     Examples
     --------
@@ -97,6 +190,16 @@ def union_size(parts: Iterable[tuple[str, float]], tree: PopulationTree) -> floa
     ...                         {"nl": "eu", "eu": None, "us": None})
     >>> union_size([("nl", 100), ("eu", 500), ("us", 10)], nested)
     560.0
+
+    A region abroad declared disjoint from the EU, both part of the world:
+
+    >>> apart = PopulationTree({"world": 1_000, "eu": 500, "abroad": 500},
+    ...                        {"world": None, "eu": "world", "abroad": "world"},
+    ...                        disjoint=frozenset({"abroad"}))
+    >>> union_size([("eu", 500), ("abroad", 500)], apart)
+    1000.0
+    >>> union_size([("eu", 250), ("abroad", 250), ("world", 500)], apart)
+    750.0
     """
     # covered[P]: persons of P covered so far. Adding an independent random subset of s
     # persons to u covered ones covers u + s - u s / N (exact at u = 0 and at s = N).
@@ -114,6 +217,8 @@ def union_size(parts: Iterable[tuple[str, float]], tree: PopulationTree) -> floa
         covered[population] = u + s - u * s / n
     # Fold bottom-up: deepest populations first, each into its parent.
     depth, part_of = tree.depth, tree.part_of
+    if tree.disjoint:
+        return _union_with_disjoint(covered, tree)
     total = 0.0
     while covered:
         population = max(covered, key=depth.__getitem__) if len(covered) > 1 else next(
@@ -126,6 +231,37 @@ def union_size(parts: Iterable[tuple[str, float]], tree: PopulationTree) -> floa
             n = float(sizes[parent])
             u = covered.get(parent, 0.0)
             covered[parent] = u + s - u * s / n
+    return float(total)
+
+
+def _union_with_disjoint(direct: dict[str, float], tree: PopulationTree) -> float:
+    """The fold of :func:`union_size` when some populations are disjoint from their siblings.
+
+    ``direct[P]``: persons of ``P`` covered by parts drawn from ``P`` itself.
+    """
+    depth, part_of, sizes, rest_size = tree.depth, tree.part_of, tree.sizes, tree.shared_part
+    apart: dict[str, float] = {}  # persons covered in P's disjoint children, summed
+    rest: dict[str, float] = {}   # persons covered in P's other children, folded in R
+    pending = set(direct)
+    total = 0.0
+    while pending:
+        population = max(pending, key=lambda p: (depth[p], p))
+        pending.discard(population)
+        n = float(sizes[population])
+        d = direct.get(population, 0.0)
+        children = apart.get(population, 0.0) + rest.get(population, 0.0)
+        s = d + children - d * children / n
+        parent = part_of.get(population)
+        if parent is None:
+            total += s
+            continue
+        pending.add(parent)
+        if population in tree.disjoint:
+            apart[parent] = apart.get(parent, 0.0) + s
+        else:
+            r = float(rest_size.get(parent, sizes[parent]))
+            u = rest.get(parent, 0.0)
+            rest[parent] = u + s - u * s / r
     return float(total)
 
 
@@ -164,10 +300,13 @@ def _independent_parts(G: nx.Graph, nodes: Iterable[str]) -> list[tuple[str, flo
 def _blocks(G: nx.Graph, nodes: list[str]) -> list[tuple[str, float]]:
     """Datasets joined by known overlaps merged into blocks: (population, distinct persons).
 
-    Within a block, datasets are added largest first; each one's overlap with
-    the block so far is the largest of its stated overlaps with earlier members
-    and the independence estimate, so a stated overlap is always honoured and a
-    block never counts fewer persons than its largest member.
+    Within a block, datasets are added largest first. A dataset with stated
+    overlaps with earlier members shares the largest stated number with them
+    (the smaller statements lie within it), above or below the independence
+    estimate, and its other persons meet the earlier members it has no
+    statement with at random; without any statement it meets the whole block
+    at random. A stated 0 therefore adds all its persons, and a block never
+    counts fewer persons than its largest member.
     """
     known: Mapping[tuple[str, str], float] = G.graph.get("known_overlaps", {})
     flagged = G.graph.get("known_overlap_datasets")
@@ -192,8 +331,16 @@ def _blocks(G: nx.Graph, nodes: list[str]) -> list[tuple[str, float]]:
         union = _persons(G, order[0])
         for i, n in enumerate(order[1:], start=1):
             persons = _persons(G, n)
-            stated = max((known.get(tuple(sorted((n, m))), 0.0) for m in order[:i]), default=0.0)
-            shared = min(persons, max(stated, persons * union / size_n))
+            pairs = [tuple(sorted((n, m))) for m in order[:i]]
+            if statements := [known[pair] for pair in pairs if pair in known]:
+                stated = min(persons, max(statements))
+                # the earlier members it has no statement with, met at random
+                unstated = [_persons(G, m) for pair, m in zip(pairs, order[:i], strict=True)
+                            if pair not in known]
+                others = size_n * (1.0 - math.prod(1.0 - m / size_n for m in unstated))
+                shared = min(persons, union, stated + (persons - stated) * others / size_n)
+            else:
+                shared = min(persons, persons * union / size_n)
             union = min(size_n, union + persons - shared)
         out.append((population, union))
     return out
@@ -217,6 +364,15 @@ def distinct_persons(G: nx.Graph, nodes: Iterable[str]) -> float:
     >>> G.graph["populations"] = PopulationTree({"p": 17_900_000}, {"p": None})
     >>> G.graph["known_overlaps"] = {("a", "b"): 1_000, ("b", "c"): 1_000, ("c", "d"): 1_000}
     >>> distinct_persons(G, "abcd")
+    1000.0
+
+    Two sets of 500 from 1,000 people, stated to share nobody (independent
+    draws would share 250):
+
+    >>> G = nx.Graph(populations=PopulationTree({"p": 1_000}, {"p": None}),
+    ...              known_overlaps={("a", "b"): 0})
+    >>> G.add_nodes_from("ab", persons=500, population="p")
+    >>> distinct_persons(G, "ab")
     1000.0
     """
     nodes = list(dict.fromkeys(nodes))

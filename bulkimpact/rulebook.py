@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .estimates import fraction_unique
+from .estimates import QiCells
 from .inventory import Dataset, Inventory
 from .problems import InputError, Problem, problems_from_validation_error, read_yaml
 from .taxonomy import Taxonomy, default_taxonomy
@@ -524,23 +524,26 @@ def is_public(dataset: Dataset, rulebook: Rulebook, openness: str) -> bool:
     return bool(grounds & variant.counts_as_public) and not grounds & variant.excludes
 
 
-def qi_identifiable(cells: float, population: float, min_unique_fraction: float) -> bool:
-    """Whether quasi-identifiers with ``cells`` combinations single out enough people.
+def qi_identifiable(qis: QiCells, min_unique_fraction: float) -> bool:
+    """Whether quasi-identifiers single out enough people in their population.
 
     A person counts as identifiable by quasi-identifiers when at least
     ``min_unique_fraction`` of the population is unique on them
-    (:func:`bulkimpact.estimates.fraction_unique` with ``n`` = population).
+    (:meth:`bulkimpact.estimates.QiCells.fraction_unique` with ``n`` = the
+    population: its own cell sizes where it has them, else equally likely cells).
 
     Examples
     --------
-    >>> qi_identifiable(cells=36_500 * 450_000, population=17_900_000, min_unique_fraction=0.5)
+    >>> qi_identifiable(QiCells({"dob": 36_500, "postcode": 450_000}, 17_900_000), 0.5)
     True
-    >>> qi_identifiable(cells=100, population=17_900_000, min_unique_fraction=0.5)
+    >>> qi_identifiable(QiCells({"birth_year": 100}, 17_900_000), 0.5)
+    False
+    >>> qi_identifiable(QiCells({"date_of_birth": 36_500, "pc4": 4_000}, 17_900_000, "nl"), 0.7)
     False
     """
-    if cells <= 1:
+    if qis.uniqueness_model == "uniform" and qis.cells <= 1:
         return False
-    return fraction_unique(population, cells) >= min_unique_fraction
+    return qis.fraction_unique(qis.population) >= min_unique_fraction
 
 
 def dataset_profile(
@@ -558,13 +561,10 @@ def dataset_profile(
     """
     taxonomy = taxonomy or default_taxonomy()
     categories = dataset.categories()
-    qis = dataset.quasi_identifiers(taxonomy)
-    cells = math.prod(qis.values()) if qis else 1
+    population = inventory.population(dataset.population)
+    qis = QiCells(dataset.quasi_identifiers(taxonomy), population.size, population.cells)
     identifiable = bool(categories & taxonomy.identifying_categories()) or qi_identifiable(
-        cells,
-        inventory.population_size(dataset.population),
-        rulebook.identifiability.min_unique_fraction,
-    )
+        qis, rulebook.identifiability.min_unique_fraction)
     return Profile(
         categories=categories,
         identifiable=identifiable,

@@ -13,9 +13,11 @@ from test_policies import build, random_inventories
 
 from bulkimpact.combinations import (
     ExposureSetLimitError,
+    NotJudged,
     cumulative_level,
     exposure_sets,
     linked_persons,
+    not_judged,
     union_profile,
 )
 from bulkimpact.rulebook import Profile, Rulebook, default_rulebook_path, load_rulebook
@@ -54,6 +56,8 @@ def random_graphs(draw: st.DrawFn, min_nodes: int = 2, max_nodes: int = 7) -> nx
                  for q in draw(st.sets(st.sampled_from(sorted(QI_CARDINALITIES))))},
             population_size=draw(st.sampled_from(POPULATIONS)),
         )
+        # with or without the population's own cell sizes (postcode and sex are modelled)
+        G.nodes[f"d{i}"]["cells"] = draw(st.sampled_from([None, "nl"]))
     pairs = list(itertools.combinations(G.nodes, 2))
     for a, b in draw(st.lists(st.sampled_from(pairs), unique=True)):
         add_edge(G, a, b, draw(st.sampled_from([1.0, 50.0, 1_500.0, 1_500_000.0])))
@@ -348,3 +352,64 @@ def test_chain_enumeration_is_refused_beyond_max_sets(default_rulebook: Rulebook
     with pytest.raises(ExposureSetLimitError, match="more than max_sets=50 connected "
                                                     "combinations of up to 3 datasets"):
         exposure_sets(G, default_rulebook, include=("chain",), max_sets=50)
+
+
+def chain_of_four() -> nx.Graph:
+    """a–b–c–d: a names persons (direct identifier, level 2), b holds an online identifier,
+    c a demographic field, d a special category (each level 1). Identity + special category is
+    the top level (3), but only a set holding both a and d has it: a–b–c is at 2 (identifiable,
+    not public), b–c–d at 1 (nobody identifiable)."""
+    G = nx.path_graph(["a", "b", "c", "d"])
+    add_node(G, "a", 2, categories={"direct_identifier"}, identifiable=True)
+    add_node(G, "b", 1, categories={"online_identifier"})
+    add_node(G, "c", 1, categories={"demographic"})
+    add_node(G, "d", 1, categories={"special_category"})
+    for u, v in G.edges:
+        add_edge(G, u, v, 5_000.0)
+    return G
+
+
+def test_a_chain_of_four_heavy_only_as_a_whole_is_reported(default_rulebook: Rulebook) -> None:
+    """Judged up to three datasets, the chain of four is not among the exposure sets; the
+    not-judged count names it (1, counted exactly). Judged up to four, it is an exposure set
+    and nothing of five exists to miss."""
+    G = chain_of_four()
+    levels = {t: cumulative_level(G, t, default_rulebook).level for t in ("abc", "bcd", "abcd")}
+    assert levels == {"abc": 2, "bcd": 1, "abcd": 3}
+    judged = {s.members for s in exposure_sets(G, default_rulebook, max_set_size=3)}
+    assert ("a", "b", "c", "d") not in judged
+    assert not_judged(G, default_rulebook, max_set_size=3) == NotJudged(3, 1, True)
+    judged4 = {s.members for s in exposure_sets(G, default_rulebook, max_set_size=4)}
+    assert ("a", "b", "c", "d") in judged4
+    assert not_judged(G, default_rulebook, max_set_size=4) == NotJudged(4, 0, True)
+    assert not_judged(G, default_rulebook, max_set_size=None) == NotJudged(None, 0, True)
+
+
+def test_not_judged_gives_an_upper_bound_where_counting_would_explode(
+        default_rulebook: Rulebook) -> None:
+    """Judged up to pairs, the chain has two triples: a–b–c (2, not above a–b at 2) and b–c–d
+    (1, not above its pairs at 1), so none is heavier: 0, exact. Allowed to examine only one,
+    the count gives way to the bound: pairs below the top with their outside neighbours,
+    a–b: {c}, b–c: {a, d}, c–d: {b}, so at most (1 + 2 + 1) // 2 = 2."""
+    G = chain_of_four()
+    assert not_judged(G, default_rulebook, max_set_size=2) == NotJudged(2, 0, True)
+    assert not_judged(G, default_rulebook, max_set_size=2, max_sets=1) == NotJudged(2, 2, False)
+    # sets up to the judged size are enumerated within max_sets, as exposure_sets does
+    with pytest.raises(ExposureSetLimitError, match="max_sets=1 "):
+        not_judged(G, default_rulebook, max_set_size=3, max_sets=1)
+
+
+@settings(max_examples=30, deadline=None)
+@given(data=random_inventories(max_size=6))
+def test_not_judged_counts_the_heavier_sets_of_the_next_size(default_rulebook: Rulebook,
+                                                              data: dict) -> None:
+    """By brute force: connected sets of four heavier than each connected part of three."""
+    G = build(data, default_rulebook)
+    level = {}
+    for size in (3, 4):
+        for s in itertools.combinations(sorted(G.nodes), size):
+            if nx.is_connected(G.subgraph(s)):
+                level[frozenset(s)] = cumulative_level(G, s, default_rulebook).level
+    expected = sum(1 for s in level if len(s) == 4
+                   and level[s] > max(level[s - {x}] for x in s if s - {x} in level))
+    assert not_judged(G, default_rulebook, max_set_size=3) == NotJudged(3, expected, True)

@@ -83,8 +83,17 @@ def ref_blocks(G: nx.Graph, nodes: list[str]) -> list[tuple[str, float]]:
         union = _persons(G, order[0])
         for i, n in enumerate(order[1:], start=1):
             persons = _persons(G, n)
-            stated = max((known.get(tuple(sorted((n, m))), 0.0) for m in order[:i]), default=0.0)
-            shared = min(persons, max(stated, persons * union / size_n))
+            pairs = [tuple(sorted((n, m))) for m in order[:i]]
+            if any(pair in known for pair in pairs):  # a stated overlap, above or below chance
+                stated = min(persons, max(known[pair] for pair in pairs if pair in known))
+                missed = 1.0
+                for pair, m in zip(pairs, order[:i], strict=True):
+                    if pair not in known:
+                        missed *= 1.0 - _persons(G, m) / size_n
+                others = size_n * (1.0 - missed)
+                shared = min(persons, union, stated + (persons - stated) * others / size_n)
+            else:
+                shared = min(persons, persons * union / size_n)
             union = min(size_n, union + persons - shared)
         out.append((population, union))
     return out

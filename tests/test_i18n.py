@@ -376,3 +376,18 @@ def test_glossary_quotes_its_sources_verbatim() -> None:
             assert _normal(quote) in texts[t["source"]], (t["nl"], quote)
             quoted += 1
     assert quoted >= 15
+
+
+def test_person_figures_are_rounded_to_what_the_model_supports() -> None:
+    """Two significant digits, the side of the exact value in words, an interval rounded
+    outwards; the exact value itself is the JSON's, not the reader's."""
+    assert i18n.persons_figure(2_514_810, "nl") == "ruim 2,5 miljoen"
+    assert i18n.persons_figure(2_514_810, "en") == "just over 2.5 million"
+    assert i18n.persons_figure(2_480_000, "nl") == "bijna 2,5 miljoen"
+    assert i18n.persons_figure(2_500_000, "nl") == "2,5 miljoen"
+    assert i18n.persons_figure(1_000, "en") == "1,000"
+    assert i18n.persons_figure(56_491_200, "nl") == "ruim 56 miljoen"
+    assert i18n.persons_figure(8_000_000_000, "en") == "8 billion"
+    assert i18n.persons_figure(2_514_810, "en", low=2_131_000, high=2_879_000) == (
+        "just over 2.5 million (between 2.1 million and 2.9 million)")
+    assert i18n.persons_figure(980, "nl", low=949, high=1_001) == "980 (tussen 940 en 1.100)"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from helpers import dataset, graph, key_field
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_policies import build, random_inventories
 
 from bulkimpact.assessor import evaluate_policies
@@ -70,6 +71,118 @@ def test_stated_overlap_is_honoured_over_the_estimate(tiny_rulebook: Rulebook) -
     G.graph["known_overlaps"] = {}
     G.graph["known_overlap_datasets"] = frozenset()
     assert distinct_persons(G, ["a", "b"]) == pytest.approx(19_900)
+
+
+def test_stated_overlap_below_the_estimate_is_honoured(tiny_rulebook: Rulebook) -> None:
+    """Two sets of 500 in 1,000 people: independent draws share 250 (750 persons); stated 0,
+    they are 1,000 persons; stated 100, 900. A third set of 200 with no statement meets the
+    1,000 covered persons of 1,000 at random: it adds nobody."""
+    def two(stated: float, third: bool = False):
+        datasets = [dataset("a", [key_field("email", "contact")], persons=500,
+                            overlaps=[{"with": "b", "persons": stated}]),
+                    dataset("b", [key_field("email", "contact")], persons=500)]
+        if third:
+            datasets.append(dataset("c", [key_field("email", "contact")], persons=200))
+        return graph(datasets, tiny_rulebook, populations=[{"id": "pop", "size": 1_000}])
+
+    assert distinct_persons(two(0), ["a", "b"]) == 1_000.0
+    assert distinct_persons(two(100), ["a", "b"]) == 900.0
+    assert distinct_persons(two(0, third=True), ["a", "b", "c"]) == pytest.approx(1_000.0)
+    G = two(0)
+    assert not G.has_edge("a", "b")  # stated 0: nobody to link
+    assert two(100).edges["a", "b"]["expected_links"] == 100.0
+    assert distinct_linked_persons(G, [(("a", "b"), 0.0)]) == 0.0
+
+
+def test_stated_overlap_with_one_member_and_chance_with_another(tiny_rulebook: Rulebook) -> None:
+    """In 1,000 people: a (600), b (400) stated to share nobody with a, c (200) stated to share
+    nobody with b and nothing said about a. b + a cover 1,000. c shares 0 with b and meets a
+    at random: 0 + 200 × 600/1,000 = 120 shared, so 1,000 + 200 - 120, capped at 1,000."""
+    datasets = [dataset("a", [key_field("email", "contact")], persons=600),
+                dataset("b", [key_field("email", "contact")], persons=400,
+                        overlaps=[{"with": "a", "persons": 0}]),
+                dataset("c", [key_field("email", "contact")], persons=200,
+                        overlaps=[{"with": "b", "persons": 0}])]
+    G = graph(datasets, tiny_rulebook, populations=[{"id": "pop", "size": 1_000}])
+    assert distinct_persons(G, ["a", "b"]) == 1_000.0
+    # without a: b and c share nobody
+    assert distinct_persons(G, ["b", "c"]) == 600.0
+    # c alone with a: no statement, chance in 1,000: 600 + 200 - 120
+    assert distinct_persons(G, ["a", "c"]) == pytest.approx(680.0)
+
+
+APART = [{"id": "world", "size": 10_000},
+         {"id": "eu", "size": 4_000, "part_of": "world"},
+         {"id": "nl", "size": 1_000, "part_of": "eu"},
+         {"id": "abroad", "size": 2_000, "part_of": "world", "disjoint": True}]
+
+
+def test_disjoint_population_shares_nobody_with_its_siblings(tiny_rulebook: Rulebook) -> None:
+    """A Dutch set (1,000 of nl) and a set abroad (2,000 of abroad), both with phone numbers:
+    without ``disjoint`` they would share 1,000 × 2,000 / 10,000 = 200 persons and link; with
+    it, no edge and 3,000 distinct persons. A world set (5,000 of 10,000) still meets both at
+    random: the eu part (1,000) is random in the 8,000 outside abroad, world covers half of
+    everything, so 5,000 + 0.5 × (1,000 + 2,000) = 6,500 persons."""
+    phone = [key_field("phone", "contact")]
+    datasets = [dataset("nl-set", phone, persons=1_000, population="nl"),
+                dataset("abroad-set", phone, persons=2_000, population="abroad"),
+                dataset("world-set", phone, persons=5_000, population="world")]
+    G = graph(datasets, tiny_rulebook, populations=APART)
+    assert not G.has_edge("nl-set", "abroad-set")
+    assert G.edges["nl-set", "world-set"]["expected_overlap"] == 500.0
+    assert G.edges["abroad-set", "world-set"]["expected_overlap"] == 1_000.0
+    assert distinct_persons(G, ["nl-set", "abroad-set"]) == 3_000.0
+    assert distinct_persons(G, G.nodes) == pytest.approx(6_500.0)
+    together = graph(datasets, tiny_rulebook,
+                     populations=[{**p, "disjoint": False} for p in APART])
+    assert together.edges["nl-set", "abroad-set"]["expected_overlap"] == 200.0
+    assert distinct_persons(together, ["nl-set", "abroad-set"]) == 2_800.0
+
+
+def test_siblings_of_a_disjoint_population_meet_in_the_rest_of_the_parent() -> None:
+    """World 10,000 with abroad (2,000, disjoint), eu (4,000) and asia (4,000): eu and asia
+    are random parts of the 8,000 outside abroad, so all of eu and all of asia cover
+    8,000 (1 - 0.5 × 0.5) = 6,000 persons, and two sets of 2,000 in them share 500."""
+    tree = PopulationTree({"world": 10_000, "eu": 4_000, "asia": 4_000, "abroad": 2_000},
+                          {"world": None, "eu": "world", "asia": "world", "abroad": "world"},
+                          disjoint=frozenset({"abroad"}))
+    assert union_size([("eu", 4_000), ("asia", 4_000)], tree) == 6_000.0
+    assert union_size([("eu", 4_000), ("asia", 4_000), ("abroad", 2_000)], tree) == 8_000.0
+    assert tree.random_overlap_population("eu", "asia") == ("world", 8_000.0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["eu", "asia", "abroad", "nl"]),
+                          st.floats(0, 5_000)), max_size=8))
+def test_a_disjoint_child_folds_as_a_population_of_its_own(parts) -> None:
+    """With no persons drawn from the parent itself, a parent with a disjoint child is that
+    child beside a population of the rest (the parent less the child) holding the others."""
+    part_of = {"world": None, "eu": "world", "nl": "eu", "asia": "world", "abroad": "world"}
+    sizes = {"world": 10_000, "eu": 4_000, "nl": 1_000, "asia": 5_000, "abroad": 1_000}
+    tree = PopulationTree(sizes, part_of, disjoint=frozenset({"abroad"}))
+    apart = PopulationTree({**sizes, "world": 9_000}, {**part_of, "abroad": None})
+    assert union_size(parts, tree) == pytest.approx(union_size(parts, apart))
+    assert union_size(parts, tree) <= 10_000
+
+
+def test_disjoint_is_validated_where_it_is_declared() -> None:
+    """A disjoint root, and a parent too small for its disjoint part beside the others, are
+    named with file, population and field."""
+    from helpers import inventory_data
+
+    from bulkimpact.inventory import parse_inventory
+    from bulkimpact.problems import InputError
+
+    ds = [dataset("a", [key_field("email", "contact")], persons=10, population="nl")]
+    bad = [{"id": "world", "size": 5_000, "disjoint": True},
+           {"id": "nl", "size": 4_000, "part_of": "world"},
+           {"id": "abroad", "size": 2_000, "part_of": "world", "disjoint": True}]
+    with pytest.raises(InputError) as caught:
+        parse_inventory(inventory_data(ds, populations=bad), "inv.yaml")
+    text = str(caught.value)
+    assert "populations[0] (id 'world')" in text and "disjoint" in text
+    assert "without part_of is already disjoint" in text
+    assert "too small for its disjoint part(s) ['abroad']" in text and "6,000" in text
 
 
 @settings(max_examples=40, deadline=None)

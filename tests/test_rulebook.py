@@ -10,6 +10,7 @@ from helpers import TINY_RULEBOOK_YAML, dataset, inventory, key_field
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bulkimpact.estimates import QiCells
 from bulkimpact.linkage import build_linkage_graph
 from bulkimpact.problems import InputError
 from bulkimpact.rulebook import (
@@ -224,9 +225,9 @@ def test_unknown_openness_variant_names_the_known_ones(default_rulebook: Ruleboo
 def test_quasi_identifiers_identify_only_when_unique_enough(default_rulebook: Rulebook) -> None:
     """Population 1,000,000, threshold: half unique. (1 - 1/C)^999,999 >= 0.5 needs
     C >= 1 / (1 - 0.5^(1/999,999)) = 1,442,695.0 (about 10^6 / ln 2)."""
-    assert qi_identifiable(1_442_696, 1_000_000, 0.5)
-    assert not qi_identifiable(1_442_694, 1_000_000, 0.5)
-    assert not qi_identifiable(1, 1, 0.5)  # one cell never singles anyone out
+    assert qi_identifiable(QiCells({"code": 1_442_696}, 1_000_000), 0.5)
+    assert not qi_identifiable(QiCells({"code": 1_442_694}, 1_000_000), 0.5)
+    assert not qi_identifiable(QiCells({"code": 1}, 1), 0.5)  # one cell never singles out
 
     def profile(dob: int, postcode: int) -> Profile:
         inv = inventory([dataset("d", [

@@ -30,6 +30,7 @@ from .i18n import (
     RULES,
     Translator,
     level_name,
+    persons_figure,
     plural_count,
     reading_label,
     reading_name,
@@ -62,13 +63,22 @@ def plural(n: float, singular: str, plural_form: str | None = None, lang: str = 
     ('1 dataset', '12,000 persons')
     >>> plural(1, "dataset", lang="nl"), plural(12000, "distinct person", lang="nl")
     ('1 bulkdataset', '12.000 verschillende personen')
+
+    Expected distinct persons are rounded to what the model supports
+    (:func:`bulkimpact.present.i18n.persons_figure`):
+
+    >>> plural(2_514_810, "distinct person", lang="nl")
+    'ruim 2,5 miljoen verschillende personen'
+
     >>> plural(3, "exposure set", lang="nl")
     '3 combinaties'
     """
     t = translator(lang)
     forms = NOUNS.get(singular)
     if forms is not None and (plural_form is None or forms[1] == "{n} " + plural_form):
-        return t.ngettext(*forms, n).format(n=t.number(n))
+        # expected distinct persons are model figures: shown as far as the model supports
+        shown = persons_figure(n, lang) if singular == "distinct person" else t.number(n)
+        return t.ngettext(*forms, n).format(n=shown)
     if lang != "en":
         raise ValueError(f"no {lang!r} plural for {singular!r}: add it to "
                          "bulkimpact.present.i18n.NOUNS and translate it in the catalogue")
@@ -1055,7 +1065,7 @@ def inventory_glance(n_datasets: int, records: float, distinct: float, linked: i
     --------
     >>> print(inventory_glance(45, 9e6, 7e6, 40, 257, 311, 23, 3, "nl"))
     De inventaris telt **45 bulkdatasets** met **9.000.000 records** over naar verwachting
-    **7.000.000 verschillende personen**. **40** bulkdatasets zijn te koppelen aan ten minste
+    **7 miljoen verschillende personen**. **40** bulkdatasets zijn te koppelen aan ten minste
     één andere, via **257 koppelingen**. Van de **311 combinaties** die zijn beoordeeld (elke
     koppeling, elk onderzoek en elke gekoppelde combinatie van ten hoogste 3 bulkdatasets die
     zwaarder is dan haar gekoppelde delen) komen er **23** samen op een hoger niveau dan elk
@@ -1467,7 +1477,7 @@ def cumulative_finding(raised: int, sets: int, by_kind: Mapping[str, int], perso
     >>> print(cumulative_finding(23, 311, {"edge": 20, "chain": 3}, 1234567.8, "nl"))
     **23** van de 311 combinaties (7%) komen samen op een hoger niveau dan elk van hun
     bulkdatasets afzonderlijk (20 paren en 3 ketens); samen koppelen ze gegevens over naar
-    verwachting **1.234.568 verschillende personen**.
+    verwachting **ruim 1,2 miljoen verschillende personen**.
     """
     t = translator(lang)
     nouns = {"edge": "pair", "chain": "chain", "investigation": "investigation"}

@@ -43,6 +43,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import io
+import math
 import numbers
 import re
 from collections.abc import Mapping
@@ -57,14 +58,15 @@ from babel.lists import format_list
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_compact_decimal, format_decimal, format_percent
 from babel.support import Translations
 
 from ..registry import READINGS as _READINGS
 from ..registry import RULES as _RULES
 
 __all__ = ["LANGUAGES", "LOCALES", "DOMAIN", "Translator", "translator", "number", "decimal",
-           "significant", "percent", "date", "join", "plural_count", "rule_name", "rule_meaning",
+           "significant", "persons_figure", "PERSON_DIGITS", "percent", "date", "join",
+           "plural_count", "rule_name", "rule_meaning",
            "level_name", "level_meaning", "reading_name", "reading_label", "glossary",
            "glossary_sources", "NOUNS", "RULES", "LEVELS", "LEVEL_MEANINGS", "READINGS",
            "READING_LABELS", "catalogue_path", "catalogue", "extract", "update", "placeholders"]
@@ -331,6 +333,72 @@ def significant(x: float, lang: str = "en", digits: int = 3) -> str:
         return decimal(x, lang)
     rounded = float(f"{float(x):.{digits}g}")
     return decimal(int(rounded) if rounded == int(rounded) else rounded, lang)
+
+
+#: Significant digits a person figure is shown with: the figures rest on independence and
+#: stated sizes, so a third digit would claim a precision the model does not have.
+PERSON_DIGITS = 2
+
+
+def persons_figure(x: float, lang: str = "en", low: float | None = None,
+                   high: float | None = None) -> str:
+    """A number of persons as a reader sees it: rounded to what the model supports.
+
+    Parameters
+    ----------
+    x : float
+        The exact expected number (the JSON keeps it).
+    lang : str
+        ``"nl"`` or ``"en"``.
+    low, high : float, optional
+        An interval around it (say, of the robustness draws), shown rounded
+        outwards.
+
+    Returns
+    -------
+    str
+        ``x`` to :data:`PERSON_DIGITS` significant digits, millions and
+        billions in words, with "ruim" / "just over" when the exact value is
+        above the figure shown and "bijna" / "almost" when below.
+
+    Examples
+    --------
+    >>> persons_figure(2_514_810, "nl"), persons_figure(2_514_810, "en")
+    ('ruim 2,5 miljoen', 'just over 2.5 million')
+    >>> persons_figure(2_514_810, "nl", low=2_131_000, high=2_871_000)
+    'ruim 2,5 miljoen (tussen 2,1 miljoen en 2,9 miljoen)'
+    >>> persons_figure(8_250, "nl"), persons_figure(12_960_000, "en"), persons_figure(37, "nl")
+    ('ruim 8.200', 'almost 13 million', '37')
+    """
+    t = translator(lang)
+    shown = _round_persons(x, "nearest")
+    figure = _persons_words(shown, lang)
+    if x > shown + 0.5:
+        figure = t.pgettext("persons figure", "just over {figure}").format(figure=figure)
+    elif x < shown - 0.5:
+        figure = t.pgettext("persons figure", "almost {figure}").format(figure=figure)
+    if low is None or high is None:
+        return figure
+    return t.pgettext("persons figure", "{figure} (between {low} and {high})").format(
+        figure=figure, low=_persons_words(_round_persons(low, "down"), lang),
+        high=_persons_words(_round_persons(high, "up"), lang))
+
+
+def _round_persons(x: float, direction: str) -> float:
+    """``x`` to :data:`PERSON_DIGITS` significant digits (whole persons below 100)."""
+    if abs(x) < 100:
+        return float(round(x))
+    step = 10.0 ** (math.floor(math.log10(abs(x))) - PERSON_DIGITS + 1)
+    how = {"nearest": round, "down": math.floor, "up": math.ceil}[direction]
+    return float(how(x / step) * step)
+
+
+def _persons_words(x: float, lang: str) -> str:
+    """A rounded figure: millions and more in words (CLDR), below that with separators."""
+    if abs(x) < 1_000_000:
+        return number(x, lang)
+    return format_compact_decimal(x, locale=LOCALES[lang], format_type="long",
+                                  fraction_digits=1)
 
 
 def percent(part: float, whole: float, lang: str = "en") -> str:

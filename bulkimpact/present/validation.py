@@ -11,15 +11,15 @@ sentence is computed from these results.
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 
 import pandas as pd
 
-from ..estimates import fraction_unique
+from ..estimates import QiCells
 from ..inventory import Inventory
 from ..linkage import edge_estimate
+from ..persons import PopulationTree, tree_cells
 from ..rulebook import Rulebook
 from ..synth.validate import ALPHA, Validation, realisable_keys
 from ..taxonomy import Taxonomy, default_taxonomy
@@ -156,10 +156,15 @@ def _why_not_an_edge(a: Any, b: Any, inventory: Inventory, rulebook: Rulebook,
     shared_qis = sorted(set(qi_a) & set(qi_b))
     minimum = rulebook.linkage.min_expected_links
     if est is None and not shared_keys and shared_qis:
-        cells = math.prod(min(qi_a[q], qi_b[q]) for q in shared_qis)
-        unique = {d.id: fraction_unique(d.persons, cells) for d in (a, b)}
+        # the uniqueness the graph used: each set's population, its own cells where it has them
+        shared = {q: min(qi_a[q], qi_b[q]) for q in shared_qis}
+        tree = PopulationTree.of(inventory)
+        qis = {d.id: QiCells(shared, *tree_cells(tree, d.population)) for d in (a, b)}
+        unique = {d.id: qis[d.id].fraction_unique(d.persons) for d in (a, b)}
         least = min(unique, key=unique.__getitem__)
-        return QI_THRESHOLD, (f"{' + '.join(shared_qis)}: {cells:,} equal cells leave a share "
+        cells = (f"{qis[least].cells:,.0f} equal cells"
+                 if qis[least].uniqueness_model == "uniform" else "the population's cell sizes")
+        return QI_THRESHOLD, (f"{' + '.join(shared_qis)}: {cells} leave a share "
                               f"of {unique[least]:.2g} of {least} unique, below the "
                               f"rulebook's {rulebook.linkage.qi_min_unique_fraction:.0%}")
     if est is not None and est["expected_links"] < minimum:

@@ -5,7 +5,9 @@ The population is the ground truth of the record-level world: extracts
 uniqueness and link between extracts is then counted exactly
 (:mod:`bulkimpact.synth.measure`).
 
-Realism that matters for re-identification, and where it comes from:
+Realism that matters for re-identification, and where it comes from (the
+distributions are defined once, in :mod:`bulkimpact.cells`, which the estimates of
+uniqueness read too):
 
 * **Age pyramid.** Shares of the five CBS age brackets (under 20, 20-40,
   40-65, 65-80, 80 and over) are CBS StatLine table 37296ned, 1 January 2019
@@ -19,9 +21,10 @@ Realism that matters for re-identification, and where it comes from:
   lognormal, and so are persons per PC6 within a PC4. Areas differ in age
   profile; the strength of that difference is calibrated (see
   :func:`calibrate_age_tilt`) so that the share of persons unique on date of
-  birth + PC4 matches the published Dutch figure below. The geography is scaled with the number of
-  persons (a 200,000-person world has about 45 PC4 areas of the same sizes),
-  so uniqueness figures do not depend on the size of the synthetic world.
+  birth + PC4 matches the published Dutch figure below. The geography is
+  scaled with the number of persons (a 200,000-person world has about 45 PC4
+  areas of the same sizes), so uniqueness figures do not depend on the size
+  of the synthetic world.
 * **Twins living together.** About 1.7 % of Dutch births are twin births
   (assumption, order of magnitude of CBS birth statistics); twins under 20 are
   modelled as living at the same postcode, which is what keeps date of birth
@@ -47,7 +50,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -55,6 +58,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from ..cells import (
+    AGE_GROUPS,
+    KOOT_2010,
+    MALE_SHARE,
+    NL_PERSONS,
+    PopulationParams,
+    area_age_shares,
+    capped_shares,
+    expected_uniqueness_dob_pc4,
+)
 from ..files import atomic_output
 
 __all__ = [
@@ -71,44 +84,6 @@ __all__ = [
     "calibrate_age_tilt",
 ]
 
-NL_PERSONS = 17_900_000
-"""Residents of the Netherlands, rounded (CBS: 17.8 M on 1 January 2023)."""
-
-KOOT_2010 = {
-    ("date_of_birth", "pc4"): 0.670,
-    ("date_of_birth", "postcode", "sex"): 0.994,
-}
-"""Fractions unique published by Koot, van 't Noordende and de Laat (2010)."""
-
-# Five-year groups (lower age, relative weight inside its CBS bracket).
-# Bracket totals: CBS 37296ned, 1 January 2019; the split within brackets is
-# an assumed smooth shape, see the module docstring.
-_CBS_BRACKETS = ((0, 20, 3_791_838), (20, 40, 4_309_987), (40, 65, 5_866_334),
-                 (65, 80, 2_515_184), (80, 105, 798_820))
-_WITHIN_BRACKET = {
-    0: (0.93, 0.96, 1.02, 1.09), 20: (1.00, 1.01, 0.99, 1.00),
-    40: (0.95, 0.96, 1.02, 1.06, 1.01), 65: (1.05, 1.00, 0.95),
-    80: (0.55, 0.28, 0.12, 0.04, 0.01),
-}
-
-
-def _age_groups() -> tuple[tuple[int, int, float], ...]:
-    groups = []
-    for lo, hi, total in _CBS_BRACKETS:
-        weights = np.asarray(_WITHIN_BRACKET[lo])
-        share = total / sum(t for _, _, t in _CBS_BRACKETS)
-        for i, w in enumerate(weights / weights.sum()):
-            groups.append((lo + 5 * i, min(lo + 5 * i + 5, hi), float(share * w)))
-    return tuple(groups)
-
-
-AGE_GROUPS = _age_groups()
-"""(lower age, upper age exclusive, share of persons) per five-year group."""
-
-# Share of men per group: about even until 65, then women outlive men
-# (order of magnitude of CBS figures; an assumption).
-_MALE_SHARE = np.array([0.512] * 4 + [0.505] * 9 + [0.48, 0.47, 0.46] + [0.40, 0.34, 0.27,
-                                                                          0.20, 0.15])
 _LETTERS = np.array(list("ABCDEGHJKLMNPRSTVWXZ"))  # F, I, O, Q, U, Y are not used
 _PAIRS = np.array([a + b for a in _LETTERS for b in _LETTERS
                    if a + b not in ("SA", "SD", "SS")])
@@ -124,53 +99,6 @@ REFERENCE_DATE = np.datetime64("2024-01-01")
 
 
 @dataclass(frozen=True)
-class PopulationParams:
-    """Calibration of the synthetic population.
-
-    Attributes
-    ----------
-    pc4_areas, municipalities : int
-        PC4 areas with residents and municipalities at the full
-        :data:`NL_PERSONS`; scaled with the number of persons.
-    persons_per_pc6 : float
-        Mean residents per six-character postcode.
-    pc4_sigma, pc6_sigma : float
-        Lognormal spread of residents per PC4 and per PC6 within a PC4
-        (assumed), PC4 areas capped at ``pc4_max_ratio`` times the mean
-        (about 31,000 residents at the Dutch scale).
-    age_tilt : float
-        How much areas differ in age profile (student quarters, new family
-        suburbs, retirement villages): area ``j`` weights age group ``g`` by
-        ``exp(a_j (mid_g - 40) / 20)`` with ``a_j ~ Normal(0, age_tilt)``,
-        re-balanced so the national pyramid is kept. Calibrated by
-        :func:`calibrate_age_tilt` to the published date of birth + PC4
-        uniqueness; it absorbs everything this model leaves out.
-    twin_birth_rate : float
-        Share of births that are twin births; twins under ``twin_cohabit_age``
-        live at the same postcode and share a date of birth.
-    twin_same_sex : float
-        Probability that twins have the same sex.
-    special_category_rate, criminal_rate : float
-        Prevalence of the sensitive flags (a health condition or other art. 9
-        attribute; a criminal record). Illustrative assumptions.
-    """
-
-    pc4_areas: int = 4_070
-    municipalities: int = 342
-    persons_per_pc6: float = 38.0
-    pc4_sigma: float = 0.9
-    pc4_max_ratio: float = 7.0
-    pc6_sigma: float = 0.8
-    age_tilt: float = 1.46
-    twin_birth_rate: float = 0.017
-    twin_cohabit_age: int = 20
-    twin_same_sex: float = 0.65
-    special_category_rate: float = 0.06
-    criminal_rate: float = 0.02
-    age_groups: tuple[tuple[int, int, float], ...] = field(default=AGE_GROUPS, repr=False)
-
-
-@dataclass(frozen=True)
 class Geography:
     """Postcode areas of a synthetic world and the probability of living in each PC6."""
 
@@ -180,36 +108,6 @@ class Geography:
     pc4_municipality: np.ndarray  # municipality code of each PC4, e.g. "GM0363"
     pc4_age_cdf: np.ndarray    # cumulative age-group shares of each PC4 (areas x groups)
     pc6_cdf: np.ndarray        # cumulative probability of living in each PC6
-
-
-def _group_shares_days(p: PopulationParams) -> tuple[np.ndarray, np.ndarray]:
-    shares = np.array([g[2] for g in p.age_groups])
-    days = np.array([(g[1] - g[0]) * 365.2425 for g in p.age_groups])
-    return shares / shares.sum(), days
-
-
-def _area_age_shares(p: PopulationParams, tilt: np.ndarray, size: np.ndarray) -> np.ndarray:
-    """Age-group shares per area, tilted by ``tilt`` and re-balanced to the national pyramid."""
-    shares, _ = _group_shares_days(p)
-    mid = np.array([(g[0] + g[1]) / 2 for g in p.age_groups])
-    tilted = np.exp(np.outer(tilt, (mid - 40.0) / 20.0))
-    base = shares.copy()
-    weight = size / size.sum()
-    for _ in range(20):  # fixed point: size-weighted mean of the areas = national shares
-        w = base * tilted
-        w /= w.sum(axis=1, keepdims=True)
-        base *= shares / (weight @ w)
-    w = base * tilted
-    return w / w.sum(axis=1, keepdims=True)
-
-
-def _capped_shares(weights: np.ndarray, max_ratio: float) -> np.ndarray:
-    """Normalise weights to shares, no share above ``max_ratio`` times the mean."""
-    w = weights / weights.mean()
-    for _ in range(5):  # clipping lowers the mean; a few rounds settle it
-        w = np.minimum(w, max_ratio)
-        w = w / w.mean()
-    return w / w.sum()
 
 
 def build_geography(persons: int, seed: int, params: PopulationParams | None = None) -> Geography:
@@ -242,7 +140,7 @@ def build_geography(persons: int, seed: int, params: PopulationParams | None = N
     n_pc4 = int(min(max(1, round(p.pc4_areas * scale)), 9000))
     n_mun = int(min(max(1, round(p.municipalities * scale)), n_pc4))
     pc4 = np.sort(rng.choice(np.arange(1000, 10000), n_pc4, replace=False))
-    pc4_share = _capped_shares(rng.lognormal(0.0, p.pc4_sigma, n_pc4), p.pc4_max_ratio)
+    pc4_share = capped_shares(rng.lognormal(0.0, p.pc4_sigma, n_pc4), p.pc4_max_ratio)
     # municipalities: contiguous runs of PC4 numbers, as in the real numbering
     cuts = np.sort(rng.choice(np.arange(1, n_pc4), n_mun - 1, replace=False)) if n_mun > 1 else []
     mun_index = np.zeros(n_pc4, dtype=np.int64)
@@ -258,7 +156,7 @@ def build_geography(persons: int, seed: int, params: PopulationParams | None = N
     letter = np.arange(len(pc6_pc4)) - starts
     pc6 = np.char.add(pc4[pc6_pc4].astype(str), _PAIRS[letter])
     tilt = rng.normal(0.0, p.age_tilt, n_pc4)
-    age_cdf = np.cumsum(_area_age_shares(p, tilt, pc4_share), axis=1)
+    age_cdf = np.cumsum(area_age_shares(p, tilt, pc4_share), axis=1)
     within = rng.lognormal(0.0, p.pc6_sigma, len(pc6_pc4))
     within /= np.bincount(pc6_pc4, weights=within)[pc6_pc4]
     weight = pc4_share[pc6_pc4] * within
@@ -352,7 +250,7 @@ def population_batches(persons: int, seed: int = 0, params: PopulationParams | N
         group = np.minimum(group, len(lows) - 1)
         age_days = (lows[group] + rng.random(n) * (highs[group] - lows[group])) * 365.2425
         dob = REFERENCE_DATE - age_days.astype("timedelta64[D]") - np.timedelta64(1, "D")
-        male = rng.random(n) < _MALE_SHARE[np.minimum(group, len(_MALE_SHARE) - 1)]
+        male = rng.random(n) < MALE_SHARE[np.minimum(group, len(MALE_SHARE) - 1)]
         # cohabiting twins: an even-indexed young person leads, the next person follows
         lead = np.zeros(n, dtype=bool)
         lead[0:n - 1:2] = True
@@ -424,60 +322,6 @@ def write_population(out: str | os.PathLike[str], persons: int = NL_PERSONS, see
         for batch in population_batches(persons, seed, params):
             writer.write_batch(batch, row_group_size=CHUNK)
     return out
-
-
-def expected_uniqueness_dob_pc4(age_tilt: float, params: PopulationParams | None = None,
-                                tilt_points: int = 15) -> float:
-    """Expected share of persons unique on date of birth + PC4 at the Dutch scale.
-
-    Parameters
-    ----------
-    age_tilt : float
-        Spread of the areas' age profiles (see :class:`PopulationParams`).
-    params : PopulationParams, optional
-        Other calibration values (PC4 sizes, age groups, twins).
-    tilt_points : int
-        Quantile points of the tilt distribution to average over.
-
-    Returns
-    -------
-    float
-
-    Notes
-    -----
-    A person in an area with ``s`` residents, born on a day of age group ``g``
-    (area share ``w_g`` spread over ``D_g`` days), is unique when none of the
-    other ``s - 1`` residents shares the day: probability
-    ``exp(-(s-1) w_g / D_g)`` (the Poisson limit of
-    :func:`bulkimpact.estimates.fraction_unique_weighted`). Averaged over
-    persons, ``sum_areas (s/N) sum_g w_g exp(-(s-1) w_g / D_g)``, less the
-    cohabiting twins, who are never unique. Area sizes and tilts are
-    quantiles of their distributions, so the result is deterministic.
-
-    Examples
-    --------
-    >>> round(expected_uniqueness_dob_pc4(0.0), 3)
-    0.764
-    >>> round(expected_uniqueness_dob_pc4(PopulationParams().age_tilt), 3)
-    0.67
-    """
-    from scipy.stats import norm
-
-    p = params or PopulationParams()
-    areas = p.pc4_areas
-    size = np.exp(p.pc4_sigma * norm.ppf((np.arange(areas) + 0.5) / areas))
-    size = _capped_shares(size, p.pc4_max_ratio) * NL_PERSONS
-    tilt = age_tilt * norm.ppf((np.arange(tilt_points) + 0.5) / tilt_points)
-    shares, days = _group_shares_days(p)
-    # each size quantile is paired with every tilt quantile (independent)
-    area_size = np.repeat(size, tilt_points)
-    area_tilt = np.tile(tilt, areas)
-    w = _area_age_shares(p, area_tilt, area_size)
-    unique = (area_size[:, None] / area_size.sum() * w
-              * np.exp(-(area_size[:, None] - 1) * w / days)).sum()
-    young = shares[np.array([g[0] for g in p.age_groups]) < p.twin_cohabit_age].sum()
-    twins = young * 2 * p.twin_birth_rate / (1 + p.twin_birth_rate)
-    return float(unique * (1 - twins))
 
 
 def calibrate_age_tilt(target: float = KOOT_2010[("date_of_birth", "pc4")],

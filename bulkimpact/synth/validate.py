@@ -387,9 +387,11 @@ def validate_inventory(inventory: Inventory | str | os.PathLike[str], persons: i
         Quasi-identifiers: ``cells`` (product of the distinct values of each
         QI), ``qi_links_exact``, ``qi_links_expected`` (equal cells,
         :func:`~bulkimpact.estimates.expected_qi_links`, as the linkage graph
-        computes it), ``qi_links_expected_skewed`` (the population's own cell
-        sizes), ``false_qi_links_exact``, ``false_qi_links_expected`` (equal
-        cells, :func:`~bulkimpact.estimates.expected_false_qi_links`) and
+        computes it for a population without ``cells``),
+        ``qi_links_expected_skewed`` (the world's own cell sizes, as the graph
+        computes it from :mod:`bulkimpact.cells` for a population with them),
+        ``false_qi_links_exact``, ``false_qi_links_expected`` (equal cells,
+        :func:`~bulkimpact.estimates.expected_false_qi_links`) and
         ``false_qi_links_expected_skewed``.
 
         Any channel: ``links_exact``, ``false_links_exact``,
