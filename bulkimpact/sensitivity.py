@@ -25,8 +25,8 @@ from .assessor import evaluate_policies
 from .evaluate import Evaluation, cheapest_full_protection
 from .inventory import Inventory
 from .linkage import build_linkage_graph
-from .parameters import PolicyParams, policy_params
-from .registry import QUANTITIES
+from .parameters import DEFAULT_HORIZON_YEARS, PolicyParams, policy_params
+from .registry import NP_, QUANTITIES
 from .rulebook import Rulebook
 
 __all__ = ["Assumption", "ASSUMPTIONS", "apply_assumptions", "headline_quantities",
@@ -113,25 +113,61 @@ def _use_rate(inv: Inventory, rb: Rulebook, p: PolicyParams, factor: float) -> I
     return inv, rb, policy_params(p, use_rate=p.use_rate * factor)
 
 
+def _horizon(inv: Inventory, rb: Rulebook, p: PolicyParams, factor: float) -> Inputs:
+    stated = p.horizon_years or inv.planned_retention_years() or DEFAULT_HORIZON_YEARS
+    return inv, rb, policy_params(p, horizon_years=stated * factor)
+
+
+def _compliance(inv: Inventory, rb: Rulebook, p: PolicyParams, factor: float) -> Inputs:
+    return inv, rb, policy_params(p, compliance=min(1.0, p.compliance * factor))
+
+
+def _dataset_uses(inv: Inventory, rb: Rulebook, p: PolicyParams, factor: float) -> Inputs:
+    return inv, rb, policy_params(p, dataset_use_rate=p.dataset_use_rate * factor)
+
+
+def _holding_cost(inv: Inventory, rb: Rulebook, p: PolicyParams, factor: float) -> Inputs:
+    return inv, rb.with_costs_scaled("per_year", factor), p
+
+
 #: The assumptions varied, with the range tried (low, high) around the stated value.
 ASSUMPTIONS: dict[str, Assumption] = {
-    "overlap_factor": Assumption("overlaps between datasets (× 0.5–2)", 0.5, 2.0, 1.0, True,
-                                 _overlaps),
-    "cardinality_factor": Assumption("quasi-identifier cardinalities (× 0.5–2)", 0.5, 2.0,
-                                     1.0, True, _cardinality),
-    "match_quality_shift": Assumption("match quality of keys (−0.15 to +0.05)", -0.15, 0.05,
-                                      0.0, False, _match_quality),
-    "threshold_factor": Assumption("rulebook person thresholds (× 0.5–2)", 0.5, 2.0, 1.0,
-                                   True, _person_thresholds),
-    "identifiability_share": Assumption("share unique for quasi-identifiers to identify "
-                                        "(0.25–0.75; stated 0.5)", 0.25, 0.75, 0.5, False,
-                                        _identifiability),
-    "breadth_categories": Assumption("categories for a broad-profile mosaic (4–6; stated 5)",
-                                     4, 6, 5, False, _breadth),
-    "authorisation_cost_factor": Assumption("authorisation cost per use (× 0.5–2)", 0.5, 2.0,
-                                            1.0, True, _authorisation_cost),
-    "use_rate_factor": Assumption("use rate of combinations outside investigations "
-                                  "(× 0.1–10)", 0.1, 10.0, 1.0, True, _use_rate),
+    "overlap_factor": Assumption(
+        NP_("assumption", "overlaps between datasets (× 0.5–2)"), 0.5, 2.0, 1.0, True,
+        _overlaps),
+    "cardinality_factor": Assumption(
+        NP_("assumption", "quasi-identifier cardinalities (× 0.5–2)"), 0.5, 2.0, 1.0, True,
+        _cardinality),
+    "match_quality_shift": Assumption(
+        NP_("assumption", "match quality of keys (−0.15 to +0.05)"), -0.15, 0.05, 0.0, False,
+        _match_quality),
+    "threshold_factor": Assumption(
+        NP_("assumption", "rulebook person thresholds (× 0.5–2)"), 0.5, 2.0, 1.0, True,
+        _person_thresholds),
+    "identifiability_share": Assumption(
+        NP_("assumption", "share unique for quasi-identifiers to identify "
+                          "(0.25–0.75; stated 0.5)"), 0.25, 0.75, 0.5, False, _identifiability),
+    "breadth_categories": Assumption(
+        NP_("assumption", "categories for a broad-profile mosaic (4–6; stated 5)"), 4, 6, 5,
+        False, _breadth),
+    "authorisation_cost_factor": Assumption(
+        NP_("assumption", "authorisation cost per use (× 0.5–2)"), 0.5, 2.0, 1.0, True,
+        _authorisation_cost),
+    "use_rate_factor": Assumption(
+        NP_("assumption", "use rate of combinations outside investigations (× 0.1–10)"), 0.1,
+        10.0, 1.0, True, _use_rate),
+    "horizon_factor": Assumption(
+        NP_("assumption", "horizon over which yearly costs count (× 0.5–3)"), 0.5, 3.0, 1.0,
+        True, _horizon),
+    "compliance_factor": Assumption(
+        NP_("assumption", "share of combination uses authorised beforehand (× 0.8–1)"), 0.8,
+        1.0, 1.0, False, _compliance),
+    "dataset_use_rate_factor": Assumption(
+        NP_("assumption", "uses a year of datasets that state none (× 0.5–2)"), 0.5, 2.0, 1.0,
+        True, _dataset_uses),
+    "holding_cost_factor": Assumption(
+        NP_("assumption", "yearly cost of holding a dataset in a regime (× 0.5–2)"), 0.5, 2.0,
+        1.0, True, _holding_cost),
 }
 
 

@@ -24,6 +24,7 @@ import pandas as pd
 from ..evaluate import Evaluation, PolicyOutcome, cheapest_full_protection
 from ..registry import QUANTITIES
 from ..rulebook import Rulebook
+from ..sensitivity import ASSUMPTIONS
 from .i18n import (
     NOUNS,
     NP_,
@@ -385,19 +386,7 @@ def openness_findings(levels: pd.DataFrame, variants: Sequence[str],
 # --- 04: decision rules side by side ---------------------------------------------------------
 
 #: The assumptions of :data:`bulkimpact.sensitivity.ASSUMPTIONS`, named for readers: id → message.
-ASSUMPTION_NAMES = {
-    "overlap_factor": NP_("assumption", "overlaps between datasets (× 0.5–2)"),
-    "cardinality_factor": NP_("assumption", "quasi-identifier cardinalities (× 0.5–2)"),
-    "match_quality_shift": NP_("assumption", "match quality of keys (−0.15 to +0.05)"),
-    "threshold_factor": NP_("assumption", "rulebook person thresholds (× 0.5–2)"),
-    "identifiability_share": NP_("assumption", "share unique for quasi-identifiers to identify "
-                                               "(0.25–0.75; stated 0.5)"),
-    "breadth_categories": NP_("assumption",
-                              "categories for a broad-profile mosaic (4–6; stated 5)"),
-    "authorisation_cost_factor": NP_("assumption", "authorisation cost per use (× 0.5–2)"),
-    "use_rate_factor": NP_("assumption",
-                           "use rate of combinations outside investigations (× 0.1–10)"),
-}
+ASSUMPTION_NAMES = {k: a.label for k, a in ASSUMPTIONS.items()}
 
 #: The headline quantities (:data:`bulkimpact.registry.QUANTITIES`): id → message.
 QUANTITY_NAMES = {k: q.label for k, q in QUANTITIES.items()}
