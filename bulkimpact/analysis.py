@@ -255,7 +255,8 @@ class Analysis:
              or "(the rulebook gives none)"),
             ("exposure sets judged", ", ".join(self.include)),
             ("seed", str(self.seed)),
-            *((f"policy parameter {k}", str(v)) for k, v in self.params.to_json().items()),
+            *((f"policy parameter {k}", str(v))
+              for k, v in self.assessor.params.to_json().items()),
             ("bulkimpact version", __version__),
         ]
         return pd.DataFrame(rows, columns=["parameter", "value"]).set_index("parameter")

@@ -1168,6 +1168,8 @@ PARAMETER_NAMES = {
     "use_rate": NP_("parameter", "assumed uses a year of a combination outside the "
                                  "investigations"),
     "horizon_years": NP_("parameter", "horizon of the burden (years)"),
+    "dataset_use_rate": NP_("parameter", "assumed uses a year of a dataset that states none"),
+    "compliance": NP_("parameter", "share of combination uses authorised beforehand"),
     "max_set_size": NP_("parameter", "largest combination judged (datasets)"),
     "max_sets": NP_("parameter", "most combinations enumerated"),
     "version": NP_("parameter", "bulkimpact version"),
@@ -1199,7 +1201,7 @@ def parameters_frame(analysis: Any, lang: str = "en") -> pd.DataFrame:
         "include": t.join([kind_name(k, lang) for k in analysis.include]),
         "seed": str(analysis.seed),
     }
-    for k, v in analysis.params.to_json().items():
+    for k, v in analysis.assessor.params.to_json().items():  # the horizon resolved
         values[k] = _param(v, t) if isinstance(v, numbers.Real) else str(v)
     values["version"] = __version__
     rows = [(t.pgettext("parameter", PARAMETER_NAMES[k]) if k in PARAMETER_NAMES else k, v)
