@@ -68,10 +68,19 @@ bl.finding(lambda lang: findings.inventory_finding(levels[openness], rb, opennes
 # gegevens openbaar toegankelijk zijn. Het niveau is het hoogste dat een van de criteria
 # voorschrijft. Zo werkt de huidige praktijk: volgens de nota aan de minister van BZK van
 # 23 juni 2026 blijft het uitgangspunt, conform de Tijdelijke regeling, dat de voorwaarden
-# worden bepaald "door de aard van die bulkdataset zelf". Of gegevens openbaar toegankelijk zijn,
-# hangt af van de lezing van het openbaarheidscriterium: de diensten rekenen gegevens uit een
-# datalek en gekochte gegevens tot openbaar toegankelijk, de CTIVD gegevens uit een datalek
-# niet. De bevinding volgt de lezing van dit rapport; de figuur toont elke lezing.
+# worden bepaald "door de aard van die bulkdataset zelf"
+# (<cite data-position="ministers-aard-van-de-bulkdataset">nota aan de minister van BZK, 23 juni
+# 2026, p. 2, Kern, 5e punt</cite>). Of gegevens openbaar toegankelijk zijn, hangt
+# af van de lezing van het openbaarheidscriterium. Volgens de nota kunnen de diensten
+# bulkdatasets uit een datalek en bulkdatasets die tegen betaling beschikbaar worden gesteld,
+# aanmerken als openbaar toegankelijk (<cite
+# data-position="diensten-datalek-en-betaald-openbaar">nota aan de minister van BZK, 23 juni
+# 2026, p. 2, Kern, 11e punt</cite>); de
+# CTIVD stelt dat gegevens uit een datalek doorgaans niet door de betrokkenen zelf openbaar
+# zijn gemaakt en daarom als niet openbaar toegankelijk moeten worden vastgesteld
+# (<cite data-position="ctivd-datalek-doorgaans">nota aan de minister van BZK, 23 juni 2026, p.
+# 2, Kern, 10e punt</cite>). De bevinding volgt de lezing van dit rapport; de figuur
+# toont elke lezing.
 #
 # ### Wat de niveaus betekenen
 
@@ -148,8 +157,8 @@ bl.each(lambda lang: tables.table(findings.rulebook_frame(rb, lang), lang, index
 # - De niveaus hierboven zijn de huidige praktijk: elke bulkdataset beoordeeld op wat hij
 #   zelf bevat. De volgende rapporten laten zien wat er gebeurt als bulkdatasets die te
 #   koppelen zijn, worden gecombineerd.
-# - Wat "openbaar toegankelijk" is, hangt af van de lezing: de diensten rekenen gegevens uit
-#   een datalek en gekochte gegevens daartoe, de CTIVD gegevens uit een datalek niet.
+# - Wat "openbaar toegankelijk" is, hangt af van de lezing van het openbaarheidscriterium;
+#   de Werkwijze hierboven geeft de standpunten van de diensten en de CTIVD met hun bron.
 # - "Records" zijn het aantal personen in een bulkdataset; wie in twee bulkdatasets staat,
 #   telt twee keer.
 

@@ -38,9 +38,15 @@ assessment = assess_exchange(log, book, window=window)
 # ## Vraag
 # De AIVD en de MIVD wisselen in het cyberdomein gegevens uit met private partijen: zij
 # bevragen bedrijven als informant (artikel 39 Wiv 2017) en verstrekken hun gegevens
-# (artikel 62 Wiv 2017). De ministers beoordelen elke verstrekking op zichzelf; de CTIVD ziet
-# de samenwerking als structureel, "die daarom in onderlinge samenhang dient te worden
-# beschouwd". Wanneer weegt wat één partner in de loop van de tijd ontvangt, in onderlinge
+# (artikel 62 Wiv 2017). Volgens de ministers speelt het structurele karakter van de
+# samenwerking geen rol bij de beoordeling van de rechtmatigheid
+# (<cite data-position="ministers-structureel-geen-rol">Kamerbrief van de ministers van BZK en
+# Defensie, 17 februari 2025, p. 2, Het wettelijk kader</cite>); de CTIVD ziet de samenwerking
+# als structureel,
+# "die daarom in onderlinge samenhang dient te worden beschouwd"
+# (<cite data-position="ctivd-structurele-samenwerking">Kamerbrief van de ministers van BZK en
+# Defensie, 17 februari 2025, p. 1, Verkorte weergave standpunt CTIVD</cite>). Wanneer weegt wat
+# één partner in de loop van de tijd ontvangt, in onderlinge
 # samenhang, zwaarder dan elke verstrekking afzonderlijk, en hoeveel verstrekkingen en
 # personen vallen dan onder een zwaardere waarborg?
 
@@ -68,13 +74,23 @@ bl.each(lambda lang: ef.comparison_sentences(assessment, lang))
 # **De twee lezingen.** De ministers schrijven in hun brief van 17 februari 2025: "De wet noch
 # de wetsgeschiedenis maakt onderscheid tussen incidentele en structurele verstrekking. Het al
 # dan niet structurele karakter van de samenwerking speelt volgens ons dan ook geen rol bij de
-# beoordeling van de rechtmatigheid daarvan." Elke verstrekking moet "noodzakelijk,
-# proportioneel en zorgvuldig" zijn en wordt op zichzelf gewogen. Dezelfde brief geeft het
-# standpunt van de CTIVD weer: zij "ziet deze publiek-private samenwerkingsverbanden als een
-# vorm van 'structurele' samenwerking, waarbij het ontvangen en verstrekken van gegevens op
-# regelmatige basis plaatsvindt en die daarom in onderlinge samenhang dient te worden
-# beschouwd." De ministers omschrijven de uitwisseling zelf als "het bij elkaar brengen van
-# puzzelstukjes die in gezamenlijkheid een beter beeld geven van de dreiging".
+# beoordeling van de rechtmatigheid daarvan." (<cite
+# data-position="ministers-structureel-geen-rol">Kamerbrief van de ministers van BZK en
+# Defensie, 17 februari 2025, p. 2, Het wettelijk kader</cite>). Elke
+# verstrekking moet "noodzakelijk, proportioneel en zorgvuldig" zijn
+# (<cite data-position="ministers-voorwaarden-artikel-62">Kamerbrief van de ministers van BZK en
+# Defensie, 17 februari 2025, p. 2, Het wettelijk kader</cite>) en wordt op zichzelf gewogen.
+# Dezelfde brief
+# geeft het standpunt van de CTIVD weer: zij "ziet deze publiek-private samenwerkingsverbanden
+# als een vorm van 'structurele' samenwerking, waarbij het ontvangen en verstrekken van
+# gegevens op regelmatige basis plaatsvindt en die daarom in onderlinge samenhang dient te
+# worden beschouwd." (<cite data-position="ctivd-structurele-samenwerking">Kamerbrief van de
+# ministers van BZK en Defensie, 17 februari 2025, p. 1, Verkorte weergave standpunt
+# CTIVD</cite>). De ministers omschrijven de
+# uitwisseling zelf als "het bij elkaar brengen van puzzelstukjes die in gezamenlijkheid een
+# beter beeld geven van de dreiging" (<cite data-position="ministers-puzzelstukjes">Kamerbrief
+# van de ministers van BZK en Defensie, 17 februari 2025, p. 1, Betreft (inleidende
+# alinea's)</cite>).
 #
 # **De berekening.** Per verstrekking telt het niveau dat de verstrekking op zichzelf kreeg.
 # Structureel telt wat een partner binnen een voortschrijdend venster (30, 90 of 365 dagen,
@@ -174,7 +190,9 @@ bl.each(lambda lang: [ef.sensitivity_sentence(assessment, lang),
 # - **Verzonnen gegevens.** Het meegeleverde logboek is verzonnen: de partners, data, velden
 #   en aantallen zeggen niets over de werkelijke uitwisseling van de AIVD of de MIVD met
 #   bedrijven. De brief van 17 februari 2025 noemt geen partners en spreekt van "het
-#   staatsgeheime karakter van de samenwerkingen".
+#   staatsgeheime karakter van de samenwerkingen" (<cite
+#   data-position="ministers-artikel-96-partner">Kamerbrief van de ministers van BZK en
+#   Defensie, 17 februari 2025, p. 3, Vergroten voorzienbaarheid</cite>).
 # - **Illustratief regelboek.** De niveaus komen uit het meegeleverde, illustratieve
 #   regelboek, niet uit de waarborgen die de diensten werkelijk toepassen (een
 #   samenwerkingsbeschrijving, weging van iedere partij en van het type gegevens).

@@ -74,9 +74,13 @@ bl.each(lambda lang: " ".join(tf.whatif_sentences(scenario, lang)[:1]))
 # de relevantiebeoordeling staat voor artikel 27 Wiv 2017 zoals de ontwerpnotities van dit
 # hulpmiddel het samenvatten; de verlengingen staan voor de Tijdelijke wet. In de woorden van
 # de nota van 23 juni 2026: in die wet "is de mogelijkheid gecreëerd tot het vaststellen van
-# een nieuwe eindtermijn voor een bulkdataset". Dezelfde nota vermeldt dat de afdeling
-# klachtbehandeling van de CTIVD de diensten in 2022 beval tot "het vernietigen van vijf
-# bulkdatasets".
+# een nieuwe eindtermijn voor een bulkdataset" (<cite
+# data-position="tijdelijke-wet-eindtermijn">nota aan de minister van BZK, 23 juni 2026, p. 3,
+# Toelichting, Achtergrond, 6e punt</cite>).
+# Dezelfde nota vermeldt dat de afdeling klachtbehandeling van de CTIVD de diensten in 2022
+# beval tot "het vernietigen van vijf bulkdatasets"
+# (<cite data-position="ctivd-vijf-bulkdatasets-vernietigd">nota aan de minister van BZK, 23
+# juni 2026, p. 3, Toelichting, Politieke context, 2e punt</cite>).
 #
 # **Wat wordt berekend.** Op elke dag waarop verandert wat in bewaring is, en alleen dan,
 # volgt de volledige beoordeling van de bulkdatasets die dan samen in bewaring zijn:

@@ -9,13 +9,24 @@ test is skipped where the sources are not beside the checkout.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def _seeds() -> Path:
+    """``$BULKIMPACT_SEEDS``, or ``shared/seeds`` beside the checkout or one of its parents."""
+    if os.environ.get("BULKIMPACT_SEEDS"):
+        return Path(os.environ["BULKIMPACT_SEEDS"])
+    return next((p / "shared" / "seeds" for p in ROOT.parents
+                 if (p / "shared" / "seeds").is_dir()), ROOT.parent / "shared" / "seeds")
+
+
+SEEDS = _seeds()
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.py"))
 
 
@@ -26,13 +37,14 @@ def normalise(text: str) -> str:
 
 
 def dutch_prose(source: str) -> str:
-    """The text of the markdown cells tagged ``nl`` of a jupytext percent file."""
+    """The text of the markdown cells tagged ``nl`` of a jupytext percent file, citations out."""
     parts = re.split(r"^(# %%.*)$", source, flags=re.MULTILINE)
     cells = [body for header, body in zip(parts[1::2], parts[2::2], strict=True)
              if "[markdown]" in header and 'tags=["nl"]' in header]
     lines = [line[2:] if line.startswith("# ") else line[1:]
              for body in cells for line in body.splitlines() if line.startswith("#")]
-    return re.sub(r"(^|\s)> ", " ", " ".join(lines))
+    prose = re.sub(r"(^|\s)> ", " ", " ".join(lines))
+    return re.sub(r"<cite [^>]*>.*?</cite>", "", prose)  # citations name sources, not quotes
 
 
 def quotations(prose: str) -> list[str]:
