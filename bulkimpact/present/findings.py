@@ -198,11 +198,12 @@ def dispute_verdict(evaluation: Evaluation, rulebook: Rulebook, lang: str = "en"
     >>> from bulkimpact.evaluate import evaluate_policies
     >>> ev = evaluate_policies(toy_graph("services"), toy_rulebook())
     >>> print(dispute_verdict(ev, toy_rulebook())[0])
-    CTIVD: per-dataset assessment leaves 1 of 2 combinations under-protected,
-    with 4,000 distinct persons linked in them.
+    Computed on fictional data, on the CTIVD's point: per-dataset assessment leaves 1 of 2
+    combinations under-protected, with 4,000 distinct persons linked in them.
     >>> print(dispute_verdict(ev, toy_rulebook(), lang="nl")[0])
-    De CTIVD: wie elke bulkdataset afzonderlijk beoordeelt, laat 1 van de 2 combinaties
-    onvoldoende beschermd, met de gekoppelde gegevens van 4.000 verschillende personen.
+    Doorgerekend op fictieve gegevens, bij het punt van de CTIVD: wie elke bulkdataset
+    afzonderlijk beoordeelt, laat 1 van de 2 combinaties onvoldoende beschermd, met de
+    gekoppelde gegevens van 4.000 verschillende personen.
     """
     return list(_claims(evaluation, rulebook, lang).values())
 
@@ -946,8 +947,9 @@ def verdict_sentences(evaluation: Evaluation, rulebook: Rulebook, lang: str = "e
     >>> from bulkimpact.evaluate import evaluate_policies
     >>> ev = evaluate_policies(toy_graph("services"), toy_rulebook())
     >>> len(verdict_sentences(ev, toy_rulebook())), verdict_sentences(ev, toy_rulebook(), "nl")[0]
-    (3, 'De CTIVD: wie elke bulkdataset afzonderlijk beoordeelt, laat 1 van de 2 combinaties \
-onvoldoende beschermd, met de gekoppelde gegevens van 4.000 verschillende personen.')
+    (3, 'Doorgerekend op fictieve gegevens, bij het punt van de CTIVD: wie elke bulkdataset \
+afzonderlijk beoordeelt, laat 1 van de 2 combinaties onvoldoende beschermd, met de gekoppelde \
+gegevens van 4.000 verschillende personen.')
     """
     claims = _claims(evaluation, rulebook, lang)
     out = [claims[k] for k in ("ctivd", "ministers") if k in claims]
