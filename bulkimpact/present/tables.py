@@ -371,6 +371,16 @@ def table(frame: pd.DataFrame, lang: str = "en", columns: Sequence[str] | None =
         notes.append(t.gettext('The whole table: <a href="{href}">{name}</a> (CSV).').format(
             href=_html.escape(download, quote=True),
             name=_html.escape(download.rsplit("/", 1)[-1])))
+    if download and lang == "nl" and download.endswith(".csv"):
+        # the files bulkimpact.present.downloads.csv writes beside every CSV
+        sheet, columns = (f"{download[:-len('.csv')]}{end}" for end in (".nl.csv",
+                                                                        ".nl.kolommen.csv"))
+        notes.append(t.gettext(
+            'For a spreadsheet in Dutch: <a href="{href}">{name}</a>, its columns explained in '
+            '<a href="{columns_href}">{columns_name}</a>.').format(
+            href=_html.escape(sheet, quote=True), name=_html.escape(sheet.rsplit("/", 1)[-1]),
+            columns_href=_html.escape(columns, quote=True),
+            columns_name=_html.escape(columns.rsplit("/", 1)[-1])))
     if notes:
         out.append(f'<p class="bi-table-note">{" ".join(notes)}</p>')
     return Table("".join(out))
