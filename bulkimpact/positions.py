@@ -19,7 +19,7 @@ Examples
 ('ctivd', 'nota-2026')
 >>> citation("ctivd-datalek-doorgaans", "nl")
 'nota aan de minister van BZK, 23 juni 2026, p. 2, Kern, 10e punt'
->>> table.source("nota-2026", "nl")[:75]
+>>> table.source("nota-2026", "nl")[:76]
 'nota aan de minister van BZK (ter ondertekening; gaat over de ontwerp-beleid'
 >>> table.position("ctivd-zegt-alles")
 Traceback (most recent call last):

@@ -241,8 +241,8 @@ bl.each(lambda lang: tables.table(findings.parameters_frame(analysis, lang), lan
 #   aantal niveaus dat hij stijgt, eenmalig betaald. De kosten van toestemming zijn het
 #   gebruik per jaar maal de kosten van één toestemming op het niveau van de combinatie maal
 #   de termijn in jaren. De kosten per niveau, het gebruik in de onderzoeken en het gebruik
-#   van elke andere mogelijke combinatie zijn aannames; rapport 04 laat zien hoe ver het
-#   oordeel daarmee verschuift.
+#   van elke andere mogelijke combinatie zijn aannames; rapport 04 laat zien hoe ver de
+#   uitkomst daarmee verschuift.
 # - **Toestemming per gebruik** beschermt een combinatie alleen als *elk* gebruik vooraf is
 #   toegestaan, op het niveau van de combinatie. Een gebruik zonder toestemming is in
 #   werkelijkheid onvoldoende beschermd, ook al telt het in deze cijfers niet mee.

@@ -11,10 +11,10 @@
 #
 # ## Vraag
 # Wanneer moeten bulkdatasets in samenhang worden gewogen? Voor zes beslisregels, van
-# beoordeling per bulkdataset afzonderlijk tot het samen wegen van alles wat gekoppeld kan
+# beoordeling per bulkdataset afzonderlijk tot het in samenhang wegen van alles wat gekoppeld kan
 # worden: hoeveel combinaties blijven onvoldoende beschermd, hoeveel bulkdatasets komen in een
 # zwaarder regime (en hoeveel daarvan maken op zichzelf een zeer geringe inbreuk), wat kost
-# elke regel, en welke aanname verschuift het oordeel het meest?
+# elke regel, en welke aanname verschuift de uitkomst het meest?
 
 # %% [markdown] tags=["en"]
 # # Decision rules side by side: under-protection against escalation

@@ -172,7 +172,7 @@ bl.each(lambda lang: ef.comparison_table(assessment, lang, download=provisions_c
 
 # %% [markdown] tags=["nl"]
 # ### Gevoeligheid voor de lengte van het venster
-# Hetzelfde oordeel bij een venster van 30, 90 en 365 dagen en over de hele samenwerking. Een
+# Dezelfde uitkomst bij een venster van 30, 90 en 365 dagen en over de hele samenwerking. Een
 # langer venster verlaagt het niveau van een partner nooit.
 
 # %% [markdown] tags=["en"]

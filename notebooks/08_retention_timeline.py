@@ -91,7 +91,7 @@ bl.each(lambda lang: " ".join(tf.whatif_sentences(scenario, lang)[:1]))
 # gelijk aan een volledig nieuwe beoordeling van de inventaris zoals die op die dag is; de
 # tests controleren dat.
 #
-# **Als-dan.** Voor de vergelijking wordt één bulkdataset eerder vernietigd: standaard de
+# **Wat als.** Voor de vergelijking wordt één bulkdataset eerder vernietigd: standaard de
 # bulkdataset die op de dag met de meeste onvoldoende beschermde combinaties in de meeste daarvan
 # zit, op die dag. Vanaf dat moment verdwijnen de combinaties waar hij in zat.
 
@@ -157,7 +157,7 @@ bl.each(lambda lang: [
     tf.peak_table(timeline, lang, download=steps_csv)])
 
 # %% [markdown] tags=["nl"]
-# ### Als-dan: eerder vernietigen
+# ### Wat als: eerder vernietigen
 # Dezelfde lijnen met het eerder vernietigen (gestreept) naast de bewaring zoals vastgelegd
 # (doorgetrokken), en elke beslisregel op de dag van het vernietigen.
 

@@ -50,7 +50,7 @@ def test_the_dutch_spreadsheet_is_what_dutch_excel_reads(written: Path) -> None:
     raw = (written / "rules.nl.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 with a byte order mark"
     rows = _rows(written / "rules.nl.csv", ";", "utf-8-sig")
-    assert rows[0][:3] == ["beslisregel", "totale last (kosteneenheden)",
+    assert rows[0][:3] == ["beslisregel", "totale lasten (kosteneenheden)",
                            "zwaarder geplaatste bulkdatasets"]
     assert len(rows[0]) == 5 and not any("_" in h for h in rows[0]), rows[0]  # no column ids
     assert rows[1][:3] == ["per bulkdataset afzonderlijk", "2530,3", "3"]
@@ -65,7 +65,7 @@ def test_the_data_dictionary_names_every_column_with_meaning_and_unit(written: P
     sheet = _rows(written / "rules.nl.csv", ";", "utf-8-sig")
     assert [r[0] for r in rows[1:]] == sheet[0]
     by_id = {r[1]: r for r in rows[1:]}
-    assert by_id["total_burden"][2:] == ["totale last", "kosteneenheden"]
+    assert by_id["total_burden"][2:] == ["totale lasten", "kosteneenheden"]
     assert by_id["rule"][3] == "naam van een beslisregel"
     assert by_id["raised"][3] == "ja of nee"
     assert all(r[2] and r[3] for r in rows[1:])

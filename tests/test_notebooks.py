@@ -297,7 +297,7 @@ def test_index_opens_with_the_verdict_and_each_report_finding(suite) -> None:
     for lang, name in (("nl", "index.html"), ("en", "index.en.html")):
         page = (out / name).read_text("utf-8")
         assert f'<html lang="{lang}"' in page
-        heading = {"nl": "Het oordeel", "en": "The verdict"}[lang]
+        heading = {"nl": "De uitkomst", "en": "The verdict"}[lang]
         verdict = page.split(f">{heading}</h2>", 1)
         assert len(verdict) == 2, f"{name}: no verdict"
         before_reports = verdict[1].split('id="reports"')[0]

@@ -99,7 +99,7 @@ def uncited(paragraph: str, cited: list[str], table: PositionTable) -> list[str]
     if not cited:
         problems += [f"no position cited: {s}" for s in attributing(paragraph)]
     rows = [normalise_quote(table.position(i).quote) for i in cited]
-    for match in QUOTE.finditer(CITE.sub("", paragraph)):
+    for match in QUOTE.finditer(re.sub(r"<[^>]+>", " ", CITE.sub("", paragraph))):
         quote = normalise_quote(match.group(1))
         parts = [p.strip(" .,") for p in re.split(r"\[…\]|…|\.\.\.", quote)]
         if not any(all(p in row for p in parts if p) for row in rows):

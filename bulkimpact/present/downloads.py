@@ -67,6 +67,7 @@ UNITS: dict[str, str] = {
     "level": NP_("unit", "level of the rulebook"),
     "reading": NP_("unit", "reading of the openness criterion"),
     "date": NP_("unit", "date"),
+    "status": NP_("unit", "how the rule was computed"),
     "text": NP_("unit", "text"),
 }
 
@@ -148,9 +149,9 @@ def dutch_spreadsheet(frame: pd.DataFrame) -> str:
     >>> f = pd.DataFrame({"total_burden": [2530.26, -1.0], "status": ["=1+1", "exact"]},
     ...                  index=pd.Index(["per_dataset", "k_hop"], name="rule"))
     >>> print(dutch_spreadsheet(f), end="")
-    beslisregel;totale last (kosteneenheden);status van de oplosser
+    beslisregel;totale lasten (kosteneenheden);berekening
     per bulkdataset afzonderlijk;2530,3;'=1+1
-    buren tot k stappen;-1,0;exact
+    buren tot k stappen;-1,0;rechtstreeks berekend
     """
     named = any(n is not None for n in frame.index.names)
     flat = frame.reset_index() if named else frame.reset_index(drop=True)
@@ -174,7 +175,7 @@ def data_dictionary(frame: pd.DataFrame) -> str:
     >>> print(data_dictionary(f), end="")
     kolom;naam in de CSV en de JSON;betekenis;eenheid
     beslisregel;rule;beslisregel;naam van een beslisregel
-    totale last (kosteneenheden);total_burden;totale last;kosteneenheden
+    totale lasten (kosteneenheden);total_burden;totale lasten;kosteneenheden
     """
     t = translator("nl")
     named = any(n is not None for n in frame.index.names)

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .i18n import NN_, NP_, level_name, translator
+from .i18n import NN_, NP_, document_title, level_name, translator
 from .tables import Column, Table, table
 
 if TYPE_CHECKING:
@@ -163,7 +163,7 @@ def inputs_sentence(a: ExchangeAssessment, lang: str = "en") -> str:
         "{received} times partners were questioned as informants (art. 39 Wiv 2017) add nothing "
         "to what a partner holds. Persons are drawn from a reference population of {size} "
         "({population}).").format(
-        title=a.log.title, provisions=_n("provision", len(provided), lang),
+        title=document_title(a.log.title, lang), provisions=_n("provision", len(provided), lang),
         partners=_n("partner", len(a.timelines), lang), start=t.date(provided[0].date),
         end=t.date(provided[-1].date), received=t.number(received),
         size=t.number(a.log.population.size), population=a.log.population.name)

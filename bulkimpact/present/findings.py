@@ -36,6 +36,7 @@ from .i18n import (
     rule_name,
     translator,
 )
+from .tables import solver_status
 
 __all__ = ["plural", "percent", "policy_findings", "dispute_verdict", "openness_findings",
            "readings_verdict", "RULE_MEANING", "ASSUMPTION_NAMES", "QUANTITY_NAMES",
@@ -179,7 +180,8 @@ def policy_findings(evaluation: Evaluation, rulebook: Rulebook, lang: str = "en"
                                       "{authorisation} authorisation)").format(
                 escalation=_cost(o.escalation_cost, t),
                 authorisation=_cost(o.authorisation_cost, t))
-        status = ("; " + t.gettext("solver status: {status}").format(status=o.status)
+        status = ("; " + t.gettext("solver status: {status}").format(
+            status=solver_status(o.status, lang))
                   if o.status not in ("exact", "optimal") else "")
         out.append(f"{head}: {under}; {esc}; {burden}{status}.")
     return out

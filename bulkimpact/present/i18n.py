@@ -63,6 +63,7 @@ from babel.support import Translations
 __all__ = ["LANGUAGES", "LOCALES", "DOMAIN", "Translator", "translator", "number", "decimal",
            "significant", "percent", "date", "join", "plural_count", "rule_name", "rule_meaning",
            "level_name", "level_meaning", "reading_name", "reading_label", "glossary",
+           "document_title", "TITLES", "terms",
            "glossary_sources", "NOUNS", "RULES", "LEVELS", "LEVEL_MEANINGS", "READINGS",
            "READING_LABELS", "catalogue_path", "catalogue", "extract", "update", "placeholders"]
 
@@ -76,6 +77,7 @@ DOMAIN = "bulkimpact"
 _HERE = Path(__file__).resolve().parent
 LOCALE_DIR = _HERE / "locale"
 GLOSSARY = _HERE / "glossary.yaml"
+TERMS = _HERE / "terms.yaml"
 
 
 # Markers: they return their arguments unchanged and only show the extractor
@@ -460,6 +462,45 @@ def reading_name(reading: str, lang: str = "en") -> str:
     if reading in READINGS:
         return t.pgettext("reading", READINGS[reading])
     return t.gettext("{reading} reading").format(reading=reading)
+
+
+#: Titles of the bundled inventories, rulebook and exchange log, as their files write them
+#: (English); the catalogues give them in each language.
+TITLES = (
+    NP_("title", "Baseline inventory (fictional)"),
+    NP_("title", "Dense inventory (fictional)"),
+    NP_("title", "Sparse inventory (fictional)"),
+    NP_("title", "CSV example inventory (fictional)"),
+    NP_("title", "Illustrative default rulebook (assumption, not the services' rulebook)"),
+    NP_("title", "Exchange log with private partners in the cyber domain (fictional)"),
+)
+
+
+@functools.cache
+def terms() -> dict[str, Any]:
+    """The term list (``terms.yaml``): one Dutch word per concept, and what to avoid.
+
+    Examples
+    --------
+    >>> by_nl = {t["nl"]: t for t in terms()["terms"]}
+    >>> by_nl["toestemming per gebruik"]["en"], "als-dan" in by_nl["wat als"]["avoid"]
+    ('authorisation per use', True)
+    """
+    with TERMS.open(encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def document_title(title: str, lang: str = "en") -> str:
+    """A file's title in `lang`: the catalogue's for a bundled file, else as its file writes it.
+
+    Examples
+    --------
+    >>> document_title("Baseline inventory (fictional)", "nl")
+    'Basisinventaris (fictief)'
+    >>> document_title("Mijn inventaris", "nl")
+    'Mijn inventaris'
+    """
+    return translator(lang).pgettext("title", title) if title in TITLES else title
 
 
 def reading_label(label: str, lang: str = "en") -> str:

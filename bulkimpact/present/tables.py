@@ -46,12 +46,16 @@ from .i18n import (
     translator,
 )
 
-__all__ = ["COLUMNS", "Column", "KINDS", "Table", "cell", "heading", "table",
+__all__ = ["COLUMNS", "Column", "KINDS", "SOLVER_STATUS", "Table", "cell", "heading", "table",
+           "solver_status",
            "POLICY_COLUMNS", "policy_table", "sensitivity_table", "interval_table"]
 
 #: How a column's values are written.
 KINDS = ("count", "decimal", "cost", "rate", "share", "significant", "yesno", "rule", "level",
-         "reading", "date", "text")
+         "reading", "date", "status", "text")
+#: How a decision rule was computed (``bulkimpact.policies.PolicyResult.status``), by name.
+SOLVER_STATUS = {"exact": NP_("solver status", "computed directly"),
+                 "optimal": NP_("solver status", "optimal (proven)")}
 
 
 @dataclass(frozen=True)
@@ -102,7 +106,7 @@ COLUMNS: dict[str, Column] = {
     "total_burden": Column(NP_("column", "total burden (cost units)"), "cost"),
     "level_increase": Column(NP_("column", "levels raised")),
     "authorisations": Column(NP_("column", "investigations needing authorisation")),
-    "status": Column(NP_("column", "solver status"), "text"),
+    "status": Column(NP_("column", "solver status"), "status"),
     # datasets and combinations
     "dataset": Column(NP_("column", "dataset"), "text"),
     "datasets": Column(NP_("column", "datasets"), "text"),
@@ -209,7 +213,7 @@ def heading(column: str | Column, lang: str = "en") -> str:
     Examples
     --------
     >>> heading("total_burden", "nl"), heading("total_burden", "en")
-    ('totale last (kosteneenheden)', 'total burden (cost units)')
+    ('totale lasten (kosteneenheden)', 'total burden (cost units)')
     """
     col = COLUMNS.get(column) if isinstance(column, str) else column
     if col is None:
@@ -246,6 +250,8 @@ def cell(value: object, kind: str = "count", lang: str = "en", digits: int = 1) 
         return reading_name(str(value), lang)
     if kind == "date":
         return t.date(value.isoformat() if isinstance(value, _dt.date) else str(value))
+    if kind == "status":
+        return solver_status(str(value), lang)
     if kind == "text" or not isinstance(value, numbers.Number):
         return str(value)
     if kind == "count":
@@ -284,7 +290,20 @@ def _column(key: object, columns: Mapping[str, Column]) -> Column:
 
 
 def _numeric(kind: str) -> bool:
-    return kind not in ("yesno", "rule", "level", "reading", "date", "text")
+    return kind not in ("yesno", "rule", "level", "reading", "date", "status", "text")
+
+
+def solver_status(status: str, lang: str = "en") -> str:
+    """How a rule was computed, in words (a status the catalogue lacks is shown as it is).
+
+    Examples
+    --------
+    >>> solver_status("optimal", "nl"), solver_status("time limit reached", "nl")
+    ('optimaal (bewezen)', 'time limit reached')
+    """
+    if status in SOLVER_STATUS:
+        return translator(lang).pgettext("solver status", SOLVER_STATUS[status])
+    return status
 
 
 def table(frame: pd.DataFrame, lang: str = "en", columns: Sequence[str] | None = None, *,

@@ -9,6 +9,7 @@ version and whether the run succeeded.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import subprocess
@@ -16,7 +17,7 @@ from pathlib import Path  # noqa: F401  (the examples use it)
 from types import SimpleNamespace
 
 import bulkimpact
-from bulkimpact.present.i18n import date, reading_label
+from bulkimpact.present.i18n import date, document_title, reading_label
 from bulkimpact.report.files import InputFile
 from bulkimpact.report.jobs import OK, Job
 from bulkimpact.report.templating import macros
@@ -95,6 +96,8 @@ def input_file_html(file: InputFile, lang: str = "en") -> str:
     >>> input_file_html(InputFile(Path("/p/a.yaml"), "a.yaml", "ab" * 32, title="A"))[:36]
     'A<br><span class="bi-path">a.yaml</s'
     """
+    if file.title:  # a bundled file's title in the page's language
+        file = dataclasses.replace(file, title=document_title(file.title, lang))
     return str(macros("provenance.html.j2", lang).input_file(file))
 
 
