@@ -139,8 +139,8 @@ bl.each(lambda lang: tables.table(
 # %% [markdown] tags=["nl"]
 # ### Het regelboek dat deze niveaus toekent
 # Elk criterium heeft een motivering en een bron, of is gemarkeerd als aanname. Motivering en
-# bron staan er zoals het regelboek ze formuleert (in het Engels, met de Nederlandse bronnen
-# letterlijk geciteerd).
+# bron zijn die van het regelboek; voor het meegeleverde regelboek staan ze hier in het
+# Nederlands, met de bronnen letterlijk geciteerd.
 
 # %% [markdown] tags=["en"]
 # ### The rulebook that produced these levels
