@@ -295,8 +295,9 @@ def readings_verdict(evaluations: Mapping[str, Evaluation], rulebook: Rulebook,
     slight intrusion on their own (0 outside the regime, 3 light); per-dataset assessment
     leaves 1 combination under-protected.
     >>> print(readings_verdict(evs, rb, lang="nl")[1])
-    Volgens de lezing van de CTIVD (gegevens uit een datalek zijn niet openbaar toegankelijk,
-    gekochte gegevens wel): de regel **hele component** brengt 3 van de 3 bulkdatasets in
+    Volgens de lezing van de CTIVD (gegevens uit een datalek worden als niet openbaar
+    toegankelijk vastgesteld; dat gekochte gegevens openbaar toegankelijk blijven, is een
+    aanname van bulkimpact): de regel **hele component** brengt 3 van de 3 bulkdatasets in
     een zwaarder regime, waarvan 2 met op zichzelf een zeer geringe inbreuk (0 buiten het
     bulkregime, 2 licht); beoordeling per bulkdataset afzonderlijk laat 2 combinaties
     onvoldoende beschermd.

@@ -513,7 +513,8 @@ def reading_label(label: str, lang: str = "en") -> str:
     --------
     >>> reading_label("CTIVD reading (data from a leak are not publicly accessible; "
     ...               "purchased data are)", "nl")
-    'gegevens uit een datalek zijn niet openbaar toegankelijk, gekochte gegevens wel'
+    'gegevens uit een datalek worden als niet openbaar toegankelijk vastgesteld; dat gekochte \
+gegevens openbaar toegankelijk blijven, is een aanname van bulkimpact'
     """
     return translator(lang).pgettext("reading label", label)
 
