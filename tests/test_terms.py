@@ -27,7 +27,7 @@ SEEDS = next((p / "shared" / "seeds" for p in ROOT.parents if (p / "shared" / "s
 def offences(text: str) -> list[str]:
     """What `text` (Dutch) says that the term list rules out.
 
-    Quotations (between double quotes), placeholders, HTML tags and
+    Quotations (between double quotes), formulas, placeholders, HTML tags and
     citations are left out: a quotation is the source's, not ours.
 
     Examples
@@ -39,14 +39,18 @@ def offences(text: str) -> list[str]:
     ['in een zwaarder regime plaatsen)', 'wat als)']
     >>> offences('De nota: "het oordeel van de Evaluatiecommissie". {rule_id}')
     []
+    >>> offences("boven low_intrusion_level van het regelboek")
+    ['English: low_intrusion_level', 'code: low_intrusion_level']
     """
     text = re.sub(r"<cite [^>]*>.*?</cite>|<[^>]+>|\{[a-z_]+\}|%\([a-z_]+\)s", " ", text)
+    text = re.sub(r"`[^`]*[×^/][^`]*`", " ", text)  # a formula, not an identifier
     text = " ".join(re.sub(r'"[^"]*"', " ", text).split())
     found = []
     for word in i18n.terms()["english"]:
         flags = 0 if word in ("None",) or "_" in word else re.IGNORECASE
         if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text, flags):
             found.append(f"English: {word}")
+    found += [f"code: {c}" for c in re.findall(r"(?<![\w.-])[a-z]+(?:_[a-z0-9]+)+\b", text)]
     for term in i18n.terms()["terms"]:
         for pattern in term["avoid"]:
             if re.search(rf"(?<![\w-]){pattern}(?![\w-])", text, re.IGNORECASE):
