@@ -26,8 +26,8 @@
 # ## Question
 # Does judging each bulk dataset on its own leave combinations of datasets under-protected,
 # as the CTIVD holds? Does weighing them together pull nearly every dataset into a heavier
-# regime, even those of very slight intrusion, as the ministers fear? And what does each
-# decision rule cost?
+# regime, even those of very slight intrusion, as the draft policy response expects? And what
+# does each decision rule cost?
 
 # %% tags=["parameters"]
 inventory = None  # a path, or None for the bundled data/synthetic/baseline.yaml
@@ -160,9 +160,10 @@ bl.verdict(lambda lang: HTML(plots.figure_html(
 # every chain of linked datasets heavier than its parts. A combination is under-protected
 # when none of its datasets sits in a regime as heavy as the combination. Six decision rules
 # are compared, from judging each dataset on its own (today's practice) to weighing
-# everything linked together (the ministers' fear). The burden adds one-off escalations and
-# a year's case-by-case authorisations in one cost unit. Everything is computed under each
-# reading of the openness criterion, the ministers' first; the sentences below follow this
+# everything linked together (the outcome the draft policy response warns against). The
+# burden adds one-off escalations and a year of authorisations per use in one cost unit.
+# Everything is computed under each reading of the openness criterion, the services' first;
+# the sentences below follow this
 # report's reading.
 #
 # ### The two claims under each reading

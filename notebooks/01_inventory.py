@@ -92,8 +92,10 @@ bl.finding(lambda lang: findings.inventory_finding(levels[openness], rb, opennes
 # practice: according to the note to the minister of BZK of 23 June 2026, the starting point
 # remains, in line with the Tijdelijke regeling, that the conditions are set "door de aard
 # van die bulkdataset zelf" (by the nature of the dataset itself). Whether data are publicly
-# accessible depends on the reading of the openness criterion: the services count leaked and
-# purchased data as publicly accessible, the CTIVD not data from a leak. The finding follows
+# accessible depends on the reading of the openness criterion. According to the memo, the
+# services may treat bulk datasets from a leak and bulk datasets offered for payment as
+# publicly accessible; the CTIVD holds that data from a leak were usually not made public by
+# the persons concerned and should be set down as not publicly accessible. The finding follows
 # this report's reading; the figure shows every reading.
 #
 # ### What the levels mean
@@ -169,6 +171,6 @@ bl.each(lambda lang: tables.table(findings.rulebook_frame(rb, lang), lang, index
 #   none of them.
 # - The levels above are today's practice: each dataset judged by what it holds itself. The
 #   following reports show what happens when datasets that can be linked are combined.
-# - What counts as "publicly accessible" depends on the reading: the services count leaked
-#   and purchased data as such, the CTIVD not data from a leak.
+# - What counts as "publicly accessible" depends on the reading of the openness criterion;
+#   the Method above gives the positions of the services and the CTIVD with their source.
 # - "Records" are the persons in a dataset; a person in two datasets counts twice.

@@ -336,14 +336,15 @@ bl.each(robustness_figure)
 # ## Wat dit betekent
 # De twee beweringen gaan over verschillende regels: onvoldoende bescherming is wat beoordeling
 # per bulkdataset afzonderlijk laat liggen (het punt van de CTIVD), ophoging is wat de regel
-# ‘hele component’ kost (het punt van de ministers). De regels daartussen laten zien hoeveel
-# van elk een besliskader moet aanvaarden.
+# ‘hele component’ kost (het punt van de ontwerp-beleidsreactie). De regels daartussen laten
+# zien hoeveel van elk een besliskader moet aanvaarden.
 
 # %% [markdown] tags=["en"]
 # ## What it means
 # The two claims are about different rules: under-protection is what assessment per dataset
 # leaves (the CTIVD's point), escalation is what the whole-component rule costs (the
-# ministers' point). The rules in between show how much of each a decision framework has to
+# draft policy response's point). The rules in between show how much of each a decision
+# framework has to
 # accept.
 
 # %%

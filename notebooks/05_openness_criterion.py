@@ -29,8 +29,10 @@
 #
 # ## Question
 # The privacy intrusion of a bulk dataset is weighed partly by whether its data are publicly
-# accessible. The services count data from a leak and data offered for payment as publicly
-# accessible; the CTIVD holds that data from a leak are not. Which datasets and combinations
+# accessible. According to the memo to the minister of 23 June 2026, the services may treat
+# bulk datasets from a leak and bulk datasets offered for payment as publicly accessible; the
+# CTIVD holds that data from a leak, usually not made public by the persons concerned, should
+# be set down as not publicly accessible. Which datasets and combinations
 # change level between the two readings, how many distinct persons does that concern, and
 # what does it do to each decision rule?
 
