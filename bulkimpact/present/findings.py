@@ -1469,7 +1469,13 @@ def channels(G: Any) -> pd.Series:
 
 
 def _channel(name: str, lang: str) -> str:
-    return translator(lang).gettext("quasi-identifiers") if name == "QIs" else name
+    if name == "QIs":
+        return translator(lang).gettext("quasi-identifiers")
+    if lang == "en":
+        return name  # the key namespace as the inventory names it
+    from .validation import field_names  # keys named for Dutch readers where known
+
+    return field_names(name, lang)
 
 
 def channel_title(G: Any, lang: str = "en") -> str:
@@ -1504,7 +1510,8 @@ def links_frame(analysis: Any, lang: str | None = None) -> pd.DataFrame:
     ``expected_links``, ``strength``, ``overlap_source``, ``assumptions``.
     """
     t = translator(lang or "en")
-    rows = [{"a": a, "b": b, "linked_through": ", ".join(e["keys"] + e["qis"]),
+    rows = [{"a": a, "b": b, "linked_through": ", ".join(
+                 _channel(k, lang) if lang else k for k in e["keys"] + e["qis"]),
              "expected_overlap": e["expected_overlap"], "expected_links": e["expected_links"],
              "strength": e["strength"],
              "overlap_source": (t.pgettext("overlap", OVERLAP_SOURCES[e["source"]])

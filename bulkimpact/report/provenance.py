@@ -96,9 +96,12 @@ def input_file_html(file: InputFile, lang: str = "en") -> str:
     >>> input_file_html(InputFile(Path("/p/a.yaml"), "a.yaml", "ab" * 32, title="A"))[:36]
     'A<br><span class="bi-path">a.yaml</s'
     """
-    if file.title:  # a bundled file's title in the page's language
-        file = dataclasses.replace(file, title=document_title(file.title, lang))
-    return str(macros("provenance.html.j2", lang).input_file(file))
+    return str(macros("provenance.html.j2", lang).input_file(_in_language(file, lang)))
+
+
+def _in_language(file: InputFile, lang: str) -> InputFile:
+    """`file` with a bundled file's title in the page's language."""
+    return dataclasses.replace(file, title=document_title(file.title, lang)) if file.title else file
 
 
 @functools.cache
@@ -171,6 +174,7 @@ def banner_html(job: Job, status: str, error: str | None = None,
     facts = SimpleNamespace(
         tag=BANNER_TAG, job=job, ok=status == OK, error=error, failed_cell=failed_cell,
         error_anchor=ERROR_ANCHOR, openness=openness,
+        inventory=_in_language(job.inventory, lang), rulebook=_in_language(job.rulebook, lang),
         # A notebook that declares no inventory parameter (07 reads an exchange log) does
         # not use the batch's inventory; its banner says so rather than name it.
         uses_inventory="inventory" in job.notebook.parameters or not job.notebook.parameters,
