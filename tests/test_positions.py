@@ -117,6 +117,20 @@ def test_the_table_loads_and_names_every_actor_of_the_issue() -> None:
     assert {p.document for p in table.positions} == set(table.documents)
     for p in table.positions:
         assert p.what.nl != p.what.en and p.locator.nl.startswith("p. "), p.id
+    # seed 000 is a memo about a draft: what it reports of the ministers is the draft's
+    assert not [p.id for p in table.positions if p.document == "nota-2026"
+                and p.who == "ministers"]
+
+
+def test_the_glossary_page_lists_every_position_a_report_can_cite() -> None:
+    from bulkimpact.report.pages import glossary_page
+    from bulkimpact.rulebook import load_rulebook
+
+    table = load_positions()
+    page = glossary_page("nl", ["nl", "en"], load_rulebook(ROOT / "data/rulebooks/default.yaml"))
+    for p in table.positions:
+        assert f'<tr id="{p.id}">' in page and table.citation(p.id, "nl") in page, p.id
+    assert table.source("nota-2026", "nl") in page
 
 
 @needs_seeds

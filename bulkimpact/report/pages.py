@@ -19,11 +19,11 @@ from markupsafe import Markup
 
 import bulkimpact
 from bulkimpact.files import atomic_write
+from bulkimpact.positions import load_positions
 from bulkimpact.present.bilingual import output_language, output_role
 from bulkimpact.present.i18n import (
     RULES,
     glossary,
-    glossary_sources,
     level_meaning,
     level_name,
     reading_name,
@@ -230,7 +230,14 @@ def glossary_page(lang: str, languages: Sequence[str], rulebook: Any) -> str:
     main = languages[0] if languages else lang
     other = "en" if lang == "nl" else "nl"
     dutch = lang == "nl"
-    sources = glossary_sources()
+    table = load_positions()
+    # the documents as they identify themselves, and every position the reports cite
+    sources = {key: table.source(key, lang) for key in table.documents}
+    positions = [SimpleNamespace(id=p.id, who=table.actors[p.who](lang), what=p.what(lang),
+                                 quote=" ".join(p.quote.split()),
+                                 citation=table.citation(p.id, lang))
+                 for p in table.positions]
+
     def own(entry: dict, dutch_key: str, english_key: str) -> Any:
         return entry.get(dutch_key) if dutch and entry.get(dutch_key) else entry.get(english_key)
 
@@ -248,6 +255,7 @@ def glossary_page(lang: str, languages: Sequence[str], rulebook: Any) -> str:
              for rule in RULES]
     return _render("glossary.html.j2", lang, title=translator(lang).gettext("Glossary"),
                    terms=terms, levels=levels, rules=rules, sources=list(sources.items()),
+                   positions=positions,
                    index=index_name(lang, main),
                    languages=_switch(lang, languages, glossary_name))
 
