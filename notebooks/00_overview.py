@@ -93,8 +93,8 @@ bl.verdict(lambda lang: HTML(plots.figure_html(
 #
 # **Het geschil.** De bron is de nota aan de minister van BZK van 23 juni 2026, die de
 # ontwerp-beleidsreactie op CTIVD-toezichtrapport nr. 84 ter ondertekening voorlegt; de
-# verzonden reactie van de ministers zelf is hier niet gelezen. Volgens de nota beveelt de
-# CTIVD een besliskader aan "om te bepalen of meerdere bulkdatasets (al dan niet) in
+# beleidsreactie zoals de ministers die hebben verzonden, is hier niet gelezen. Volgens de
+# nota beveelt de CTIVD een besliskader aan "om te bepalen of meerdere bulkdatasets (al dan niet) in
 # samenhang moet worden gewogen om de privacyinbreuk daarvan (goed) te kunnen beoordelen"
 # (<cite data-position="ctivd-besliskader">nota aan de minister van BZK, 23 juni 2026, p. 1,
 # Kern, 4e punt</cite>), want: "De opbrengsten kunnen immers uiteindelijk binnen een
