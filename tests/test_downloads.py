@@ -99,3 +99,17 @@ def test_a_dutch_table_links_the_spreadsheet_and_an_english_one_does_not() -> No
     en = tables.table(frame, "en", index="rule", download="f/rules.csv").html
     assert 'href="f/rules.nl.csv"' in nl and 'href="f/rules.nl.kolommen.csv"' in nl
     assert ".nl." not in en
+
+
+def test_every_column_of_the_rules_download_has_a_dutch_heading(tmp_path: Path) -> None:
+    from bulkimpact.evaluate import evaluate_policies
+    from bulkimpact.examples import toy_graph, toy_rulebook
+
+    frame = evaluate_policies(toy_graph("services"), toy_rulebook()).to_frame()
+    downloads.csv(frame.drop(columns=["pareto"], errors="ignore").rename_axis("rule"), tmp_path,
+                  "rules")
+    headings = _rows(tmp_path / "rules.nl.csv", ";", "utf-8-sig")[0]
+    assert headings[0] == "beslisregel"
+    assert [h for h in headings if "_" in h] == []  # no column id left untranslated
+    dictionary = _rows(tmp_path / "rules.nl.kolommen.csv", ";", "utf-8-sig")[1:]
+    assert not [r for r in dictionary if r[2].startswith("geen Nederlandse omschrijving")]

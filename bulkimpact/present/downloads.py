@@ -45,8 +45,8 @@ from typing import Any
 import pandas as pd
 
 from ..files import atomic_write
-from .i18n import NP_, reading_name, rule_name, translator
-from .tables import COLUMNS, Column, _numeric, cell, heading
+from .i18n import NP_, READINGS, RULES, decimal, reading_name, rule_name, translator
+from .tables import COLUMNS, Column, cell, heading, numeric_kind
 
 __all__ = ["csv", "json_file", "href", "neutralise", "dutch_spreadsheet", "data_dictionary",
            "dutch_links", "UNITS"]
@@ -54,6 +54,28 @@ __all__ = ["csv", "json_file", "href", "neutralise", "dutch_spreadsheet", "data_
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 #: What a spreadsheet runs as a formula when a cell begins with it.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Columns of the downloads that no report table shows, named for the Dutch spreadsheet.
+DOWNLOAD_COLUMNS: dict[str, Column] = {
+    "under_protected_persons_held": Column(NP_("column", "distinct persons held in the datasets "
+                                                         "of under-protected combinations")),
+    "authorisations_potential": Column(NP_("column", "combinations needing an authorisation "
+                                                     "whenever used")),
+    "exposure_sets": Column(NP_("column", "combinations judged")),
+    "persons_held": Column(NP_("column", "distinct persons held in the member datasets")),
+    "name": Column(NP_("column", "name"), "text"),
+    "rules": Column(NP_("column", "criteria that fire"), "text"),
+    "assumptions": Column(NP_("column", "assumptions"), "text"),
+    "date": Column(NP_("column", "date"), "date"),
+}
+#: Download columns that are a report column under another id.
+ALIASES = {"policy": "rule", "own_level": "level", "member_level": "max_member_level",
+           "members": "datasets"}
+#: Endings of a column id that name a statistic or a scenario of the column.
+SUFFIXES = {"_low": NP_("column suffix", "5th percentile"),
+            "_median": NP_("column suffix", "median"),
+            "_high": NP_("column suffix", "95th percentile"),
+            " (change)": NP_("column suffix", "change"),
+            " (what-if)": NP_("column suffix", "what if")}
 #: The unit of each kind of column (bulkimpact.present.tables.KINDS), for the data dictionary.
 UNITS: dict[str, str] = {
     "count": NP_("unit", "number (rounded to a whole)"),
@@ -110,31 +132,64 @@ def _flat(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _group_name(group: object, lang: str) -> str:
     """A column group (an openness reading or a decision rule id) by its human name."""
-    for name in (reading_name, rule_name):
-        try:
-            return name(str(group), lang)
-        except KeyError:
-            continue
+    if str(group) in READINGS:
+        return reading_name(str(group), lang)
+    if str(group) in RULES:
+        return rule_name(str(group), lang)
     return str(group)
 
 
+def _resolve(name: str) -> tuple[Column | None, str]:
+    """The column a download's column `name` stands for, and a Dutch qualifier ("" if none).
+
+    Examples
+    --------
+    >>> col, more = _resolve("total_burden_median")
+    >>> heading(col, "nl"), more
+    ('totale lasten (kosteneenheden)', 'mediaan')
+    >>> _resolve("level_ctivd")[1], _resolve("nothing_known")
+    ('lezing van de CTIVD', (None, ''))
+    """
+    for suffix, label in SUFFIXES.items():
+        if name.endswith(suffix) and len(name) > len(suffix):
+            col, more = _resolve(name[: -len(suffix)])
+            qualifier = translator("nl").pgettext("column suffix", label)
+            return col, f"{more}, {qualifier}" if more else qualifier
+    name = ALIASES.get(name, name)
+    if name in COLUMNS:
+        return COLUMNS[name], ""
+    if name in DOWNLOAD_COLUMNS:
+        return DOWNLOAD_COLUMNS[name], ""
+    if name.startswith("level_") and name[len("level_"):] in READINGS:
+        return COLUMNS["level"], reading_name(name[len("level_"):], "nl")
+    if name in RULES or name in READINGS:
+        return Column(_group_name(name, "nl"), "text"), ""
+    return None, ""
+
+
 def _spec(key: object) -> tuple[str, Column]:
-    """A column's id and how it is shown; an id not in COLUMNS is text under its own name."""
+    """A column's id and how its values are written (an unknown column: as text)."""
     name = str(key[-1] if isinstance(key, tuple) else key)
-    return name, COLUMNS.get(name, Column(name, "text"))
+    col, _qualifier = _resolve(name)
+    return name, col or Column(name, "text")
 
 
 def _dutch_heading(key: object) -> str:
-    name, col = _spec(key)
-    shown = heading(col, "nl")
+    name = str(key[-1] if isinstance(key, tuple) else key)
+    col, qualifier = _resolve(name)
+    shown = heading(col, "nl") if col else name  # no Dutch name: the id, as in the CSV
+    if qualifier:
+        shown = f"{shown} ({qualifier})"
     if isinstance(key, tuple) and len(key) > 1:
         shown = f"{_group_name(key[0], 'nl')}: {shown}"
     return shown
 
 
 def _dutch_cell(value: Any, kind: str, digits: int) -> str:
-    if isinstance(value, numbers.Number) and not isinstance(value, bool) and _numeric(kind):
-        return cell(value, kind, "nl", digits).replace(".", "")  # no thousands separator
+    if isinstance(value, numbers.Number) and not isinstance(value, bool):
+        if numeric_kind(kind):
+            return cell(value, kind, "nl", digits).replace(".", "")  # no thousands separator
+        return decimal(float(value), "nl").replace(".", "")  # a number of a column without kind
     return neutralise(cell(value, kind, "nl", digits))
 
 
@@ -182,14 +237,21 @@ def data_dictionary(frame: pd.DataFrame) -> str:
     keys = list(frame.reset_index().columns if named else frame.columns)
     rows = []
     for key in keys:
-        _name, col = _spec(key)
-        shown = _dutch_heading(key)
+        name, col = _spec(key)
+        known, qualifier = _resolve(name)
+        base = heading(known, "nl") if known else ""
         # a heading names its unit in brackets at the end: the meaning is the rest
-        unit = re.fullmatch(r"(.*\S) \(([^()]*)\)", shown)
-        rows.append({t.pgettext("column", "column"): shown,
+        unit = re.fullmatch(r"(.*\S) \(([^()]*)\)", base)
+        meaning = (unit.group(1) if unit else base) or t.gettext(
+            "no Dutch description; see the name in the CSV")
+        if qualifier:
+            meaning = f"{meaning} ({qualifier})"
+        if isinstance(key, tuple) and len(key) > 1:
+            meaning = f"{_group_name(key[0], 'nl')}: {meaning}"
+        rows.append({t.pgettext("column", "column"): _dutch_heading(key),
                      t.pgettext("column", "name in the CSV and the JSON"): "/".join(
                          map(str, key)) if isinstance(key, tuple) else str(key),
-                     t.pgettext("column", "meaning"): unit.group(1) if unit else shown,
+                     t.pgettext("column", "meaning"): meaning,
                      t.pgettext("column", "unit"): unit.group(2) if unit
                      else t.pgettext("unit", UNITS[col.kind])})
     return pd.DataFrame(rows).apply(lambda column: column.map(neutralise)).to_csv(

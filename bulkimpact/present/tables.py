@@ -47,7 +47,7 @@ from .i18n import (
 )
 
 __all__ = ["COLUMNS", "Column", "KINDS", "SOLVER_STATUS", "Table", "cell", "heading", "table",
-           "solver_status",
+           "solver_status", "numeric_kind",
            "POLICY_COLUMNS", "policy_table", "sensitivity_table", "interval_table"]
 
 #: How a column's values are written.
@@ -289,7 +289,8 @@ def _column(key: object, columns: Mapping[str, Column]) -> Column:
     return Column(str(name), "text")
 
 
-def _numeric(kind: str) -> bool:
+def numeric_kind(kind: str) -> bool:
+    """Whether values of this kind of column are numbers (right-aligned, decimal comma)."""
     return kind not in ("yesno", "rule", "level", "reading", "date", "status", "text")
 
 
@@ -366,7 +367,7 @@ def table(frame: pd.DataFrame, lang: str = "en", columns: Sequence[str] | None =
             for g, n in groups) + "</tr>")
     out.append("<tr>" + (f"<th>{_html.escape(heading(index_col, lang))}</th>" if index_col
                          else "") + "".join(
-        f'<th class="{"bi-num" if _numeric(_column(k, spec).kind) else ""}">'
+        f'<th class="{"bi-num" if numeric_kind(_column(k, spec).kind) else ""}">'
         f"{_html.escape(heading(_column(k, spec), lang))}</th>" for k in keys) + "</tr>")
     out.append("</thead><tbody>")
     for label, row in rows.iterrows():
@@ -378,7 +379,7 @@ def table(frame: pd.DataFrame, lang: str = "en", columns: Sequence[str] | None =
             tds.append(f"<th{title}>{_html.escape(name)}</th>")
         for key in keys:
             col = _column(key, spec)
-            cls = f' class="bi-num" data-kind="{col.kind}"' if _numeric(col.kind) else ""
+            cls = f' class="bi-num" data-kind="{col.kind}"' if numeric_kind(col.kind) else ""
             tds.append(f"<td{cls}>{_html.escape(cell(row[key], col.kind, lang, col.digits))}</td>")
         out.append("<tr>" + "".join(tds) + "</tr>")
     out.append("</tbody></table>")
