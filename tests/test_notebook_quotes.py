@@ -1,5 +1,7 @@
 """Every quotation in the reports' Dutch prose is verbatim from a source document.
 
+The notebooks' Dutch cells, the Dutch catalogue and the glossary's Dutch are read.
+
 The Dutch cells of the notebooks quote the two source documents (in
 ``shared/seeds``, beside the repository) between double quotes; a quote of
 25 characters or more must appear in a source word for word (whitespace,
@@ -82,3 +84,18 @@ def test_dutch_quotations_are_verbatim(notebook: Path) -> None:
     sources = normalise(" ".join(p.read_text("utf-8") for p in SEEDS.glob("*.txt")))
     missing = unverified(dutch_prose(notebook.read_text("utf-8")), sources)
     assert not missing, f"{notebook.name}: not in the sources: {missing[0]!r}"
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the source documents are not beside the checkout")
+def test_dutch_catalogue_and_glossary_quotations_are_verbatim() -> None:
+    """The Dutch catalogue's entries and the glossary's Dutch quote the sources word for word."""
+    from bulkimpact.present import i18n
+
+    sources = normalise(" ".join(p.read_text("utf-8") for p in SEEDS.glob("*.txt")))
+    texts = [s for m in i18n.catalogue("nl") if m.id
+             for s in ([m.string] if isinstance(m.string, str) else m.string)]
+    texts += [str(t.get(k, "")) for t in i18n.glossary() for k in ("definitie", "toelichting")]
+    quoted = [q for text in texts for q in quotations(text)]
+    assert len(quoted) >= 5  # the rulebook's sources and the readings quote the nota
+    missing = [m for text in texts for m in unverified(text, sources)]
+    assert not missing, f"not in the sources: {missing[0]!r}"
