@@ -5,8 +5,10 @@ The notebooks' Dutch cells, the Dutch catalogue and the glossary's Dutch are rea
 The Dutch cells of the notebooks quote the two source documents (in
 ``shared/seeds``, beside the repository) between double quotes; a quote of
 25 characters or more must appear in a source word for word (whitespace,
-line breaks and the shape of apostrophes aside; "…" marks an omission). The
-test is skipped where the sources are not beside the checkout.
+line breaks and the shape of apostrophes aside; "…" marks an omission).
+Citations (``<cite data-position=…>``) name a source; they are not quotations.
+The test is skipped where the sources are neither in ``shared/seeds`` beside
+the checkout or a folder above it, nor in ``$BULKIMPACT_SEEDS``.
 """
 
 from __future__ import annotations
