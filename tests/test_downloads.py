@@ -113,3 +113,12 @@ def test_every_column_of_the_rules_download_has_a_dutch_heading(tmp_path: Path) 
     assert [h for h in headings if "_" in h] == []  # no column id left untranslated
     dictionary = _rows(tmp_path / "rules.nl.kolommen.csv", ";", "utf-8-sig")[1:]
     assert not [r for r in dictionary if r[2].startswith("geen Nederlandse omschrijving")]
+
+
+def test_a_column_without_a_name_keeps_its_numbers_and_missing_values(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"window_days": [90.0, float("nan"), 1234.5]})
+    downloads.csv(frame, tmp_path, "w")
+    rows = _rows(tmp_path / "w.nl.csv", ";", "utf-8-sig")
+    assert rows == [["window_days"], ["90"], ["–"], ["1234,5"]]
+    dictionary = _rows(tmp_path / "w.nl.kolommen.csv", ";", "utf-8-sig")
+    assert dictionary[1][2] == "geen Nederlandse omschrijving; zie de naam in de CSV"

@@ -36,6 +36,7 @@ buren tot k stappen;3
 from __future__ import annotations
 
 import json
+import math
 import numbers
 import os
 import re
@@ -187,6 +188,10 @@ def _dutch_heading(key: object) -> str:
 
 def _dutch_cell(value: Any, kind: str, digits: int) -> str:
     if isinstance(value, numbers.Number) and not isinstance(value, bool):
+        if value != value:  # NaN: shown as the tables show a missing value
+            return cell(value, kind, "nl", digits)
+        if math.isinf(value):
+            return neutralise(str(value))
         if numeric_kind(kind):
             return cell(value, kind, "nl", digits).replace(".", "")  # no thousands separator
         return decimal(float(value), "nl").replace(".", "")  # a number of a column without kind
