@@ -116,9 +116,9 @@ def test_every_column_of_the_rules_download_has_a_dutch_heading(tmp_path: Path) 
 
 
 def test_a_column_without_a_name_keeps_its_numbers_and_missing_values(tmp_path: Path) -> None:
-    frame = pd.DataFrame({"window_days": [90.0, float("nan"), 1234.5]})
+    frame = pd.DataFrame({"nameless_ratio": [90.0, float("nan"), 1234.5]})
     downloads.csv(frame, tmp_path, "w")
     rows = _rows(tmp_path / "w.nl.csv", ";", "utf-8-sig")
-    assert rows == [["window_days"], ["90"], ["–"], ["1234,5"]]
+    assert rows == [["nameless_ratio"], ["90"], ["–"], ["1234,5"]]
     dictionary = _rows(tmp_path / "w.nl.kolommen.csv", ";", "utf-8-sig")
     assert dictionary[1][2] == "geen Nederlandse omschrijving; zie de naam in de CSV"

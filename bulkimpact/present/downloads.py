@@ -46,8 +46,10 @@ from typing import Any
 import pandas as pd
 
 from ..files import atomic_write
+from .exchange_findings import EXCHANGE_COLUMNS
 from .i18n import NP_, READINGS, RULES, decimal, reading_name, rule_name, translator
 from .tables import COLUMNS, Column, cell, heading, numeric_kind
+from .timeline_findings import TIMELINE_COLUMNS
 
 __all__ = ["csv", "json_file", "href", "neutralise", "dutch_spreadsheet", "data_dictionary",
            "dutch_links", "UNITS"]
@@ -67,10 +69,15 @@ DOWNLOAD_COLUMNS: dict[str, Column] = {
     "rules": Column(NP_("column", "criteria that fire"), "text"),
     "assumptions": Column(NP_("column", "assumptions"), "text"),
     "date": Column(NP_("column", "date"), "date"),
+    "first_provision": Column(NP_("column", "first provision"), "date"),
+    "last_provision": Column(NP_("column", "last provision"), "date"),
+    "window_days": Column(NP_("column", "window (days)")),
+    "partners_heavier_structural": Column(NP_("column", "partners under a heavier safeguard, "
+                                                        "structural")),
 }
 #: Download columns that are a report column under another id.
 ALIASES = {"policy": "rule", "own_level": "level", "member_level": "max_member_level",
-           "members": "datasets"}
+           "members": "datasets", "structural_heavier_from": "heavier_from_structural"}
 #: Endings of a column id that name a statistic or a scenario of the column.
 SUFFIXES = {"_low": NP_("column suffix", "5th percentile"),
             "_median": NP_("column suffix", "median"),
@@ -159,8 +166,9 @@ def _resolve(name: str) -> tuple[Column | None, str]:
     name = ALIASES.get(name, name)
     if name in COLUMNS:
         return COLUMNS[name], ""
-    if name in DOWNLOAD_COLUMNS:
-        return DOWNLOAD_COLUMNS[name], ""
+    for known in (EXCHANGE_COLUMNS, TIMELINE_COLUMNS, DOWNLOAD_COLUMNS):
+        if name in known:
+            return known[name], ""
     if name.startswith("level_") and name[len("level_"):] in READINGS:
         return COLUMNS["level"], reading_name(name[len("level_"):], "nl")
     if name in RULES or name in READINGS:
