@@ -80,10 +80,9 @@ bl.finding(lambda lang: findings.openness_finding(
 # %% [markdown] tags=["nl"]
 # ## Werkwijze
 # Het regelboek legt elke lezing van het openbaarheidscriterium vast als een opsomming van
-# wat als openbaar toegankelijk geldt. Beide standpunten staan in de nota aan de minister van
-# BZK van 23 juni 2026, die de ontwerp-beleidsreactie ter ondertekening voorlegt. De nota
-# geeft het standpunt van de CTIVD zo weer (<cite data-position="ctivd-datalek-doorgaans">nota
-# aan de minister van BZK, 23 juni 2026, p. 2, Kern, 10e punt</cite>):
+# wat als openbaar toegankelijk wordt aangemerkt. Beide standpunten staan in de nota aan de
+# minister van BZK van 23 juni 2026, die de ontwerp-beleidsreactie ter ondertekening voorlegt.
+# De nota geeft het standpunt van de CTIVD zo weer:
 #
 # > "De CTIVD stelt dat rekening moet worden gehouden met de omstandigheid dat gegevens uit een
 # > datalek openbaar toegankelijk kunnen zijn, maar doorgaans niet door de betrokkenen zelf
@@ -94,10 +93,10 @@ bl.finding(lambda lang: findings.openness_finding(
 # De diensten herkennen zich niet in de constatering van de CTIVD dat de invulling en weging
 # van het criterium discutabel is (<cite data-position="diensten-herkennen-zich-niet">nota aan
 # de minister van BZK, 23 juni 2026, p. 2, Kern, 10e punt</cite>). Dit aspect van de
-# aanbeveling wordt niet overgenomen (<cite
+# aanbeveling wordt daarom niet overgenomen (<cite
 # data-position="ministers-aspect-niet-overgenomen">nota aan de minister van BZK, 23 juni 2026,
-# p. 2, Kern, 11e punt</cite>); de
-# aanbeveling over het openbaarheidscriterium wordt dus gedeeltelijk niet overgenomen. De
+# p. 2, Kern, 11e punt</cite>): de aanbeveling over het openbaarheidscriterium wordt dus deels
+# overgenomen en deels niet. De
 # diensten hebben de regels rond het openbaarheidscriterium tijdens de onderzoeksperiode al
 # "verduidelijkt en verscherpt", conform de aanbeveling van de CTIVD
 # (<cite data-position="diensten-verduidelijkt-en-verscherpt">nota aan de minister van BZK, 23
