@@ -122,3 +122,11 @@ def test_a_column_without_a_name_keeps_its_numbers_and_missing_values(tmp_path: 
     assert rows == [["nameless_ratio"], ["90"], ["–"], ["1234,5"]]
     dictionary = _rows(tmp_path / "w.nl.kolommen.csv", ";", "utf-8-sig")
     assert dictionary[1][2] == "geen Nederlandse omschrijving; zie de naam in de CSV"
+
+
+def test_missing_dates_and_values_are_written_as_the_tables_show_them(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"destroyed": [pd.Timestamp("2025-05-12"), pd.NaT],
+                          "dataset": ["a", None]})
+    downloads.csv(frame, tmp_path, "d")
+    rows = _rows(tmp_path / "d.nl.csv", ";", "utf-8-sig")
+    assert rows[1:] == [["12 mei 2025", "a"], ["–", "–"]]

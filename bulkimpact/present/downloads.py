@@ -195,6 +195,8 @@ def _dutch_heading(key: object) -> str:
 
 
 def _dutch_cell(value: Any, kind: str, digits: int) -> str:
+    if value is None or value is pd.NaT or value is pd.NA:  # missing, as the tables show it
+        return cell(None, kind, "nl", digits)
     if isinstance(value, numbers.Number) and not isinstance(value, bool):
         if value != value:  # NaN: shown as the tables show a missing value
             return cell(value, kind, "nl", digits)
