@@ -133,7 +133,7 @@ METRICS: dict[str, Metric] = _metrics(
 
 #: Metrics with no unit of their own in the JSON but shown in tables.
 STATUS = Metric("status", "how the rule's regime was found (exact, optimal)",
-                NP_("column", "solver status"), "text", lower_is_better=False)
+                NP_("column", "solver status"), "status", lower_is_better=False)
 
 #: Selections, each an ordered tuple of metric ids.
 #: The headline table per rule and reading (``assess --json`` ``readings``).

@@ -10,10 +10,15 @@
 # # Bulkdatasets in samenhang wegen: wat elke beslisregel beschermt, en tegen welke lasten
 #
 # ## Vraag
-# Laat beoordeling per bulkdataset afzonderlijk combinaties van bulkdatasets onvoldoende
-# beschermd, zoals de CTIVD stelt? Brengt in samenhang wegen bijna elke bulkdataset in een
-# zwaarder regime, ook die met een zeer geringe inbreuk, zoals de ministers vrezen? En wat
-# kost elke beslisregel?
+# De CTIVD acht het van belang bulkdatasets in samenhang te bekijken, omdat de opbrengsten
+# binnen een onderzoek kunnen worden gecombineerd (<cite data-position="ctivd-in-samenhang">nota
+# aan de minister van BZK, 23 juni 2026, p. 1–2, Kern, 4e punt</cite>). Hoeveel
+# combinaties van bulkdatasets blijven onvoldoende beschermd als elke bulkdataset
+# afzonderlijk wordt beoordeeld? Brengt in samenhang wegen bijna elke bulkdataset in een
+# zwaarder regime, ook die met een zeer geringe inbreuk, zoals de ontwerp-beleidsreactie
+# verwacht (<cite data-position="ministers-zeer-geringe-inbreuk">nota aan de minister van BZK,
+# 23 juni 2026, p. 2, Kern, 5e punt</cite>)? En wat kost elke beslisregel? De
+# antwoorden hieronder zijn doorgerekend op fictieve gegevens.
 
 # %% [markdown] tags=["en"]
 # # Weighing bulk datasets together: what each decision rule protects, and at what burden
@@ -21,8 +26,8 @@
 # ## Question
 # Does judging each bulk dataset on its own leave combinations of datasets under-protected,
 # as the CTIVD holds? Does weighing them together pull nearly every dataset into a heavier
-# regime, even those of very slight intrusion, as the ministers fear? And what does each
-# decision rule cost?
+# regime, even those of very slight intrusion, as the draft policy response expects? And what
+# does each decision rule cost?
 
 # %% tags=["parameters"]
 inventory = None  # a path, or None for the bundled data/synthetic/baseline.yaml
@@ -86,16 +91,27 @@ bl.verdict(lambda lang: HTML(plots.figure_html(
 # %% [markdown] tags=["nl"]
 # ## Werkwijze
 #
-# **Het geschil.** De diensten plaatsen elke bulkdataset naar zijn eigen aard in een
-# waarborgen- en toegangsregime. De CTIVD beveelt in rapport nr. 84 (2026) een besliskader
-# aan, volgens de nota aan de minister van BZK van 23 juni 2026 "om te bepalen of meerdere
-# bulkdatasets (al dan niet) in samenhang moet worden gewogen om de privacyinbreuk daarvan
-# (goed) te kunnen beoordelen", want: "De opbrengsten kunnen immers uiteindelijk binnen een
-# onderzoek worden gecombineerd." De ministers nemen van de dertien aanbevelingen alleen
-# deze niet over: "Hierdoor zouden ook bulkdatasets die een zeer geringe inbreuk maken op de
+# **Het geschil.** De bron is de nota aan de minister van BZK van 23 juni 2026, die de
+# ontwerp-beleidsreactie op CTIVD-toezichtrapport nr. 84 ter ondertekening voorlegt; de
+# beleidsreactie zoals de ministers die hebben verzonden, is hier niet gelezen. Volgens de
+# nota beveelt de CTIVD een besliskader aan "om te bepalen of meerdere bulkdatasets (al dan niet) in
+# samenhang moet worden gewogen om de privacyinbreuk daarvan (goed) te kunnen beoordelen"
+# (<cite data-position="ctivd-besliskader">nota aan de minister van BZK, 23 juni 2026, p. 1,
+# Kern, 4e punt</cite>), want: "De opbrengsten kunnen immers uiteindelijk binnen een
+# onderzoek worden gecombineerd." (<cite data-position="ctivd-in-samenhang">nota aan de minister
+# van BZK, 23 juni 2026, p. 1–2, Kern, 4e punt</cite>). Van de dertien aanbevelingen
+# is dit de enige die de ontwerp-beleidsreactie niet overneemt; de overige worden volledig of
+# gedeeltelijk overgenomen (<cite data-position="ministers-een-aanbeveling-niet">nota aan de
+# minister van BZK, 23 juni 2026, p. 1, Kern, 2e punt</cite>). De reden volgens de
+# nota: "Hierdoor zouden ook bulkdatasets die een zeer geringe inbreuk maken op de
 # persoonlijke levenssfeer zeer waarschijnlijk terecht komen in een zwaarder waarborgen- en
-# toegangsregime." De voorwaarden blijven bepaald "door de aard van die bulkdataset zelf,
-# niet door alle andere sets waarmee deze in combinatie kan worden gebracht."
+# toegangsregime." (<cite data-position="ministers-zeer-geringe-inbreuk">nota aan de minister
+# van BZK, 23 juni 2026, p. 2, Kern, 5e punt</cite>). De diensten achten weging in
+# samenhang ook niet wenselijk (<cite data-position="diensten-niet-wenselijk">nota aan de
+# minister van BZK, 23 juni 2026, p. 2, Kern, 5e punt</cite>); de voorwaarden blijven
+# bepaald "door de aard van die bulkdataset zelf, niet door alle andere sets waarmee deze in
+# combinatie kan worden gebracht." (<cite data-position="ministers-aard-van-de-bulkdataset">nota
+# aan de minister van BZK, 23 juni 2026, p. 2, Kern, 5e punt</cite>).
 #
 # **De meting.** Beide stellingen gaan over dezelfde twee dingen: welke bulkdatasets aan
 # elkaar te koppelen zijn, en welk niveau een regelboek aan een bulkdataset of combinatie
@@ -105,10 +121,13 @@ bl.verdict(lambda lang: HTML(plots.figure_html(
 # dan haar delen. Een combinatie is onvoldoende beschermd als geen van haar bulkdatasets in
 # een regime staat dat zo zwaar is als de combinatie zelf. Zes beslisregels worden naast
 # elkaar gelegd, van beoordeling per bulkdataset afzonderlijk (de huidige praktijk) tot
-# alles in samenhang wegen (de vrees van de ministers). De lasten tellen het eenmalig
-# ophogen van bulkdatasets en een jaar aan toestemmingen per geval op in één
-# kosteneenheid. Alles wordt berekend in elke lezing van het openbaarheidscriterium, die van
-# de ministers voorop; de zinnen hieronder volgen de lezing van dit rapport.
+# alles in samenhang wegen (de uitkomst waarvoor de ontwerp-beleidsreactie waarschuwt,
+# <cite data-position="ministers-zeer-geringe-inbreuk">nota aan de minister van BZK, 23 juni
+# 2026, p. 2, Kern, 5e punt</cite>). De
+# lasten tellen het eenmalig zwaarder plaatsen van bulkdatasets en de toestemmingen per
+# gebruik gedurende één jaar op in één kosteneenheid. Alles wordt doorgerekend in elke lezing
+# van het openbaarheidscriterium, die van de diensten voorop; de zinnen hieronder volgen de
+# lezing van dit rapport.
 #
 # ### De twee stellingen in elke lezing
 
@@ -116,14 +135,17 @@ bl.verdict(lambda lang: HTML(plots.figure_html(
 # ## Method
 #
 # **The dispute.** The services place each bulk dataset in a safeguards-and-access regime on
-# its own nature. The CTIVD (report nr. 84, 2026) recommends a decision framework
-# (besliskader), in the words of the note to the minister of BZK of 23 June 2026 "om te
+# its own nature. The source is the memo to the Minister of the Interior of 23 June 2026,
+# which puts the draft policy response to CTIVD report no. 84 forward for signature; the
+# ministers' response as sent is not read here. The CTIVD recommends a decision framework
+# (besliskader), in the memo's words "om te
 # bepalen of meerdere bulkdatasets (al dan niet) in samenhang moet worden gewogen om de
 # privacyinbreuk daarvan (goed) te kunnen beoordelen" (to determine whether several bulk
 # datasets must be weighed together to judge their privacy intrusion), because "De
 # opbrengsten kunnen immers uiteindelijk binnen een onderzoek worden gecombineerd" (their
 # results can, after all, be combined within one investigation). Of thirteen
-# recommendations, the ministers declined this one: "Hierdoor zouden ook bulkdatasets die
+# recommendations, this is the one the draft policy response does not adopt; the others are
+# adopted fully or in part: "Hierdoor zouden ook bulkdatasets die
 # een zeer geringe inbreuk maken op de persoonlijke levenssfeer zeer waarschijnlijk terecht
 # komen in een zwaarder waarborgen- en toegangsregime" (even bulk datasets of very slight
 # intrusion would very probably end up in a heavier regime). The conditions stay set "door
@@ -138,9 +160,10 @@ bl.verdict(lambda lang: HTML(plots.figure_html(
 # every chain of linked datasets heavier than its parts. A combination is under-protected
 # when none of its datasets sits in a regime as heavy as the combination. Six decision rules
 # are compared, from judging each dataset on its own (today's practice) to weighing
-# everything linked together (the ministers' fear). The burden adds one-off escalations and
-# a year's case-by-case authorisations in one cost unit. Everything is computed under each
-# reading of the openness criterion, the ministers' first; the sentences below follow this
+# everything linked together (the outcome the draft policy response warns against). The
+# burden adds one-off escalations and a year of authorisations per use in one cost unit.
+# Everything is computed under each reading of the openness criterion, the services' first;
+# the sentences below follow this
 # report's reading.
 #
 # ### The two claims under each reading
@@ -219,8 +242,8 @@ bl.each(lambda lang: tables.table(findings.parameters_frame(analysis, lang), lan
 #   aantal niveaus dat hij stijgt, eenmalig betaald. De kosten van toestemming zijn het
 #   gebruik per jaar maal de kosten van één toestemming op het niveau van de combinatie maal
 #   de termijn in jaren. De kosten per niveau, het gebruik in de onderzoeken en het gebruik
-#   van elke andere mogelijke combinatie zijn aannames; rapport 04 laat zien hoe ver het
-#   oordeel daarmee verschuift.
+#   van elke andere mogelijke combinatie zijn aannames; rapport 04 laat zien hoe ver de
+#   uitkomst daarmee verschuift.
 # - **Toestemming per gebruik** beschermt een combinatie alleen als *elk* gebruik vooraf is
 #   toegestaan, op het niveau van de combinatie. Een gebruik zonder toestemming is in
 #   werkelijkheid onvoldoende beschermd, ook al telt het in deze cijfers niet mee.

@@ -68,10 +68,19 @@ bl.finding(lambda lang: findings.inventory_finding(levels[openness], rb, opennes
 # gegevens openbaar toegankelijk zijn. Het niveau is het hoogste dat een van de criteria
 # voorschrijft. Zo werkt de huidige praktijk: volgens de nota aan de minister van BZK van
 # 23 juni 2026 blijft het uitgangspunt, conform de Tijdelijke regeling, dat de voorwaarden
-# worden bepaald "door de aard van die bulkdataset zelf". Of gegevens openbaar toegankelijk zijn,
-# hangt af van de lezing van het openbaarheidscriterium: de diensten rekenen gegevens uit een
-# datalek en gekochte gegevens tot openbaar toegankelijk, de CTIVD gegevens uit een datalek
-# niet. De bevinding volgt de lezing van dit rapport; de figuur toont elke lezing.
+# worden bepaald "door de aard van die bulkdataset zelf"
+# (<cite data-position="ministers-aard-van-de-bulkdataset">nota aan de minister van BZK, 23 juni
+# 2026, p. 2, Kern, 5e punt</cite>). Of gegevens openbaar toegankelijk zijn, hangt
+# af van de lezing van het openbaarheidscriterium. Volgens de nota kunnen de diensten
+# bulkdatasets uit een datalek en bulkdatasets die tegen betaling beschikbaar worden gesteld,
+# aanmerken als openbaar toegankelijk (<cite
+# data-position="diensten-datalek-en-betaald-openbaar">nota aan de minister van BZK, 23 juni
+# 2026, p. 2, Kern, 11e punt</cite>); de
+# CTIVD stelt dat gegevens uit een datalek doorgaans niet door de betrokkenen zelf openbaar
+# zijn gemaakt en daarom als niet openbaar toegankelijk moeten worden vastgesteld
+# (<cite data-position="ctivd-datalek-doorgaans">nota aan de minister van BZK, 23 juni 2026, p.
+# 2, Kern, 10e punt</cite>). De bevinding volgt de lezing van dit rapport; de figuur
+# toont elke lezing.
 #
 # ### Wat de niveaus betekenen
 
@@ -83,8 +92,10 @@ bl.finding(lambda lang: findings.inventory_finding(levels[openness], rb, opennes
 # practice: according to the note to the minister of BZK of 23 June 2026, the starting point
 # remains, in line with the Tijdelijke regeling, that the conditions are set "door de aard
 # van die bulkdataset zelf" (by the nature of the dataset itself). Whether data are publicly
-# accessible depends on the reading of the openness criterion: the services count leaked and
-# purchased data as publicly accessible, the CTIVD not data from a leak. The finding follows
+# accessible depends on the reading of the openness criterion. According to the memo, the
+# services may treat bulk datasets from a leak and bulk datasets offered for payment as
+# publicly accessible; the CTIVD holds that data from a leak were usually not made public by
+# the persons concerned and should be set down as not publicly accessible. The finding follows
 # this report's reading; the figure shows every reading.
 #
 # ### What the levels mean
@@ -130,8 +141,8 @@ bl.each(lambda lang: tables.table(
 # %% [markdown] tags=["nl"]
 # ### Het regelboek dat deze niveaus toekent
 # Elk criterium heeft een motivering en een bron, of is gemarkeerd als aanname. Motivering en
-# bron staan er zoals het regelboek ze formuleert (in het Engels, met de Nederlandse bronnen
-# letterlijk geciteerd).
+# bron zijn die van het regelboek; voor het meegeleverde regelboek staan ze hier in het
+# Nederlands, met de bronnen letterlijk geciteerd.
 
 # %% [markdown] tags=["en"]
 # ### The rulebook that produced these levels
@@ -148,8 +159,8 @@ bl.each(lambda lang: tables.table(findings.rulebook_frame(rb, lang), lang, index
 # - De niveaus hierboven zijn de huidige praktijk: elke bulkdataset beoordeeld op wat hij
 #   zelf bevat. De volgende rapporten laten zien wat er gebeurt als bulkdatasets die te
 #   koppelen zijn, worden gecombineerd.
-# - Wat "openbaar toegankelijk" is, hangt af van de lezing: de diensten rekenen gegevens uit
-#   een datalek en gekochte gegevens daartoe, de CTIVD gegevens uit een datalek niet.
+# - Wat "openbaar toegankelijk" is, hangt af van de lezing van het openbaarheidscriterium;
+#   de Werkwijze hierboven geeft de standpunten van de diensten en de CTIVD met hun bron.
 # - "Records" zijn het aantal personen in een bulkdataset; wie in twee bulkdatasets staat,
 #   telt twee keer.
 
@@ -160,6 +171,6 @@ bl.each(lambda lang: tables.table(findings.rulebook_frame(rb, lang), lang, index
 #   none of them.
 # - The levels above are today's practice: each dataset judged by what it holds itself. The
 #   following reports show what happens when datasets that can be linked are combined.
-# - What counts as "publicly accessible" depends on the reading: the services count leaked
-#   and purchased data as such, the CTIVD not data from a leak.
+# - What counts as "publicly accessible" depends on the reading of the openness criterion;
+#   the Method above gives the positions of the services and the CTIVD with their source.
 # - "Records" are the persons in a dataset; a person in two datasets counts twice.

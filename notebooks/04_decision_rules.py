@@ -11,10 +11,10 @@
 #
 # ## Vraag
 # Wanneer moeten bulkdatasets in samenhang worden gewogen? Voor zes beslisregels, van
-# beoordeling per bulkdataset afzonderlijk tot het samen wegen van alles wat gekoppeld kan
+# beoordeling per bulkdataset afzonderlijk tot het in samenhang wegen van alles wat gekoppeld kan
 # worden: hoeveel combinaties blijven onvoldoende beschermd, hoeveel bulkdatasets komen in een
 # zwaarder regime (en hoeveel daarvan maken op zichzelf een zeer geringe inbreuk), wat kost
-# elke regel, en welke aanname verschuift het oordeel het meest?
+# elke regel, en welke aanname verschuift de uitkomst het meest?
 
 # %% [markdown] tags=["en"]
 # # Decision rules side by side: under-protection against escalation
@@ -77,14 +77,19 @@ bl.finding(lambda lang: findings.rules_finding(ev, lang=lang))
 
 # %% [markdown] tags=["nl"]
 # ## Werkwijze
-# De CTIVD beval een besliskader aan. De nota van 23 juni 2026 omschrijft die aanbeveling als
-# het opstellen van "een besliskader om te bepalen of meerdere bulkdatasets (al dan niet) in
-# samenhang moet worden gewogen om de privacyinbreuk daarvan (goed) te kunnen beoordelen". De
-# ministers namen haar als enige niet over:
+# De CTIVD beveelt een besliskader aan. De nota aan de minister van 23 juni 2026 omschrijft
+# die aanbeveling als het opstellen van "een besliskader om te bepalen of meerdere
+# bulkdatasets (al dan niet) in samenhang moet worden gewogen om de privacyinbreuk daarvan
+# (goed) te kunnen beoordelen" (<cite data-position="ctivd-besliskader">nota aan de minister van
+# BZK, 23 juni 2026, p. 1, Kern, 4e punt</cite>). Het is de enige van de dertien
+# aanbevelingen die de ontwerp-beleidsreactie niet overneemt
+# (<cite data-position="ministers-een-aanbeveling-niet">nota aan de minister van BZK, 23 juni
+# 2026, p. 1, Kern, 2e punt</cite>), met als reden:
 #
 # > "Hierdoor zouden ook bulkdatasets die een zeer geringe inbreuk maken op de persoonlijke
 # > levenssfeer zeer waarschijnlijk terecht komen in een zwaarder waarborgen- en
-# > toegangsregime."
+# > toegangsregime." (<cite data-position="ministers-zeer-geringe-inbreuk">nota aan de minister
+# > van BZK, 23 juni 2026, p. 2, Kern, 5e punt</cite>)
 #
 # bulkimpact maakt beide beweringen meetbaar. Een combinatie (bulkdatasets die gekoppeld
 # kunnen worden of in één onderzoek samen worden gebruikt) is onvoldoende beschermd als zij
@@ -94,7 +99,9 @@ bl.finding(lambda lang: findings.rules_finding(ev, lang=lang))
 # - **per bulkdataset afzonderlijk**: elke bulkdataset naar zijn eigen aard, de huidige
 #   werkwijze;
 # - **hele component**: elke bulkdataset op het niveau van alle bulkdatasets waarmee hij via
-#   koppelingen verbonden is, het wegen in samenhang waarvoor de ministers waarschuwen;
+#   koppelingen verbonden is: de uitkomst waarvoor de ontwerp-beleidsreactie waarschuwt
+#   (<cite data-position="ministers-alle-in-samenhang">nota aan de minister van BZK, 23 juni
+#   2026, p. 2, Kern, 5e punt</cite>);
 # - **buren tot k stappen**: elke bulkdataset gewogen met zijn buren tot k koppelingen ver;
 # - **alleen sterke koppelingen**: als hele component, maar alleen langs sterke koppelingen;
 # - **minimale ophoging**: de goedkoopste ophogingen die geen combinatie onvoldoende beschermd
@@ -109,10 +116,11 @@ bl.finding(lambda lang: findings.rules_finding(ev, lang=lang))
 
 # %% [markdown] tags=["en"]
 # ## Method
-# The CTIVD recommended a decision framework (besliskader): in the words of the note of 23 June
-# 2026, a framework to determine whether several bulk datasets must be weighed together in
-# order to judge their privacy intrusion properly. The ministers rejected that recommendation,
-# the only one of thirteen: weighing together would very probably put even bulk datasets of
+# The CTIVD recommends a decision framework (besliskader): in the words of the memo to the
+# minister of 23 June 2026, a framework to determine whether several bulk datasets must be
+# weighed together in order to judge their privacy intrusion properly. It is the only one of
+# thirteen recommendations that the draft policy response does not adopt: weighing together
+# would very probably put even bulk datasets of
 # very slight intrusion into a heavier regime of safeguards and access (our rendering; the
 # Dutch text is quoted on the Dutch page).
 #
@@ -123,7 +131,7 @@ bl.finding(lambda lang: findings.rules_finding(ev, lang=lang))
 #
 # - **per dataset**: each dataset on its own nature, the current practice;
 # - **whole component**: each dataset at the level of all datasets it is linked to, the
-#   weighing together the ministers warn against;
+#   outcome the draft policy response warns against;
 # - **k-hop neighbourhood**: each dataset weighed with its neighbours up to k links away;
 # - **strong links only**: as whole component, but along strong links only;
 # - **minimal escalation**: the cheapest escalations that leave no combination
@@ -150,8 +158,9 @@ bl.each(lambda lang: [
 
 # %% [markdown] tags=["nl"]
 # ### Eenmalig ophogen of elk gebruik toestaan?
-# Toestemming per gebruik hoogt niets op, maar betaalt voor elk gebruik van een combinatie die
-# zwaarder weegt dan haar leden, op het niveau van die combinatie. Onderzoeken combineren hun
+# Toestemming per gebruik plaatst geen bulkdataset zwaarder, maar betaalt voor elk gebruik van
+# een combinatie die zwaarder weegt dan haar leden, op het niveau van die combinatie.
+# Onderzoeken combineren hun
 # bulkdatasets zo vaak als de inventaris aangeeft; elke andere mogelijke combinatie wordt
 # gebruikt met een aangenomen frequentie per jaar. Boven het omslagpunt kost toestemming per
 # gebruik meer dan eenmalig ophogen.
@@ -330,14 +339,15 @@ bl.each(robustness_figure)
 # ## Wat dit betekent
 # De twee beweringen gaan over verschillende regels: onvoldoende bescherming is wat beoordeling
 # per bulkdataset afzonderlijk laat liggen (het punt van de CTIVD), ophoging is wat de regel
-# ‘hele component’ kost (het punt van de ministers). De regels daartussen laten zien hoeveel
-# van elk een besliskader moet aanvaarden.
+# ‘hele component’ kost (het punt van de ontwerp-beleidsreactie). De regels daartussen laten
+# zien hoeveel van elk een besliskader moet aanvaarden.
 
 # %% [markdown] tags=["en"]
 # ## What it means
 # The two claims are about different rules: under-protection is what assessment per dataset
 # leaves (the CTIVD's point), escalation is what the whole-component rule costs (the
-# ministers' point). The rules in between show how much of each a decision framework has to
+# draft policy response's point). The rules in between show how much of each a decision
+# framework has to
 # accept.
 
 # %%

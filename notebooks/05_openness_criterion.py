@@ -11,9 +11,16 @@
 #
 # ## Vraag
 # Bij het bepalen van de privacyinbreuk van een bulkdataset weegt mee of de gegevens openbaar
-# toegankelijk zijn. De diensten merken gegevens uit een datalek en tegen betaling aangeboden
-# gegevens aan als openbaar toegankelijk; de CTIVD vindt gegevens uit een datalek niet
-# openbaar toegankelijk. Welke bulkdatasets en combinaties krijgen onder die twee lezingen een
+# toegankelijk zijn. Volgens de nota aan de minister van 23 juni 2026 kunnen de diensten
+# bulkdatasets uit een datalek en bulkdatasets die tegen betaling beschikbaar worden gesteld,
+# aanmerken als openbaar toegankelijk (<cite
+# data-position="diensten-datalek-en-betaald-openbaar">nota aan de minister van BZK, 23 juni
+# 2026, p. 2, Kern, 11e punt</cite>); de CTIVD
+# stelt dat gegevens uit een datalek doorgaans niet door de betrokkenen zelf openbaar zijn
+# gemaakt en daarom als niet openbaar toegankelijk moeten worden vastgesteld
+# (<cite data-position="ctivd-datalek-doorgaans">nota aan de minister van BZK, 23 juni 2026, p.
+# 2, Kern, 10e punt</cite>). Welke bulkdatasets en combinaties krijgen onder die twee lezingen
+# een
 # ander niveau, hoeveel verschillende personen betreft dat, en wat betekent het voor elke
 # beslisregel?
 
@@ -22,8 +29,10 @@
 #
 # ## Question
 # The privacy intrusion of a bulk dataset is weighed partly by whether its data are publicly
-# accessible. The services count data from a leak and data offered for payment as publicly
-# accessible; the CTIVD holds that data from a leak are not. Which datasets and combinations
+# accessible. According to the memo to the minister of 23 June 2026, the services may treat
+# bulk datasets from a leak and bulk datasets offered for payment as publicly accessible; the
+# CTIVD holds that data from a leak, usually not made public by the persons concerned, should
+# be set down as not publicly accessible. Which datasets and combinations
 # change level between the two readings, how many distinct persons does that concern, and
 # what does it do to each decision rule?
 
@@ -71,22 +80,39 @@ bl.finding(lambda lang: findings.openness_finding(
 # %% [markdown] tags=["nl"]
 # ## Werkwijze
 # Het regelboek legt elke lezing van het openbaarheidscriterium vast als een opsomming van
-# wat als openbaar toegankelijk geldt. Beide standpunten staan in de nota aan de minister van
-# BZK van 23 juni 2026. Over de diensten:
-#
-# > "bulkdatasets met daarin gegevens afkomstig uit een datalek en bulkdatasets die tegen
-# > betaling beschikbaar worden gesteld, kunnen aanmerken als 'openbaar toegankelijk'"
-#
-# Over de CTIVD:
+# wat als openbaar toegankelijk wordt aangemerkt. Beide standpunten staan in de nota aan de
+# minister van BZK van 23 juni 2026, die de ontwerp-beleidsreactie ter ondertekening voorlegt.
+# De nota geeft het standpunt van de CTIVD zo weer:
 #
 # > "De CTIVD stelt dat rekening moet worden gehouden met de omstandigheid dat gegevens uit een
 # > datalek openbaar toegankelijk kunnen zijn, maar doorgaans niet door de betrokkenen zelf
 # > openbaar zijn gemaakt. De gegevens zouden daarmee als 'niet openbaar toegankelijk' moeten
-# > worden vastgesteld."
+# > worden vastgesteld." (<cite data-position="ctivd-datalek-doorgaans">nota aan de minister van
+# > BZK, 23 juni 2026, p. 2, Kern, 10e punt</cite>)
 #
-# Of gekochte gegevens onder de lezing van de CTIVD openbaar toegankelijk blijven, is een
-# aparte schakelaar van dit hulpmiddel (de lezing ‘uitgebreid tot gekochte gegevens’), geen
-# standpunt van de CTIVD. Onder elke lezing bepaalt bulkimpact het niveau van elke bulkdataset
+# De diensten herkennen zich niet in de constatering van de CTIVD dat de invulling en weging
+# van het criterium discutabel is (<cite data-position="diensten-herkennen-zich-niet">nota aan
+# de minister van BZK, 23 juni 2026, p. 2, Kern, 10e punt</cite>). Dit aspect van de
+# aanbeveling wordt daarom niet overgenomen (<cite
+# data-position="ministers-aspect-niet-overgenomen">nota aan de minister van BZK, 23 juni 2026,
+# p. 2, Kern, 11e punt</cite>): de aanbeveling over het openbaarheidscriterium wordt dus deels
+# overgenomen en deels niet. De
+# diensten hebben de regels rond het openbaarheidscriterium tijdens de onderzoeksperiode al
+# "verduidelijkt en verscherpt", conform de aanbeveling van de CTIVD
+# (<cite data-position="diensten-verduidelijkt-en-verscherpt">nota aan de minister van BZK, 23
+# juni 2026, p. 2, Kern, 9e punt</cite>). Hun grond voor de eigen lezing:
+#
+# > "De beleidsreactie vermeldt dat de diensten - in lijn met het CTIVD rapport nr. 74 en de
+# > Memorie van Toelichting bij Wetboek van Strafvordering -, bulkdatasets met daarin gegevens
+# > afkomstig uit een datalek en bulkdatasets die tegen betaling beschikbaar worden gesteld,
+# > kunnen aanmerken als 'openbaar toegankelijk'." (<cite
+# > data-position="diensten-datalek-en-betaald-openbaar">nota aan de minister van BZK, 23 juni
+# > 2026, p. 2, Kern, 11e punt</cite>)
+#
+# Over tegen betaling verkregen gegevens geven de bronnen geen standpunt van de CTIVD. Dat
+# zulke gegevens in de lezing van de CTIVD openbaar toegankelijk blijven, is een aanname van
+# dit hulpmiddel; de lezing ‘uitgebreid tot gekochte gegevens’ toont de andere mogelijkheid.
+# Onder elke lezing bepaalt bulkimpact het niveau van elke bulkdataset
 # op zichzelf, welke combinaties in samenhang zwaarder wegen dan hun delen, en de uitkomst van
 # elke beslisregel. Personen tellen als het verwachte aantal verschillende personen: wie in
 # twee bulkdatasets voorkomt, telt één keer. De som van de omvang van bulkdatasets heet hier
@@ -101,12 +127,17 @@ bl.finding(lambda lang: findings.openness_finding(
 # of 23 June 2026 (in Dutch). On the services' side, it says that the services may count bulk
 # datasets holding data from a data leak, and bulk datasets made available for payment, as
 # "openbaar toegankelijk" (publicly accessible). On the CTIVD's side, that data from a leak
-# may be publicly accessible but as a rule were not made public by the persons concerned
-# themselves, and should therefore be classed as "niet openbaar toegankelijk" (not publicly
-# accessible). (Our rendering; the Dutch text is quoted on the Dutch page.)
+# may be publicly accessible but usually ("doorgaans") were not made public by the persons
+# concerned themselves, and should therefore be classed as "niet openbaar toegankelijk" (not
+# publicly accessible). The services ground their reading in CTIVD report no. 74 and the
+# explanatory memorandum to the Code of Criminal Procedure; they already clarified and
+# tightened the rules on the criterion during the investigation, and this aspect of the
+# recommendation is not adopted, so that recommendation is adopted only in part. (Our
+# rendering; the Dutch text is quoted on the Dutch page.)
 #
-# Whether purchased data stay publicly accessible under the CTIVD's reading is a separate
-# switch of this tool (the reading "purchased data included"), not a position of the CTIVD.
+# The sources give no position of the CTIVD on purchased data. That they stay publicly
+# accessible under the CTIVD's reading is this tool's assumption; the reading "purchased data
+# included" shows the alternative.
 # Under each reading bulkimpact sets the level of every dataset on its own, finds the
 # combinations heavier together than their parts, and measures every decision rule. Persons
 # are counted as the expected number of distinct persons: someone in two datasets counts
@@ -202,7 +233,8 @@ bl.each(lambda lang: [
 
 # %% [markdown] tags=["nl"]
 # ## Wat dit betekent
-# Of gelekte en gekochte gegevens als openbaar toegankelijk gelden, bepaalt het niveau van
+# Of gelekte en gekochte gegevens als openbaar toegankelijk worden aangemerkt, bepaalt het
+# niveau van
 # elke bulkdataset die alleen via een datalek of een verkoop openbaar is. De lezing verschuift
 # daarmee beide kanten van het geschil: het niveau van bulkdatasets op zichzelf, en welke
 # combinaties daarboven uitkomen.
@@ -221,8 +253,9 @@ bl.each(lambda lang: "\n".join(
 # %% [markdown] tags=["nl"]
 # ## Kanttekeningen
 # - Het regelboek is een illustratieve aanname: de criteria van de Tijdelijke regeling zijn
-#   niet volledig openbaar. De lezingen ‘diensten’ en ‘CTIVD’ volgen de nota van 23 juni 2026;
-#   de uitbreiding tot gekochte gegevens is een schakelaar van dit hulpmiddel.
+#   niet volledig openbaar. De lezingen ‘diensten’ en ‘CTIVD’ volgen de nota van 23 juni 2026
+#   voor gegevens uit een datalek; wat de lezing ‘CTIVD’ met gekochte gegevens doet, is een
+#   aanname van dit hulpmiddel, en de uitbreiding tot gekochte gegevens een schakelaar ervan.
 # - Het regelboek kent nog twee lezingen ter vergelijking. ‘Zelf openbaar gemaakt’ is een
 #   veralgemening van de grond van de CTIVD, niet haar standpunt. De lezing naar Brits voorbeeld
 #   benadert de Britse toets uit 2024 voor gegevensverzamelingen met een lage of geen

@@ -204,10 +204,10 @@ bl.each(lambda lang: [compare.equal_cells_sentence(validation, lang=lang)] + (
 # %% [markdown] tags=["nl"]
 # ### De werelden naast de koppelgraaf
 # De koppelgraaf houdt een paar voor een koppeling als op de volle omvang van de inventaris
-# ten minste `min_expected_links` personen naar verwachting gekoppeld worden, via een gedeelde
-# sleutel of via quasi-identificerende gegevens die uniek genoeg zijn
-# (`qi_min_unique_fraction`). De werelden tellen elk paar dat iets deelt wat zij kunnen
-# nabootsen.
+# naar verwachting ten minste het minimum aan gekoppelde personen uit het regelboek wordt
+# gekoppeld, via een gedeelde sleutel of via quasi-identificerende gegevens die uniek genoeg
+# zijn (de drempel van het regelboek voor unieke quasi-identificerende gegevens). De werelden
+# tellen elk paar dat iets deelt wat zij kunnen nabootsen.
 
 # %% [markdown] tags=["en"]
 # ### The worlds beside the linkage graph

@@ -39,27 +39,45 @@ assessment = assess_exchange(log, book, window=window, provided_only=provided_on
 # ## Vraag
 # **De juridische vraag.** De AIVD en de MIVD werken in het cyberdomein samen met bedrijven.
 # De ministers van BZK en Defensie schrijven in hun brief van 17 februari 2025 (kenmerk AIVD
-# 9da7db95-or1-1.9, MIVD DIS2025004863, "Reactie op de brief van de CTIVD inzake de grondslag
-# voor publiek-private samenwerkingen in het cyberdomein"): "De samenwerking met private
-# partijen bestaat uit een wederzijdse uitwisseling van gegevens." Bedrijven worden bevraagd
+# 9da7db95-or1-1.9, MIVD DIS2025004863, *Reactie op de brief van de CTIVD inzake de grondslag
+# voor publiek-private samenwerkingen in het cyberdomein*): "De samenwerking met private
+# partijen bestaat uit een wederzijdse uitwisseling van gegevens." (<cite
+# data-position="ministers-wederzijdse-uitwisseling">Kamerbrief van de ministers van BZK en
+# Defensie, 17 februari 2025, p. 2, Visie op samenwerking</cite>) Bedrijven worden bevraagd
 # als informant (artikel 39 Wiv 2017); de diensten verstrekken hun gegevens (artikel 62 Wiv
 # 2017).
 #
 # Volgens de weergave van het standpunt van de CTIVD in die brief heeft de commissie in
 # december 2023 laten weten "dat het verstrekken van gegevens op grond van artikel 62 van de
-# Wiv 2017 in de huidige omstandigheden vanwege een ontoereikende grondslag onrechtmatig is".
-# Zij ziet de samenwerking als "een vorm van 'structurele' samenwerking, waarbij het ontvangen
-# en verstrekken van gegevens op regelmatige basis plaatsvindt en die daarom in onderlinge
-# samenhang dient te worden beschouwd", heeft geoordeeld "dat artikelen 39 en 62 van de Wiv
-# 2017 niet voldoen als grondslag voor deze vorm van publiek-private samenwerking" en stelt
-# voor "om op basis van artikel 96 van de Wiv 2017 een Algemene Maatregel van Bestuur (AMvB)
-# op te stellen".
+# Wiv 2017 in de huidige omstandigheden vanwege een ontoereikende grondslag onrechtmatig is"
+# (<cite data-position="ctivd-verstrekking-onrechtmatig">Kamerbrief van de ministers van BZK
+# en Defensie, 17 februari 2025, p. 1, Verkorte weergave standpunt CTIVD</cite>). Zij ziet de
+# samenwerking als "een vorm van 'structurele' samenwerking, waarbij het ontvangen en
+# verstrekken van gegevens op regelmatige basis plaatsvindt en die daarom in onderlinge
+# samenhang dient te worden beschouwd" (<cite
+# data-position="ctivd-structurele-samenwerking">Kamerbrief van de ministers van BZK en
+# Defensie, 17 februari 2025, p. 1, Verkorte weergave standpunt CTIVD</cite>), heeft
+# geoordeeld "dat artikelen 39 en 62 van de Wiv 2017 niet voldoen als grondslag voor deze vorm
+# van publiek-private samenwerking" (<cite data-position="ctivd-artikelen-39-en-62">Kamerbrief
+# van de ministers van BZK en Defensie, 17 februari 2025, p. 1–2, Verkorte weergave standpunt
+# CTIVD</cite>) en stelt voor "om op basis van artikel 96 van de Wiv 2017 een Algemene
+# Maatregel van Bestuur (AMvB) op te stellen" (<cite data-position="ctivd-amvb">Kamerbrief van
+# de ministers van BZK en Defensie, 17 februari 2025, p. 2, Verkorte weergave standpunt
+# CTIVD</cite>).
 #
 # De ministers volgen dat niet: "De wet noch de wetsgeschiedenis maakt onderscheid tussen
-# incidentele en structurele verstrekking." Een AMvB biedt volgens hen geen oplossing,
-# "aangezien er met een AMvB geen nieuwe grondslag kan worden gecreëerd"; bovendien "moet"
-# de samenwerkingspartner "in de AMvB worden aangeduid", wat het staatsgeheime karakter van de
-# samenwerkingen niet toelaat. Zij kiezen voor "het opstellen en publiceren van beleidsregels".
+# incidentele en structurele verstrekking." (<cite
+# data-position="ministers-structureel-geen-rol">Kamerbrief van de ministers van BZK en
+# Defensie, 17 februari 2025, p. 2, Het wettelijk kader</cite>) Een AMvB biedt volgens hen
+# geen oplossing, "aangezien er met een AMvB geen nieuwe grondslag kan worden gecreëerd"
+# (<cite data-position="ministers-amvb-geen-grondslag">Kamerbrief van de ministers van BZK en
+# Defensie, 17 februari 2025, p. 2, Het wettelijk kader</cite>); bovendien moet de
+# samenwerkingspartner "in de AMvB worden aangeduid" (<cite
+# data-position="ministers-artikel-96-partner">Kamerbrief van de ministers van BZK en
+# Defensie, 17 februari 2025, p. 3, Vergroten voorzienbaarheid</cite>), wat het staatsgeheime
+# karakter van de samenwerkingen niet toelaat. Zij kiezen voor "het opstellen en publiceren
+# van beleidsregels" (<cite data-position="ministers-beleidsregels">Kamerbrief van de
+# ministers van BZK en Defensie, 17 februari 2025, p. 3, Vergroten voorzienbaarheid</cite>).
 #
 # **Wat deze berekening kan bijdragen, en wat niet.** Of artikel 39 en 62 Wiv 2017 een
 # toereikende grondslag bieden, en of een AMvB of beleidsregels de juiste weg zijn, is een
@@ -114,11 +132,26 @@ bl.each(lambda lang: [ef.views_sentence(assessment, lang),
 
 # %% [markdown] tags=["nl"]
 # ## Werkwijze
-# **De twee lezingen.** De ministers wegen elke verstrekking op zichzelf: zij moet
-# "noodzakelijk, proportioneel en zorgvuldig" zijn. De CTIVD beschouwt de uitwisseling met een
-# partner als geheel, "in onderlinge samenhang". De ministers omschrijven de uitwisseling zelf
-# als "het bij elkaar brengen van puzzelstukjes die in gezamenlijkheid een beter beeld geven
-# van de dreiging".
+# **De twee lezingen.** De ministers schrijven in hun brief van 17 februari 2025: "De wet noch
+# de wetsgeschiedenis maakt onderscheid tussen incidentele en structurele verstrekking. Het al
+# dan niet structurele karakter van de samenwerking speelt volgens ons dan ook geen rol bij de
+# beoordeling van de rechtmatigheid daarvan." (<cite
+# data-position="ministers-structureel-geen-rol">Kamerbrief van de ministers van BZK en
+# Defensie, 17 februari 2025, p. 2, Het wettelijk kader</cite>). Elke
+# verstrekking moet "noodzakelijk, proportioneel en zorgvuldig" zijn
+# (<cite data-position="ministers-voorwaarden-artikel-62">Kamerbrief van de ministers van BZK en
+# Defensie, 17 februari 2025, p. 2, Het wettelijk kader</cite>) en wordt op zichzelf gewogen.
+# Dezelfde brief
+# geeft het standpunt van de CTIVD weer: zij "ziet deze publiek-private samenwerkingsverbanden
+# als een vorm van 'structurele' samenwerking, waarbij het ontvangen en verstrekken van
+# gegevens op regelmatige basis plaatsvindt en die daarom in onderlinge samenhang dient te
+# worden beschouwd." (<cite data-position="ctivd-structurele-samenwerking">Kamerbrief van de
+# ministers van BZK en Defensie, 17 februari 2025, p. 1, Verkorte weergave standpunt
+# CTIVD</cite>). De ministers omschrijven de
+# uitwisseling zelf als "het bij elkaar brengen van puzzelstukjes die in gezamenlijkheid een
+# beter beeld geven van de dreiging" (<cite data-position="ministers-puzzelstukjes">Kamerbrief
+# van de ministers van BZK en Defensie, 17 februari 2025, p. 1, Betreft (inleidende
+# alinea's)</cite>).
 #
 # **De berekening.** Per verstrekking telt het niveau van de verstrekking op zichzelf: het
 # niveau dat het regelboek aan haar velden geeft (een lager niveau in het logboek wordt
@@ -197,7 +230,7 @@ bl.each(lambda lang: ef.comparison_table(assessment, lang, download=provisions_c
 
 # %% [markdown] tags=["nl"]
 # ### Gevoeligheid voor de lengte van het venster
-# Hetzelfde oordeel bij een venster van 30, 90 en 365 dagen en over de hele samenwerking. Een
+# Dezelfde uitkomst bij een venster van 30, 90 en 365 dagen en over de hele samenwerking. Een
 # langer venster verlaagt het niveau van een partner nooit.
 
 # %% [markdown] tags=["en"]
@@ -215,7 +248,9 @@ bl.each(lambda lang: [ef.sensitivity_sentence(assessment, lang),
 # - **Verzonnen gegevens.** Het meegeleverde logboek is verzonnen: de partners, data, velden
 #   en aantallen zeggen niets over de werkelijke uitwisseling van de AIVD of de MIVD met
 #   bedrijven. De brief van 17 februari 2025 noemt geen partners en spreekt van "het
-#   staatsgeheime karakter van de samenwerkingen".
+#   staatsgeheime karakter van de samenwerkingen" (<cite
+#   data-position="ministers-artikel-96-partner">Kamerbrief van de ministers van BZK en
+#   Defensie, 17 februari 2025, p. 3, Vergroten voorzienbaarheid</cite>).
 # - **Illustratief regelboek.** De niveaus komen uit het meegeleverde, illustratieve
 #   regelboek, niet uit de waarborgen die de diensten werkelijk toepassen (een
 #   samenwerkingsbeschrijving, weging van iedere partij en van het type gegevens).

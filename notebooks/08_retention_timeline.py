@@ -77,9 +77,13 @@ bl.each(lambda lang: " ".join(tf.whatif_sentences(scenario, lang)[:1]) if scenar
 # de relevantiebeoordeling staat voor artikel 27 Wiv 2017 zoals de ontwerpnotities van dit
 # hulpmiddel het samenvatten; de verlengingen staan voor de Tijdelijke wet. In de woorden van
 # de nota van 23 juni 2026: in die wet "is de mogelijkheid gecreëerd tot het vaststellen van
-# een nieuwe eindtermijn voor een bulkdataset". Dezelfde nota vermeldt dat de afdeling
-# klachtbehandeling van de CTIVD de diensten in 2022 beval tot "het vernietigen van vijf
-# bulkdatasets".
+# een nieuwe eindtermijn voor een bulkdataset" (<cite
+# data-position="tijdelijke-wet-eindtermijn">nota aan de minister van BZK, 23 juni 2026, p. 3,
+# Toelichting, Achtergrond, 6e punt</cite>).
+# Dezelfde nota vermeldt dat de afdeling klachtbehandeling van de CTIVD de diensten in 2022
+# beval tot "het vernietigen van vijf bulkdatasets"
+# (<cite data-position="ctivd-vijf-bulkdatasets-vernietigd">nota aan de minister van BZK, 23
+# juni 2026, p. 3, Toelichting, Politieke context, 2e punt</cite>).
 #
 # **Wat wordt berekend.** Op elke dag waarop verandert wat in bewaring is, en alleen dan,
 # volgt de volledige beoordeling van de bulkdatasets die dan samen in bewaring zijn:
@@ -90,7 +94,7 @@ bl.each(lambda lang: " ".join(tf.whatif_sentences(scenario, lang)[:1]) if scenar
 # gelijk aan een volledig nieuwe beoordeling van de inventaris zoals die op die dag is; de
 # tests controleren dat.
 #
-# **Als-dan.** Voor de vergelijking wordt één bulkdataset eerder vernietigd: standaard de
+# **Wat als.** Voor de vergelijking wordt één bulkdataset eerder vernietigd: standaard de
 # bulkdataset die op de dag met de meeste onvoldoende beschermde combinaties in de meeste daarvan
 # zit, op die dag. Vanaf dat moment verdwijnen de combinaties waar hij in zat.
 
@@ -163,7 +167,7 @@ bl.each(lambda lang: [
     tf.peak_table(timeline, lang, download=steps_csv)])
 
 # %% [markdown] tags=["nl"]
-# ### Als-dan: eerder vernietigen
+# ### Wat als: eerder vernietigen
 # Dezelfde lijnen met het eerder vernietigen (gestreept) naast de bewaring zoals vastgelegd
 # (doorgetrokken), en elke beslisregel op de dag van het vernietigen.
 

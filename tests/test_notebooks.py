@@ -292,12 +292,29 @@ def test_every_page_links_index_neighbours_languages_and_downloads(suite) -> Non
         assert 'class="bi-toc"' in page, f"{stem}.{lang}: no table of contents"
 
 
+#: English, code and calques issue 21 (item 4) found on the Dutch pages.
+NOT_ON_DUTCH_PAGES = ("Baseline inventory (fictional)", "Illustrative default rulebook",
+                      "ctivd, None", "status van de oplosser", "low_intrusion_level", "Heatmap",
+                      "frontier are beaten", "Beter is: naar linksonder", "per geval",
+                      "Als-dan", "als-dan", "Het oordeel", "reactie van de ministers",
+                      "De CTIVD:", "letterlijk genomen", "optimal", "openness <span")
+
+
+def test_the_dutch_pages_hold_none_of_the_english_the_issue_lists(suite) -> None:
+    out = suite["__out__"]
+    pages = {f"{stem}.nl.html": nb["pages"]["nl"] for stem, nb in _reports(suite).items()}
+    pages |= {name: (out / name).read_text("utf-8") for name in ("index.html", "glossary.nl.html")}
+    for name, page in pages.items():
+        text = unescape(page)
+        assert [s for s in NOT_ON_DUTCH_PAGES if s in text] == [], name
+
+
 def test_index_opens_with_the_verdict_and_each_report_finding(suite) -> None:
     out = suite["__out__"]
     for lang, name in (("nl", "index.html"), ("en", "index.en.html")):
         page = (out / name).read_text("utf-8")
         assert f'<html lang="{lang}"' in page
-        heading = {"nl": "Het oordeel", "en": "The verdict"}[lang]
+        heading = {"nl": "De uitkomst", "en": "The verdict"}[lang]
         verdict = page.split(f">{heading}</h2>", 1)
         assert len(verdict) == 2, f"{name}: no verdict"
         before_reports = verdict[1].split('id="reports"')[0]

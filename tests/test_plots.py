@@ -123,8 +123,8 @@ def test_regime_heatmap_writes_every_level_with_the_own_level_first(baseline) ->
             if lang == "en":
                 assert (f"{name}: raises {n} dataset" if n else f"{name}: raises none") in alt
             else:
-                assert (f"{name}: hoogt {n} bulkdataset" if n else
-                        f"{name}: hoogt geen enkele op") in alt
+                assert (f"{name}: plaatst {n} bulkdataset" if n else
+                        f"{name}: plaatst geen enkele zwaarder") in alt
     assert len(alt) < 1500  # many datasets are counted per level, not listed one by one
     dutch = plots.regime_heatmap(regimes, names, "Titel", lang="nl").axes[0]
     assert dutch.get_xticklabels()[0].get_text() == "eigen niveau"

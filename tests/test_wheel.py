@@ -72,6 +72,8 @@ def test_wheel_installs_and_runs_from_anywhere(tmp_path: Path) -> None:
                      "bulkimpact/_bundled/data/rulebooks/default.yaml",
                      "bulkimpact/_bundled/notebooks/00_overview.py",
                      "bulkimpact/data/taxonomy.yaml",
+                     "bulkimpact/data/positions.yaml",
+                     "bulkimpact/present/terms.yaml",
                      "bulkimpact/report/templates/bulkimpact_report/index.html.j2"):
         assert expected in names, expected
     assert not [n for n in names if n.endswith(".ipynb")]

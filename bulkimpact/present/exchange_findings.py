@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .i18n import NN_, NP_, level_name, translator
+from .i18n import NN_, NP_, document_title, level_name, translator
 from .tables import Column, Table, table
 
 if TYPE_CHECKING:
@@ -179,7 +179,7 @@ def inputs_sentence(a: ExchangeAssessment, lang: str = "en") -> str:
         "(art. 62 and art. 39 Wiv 2017), from {start} to {end}. Persons are drawn from a "
         "reference population of {size} ({population}); two exchanges with one partner are "
         "linked when they are expected to share at least {threshold} person.").format(
-        title=a.log.title, provisions=_n("provision", len(provided), lang),
+        title=document_title(a.log.title, lang), provisions=_n("provision", len(provided), lang),
         received=t.number(received), partners=_n("partner", len(a.log.partners()), lang),
         start=t.date(min(dates)), end=t.date(max(dates)),
         size=t.number(a.log.population.size), population=a.log.population.name,

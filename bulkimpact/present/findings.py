@@ -39,6 +39,7 @@ from .i18n import (
     rule_name,
     translator,
 )
+from .tables import solver_status
 
 __all__ = ["plural", "percent", "policy_findings", "dispute_verdict", "openness_findings",
            "readings_verdict", "RULE_MEANING", "ASSUMPTION_NAMES", "QUANTITY_NAMES",
@@ -191,7 +192,8 @@ def policy_findings(evaluation: Evaluation, rulebook: Rulebook, lang: str = "en"
                                       "{authorisation} authorisation)").format(
                 escalation=_cost(o.escalation_cost, t),
                 authorisation=_cost(o.authorisation_cost, t))
-        status = ("; " + t.gettext("solver status: {status}").format(status=o.status)
+        status = ("; " + t.gettext("solver status: {status}").format(
+            status=solver_status(o.status, lang))
                   if o.status not in ("exact", "optimal") else "")
         out.append(f"{head}: {under}; {esc}; {burden}{status}.")
     return out
@@ -210,11 +212,12 @@ def dispute_verdict(evaluation: Evaluation, rulebook: Rulebook, lang: str = "en"
     >>> from bulkimpact.assessor import evaluate_policies
     >>> ev = evaluate_policies(toy_graph("services"), toy_rulebook())
     >>> print(dispute_verdict(ev, toy_rulebook())[0])
-    CTIVD: per-dataset assessment leaves 1 of 2 combinations under-protected,
-    with 4,000 distinct persons linked in them.
+    Computed on fictional data, on the CTIVD's point: per-dataset assessment leaves 1 of 2
+    combinations under-protected, with 4,000 distinct persons linked in them.
     >>> print(dispute_verdict(ev, toy_rulebook(), lang="nl")[0])
-    De CTIVD: wie elke bulkdataset afzonderlijk beoordeelt, laat 1 van de 2 combinaties
-    onvoldoende beschermd, met de gekoppelde gegevens van 4.000 verschillende personen.
+    Doorgerekend op fictieve gegevens, bij het punt van de CTIVD: wie elke bulkdataset
+    afzonderlijk beoordeelt, laat 1 van de 2 combinaties onvoldoende beschermd, met de
+    gekoppelde gegevens van 4.000 verschillende personen.
     """
     return list(_claims(evaluation, rulebook, lang).values())
 
@@ -304,8 +307,9 @@ def readings_verdict(evaluations: Mapping[str, Evaluation], rulebook: Rulebook,
     slight intrusion on their own (0 outside the regime, 3 light); per-dataset assessment
     leaves 1 combination under-protected.
     >>> print(readings_verdict(evs, rb, lang="nl")[1])
-    Volgens de lezing van de CTIVD (gegevens uit een datalek zijn niet openbaar toegankelijk,
-    gekochte gegevens wel): de regel **hele component** brengt 3 van de 3 bulkdatasets in
+    Volgens de lezing van de CTIVD (gegevens uit een datalek worden als niet openbaar
+    toegankelijk vastgesteld; dat gekochte gegevens openbaar toegankelijk blijven, is een
+    aanname van bulkimpact): de regel **hele component** brengt 3 van de 3 bulkdatasets in
     een zwaarder regime, waarvan 2 met op zichzelf een zeer geringe inbreuk (0 buiten het
     bulkregime, 2 licht); beoordeling per bulkdataset afzonderlijk laat 2 combinaties
     onvoldoende beschermd.
@@ -939,8 +943,9 @@ def verdict_sentences(evaluation: Evaluation, rulebook: Rulebook, lang: str = "e
     >>> from bulkimpact.assessor import evaluate_policies
     >>> ev = evaluate_policies(toy_graph("services"), toy_rulebook())
     >>> len(verdict_sentences(ev, toy_rulebook())), verdict_sentences(ev, toy_rulebook(), "nl")[0]
-    (3, 'De CTIVD: wie elke bulkdataset afzonderlijk beoordeelt, laat 1 van de 2 combinaties \
-onvoldoende beschermd, met de gekoppelde gegevens van 4.000 verschillende personen.')
+    (3, 'Doorgerekend op fictieve gegevens, bij het punt van de CTIVD: wie elke bulkdataset \
+afzonderlijk beoordeelt, laat 1 van de 2 combinaties onvoldoende beschermd, met de gekoppelde \
+gegevens van 4.000 verschillende personen.')
     """
     claims = _claims(evaluation, rulebook, lang)
     out = [claims[k] for k in ("ctivd", "ministers") if k in claims]
@@ -1089,6 +1094,70 @@ RULEBOOK_TEXTS = (
                     "reply names \"gegevens afkomstig uit een datalek en bulkdatasets die tegen "
                     "betaling beschikbaar worden gesteld\" together, so the CTIVD's objection "
                     "may be read to reach both."),
+    # the rationale and source of each criterion of the bundled rulebook
+    NP_("rulebook", "A bulk dataset is a large collection mostly about persons who are not "
+                    "and will not become a subject of investigation; here any personal data "
+                    "put it at least in the light regime. Datasets without personal data stay "
+                    "at level 0 (the services' policy keeps datasets with mainly technical "
+                    "data outside the bulk regime; the CTIVD found no legal basis for that "
+                    "policy)."),
+    NP_("rulebook", "assumption; no public criterion. The definition it rests on: Tijdelijke "
+                    "regeling verdere verwerking bulkdatasets Wiv 2017, art. 1, \"omvangrijke "
+                    "gegevensverzamelingen waarbij het merendeel van de gegevens betrekking "
+                    "heeft op organisaties en personen die geen onderwerp van onderzoek van "
+                    "een dienst zijn en dat ook niet zullen worden\" (as quoted in the Nota "
+                    "aan de minister van BZK, 23 juni 2026, kenmerk 2026-0000298961)."),
+    NP_("rulebook", "The regulation weighs how far a dataset is accessible to everyone; "
+                    "identifiable data that are not publicly accessible intrude more. How "
+                    "much openness weighs, and that it lifts identifiable data to the medium "
+                    "level, are this rulebook's assumptions."),
+    NP_("rulebook", "assumption for the level and the identifiability condition; the factor "
+                    "itself is the Tijdelijke regeling's, as reported in the Nota aan de "
+                    "minister van BZK, 23 juni 2026 (kenmerk 2026-0000298961): \"De "
+                    "Tijdelijke regeling schrijft voor dat de diensten meewegen in hoeverre "
+                    "de bulkdatasets voor eenieder toegankelijk is bij het bepalen van de "
+                    "privacyinbreuk die wordt gemaakt door een bulkdataset.\" How it is "
+                    "weighed is not public."),
+    NP_("rulebook", "Size multiplies the intrusion; threshold chosen for illustration."),
+    NP_("rulebook", "assumption; no public criterion (the threshold of one million persons is "
+                    "illustrative)."),
+    NP_("rulebook", "Transactions, travel and communication patterns reveal a person's life "
+                    "and contacts."),
+    NP_("rulebook", "assumption; no public criterion."),
+    NP_("rulebook", "Health, religion or belief, ethnicity, political opinions, sexual life, "
+                    "biometrics, trade-union membership and criminal data are taken to be the "
+                    "most sensitive categories. By analogy only: the GDPR names them as "
+                    "special categories and criminal data, and the UK regime asks for a "
+                    "specific warrant for bulk personal datasets with such data; neither law "
+                    "governs the AIVD/MIVD."),
+    NP_("rulebook", "assumption; no public criterion. By analogy: art. 9 and 10 GDPR, special "
+                    "categories of personal data and criminal data (does not govern the "
+                    "AIVD/MIVD). By analogy: UK Investigatory Powers Act 2016, Part 7, "
+                    "specific warrants for bulk personal datasets with sensitive data (does "
+                    "not govern the AIVD/MIVD)."),
+    NP_("rulebook", "Content reveals what people say and think; the most intrusive kind of "
+                    "data."),
+    NP_("rulebook", "Knowing who someone is and where they have been allows tracking; four "
+                    "spatio-temporal points single out most people (de Montjoye et al. 2013). "
+                    "Weighing what datasets reveal together is the CTIVD's recommendation, "
+                    "which the ministers did not adopt."),
+    NP_("rulebook", "assumption; no public criterion. Weighing together (\"in samenhang\") is "
+                    "the CTIVD's recommendation in rapport nr. 84, as reported in the Nota "
+                    "aan de minister van BZK, 23 juni 2026 (kenmerk 2026-0000298961): \"het "
+                    "van belang is bulkdatasets in samenhang te bekijken. De opbrengsten "
+                    "kunnen immers uiteindelijk binnen een onderzoek worden gecombineerd\"; "
+                    "the same Nota states that the Tijdelijke regeling \"schrijft deze "
+                    "werkwijze niet voor\". By analogy: Article 29 Working Party, WP248 "
+                    "rev.01 (guidelines on data protection impact assessment under the GDPR), "
+                    "criterion \"matching or combining datasets\" (does not govern the "
+                    "AIVD/MIVD)."),
+    NP_("rulebook", "When many aspects of a life meet (contact, whereabouts, money, travel, "
+                    "contacts), the combination is a profile, more intrusive than its parts. "
+                    "The threshold of five categories is illustrative."),
+    NP_("rulebook", "assumption; no public criterion. Weighing together (\"in samenhang\") is "
+                    "the CTIVD's recommendation in rapport nr. 84, which the ministers did "
+                    "not adopt (Nota aan de minister van BZK, 23 juni 2026, kenmerk "
+                    "2026-0000298961)."),
 )
 
 #: The taxonomy's categories of data (``bulkimpact/data/taxonomy.yaml``): id → name.
@@ -1281,8 +1350,8 @@ def level_meanings_frame(rulebook: Rulebook, lang: str = "en") -> pd.DataFrame:
 def rulebook_frame(rulebook: Rulebook, lang: str = "en") -> pd.DataFrame:
     """The rulebook's criteria: label, what they judge, minimum level, assumption or not.
 
-    Index ``criterion`` (the label in the language); the rationale and source stay as the
-    rulebook words them.
+    Index ``criterion`` (the label in the language); the rationale and source of the bundled
+    rulebook in the language too, another rulebook's as it words them.
     """
     t = translator(lang)
     one = t.gettext("a property of the data")
@@ -1290,8 +1359,8 @@ def rulebook_frame(rulebook: Rulebook, lang: str = "en") -> pd.DataFrame:
     rows = [{"criterion": rulebook_text(r.label, lang),
              "applies_to": together if r.kind == "mosaic" else one,
              "minimum_level": rulebook.levels[r.level].name, "is_assumption": bool(r.assumption),
-             "rationale": " ".join(r.rationale.split()),
-             "rule_source": " ".join((r.source or "–").split())}
+             "rationale": rulebook_text(" ".join(r.rationale.split()), lang),
+             "rule_source": rulebook_text(" ".join((r.source or "–").split()), lang)}
             for r in rulebook.rules]
     return pd.DataFrame(rows).set_index("criterion")
 
@@ -1395,7 +1464,13 @@ def channels(G: Any) -> pd.Series:
 
 
 def _channel(name: str, lang: str) -> str:
-    return translator(lang).gettext("quasi-identifiers") if name == "QIs" else name
+    if name == "QIs":
+        return translator(lang).gettext("quasi-identifiers")
+    if lang == "en":
+        return name  # the key namespace as the inventory names it
+    from .validation import field_names  # keys named for Dutch readers where known
+
+    return field_names(name, lang)
 
 
 def channel_title(G: Any, lang: str = "en") -> str:
@@ -1430,7 +1505,8 @@ def links_frame(analysis: Any, lang: str | None = None) -> pd.DataFrame:
     ``expected_links``, ``strength``, ``overlap_source``, ``assumptions``.
     """
     t = translator(lang or "en")
-    rows = [{"a": a, "b": b, "linked_through": ", ".join(e["keys"] + e["qis"]),
+    rows = [{"a": a, "b": b, "linked_through": ", ".join(
+                 _channel(k, lang) if lang else k for k in e["keys"] + e["qis"]),
              "expected_overlap": e["expected_overlap"], "expected_links": e["expected_links"],
              "strength": e["strength"],
              "overlap_source": (t.pgettext("overlap", OVERLAP_SOURCES[e["source"]])

@@ -68,6 +68,7 @@ __all__ = ["LANGUAGES", "LOCALES", "DOMAIN", "Translator", "translator", "number
            "significant", "persons_figure", "PERSON_DIGITS", "percent", "date", "join",
            "plural_count", "rule_name", "rule_meaning",
            "level_name", "level_meaning", "reading_name", "reading_label", "glossary",
+           "document_title", "TITLES", "terms",
            "glossary_sources", "NOUNS", "RULES", "LEVELS", "LEVEL_MEANINGS", "READINGS",
            "READING_LABELS", "catalogue_path", "catalogue", "extract", "update", "placeholders"]
 
@@ -81,6 +82,7 @@ DOMAIN = "bulkimpact"
 _HERE = Path(__file__).resolve().parent
 LOCALE_DIR = _HERE / "locale"
 GLOSSARY = _HERE / "glossary.yaml"
+TERMS = _HERE / "terms.yaml"
 
 
 # Markers: they return their arguments unchanged and only show the extractor
@@ -512,6 +514,45 @@ def reading_name(reading: str, lang: str = "en") -> str:
     return t.gettext("{reading} reading").format(reading=reading)
 
 
+#: Titles of the bundled inventories, rulebook and exchange log, as their files write them
+#: (English); the catalogues give them in each language.
+TITLES = (
+    NP_("title", "Baseline inventory (fictional)"),
+    NP_("title", "Dense inventory (fictional)"),
+    NP_("title", "Sparse inventory (fictional)"),
+    NP_("title", "CSV example inventory (fictional)"),
+    NP_("title", "Illustrative default rulebook (assumption, not the services' rulebook)"),
+    NP_("title", "Exchange log with private partners in the cyber domain (fictional)"),
+)
+
+
+@functools.cache
+def terms() -> dict[str, Any]:
+    """The term list (``terms.yaml``): one Dutch word per concept, and what to avoid.
+
+    Examples
+    --------
+    >>> by_nl = {t["nl"]: t for t in terms()["terms"]}
+    >>> by_nl["toestemming per gebruik"]["en"], "als-dan" in by_nl["wat als"]["avoid"]
+    ('authorisation per use', True)
+    """
+    with TERMS.open(encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def document_title(title: str, lang: str = "en") -> str:
+    """A file's title in `lang`: the catalogue's for a bundled file, else as its file writes it.
+
+    Examples
+    --------
+    >>> document_title("Baseline inventory (fictional)", "nl")
+    'Basisinventaris (fictief)'
+    >>> document_title("Mijn inventaris", "nl")
+    'Mijn inventaris'
+    """
+    return translator(lang).pgettext("title", title) if title in TITLES else title
+
+
 def reading_label(label: str, lang: str = "en") -> str:
     """A rulebook's label of an openness reading, in the language.
 
@@ -522,7 +563,8 @@ def reading_label(label: str, lang: str = "en") -> str:
     --------
     >>> reading_label("CTIVD reading (data from a leak are not publicly accessible; "
     ...               "purchased data are)", "nl")
-    'gegevens uit een datalek zijn niet openbaar toegankelijk, gekochte gegevens wel'
+    'gegevens uit een datalek worden als niet openbaar toegankelijk vastgesteld; dat gekochte \
+gegevens openbaar toegankelijk blijven, is een aanname van bulkimpact'
     """
     return translator(lang).pgettext("reading label", label)
 
@@ -568,7 +610,7 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"
 TEMPLATES = _HERE.parent / "report" / "templates" / "pages"
 #: Modules the messages are extracted from.
 SOURCES = ("../registry.py", "../sensitivity.py", "i18n.py", "verdict.py", "findings.py",
-           "tables.py", "plots.py", "validation.py",
+           "tables.py", "plots.py", "validation.py", "downloads.py",
            "exchange_findings.py", "exchange_plots.py", "timeline_findings.py",
            "timeline_plots.py")
 _PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)\}")

@@ -762,8 +762,8 @@ def regimes_alt(regimes: pd.DataFrame, level_names: Sequence[str],
     Heat map of the regime level of 2 datasets under each rule (own level first). whole
     component: raises 2 datasets (a to 3 heavy, b to 3 heavy).
     >>> print(regimes_alt(r, ["outside regime", "light", "medium", "heavy"], lang="nl"))
-    Heatmap van het regime van 2 bulkdatasets onder elke regel (eigen niveau eerst). hele
-    component: hoogt 2 bulkdatasets op (a naar 3 zwaar, b naar 3 zwaar).
+    Kleurentabel van het regime van 2 bulkdatasets onder elke regel (eigen niveau eerst). hele
+    component: plaatst 2 bulkdatasets zwaarder (a naar 3 zwaar, b naar 3 zwaar).
     """
     t = translator(lang)
 

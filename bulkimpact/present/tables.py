@@ -47,12 +47,16 @@ from .i18n import (
     translator,
 )
 
-__all__ = ["COLUMNS", "Column", "KINDS", "Table", "cell", "heading", "table",
+__all__ = ["COLUMNS", "Column", "KINDS", "SOLVER_STATUS", "Table", "cell", "heading", "table",
+           "solver_status", "numeric_kind",
            "POLICY_COLUMNS", "policy_table", "sensitivity_table", "interval_table"]
 
 #: How a column's values are written.
 KINDS = ("count", "decimal", "cost", "rate", "share", "significant", "yesno", "rule", "level",
-         "reading", "date", "text")
+         "reading", "date", "status", "text")
+#: How a decision rule was computed (``bulkimpact.policies.PolicyResult.status``), by name.
+SOLVER_STATUS = {"exact": NP_("solver status", "computed directly"),
+                 "optimal": NP_("solver status", "optimal (proven)")}
 
 
 @dataclass(frozen=True)
@@ -187,7 +191,7 @@ def heading(column: str | Column, lang: str = "en") -> str:
     Examples
     --------
     >>> heading("total_burden", "nl"), heading("total_burden", "en")
-    ('totale last (kosteneenheden)', 'total burden (cost units)')
+    ('totale lasten (kosteneenheden)', 'total burden (cost units)')
     """
     col = COLUMNS.get(column) if isinstance(column, str) else column
     if col is None:
@@ -224,6 +228,8 @@ def cell(value: object, kind: str = "count", lang: str = "en", digits: int = 1) 
         return reading_name(str(value), lang)
     if kind == "date":
         return t.date(value.isoformat() if isinstance(value, _dt.date) else str(value))
+    if kind == "status":
+        return solver_status(str(value), lang)
     if kind == "text" or not isinstance(value, numbers.Number):
         return str(value)
     if kind == "count":
@@ -261,8 +267,22 @@ def _column(key: object, columns: Mapping[str, Column]) -> Column:
     return Column(str(name), "text")
 
 
-def _numeric(kind: str) -> bool:
-    return kind not in ("yesno", "rule", "level", "reading", "date", "text")
+def numeric_kind(kind: str) -> bool:
+    """Whether values of this kind of column are numbers (right-aligned, decimal comma)."""
+    return kind not in ("yesno", "rule", "level", "reading", "date", "status", "text")
+
+
+def solver_status(status: str, lang: str = "en") -> str:
+    """How a rule was computed, in words (a status the catalogue lacks is shown as it is).
+
+    Examples
+    --------
+    >>> solver_status("optimal", "nl"), solver_status("time limit reached", "nl")
+    ('optimaal (bewezen)', 'time limit reached')
+    """
+    if status in SOLVER_STATUS:
+        return translator(lang).pgettext("solver status", SOLVER_STATUS[status])
+    return status
 
 
 def table(frame: pd.DataFrame, lang: str = "en", columns: Sequence[str] | None = None, *,
@@ -325,7 +345,7 @@ def table(frame: pd.DataFrame, lang: str = "en", columns: Sequence[str] | None =
             for g, n in groups) + "</tr>")
     out.append("<tr>" + (f"<th>{_html.escape(heading(index_col, lang))}</th>" if index_col
                          else "") + "".join(
-        f'<th class="{"bi-num" if _numeric(_column(k, spec).kind) else ""}">'
+        f'<th class="{"bi-num" if numeric_kind(_column(k, spec).kind) else ""}">'
         f"{_html.escape(heading(_column(k, spec), lang))}</th>" for k in keys) + "</tr>")
     out.append("</thead><tbody>")
     for label, row in rows.iterrows():
@@ -337,7 +357,7 @@ def table(frame: pd.DataFrame, lang: str = "en", columns: Sequence[str] | None =
             tds.append(f"<th{title}>{_html.escape(name)}</th>")
         for key in keys:
             col = _column(key, spec)
-            cls = f' class="bi-num" data-kind="{col.kind}"' if _numeric(col.kind) else ""
+            cls = f' class="bi-num" data-kind="{col.kind}"' if numeric_kind(col.kind) else ""
             tds.append(f"<td{cls}>{_html.escape(cell(row[key], col.kind, lang, col.digits))}</td>")
         out.append("<tr>" + "".join(tds) + "</tr>")
     out.append("</tbody></table>")
@@ -349,6 +369,16 @@ def table(frame: pd.DataFrame, lang: str = "en", columns: Sequence[str] | None =
         notes.append(t.gettext('The whole table: <a href="{href}">{name}</a> (CSV).').format(
             href=_html.escape(download, quote=True),
             name=_html.escape(download.rsplit("/", 1)[-1])))
+    if download and lang == "nl" and download.endswith(".csv"):
+        # the files bulkimpact.present.downloads.csv writes beside every CSV
+        sheet, columns = (f"{download[:-len('.csv')]}{end}" for end in (".nl.csv",
+                                                                        ".nl.kolommen.csv"))
+        notes.append(t.gettext(
+            'For a spreadsheet in Dutch: <a href="{href}">{name}</a>, its columns explained in '
+            '<a href="{columns_href}">{columns_name}</a>.').format(
+            href=_html.escape(sheet, quote=True), name=_html.escape(sheet.rsplit("/", 1)[-1]),
+            columns_href=_html.escape(columns, quote=True),
+            columns_name=_html.escape(columns.rsplit("/", 1)[-1])))
     if notes:
         out.append(f'<p class="bi-table-note">{" ".join(notes)}</p>')
     return Table("".join(out))

@@ -64,11 +64,16 @@ def contents(page: str) -> list[SimpleNamespace]:
     return found
 
 
-def downloads(job: Job) -> list[str]:
-    """Relative links to the files the notebook wrote, and to the executed notebook."""
+def downloads(job: Job, lang: str = "nl") -> list[str]:
+    """Relative links to the files the notebook wrote, and to the executed notebook.
+
+    The Dutch spreadsheets and their data dictionaries (``*.nl.csv``, beside
+    each CSV) are offered on the Dutch pages only.
+    """
     folder = job.files_dir
     files = sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
-    links = [f"{folder.name}/{name}" for name in files if not name.startswith(".")]
+    links = [f"{folder.name}/{name}" for name in files if not name.startswith(".")
+             and (lang == "nl" or ".nl." not in name)]
     if job.executed_path.exists():
         links.append(job.executed_path.name)
     return links
@@ -87,7 +92,7 @@ def nav_html(job: Job, lang: str, page: str) -> str:
         languages=[SimpleNamespace(lang=other, name=LANGUAGE_NAMES.get(other, other),
                                    href=page_name(job.notebook.stem, other))
                    for other in job.languages if other != lang],
-        contents=contents(page), downloads=downloads(job))
+        contents=contents(page), downloads=downloads(job, lang))
     return str(macros("nav.html.j2", lang).nav(facts))
 
 

@@ -19,13 +19,14 @@ from markupsafe import Markup
 
 import bulkimpact
 from bulkimpact.files import atomic_write
+from bulkimpact.positions import load_positions
 from bulkimpact.present.bilingual import output_language, output_role
 from bulkimpact.present.i18n import (
     RULES,
     glossary,
-    glossary_sources,
     level_meaning,
     level_name,
+    reading_name,
     rule_meaning,
     rule_name,
     translator,
@@ -187,7 +188,7 @@ def index_page(results: Sequence[JobResult], seconds: float,
             seconds=t.decimal(r.seconds, 1), title=r.job.notebook.title_in(lang),
             href=f"{r.job.scenario}/{page_name(stem, lang)}",
             notebook=f"{r.job.scenario}/{stem}.ipynb", executed=r.job.executed_path.exists(),
-            openness=str(r.job.parameter_value("openness")),
+            openness=_reading_shown(r.job.parameter_value("openness"), lang),
             finding=lifted(r.job, "finding", lang) if r.status == OK else [])
         scenarios.setdefault(r.job.scenario, []).append(row)
         if not verdict and r.status == OK:
@@ -203,11 +204,16 @@ def index_page(results: Sequence[JobResult], seconds: float,
             not_run=sum(1 for r in results if r.status == NOT_RUN),
             invalid=len(failed_inputs), seconds=t.decimal(seconds, 1)),
         openness=", ".join(dict.fromkeys(r.openness for rows in scenarios.values()
-                                         for r in rows)),
+                                         for r in rows if r.openness)),
         version=bulkimpact.__version__, generated_at=local_moment(generated_at, lang),
         generated_class=GENERATED_CLASS, OK=OK, FAILED=FAILED, NOT_RUN=NOT_RUN,
         glossary=glossary_name(lang),
         languages=_switch(lang, languages, lambda other: index_name(other, main)))
+
+
+def _reading_shown(openness: object, lang: str) -> str:
+    """A report's openness reading by its name in `lang`; empty for a report without one."""
+    return reading_name(openness, lang) if isinstance(openness, str) else ""
 
 
 def glossary_page(lang: str, languages: Sequence[str], rulebook: Any) -> str:
@@ -224,7 +230,14 @@ def glossary_page(lang: str, languages: Sequence[str], rulebook: Any) -> str:
     main = languages[0] if languages else lang
     other = "en" if lang == "nl" else "nl"
     dutch = lang == "nl"
-    sources = glossary_sources()
+    table = load_positions()
+    # the documents as they identify themselves, and every position the reports cite
+    sources = {key: table.source(key, lang) for key in table.documents}
+    positions = [SimpleNamespace(id=p.id, who=table.actors[p.who](lang), what=p.what(lang),
+                                 quote=" ".join(p.quote.split()),
+                                 citation=table.citation(p.id, lang))
+                 for p in table.positions]
+
     def own(entry: dict, dutch_key: str, english_key: str) -> Any:
         return entry.get(dutch_key) if dutch and entry.get(dutch_key) else entry.get(english_key)
 
@@ -242,6 +255,7 @@ def glossary_page(lang: str, languages: Sequence[str], rulebook: Any) -> str:
              for rule in RULES]
     return _render("glossary.html.j2", lang, title=translator(lang).gettext("Glossary"),
                    terms=terms, levels=levels, rules=rules, sources=list(sources.items()),
+                   positions=positions,
                    index=index_name(lang, main),
                    languages=_switch(lang, languages, glossary_name))
 

@@ -9,6 +9,7 @@ version and whether the run succeeded.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import subprocess
@@ -16,7 +17,7 @@ from pathlib import Path  # noqa: F401  (the examples use it)
 from types import SimpleNamespace
 
 import bulkimpact
-from bulkimpact.present.i18n import date, reading_label
+from bulkimpact.present.i18n import date, document_title, reading_label
 from bulkimpact.report.files import InputFile
 from bulkimpact.report.jobs import OK, Job
 from bulkimpact.report.templating import macros
@@ -95,7 +96,12 @@ def input_file_html(file: InputFile, lang: str = "en") -> str:
     >>> input_file_html(InputFile(Path("/p/a.yaml"), "a.yaml", "ab" * 32, title="A"))[:36]
     'A<br><span class="bi-path">a.yaml</s'
     """
-    return str(macros("provenance.html.j2", lang).input_file(file))
+    return str(macros("provenance.html.j2", lang).input_file(_in_language(file, lang)))
+
+
+def _in_language(file: InputFile, lang: str) -> InputFile:
+    """`file` with a bundled file's title in the page's language."""
+    return dataclasses.replace(file, title=document_title(file.title, lang)) if file.title else file
 
 
 @functools.cache
@@ -168,6 +174,7 @@ def banner_html(job: Job, status: str, error: str | None = None,
     facts = SimpleNamespace(
         tag=BANNER_TAG, job=job, ok=status == OK, error=error, failed_cell=failed_cell,
         error_anchor=ERROR_ANCHOR, openness=openness,
+        inventory=_in_language(job.inventory, lang), rulebook=_in_language(job.rulebook, lang),
         # A notebook that declares no inventory parameter (07 reads an exchange log) does
         # not use the batch's inventory; its banner says so rather than name it.
         uses_inventory="inventory" in job.notebook.parameters or not job.notebook.parameters,
