@@ -91,7 +91,7 @@ Results go to stdout (with --json: one JSON document); progress, warnings
 and errors go to stderr, each error starting "{PREFIX}: error:"."""
 
 #: The last line of every verb's ``--help``.
-SEE_EXIT_STATUS = f"Exit status, output streams: see '{PREFIX} --help'."
+SEE_EXIT_STATUS = f"exit status and output streams: see '{PREFIX} --help'"
 
 #: Top-level keys only a rulebook has (a file with any of them is checked as one).
 RULEBOOK_KEYS = {"rules", "levels", "openness_variants", "low_intrusion_level"}
@@ -106,7 +106,7 @@ _CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\
 
 
 def printable(text: str) -> str:
-    """`text` without terminal escape sequences and control characters (tab, newline kept).
+    r"""`text` without terminal escape sequences and control characters (tab, newline kept).
 
     Names in the output come from user files; a name must not recolour,
     move or clear the reader's terminal.
@@ -586,8 +586,8 @@ def render_assessment(record: dict[str, Any], width: int = TEXT_WIDTH) -> str:
     --------
     >>> from bulkimpact.assessment import assess
     >>> text = render_assessment(assess("data/synthetic/sparse.yaml", readings=False))
-    >>> print(text.splitlines()[0])
-    Judged dataset by dataset, 0 of 2 exposure sets are under-protected, with about 0 distinct
+    >>> print(text.splitlines()[0][:60])
+    Judged dataset by dataset, 1 of 4 exposure sets are under-pr
     >>> max(len(line) for line in text.splitlines()) <= 100
     True
     """
@@ -595,12 +595,13 @@ def render_assessment(record: dict[str, Any], width: int = TEXT_WIDTH) -> str:
 
     names = {lv["level"]: lv["name"] for lv in record["levels"]}
     out = [textwrap.fill(" ".join(_verdict(record)), width), ""]
-    out += [_cut(line, width) for line in (
-        f"Inventory: {record['inventory']}"
-        + ("  (FICTIONAL data)" if record.get("fictional") else ""),
-        f"Rulebook:  {record['rulebook']}"
-        + ("  (ILLUSTRATIVE assumption)" if record.get("illustrative_rulebook") else ""),
-        f"Openness:  {record['openness']}")]
+    # Paths are shown whole (to be copied), the notes on lines of their own.
+    out += [f"Inventory: {record['inventory']}",
+            *(["           FICTIONAL data"] if record.get("fictional") else []),
+            f"Rulebook:  {record['rulebook']}",
+            *(["           ILLUSTRATIVE assumption"] if record.get("illustrative_rulebook")
+              else []),
+            f"Openness:  {record['openness']}"]
     if record["policies"]:
         out += ["", "Decision rules (persons: expected distinct persons; burden in cost units):",
                 f"{'rule':<24}{'under-protected':>16}{'persons':>11}{'escalated':>10}"

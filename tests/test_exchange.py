@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bulkimpact.cli import EXIT_STATUS, main
+from bulkimpact.cli import SEE_EXIT_STATUS, main
 from bulkimpact.exchange import (
     WINDOWS,
     assess_exchange,
@@ -457,7 +457,7 @@ def test_cli_help_documents_exit_status_and_json() -> None:
         main(["exchange", "--help"])
     assert exc.value.code == 0
     text = out.getvalue()
-    assert " ".join(EXIT_STATUS.split()) in " ".join(text.split())
+    assert " ".join(SEE_EXIT_STATUS.split()) in " ".join(text.split())
     assert "--json" in text and "--window DAYS" in text and "--rulebook PATH" in text
     assert "--quiet" not in text  # no progress bar, so no --quiet (the convention)
 
