@@ -50,6 +50,8 @@ __all__ = [
     "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_STATUS",
+    "EXTRA_OF_MODULE",
+    "SEE_EXIT_STATUS",
     "CommandParser",
     "add_json",
     "add_quiet",
@@ -60,10 +62,12 @@ __all__ = [
     "id_at_date",
     "iso_date",
     "main",
+    "missing_extra",
     "openness_help",
     "print_json",
     "printable",
     "problem_json",
+    "render_assessment",
     "seed_number",
     "warning",
     "whole_number",
@@ -92,6 +96,16 @@ and errors go to stderr, each error starting "{PREFIX}: error:"."""
 
 #: The last line of every verb's ``--help``.
 SEE_EXIT_STATUS = f"exit status and output streams: see '{PREFIX} --help'"
+
+#: The optional dependencies by the extra that installs them (pyproject.toml): a verb that
+#: meets one missing says which extra to install.
+EXTRA_OF_MODULE = {
+    **dict.fromkeys(("papermill", "nbconvert", "jinja2", "nbformat", "nbclient", "ipykernel",
+                     "jupytext", "matplotlib"), "report"),
+    **dict.fromkeys(("duckdb", "pyarrow", "tabulate"), "synth"),
+    **dict.fromkeys(("dask", "distributed"), "dask"),
+    **dict.fromkeys(("jupyterlab", "ipywidgets"), "lab"),
+}
 
 #: Top-level keys only a rulebook has (a file with any of them is checked as one).
 RULEBOOK_KEYS = {"rules", "levels", "openness_variants", "low_intrusion_level"}
@@ -748,6 +762,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def missing_extra(exc: BaseException) -> str | None:
+    """The message for an optional dependency that is not installed, or None.
+
+    Examples
+    --------
+    >>> print(missing_extra(ModuleNotFoundError("No module named 'duckdb'", name="duckdb")))
+    this command needs the optional dependency 'duckdb' (the 'synth' extra); install it with
+      pip install 'bulkimpact[synth]'
+    >>> missing_extra(ModuleNotFoundError("No module named 'nonesuch'", name="nonesuch"))
+    """
+    if not isinstance(exc, ModuleNotFoundError) or not exc.name:
+        return None
+    module = exc.name.split(".")[0]
+    extra = EXTRA_OF_MODULE.get(module)
+    if extra is None:
+        return None
+    return (f"this command needs the optional dependency {module!r} (the {extra!r} extra); "
+            f"install it with\n  pip install 'bulkimpact[{extra}]'")
+
+
 def _exit_code(exc: Exception) -> int | None:
     """The exit status for an exception a command raised; None for a bug (re-raised)."""
     solver = getattr(sys.modules.get("bulkimpact.policies"), "SolverError", None)
@@ -789,6 +823,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (e.g. `| head`): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except ModuleNotFoundError as exc:
+        if (message := missing_extra(exc)) is None:
+            raise
+        error(message)
+        return EXIT_BAD_INPUT
     except Exception as exc:
         code = _exit_code(exc)
         if code is None:

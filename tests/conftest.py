@@ -7,6 +7,7 @@ rulebook, hand-made graphs); this file makes it importable under pytest's
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -24,6 +25,10 @@ from helpers import (  # noqa: E402
 )
 
 from bulkimpact.rulebook import Rulebook, default_rulebook_path, load_rulebook  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+INVENTORY = "data/synthetic/baseline.yaml"
+RULEBOOK = "data/rulebooks/default.yaml"
 
 
 @pytest.fixture(scope="session")
@@ -57,3 +62,57 @@ def small_inventory(tmp_path: Path) -> Path:
                 source="purchased", paid=True),
         dataset("health", [key_field("device"), field("diagnosis", "special_category")]),
     ], investigations=[{"id": "op", "datasets": ["forum", "adtech"]}]))
+
+
+#: Parameters that keep each notebook to seconds (defaults are sized for reports).
+TINY = {
+    "04_decision_rules": {"sweep_densities": [0.0, 0.2], "sweep_replicates": 2,
+                          "sweep_datasets": 8, "robustness_draws": 4},
+    "06_record_level_validation": {"world_persons": 30_000, "uniqueness_persons": 20_000,
+                                   "mosaic_persons": 20_000},
+}
+
+
+@pytest.fixture(scope="session")
+def notebook_suite(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+    """Every bundled notebook run once on the baseline, as ``bulkimpact report`` runs it.
+
+    Per notebook stem: status, error, output text, the English HTML, both pages and the
+    source; ``"__out__"`` is the output folder. Session-scoped: every test file that reads
+    a report of the bundled notebooks shares this one batch (mark it
+    ``pytest.mark.xdist_group("notebook-suite")`` so that one worker runs it).
+    """
+    from dataclasses import replace
+
+    from bulkimpact.report.batch import make_jobs, run_jobs
+    from bulkimpact.report.notebooks import find_notebooks
+    from bulkimpact.report.pages import write_index_pages
+
+    out = tmp_path_factory.mktemp("reports")
+    notebooks = find_notebooks(ROOT / "notebooks")
+    assert len(notebooks) >= 7
+    jobs = [replace(job, params=TINY.get(job.notebook.stem, {}))
+            for job in make_jobs(notebooks, [INVENTORY], RULEBOOK, out_dir=out, cwd=ROOT,
+                                 timeout=300)]
+    results, interrupted = run_jobs(jobs, workers=2, progress=False)
+    assert not interrupted
+    write_index_pages(out, results, 0.0, None, [], ("nl", "en"))
+    found = {"__out__": out}
+    for result in results:
+        stem = result.job.notebook.stem
+        executed = json.loads((out / "baseline" / f"{stem}.ipynb").read_text())
+        texts = []
+        for cell in executed["cells"]:
+            for output in cell.get("outputs", []):
+                for kind in ("text/markdown", "text/plain", "text/html"):
+                    data = output.get("data", {}).get(kind)
+                    if data:
+                        texts.append("".join(data) if isinstance(data, list) else data)
+                if output.get("name") == "stdout":
+                    texts.append("".join(output.get("text", "")))
+        pages = {lang: (out / "baseline" / f"{stem}.{lang}.html").read_text()
+                 for lang in ("nl", "en")}
+        found[stem] = {"status": result.status, "error": result.error,
+                       "text": "\n".join(texts), "html": pages["en"], "pages": pages,
+                       "source": result.job.notebook.file.path.read_text()}
+    return found

@@ -228,3 +228,49 @@ def test_synth_population_shows_progress_unless_quiet(tmp_path, capsys) -> None:
     assert "100%" in err and "2.00k" in err, err
     assert main(["synth", "population", "--persons", "2_000", "--out", str(out), "-q"]) == 0
     assert capsys.readouterr().err == ""
+
+
+# --- extras by use -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("argv", "missing", "extra"), [
+    (["synth", "validate", str(SPARSE), "--persons", "1000"], "duckdb", "synth"),
+    (["notebooks", "--to-ipynb", "--only", "01", "--out", "{tmp}/nb"], "jupytext", "report"),
+    (["sweep", str(EXAMPLE_SWEEP), "--out", "{tmp}/r.parquet", "-q"], "dask", "dask"),
+])
+def test_a_verb_whose_extra_is_missing_names_the_extra(argv, missing, extra, tmp_path,
+                                                      monkeypatch, capsys) -> None:
+    import sys
+
+    # Simulate the missing package: importing it fails, and the modules that import it
+    # are imported afresh.
+    monkeypatch.setitem(sys.modules, missing, None)
+    for name in [m for m in sys.modules if m.startswith(("bulkimpact.synth.",
+                                                         "bulkimpact.report.",
+                                                         "bulkimpact.sweep"))]:
+        if not name.endswith(".cli"):
+            monkeypatch.delitem(sys.modules, name)
+    code = main([a.replace("{tmp}", str(tmp_path)) for a in argv])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert err.startswith(f"bulkimpact: error: this command needs the optional dependency "
+                          f"'{missing}' (the '{extra}' extra)"), err
+    assert f"pip install 'bulkimpact[{extra}]'" in err and "Traceback" not in err
+
+
+def test_the_core_verbs_need_no_extra() -> None:
+    """validate and assess run with every package of every extra missing."""
+    import subprocess
+    import sys
+
+    from bulkimpact.cli import EXTRA_OF_MODULE
+
+    code = ("import sys\n"
+            f"sys.modules.update(dict.fromkeys({sorted(EXTRA_OF_MODULE)!r}))\n"
+            "from bulkimpact.cli import main\n"
+            f"assert main(['validate', {str(SPARSE)!r}]) == 0\n"
+            f"assert main(['assess', {str(SPARSE)!r}]) == 0\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, cwd=REPO)
+    assert proc.returncode == 0, proc.stderr
+    assert "Judged dataset by dataset" in proc.stdout

@@ -465,15 +465,14 @@ def test_cli_help_documents_exit_status_and_json() -> None:
 # --- notebook 07 --------------------------------------------------------------------------
 
 
-def test_notebook_07_states_the_computed_findings_in_both_languages(tmp_path: Path, rb) -> None:
+@pytest.mark.xdist_group("notebook-suite")
+def test_notebook_07_states_the_computed_findings_in_both_languages(notebook_suite, rb) -> None:
+    """On the shared run of every notebook (``conftest.notebook_suite``)."""
     from bulkimpact.present import exchange_findings as ef
-    from bulkimpact.report.batch import make_jobs, run_jobs
 
-    jobs = make_jobs([ROOT / "notebooks" / "07_structural_exchange.py"],
-                     ["data/synthetic/baseline.yaml"], "data/rulebooks/default.yaml",
-                     out_dir=tmp_path, cwd=ROOT, timeout=300)
-    (result,), interrupted = run_jobs(jobs, workers=1, progress=False)
-    assert not interrupted and result.status == "OK", result.error
+    result = notebook_suite["07_structural_exchange"]
+    assert result["status"] == "OK", result["error"]
+    tmp_path = notebook_suite["__out__"]
     a = assess_exchange(load_exchange_log(LOG_YAML, rb), rb, window=90)
     for lang, sections in (("nl", ("Vraag", "Bevinding", "Werkwijze", "Kanttekeningen")),
                            ("en", ("Question", "Finding", "Method", "Caveats"))):
