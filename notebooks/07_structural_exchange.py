@@ -17,7 +17,7 @@ exchange_log = None  # a path, or None for the bundled data/synthetic/exchange/e
 window = 90  # rolling window in days; None for the whole partnership
 rulebook = None  # a path, or None for the bundled data/rulebooks/default.yaml
 languages = "nl,en"  # the languages to render, Dutch first
-out_dir = "reports"  # where downloads are written (the batch injects NN_name_files)
+out_dir = None  # where downloads go: a folder, or None for none (the batch injects one)
 
 # %%
 from IPython.display import HTML
