@@ -28,6 +28,35 @@ from bulkimpact.rulebook import Rulebook, default_rulebook_path, load_rulebook  
 
 ROOT = Path(__file__).resolve().parent.parent
 INVENTORY = "data/synthetic/baseline.yaml"
+
+#: Test files with the longest end-to-end runs (the wheel, the notebook suite, batches,
+#: Dask), longest first: they start first, so that no worker is left with one at the end
+#: while the other idles (``make test`` runs two workers).
+LONGEST_FIRST = ("test_wheel.py", "test_notebooks.py", "test_report_batch.py",
+                 "test_papermill.py", "test_report_broken_input.py", "test_sweep_scheduler.py",
+                 "test_sweep.py", "test_exchange.py", "test_timeline.py", "test_policies.py")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Share each module's expensive fixtures across workers, and start the longest first.
+
+    A module-scoped fixture (a batch run, an analysis) runs once per worker that runs a test
+    needing it: with ``--dist loadgroup`` every such test gets the module's
+    ``xdist_group``, so one worker runs them all and the fixture runs once.
+    """
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        info = getattr(item, "_fixtureinfo", None)
+        if info is not None and any(defs[-1].scope == "module"
+                                    for defs in info.name2fixturedefs.values() if defs):
+            item.add_marker(pytest.mark.xdist_group(item.path.name))
+
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)
 RULEBOOK = "data/rulebooks/default.yaml"
 
 
