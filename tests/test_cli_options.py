@@ -52,6 +52,7 @@ def test_every_verb_help_has_an_example_and_points_once_to_the_exit_status(argv)
     text = _help(list(argv))
     examples = text.split("examples:\n", 1)[1]
     assert re.search(rf"^  bulkimpact {' '.join(argv)}\b", examples, re.MULTILINE), text
+    assert max(len(line) for line in examples.splitlines()) <= 100, examples
     assert " ".join(SEE_EXIT_STATUS.split()) in " ".join(text.split())
     assert "exit status (the same for every command)" not in text
 

@@ -29,6 +29,8 @@ EXAMPLE_CONFIG = "data/sweeps/example.yaml"
 
 
 def run(args: argparse.Namespace) -> int:
+    """Expand the configuration, run every scenario, write the Parquet file, print the
+    summary; exit status 1 when a scenario failed."""
     import time
 
     from ..rulebook import default_rulebook_path
@@ -88,8 +90,8 @@ def configure(p: argparse.ArgumentParser) -> None:
     add_quiet(p)
     add_json(p, "the summary (scenarios, failures with their seeds)")
     p.epilog = examples(f"bulkimpact sweep {EXAMPLE_CONFIG} --out results.parquet",
-                        f"bulkimpact sweep {EXAMPLE_CONFIG} --out results.parquet --serial "
-                        "--policy per_dataset --policy use_based",
-                        f"bulkimpact sweep {EXAMPLE_CONFIG} --out results.parquet "
+                        f"bulkimpact sweep {EXAMPLE_CONFIG} --out r.parquet --serial "
+                        "--policy use_based",
+                        f"bulkimpact sweep {EXAMPLE_CONFIG} --out r.parquet "
                         "--scheduler tcp://127.0.0.1:8786")
     p.set_defaults(handler=run)
