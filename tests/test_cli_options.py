@@ -275,3 +275,32 @@ def test_the_core_verbs_need_no_extra() -> None:
                           timeout=120, cwd=REPO)
     assert proc.returncode == 0, proc.stderr
     assert "Judged dataset by dataset" in proc.stdout
+
+
+# --- where a verb lives --------------------------------------------------------------------
+
+
+def _handlers(parser) -> list:
+    """The handler of every verb under `parser` (verbs of verbs too, as ``synth``)."""
+    import argparse
+
+    parser.configured()
+    if (handler := parser.get_default("handler")) is not None:
+        return [handler]
+    verbs = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return [h for p in verbs.choices.values() for h in _handlers(p)]
+
+
+def test_every_verb_lives_in_a_cli_module() -> None:
+    """The one placement rule (bulkimpact.cli's docstring): a verb's handler is in the
+    ``cli.py`` of the package whose work it runs."""
+    import inspect
+
+    from bulkimpact.cli import build_parser
+
+    handlers = _handlers(build_parser())
+    assert len(handlers) == 10  # validate, assess, sweep, 3 × synth, report, notebooks, ...
+    places = {Path(inspect.getsourcefile(h)).relative_to(REPO / "bulkimpact").as_posix()
+              for h in handlers}
+    assert places == {"cli.py", "sweep/cli.py", "synth/cli.py", "report/cli.py",
+                      "exchange/cli.py", "timeline/cli.py"}
