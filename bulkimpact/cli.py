@@ -334,7 +334,7 @@ def examples(*lines: str) -> str:
     examples:
       bulkimpact validate inv.yaml
     <BLANKLINE>
-    Exit status, output streams: see 'bulkimpact --help'.
+    exit status and output streams: see 'bulkimpact --help'
     """
     return "examples:\n" + "".join(f"  {line}\n" for line in lines) + "\n" + SEE_EXIT_STATUS
 

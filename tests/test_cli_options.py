@@ -243,8 +243,10 @@ def test_a_verb_whose_extra_is_missing_names_the_extra(argv, missing, extra, tmp
                                                       monkeypatch, capsys) -> None:
     import sys
 
-    # Simulate the missing package: importing it fails, and the modules that import it
-    # are imported afresh.
+    # Simulate the missing package: importing it (or any of its modules, even one an
+    # earlier test imported) fails, and the modules that import it are imported afresh.
+    for name in [m for m in sys.modules if m == missing or m.startswith(f"{missing}.")]:
+        monkeypatch.setitem(sys.modules, name, None)
     monkeypatch.setitem(sys.modules, missing, None)
     for name in [m for m in sys.modules if m.startswith(("bulkimpact.synth.",
                                                          "bulkimpact.report.",
