@@ -36,7 +36,7 @@ reports: $(VENV)/.installed-report
 ## Lint, unit and property tests, doctests, notebook smoke tests.
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup -q
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile --no-loadscope-reorder -q
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

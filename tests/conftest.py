@@ -30,28 +30,21 @@ ROOT = Path(__file__).resolve().parent.parent
 INVENTORY = "data/synthetic/baseline.yaml"
 
 #: Test files with the longest end-to-end runs (the wheel, the notebook suite, batches,
-#: Dask), longest first: they start first, so that no worker is left with one at the end
-#: while the other idles (``make test`` runs two workers).
+#: Dask), longest first. ``make test`` hands whole files to its two workers in collection
+#: order (``--dist loadfile --no-loadscope-reorder``): these start first, so that no worker
+#: is left with one at the end while the other idles.
 LONGEST_FIRST = ("test_wheel.py", "test_notebooks.py", "test_report_batch.py",
                  "test_papermill.py", "test_report_broken_input.py", "test_sweep_scheduler.py",
                  "test_sweep.py", "test_exchange.py", "test_timeline.py", "test_policies.py")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Share each module's expensive fixtures across workers, and start the longest first.
+    """Start the longest test files first (see :data:`LONGEST_FIRST`).
 
-    A module-scoped fixture (a batch run, an analysis) runs once per worker that runs a test
-    needing it: with ``--dist loadgroup`` every such test gets the module's
-    ``xdist_group``, so one worker runs them all and the fixture runs once.
+    Each file runs on one worker (``--dist loadfile``), so a module's expensive fixtures
+    (a report batch, the notebook suite) run once. (``xdist_group`` markers no longer group
+    anything with pytest 9: pytest-xdist 3.8 renames node ids in a way pytest 9 ignores.)
     """
-    for item in items:
-        if item.get_closest_marker("xdist_group"):
-            continue
-        info = getattr(item, "_fixtureinfo", None)
-        if info is not None and any(defs[-1].scope == "module"
-                                    for defs in info.name2fixturedefs.values() if defs):
-            item.add_marker(pytest.mark.xdist_group(item.path.name))
-
     def rank(item: pytest.Item) -> int:
         name = item.path.name
         return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
@@ -107,9 +100,8 @@ def notebook_suite(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     """Every bundled notebook run once on the baseline, as ``bulkimpact report`` runs it.
 
     Per notebook stem: status, error, output text, the English HTML, both pages and the
-    source; ``"__out__"`` is the output folder. Session-scoped: every test file that reads
-    a report of the bundled notebooks shares this one batch (mark it
-    ``pytest.mark.xdist_group("notebook-suite")`` so that one worker runs it).
+    source; ``"__out__"`` is the output folder. Every test that reads a report of the
+    bundled notebooks is in tests/test_notebooks.py, so that one worker runs this batch.
     """
     from dataclasses import replace
 

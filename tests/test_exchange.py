@@ -460,34 +460,3 @@ def test_cli_help_documents_exit_status_and_json() -> None:
     assert " ".join(SEE_EXIT_STATUS.split()) in " ".join(text.split())
     assert "--json" in text and "--window DAYS" in text and "--rulebook PATH" in text
     assert "--quiet" not in text  # no progress bar, so no --quiet (the convention)
-
-
-# --- notebook 07 --------------------------------------------------------------------------
-
-
-@pytest.mark.xdist_group("notebook-suite")
-def test_notebook_07_states_the_computed_findings_in_both_languages(notebook_suite, rb) -> None:
-    """On the shared run of every notebook (``conftest.notebook_suite``)."""
-    from bulkimpact.present import exchange_findings as ef
-
-    result = notebook_suite["07_structural_exchange"]
-    assert result["status"] == "OK", result["error"]
-    tmp_path = notebook_suite["__out__"]
-    a = assess_exchange(load_exchange_log(LOG_YAML, rb), rb, window=90)
-    for lang, sections in (("nl", ("Vraag", "Bevinding", "Werkwijze", "Kanttekeningen")),
-                           ("en", ("Question", "Finding", "Method", "Caveats"))):
-        page = (tmp_path / "baseline" / f"07_structural_exchange.{lang}.html").read_text()
-        text = " ".join(page.replace("\n", " ").split())
-        for heading in sections:
-            assert f">{heading}" in page, (lang, heading)
-        finding = ef.exchange_finding(a, lang)
-        assert " ".join(finding.split()) in text, (lang, finding)
-        assert ef.window_label(None, lang) in text  # the sensitivity table's last row
-        for partner in a.timelines:
-            assert partner in text
-        assert "load_exchange_log(" not in page  # no code on the page
-    files = tmp_path / "baseline" / "07_structural_exchange_files"
-    assert json.loads((files / "exchange.json").read_text()) == json.loads(
-        json.dumps(a.to_json() | {"log": a.to_json()["log"] | {
-            "path": json.loads((files / "exchange.json").read_text())["log"]["path"]}}))
-    assert (files / "window_sensitivity.csv").read_text().startswith("window_days,")

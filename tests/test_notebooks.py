@@ -7,14 +7,15 @@ never typed in, so a wrong number here is a wrong number in a report.
 The suite runs once, in both languages, as ``bulkimpact report`` runs it;
 the pages are then read as a reviewer would: every section in its place,
 no code, no raw table, numbers in the page's language, every link and
-download resolving to a file. The run is ``conftest.notebook_suite``, shared
-by every test file that reads a report of the bundled notebooks; they all
-carry ``xdist_group("notebook-suite")``, so it runs once, on one worker.
+download resolving to a file. The run is ``conftest.notebook_suite``; every
+test that reads a report of the bundled notebooks is in this file, which
+``make test`` gives to one worker (``--dist loadfile``), so it runs once.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import re
 from html import unescape
 from pathlib import Path
@@ -33,8 +34,6 @@ from bulkimpact.present.findings import (
     rules_finding,
 )
 from bulkimpact.report.render import external_loads
-
-pytestmark = pytest.mark.xdist_group("notebook-suite")
 
 ROOT = Path(__file__).resolve().parent.parent
 INVENTORY = "data/synthetic/baseline.yaml"
@@ -268,3 +267,37 @@ def test_index_opens_with_the_verdict_and_each_report_finding(suite) -> None:
             if not re.match(r"^[a-z]+:", href):
                 assert (out / href.split("#")[0]).is_file(), f"{name}: {href}"
     assert (out / "assessment.json").exists() or any(out.rglob("assessment.json"))
+
+
+# --- notebook 07 (from tests/test_exchange.py: it reads the shared run) ---------------
+
+
+def test_notebook_07_states_the_computed_findings_in_both_languages(suite, default_rulebook
+                                                                    ) -> None:
+    from bulkimpact.exchange import assess_exchange, load_exchange_log
+    from bulkimpact.present import exchange_findings as ef
+
+    rb, notebook_suite = default_rulebook, suite
+
+    result = notebook_suite["07_structural_exchange"]
+    assert result["status"] == "OK", result["error"]
+    tmp_path = notebook_suite["__out__"]
+    a = assess_exchange(load_exchange_log(ROOT / "data/synthetic/exchange/exchange_log.yaml", rb),
+                         rb, window=90)
+    for lang, sections in (("nl", ("Vraag", "Bevinding", "Werkwijze", "Kanttekeningen")),
+                           ("en", ("Question", "Finding", "Method", "Caveats"))):
+        page = (tmp_path / "baseline" / f"07_structural_exchange.{lang}.html").read_text()
+        text = " ".join(page.replace("\n", " ").split())
+        for heading in sections:
+            assert f">{heading}" in page, (lang, heading)
+        finding = ef.exchange_finding(a, lang)
+        assert " ".join(finding.split()) in text, (lang, finding)
+        assert ef.window_label(None, lang) in text  # the sensitivity table's last row
+        for partner in a.timelines:
+            assert partner in text
+        assert "load_exchange_log(" not in page  # no code on the page
+    files = tmp_path / "baseline" / "07_structural_exchange_files"
+    assert json.loads((files / "exchange.json").read_text()) == json.loads(
+        json.dumps(a.to_json() | {"log": a.to_json()["log"] | {
+            "path": json.loads((files / "exchange.json").read_text())["log"]["path"]}}))
+    assert (files / "window_sensitivity.csv").read_text().startswith("window_days,")
