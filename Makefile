@@ -1,47 +1,56 @@
 # bulkimpact — two commands on a fresh machine: `make reports` and `make test`.
-# Both create .venv with python3 -m venv and install the project into it when it is
-# missing or pyproject.toml changed; a second run does not reinstall.
+# Both create .venv with python3 -m venv and install the project into it with the extra the
+# target needs (pyproject.toml: report, synth, dask, lab, test) when it is missing or
+# pyproject.toml changed; a second run does not reinstall. pip shows its progress (the README
+# states typical times).
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-stamp
-LAB_STAMP := $(VENV)/.lab-installed-stamp
+PIP    := $(BIN)/python -m pip install --progress-bar on --disable-pip-version-check
 WORKERS ?= 2
 
 .PHONY: reports test lint notebooks lab lab-settings screenshots bench clean
+.PRECIOUS: $(VENV)/.installed-%
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) --upgrade pip
+
+## One stamp per extra installed: .venv/.installed-<extra>. The test extra holds every other
+## one, so after `make test` no target installs again.
+$(VENV)/.installed-%: pyproject.toml | $(BIN)/python
+	@if [ -f $(VENV)/.installed-test ] && [ $(VENV)/.installed-test -nt pyproject.toml ] \
+	    && [ "$*" != test ]; then \
+	  echo "bulkimpact[$*]: already installed with the test extra"; \
+	else \
+	  echo "Installing bulkimpact[$*] into $(VENV) (pip shows each download)…"; \
+	  $(PIP) -e '.[$*]'; \
+	fi
+	touch $@
 
 ## The main job: the whole notebook suite on the bundled synthetic data into reports/.
-reports: $(STAMP)
+reports: $(VENV)/.installed-report
 	$(BIN)/bulkimpact report --out reports --workers $(WORKERS)
 
 ## Lint, unit and property tests, doctests, notebook smoke tests.
-test: $(STAMP)
+test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup -q
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile --no-loadscope-reorder -q
 
-lint: $(STAMP)
+lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 
 ## Paired .ipynb files next to the jupytext .py notebooks (for plain papermill / JupyterLab).
-notebooks: $(STAMP)
+notebooks: $(VENV)/.installed-report
 	$(BIN)/bulkimpact notebooks --to-ipynb
 
-## JupyterLab on the project: installs the lab extra (JupyterLab, jupytext, ipywidgets),
-## makes the .py notebooks open as notebooks, and opens the scenario panel.
-lab: $(LAB_STAMP) lab-settings
+## JupyterLab on the project: installs the lab extra (JupyterLab, jupytext, ipywidgets; not
+## again after `make test`), makes the .py notebooks open as notebooks, and opens the
+## scenario panel.
+lab: $(VENV)/.installed-lab lab-settings
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) \
 	    --LabApp.default_url=/lab/tree/notebooks/scenario_panel.py
-
-$(LAB_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[lab]'
-	touch $(LAB_STAMP)
 
 ## In this environment's JupyterLab only, double-clicking a .py file opens it as a notebook
 ## (jupytext's viewer; right-click > Open With > Editor still edits it as text).
@@ -51,12 +60,15 @@ lab-settings:
 	printf '%s\n' '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"python": "Jupytext Notebook"}}}' > $(LAB_SETTINGS_DIR)/overrides.d/bulkimpact.json
 
 ## Headless Chromium screenshots of reports/ (needs Debian's chromium).
-screenshots: $(STAMP)
+screenshots: $(VENV)/.installed-report
 	$(BIN)/python -m bulkimpact.report.screenshots reports
 
-bench: $(STAMP)
+bench: $(VENV)/.installed-dask
 	$(BIN)/python benchmarks/bench_policies.py
 	$(BIN)/python benchmarks/bench_sweep.py
 
+## Everything `make reports` writes (every page, both languages, the glossaries), keeping
+## reports/README.md.
 clean:
-	rm -rf reports/*/ reports/index.html .pytest_cache .hypothesis
+	find reports -mindepth 1 -not -name README.md -exec rm -rf {} +
+	rm -rf .pytest_cache .hypothesis

@@ -23,6 +23,7 @@ BUNDLED = {
     "notebooks": ("*.py",),
     "data/synthetic": ("*.yaml", "*.csv", "*.md"),
     "data/rulebooks": ("*.yaml", "*.md"),
+    "data/sweeps": ("*.yaml",),
 }
 TARGET = Path("bulkimpact", "_bundled")
 

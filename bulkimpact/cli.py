@@ -1,12 +1,27 @@
-"""The ``bulkimpact`` command line: validate, assess, sweep, synth, report, notebooks.
+"""The ``bulkimpact`` command line: the verbs, and the conventions every verb shares.
 
-One convention for every command (``bulkimpact COMMAND --help`` shows it):
+One convention for every command (``bulkimpact --help`` shows it):
 
 - results on stdout, with ``--json`` as one JSON document; progress bars,
   warnings and errors on stderr, every error starting ``bulkimpact: error:``;
 - exit status 0 ok, 1 the run found failures, 2 bad input or usage, 130
-  interrupted (:data:`EXIT_STATUS`);
-- ``--quiet`` switches progress off (``--no-progress`` is kept as an alias).
+  interrupted (:data:`EXIT_STATUS`, printed once, in the top-level help);
+- ``--quiet`` switches progress off (``--no-progress`` is kept as an alias);
+- each verb's ``--help`` ends with examples; option values are read by one
+  parser per kind of value (:func:`whole_number`, :func:`finite_number`,
+  :func:`iso_date`, :func:`id_at_date`, :data:`seed_number`), so the same
+  mistake gets the same message in every verb;
+- text from user files is printed without control characters (no terminal
+  escape sequences, :func:`printable`).
+
+Where a verb lives, by one rule: **a verb's command line (its ``configure``
+and handler) is the** ``cli`` **module of the package whose work it runs**:
+``sweep/cli.py``, ``synth/cli.py``, ``report/cli.py`` (``report`` and
+``notebooks``), ``exchange/cli.py``, ``timeline/cli.py``; ``validate`` and
+``assess`` run the top-level package's own work, so they are here, with the
+shared conventions. :data:`COMMANDS` lists them all; no package
+``__init__`` imports a ``cli`` module, and the text views of results (what a
+verb prints without ``--json``) live in these modules, not in the core.
 
 Bad input never ends in a traceback: every problem is printed with its file,
 item and field. Starting is cheap: building the parser imports nothing heavy
@@ -21,9 +36,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -33,16 +50,27 @@ __all__ = [
     "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_STATUS",
+    "EXTRA_OF_MODULE",
+    "SEE_EXIT_STATUS",
     "CommandParser",
     "add_json",
     "add_quiet",
-    "positive_int",
     "build_parser",
     "error",
+    "examples",
+    "finite_number",
+    "id_at_date",
+    "iso_date",
     "main",
+    "missing_extra",
+    "openness_help",
     "print_json",
+    "printable",
     "problem_json",
+    "render_assessment",
+    "seed_number",
     "warning",
+    "whole_number",
 ]
 
 EXIT_OK = 0
@@ -52,7 +80,7 @@ EXIT_INTERRUPTED = 130  #: stopped with Ctrl-C (128 + SIGINT)
 
 PREFIX = "bulkimpact"
 
-#: The epilog of every command's ``--help``.
+#: The epilog of the top-level ``--help`` (once: each verb's help points to it).
 EXIT_STATUS = f"""\
 exit status (the same for every command):
   {EXIT_OK}    ok
@@ -66,11 +94,56 @@ exit status (the same for every command):
 Results go to stdout (with --json: one JSON document); progress, warnings
 and errors go to stderr, each error starting "{PREFIX}: error:"."""
 
+#: The last line of every verb's ``--help``.
+SEE_EXIT_STATUS = f"exit status and output streams: see '{PREFIX} --help'"
+
+#: The optional dependencies by the extra that installs them (pyproject.toml): a verb that
+#: meets one missing says which extra to install.
+EXTRA_OF_MODULE = {
+    **dict.fromkeys(("papermill", "nbconvert", "jinja2", "nbformat", "nbclient", "ipykernel",
+                     "jupytext", "matplotlib"), "report"),
+    **dict.fromkeys(("duckdb", "pyarrow", "tabulate"), "synth"),
+    **dict.fromkeys(("dask", "distributed"), "dask"),
+    **dict.fromkeys(("jupyterlab", "ipywidgets"), "lab"),
+}
+
 #: Top-level keys only a rulebook has (a file with any of them is checked as one).
 RULEBOOK_KEYS = {"rules", "levels", "openness_variants", "low_intrusion_level"}
 
 
 # --- the conventions, shared by every command ---------------------------------------------
+
+
+#: Terminal escape sequences (CSI, OSC) and the other control characters but tab and newline.
+_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
+                      r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    r"""`text` without terminal escape sequences and control characters (tab, newline kept).
+
+    Names in the output come from user files; a name must not recolour,
+    move or clear the reader's terminal.
+
+    Examples
+    --------
+    >>> printable("leak\x1b[31m-red\x1b[0m\x07\tid\n")
+    'leak-red\tid\n'
+    """
+    return _CONTROL.sub("", text)
+
+
+class _PrintableStream:
+    """A text stream that writes :func:`printable` text to the stream it wraps."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(printable(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def error(message: object) -> None:
@@ -87,7 +160,7 @@ def error(message: object) -> None:
       a
       b
     """
-    first, *rest = str(message).splitlines() or [""]
+    first, *rest = printable(str(message)).splitlines() or [""]
     print(f"{PREFIX}: error: {first}", file=sys.stderr)
     for line in rest:
         print(f"  {line}", file=sys.stderr)
@@ -95,7 +168,7 @@ def error(message: object) -> None:
 
 def warning(message: object) -> None:
     """Print a warning on stderr: ``bulkimpact: warning: ...``."""
-    print(f"{PREFIX}: warning: {message}", file=sys.stderr)
+    print(f"{PREFIX}: warning: {printable(str(message))}", file=sys.stderr)
 
 
 def print_json(record: Any, allow_nan: bool = False) -> None:
@@ -133,29 +206,157 @@ def add_json(parser: argparse.ArgumentParser, what: str = "the result") -> None:
                         help=f"print {what} as JSON on stdout")
 
 
-def positive_int(unit: str) -> Callable[[str], int]:
-    """An argparse ``type``: a whole number of ``unit``, at least 1, or a message that says so.
+# --- option values: one parser per kind, shared by every verb ------------------------------
+
+
+def whole_number(unit: str, minimum: int = 1, maximum: int | None = None
+                 ) -> Callable[[str], int]:
+    """An argparse ``type``: a whole number of `unit` from `minimum` (to `maximum`).
+
+    argparse puts the option's name before the message (``argument --seed: ...``).
 
     Examples
     --------
-    >>> positive_int("days")("30")
+    >>> whole_number("days")("30")
     30
-    >>> positive_int("threads")("0")
+    >>> whole_number("threads")("0")
     Traceback (most recent call last):
     ...
     argparse.ArgumentTypeError: expected a whole number of threads ≥ 1, got '0'
+    >>> whole_number("days", maximum=36500)("3000000")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: expected a whole number of days from 1 to 36500, got '3000000'
     """
+    expected = (f"a whole number of {unit} ≥ {minimum}" if maximum is None
+                else f"a whole number of {unit} from {minimum} to {maximum}")
+
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
-            value = 0
-        if value < 1:
-            raise argparse.ArgumentTypeError(
-                f"expected a whole number of {unit} ≥ 1, got {text!r}")
+            value = None
+        if value is None or value < minimum or (maximum is not None and value > maximum):
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
         return value
 
     return parse
+
+
+def finite_number(unit: str, minimum: float = 0.0, above_minimum: bool = False
+                  ) -> Callable[[str], float]:
+    """An argparse ``type``: a finite number of `unit` ≥ `minimum` (> with `above_minimum`).
+
+    Examples
+    --------
+    >>> finite_number("seconds", above_minimum=True)("2.5")
+    2.5
+    >>> finite_number("link strength")("nan")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: expected a finite number of link strength ≥ 0, got 'nan'
+    >>> finite_number("seconds", above_minimum=True)("0")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: expected a finite number of seconds > 0, got '0'
+    """
+    import math
+
+    expected = f"a finite number of {unit} {'>' if above_minimum else '≥'} {minimum:g}"
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value) or value < minimum or (above_minimum and value == minimum):
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
+        return value
+
+    return parse
+
+
+def iso_date(text: str) -> date:
+    """An argparse ``type``: an ISO date ``YYYY-MM-DD``.
+
+    Examples
+    --------
+    >>> iso_date("2025-06-01")
+    datetime.date(2025, 6, 1)
+    >>> iso_date("1 June")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: '1 June' is not a date; give an ISO date YYYY-MM-DD, e.g. 2025-06-01
+    """
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date; give an ISO date YYYY-MM-DD, e.g. 2025-06-01") from None
+
+
+def id_at_date(text: str) -> str:
+    """An argparse ``type``: ``ID@DATE``, a dataset id and an ISO date (kept as written).
+
+    The verb checks the id against its inventory; this checks the form and the date.
+
+    Examples
+    --------
+    >>> id_at_date("leak-webshop-2019@2025-01-01")
+    'leak-webshop-2019@2025-01-01'
+    >>> id_at_date("leak-webshop-2019")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: expected ID@DATE (a dataset id and an ISO date YYYY-MM-DD, \
+e.g. leak-webshop-2019@2025-01-01), got 'leak-webshop-2019'
+    """
+    ident, sep, day = text.rpartition("@")
+    try:
+        if not (sep and ident):
+            raise ValueError
+        date.fromisoformat(day)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            "expected ID@DATE (a dataset id and an ISO date YYYY-MM-DD, e.g. "
+            f"leak-webshop-2019@2025-01-01), got {text!r}") from None
+    return text
+
+
+#: ``--seed``: a whole number ≥ 0 (numpy's seeds).
+seed_number = whole_number("seed", minimum=0)
+
+
+def examples(*lines: str) -> str:
+    """A verb's help epilog: its example command lines, then where the exit status is.
+
+    Examples
+    --------
+    >>> print(examples("bulkimpact validate inv.yaml"))
+    examples:
+      bulkimpact validate inv.yaml
+    <BLANKLINE>
+    exit status and output streams: see 'bulkimpact --help'
+    """
+    return "examples:\n" + "".join(f"  {line}\n" for line in lines) + "\n" + SEE_EXIT_STATUS
+
+
+def openness_help(default: str | None) -> str:
+    """Help of an ``--openness`` option: every reading of the bundled rulebook, with its label.
+
+    Read from the rulebook, so a reading added there shows here.
+
+    Examples
+    --------
+    >>> text = openness_help("ctivd")
+    >>> text.count(": "), text.endswith("(default ctivd)")
+    (5, True)
+    """
+    from .rulebook import default_rulebook_path, load_rulebook
+
+    variants = load_rulebook(default_rulebook_path()).openness_variants
+    readings = "; ".join(f"{name}: {v.label}" for name, v in variants.items())
+    shown = default or "each notebook's own"
+    return f"openness reading of the rulebook, one of {readings} (default {shown})"
 
 
 def add_quiet(parser: argparse.ArgumentParser) -> None:
@@ -198,7 +399,8 @@ class CommandParser(argparse.ArgumentParser):
     parser parses or formats its help: a command's options, defaults and
     choices (which need the package's heavy modules) are built only when that
     command is chosen. Errors print the usage and ``bulkimpact: error: ...``
-    and exit 2; every help ends with :data:`EXIT_STATUS`.
+    and exit 2; a verb's help ends with :data:`SEE_EXIT_STATUS` (the top-level help with
+    :data:`EXIT_STATUS` itself) unless it is given an epilog of its own (:func:`examples`).
 
     Examples
     --------
@@ -210,7 +412,7 @@ class CommandParser(argparse.ArgumentParser):
     def __init__(self, *args: Any, configure: Callable[[argparse.ArgumentParser], None]
                  | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", _Formatter)
-        kwargs.setdefault("epilog", EXIT_STATUS)
+        kwargs.setdefault("epilog", SEE_EXIT_STATUS)
         super().__init__(*args, **kwargs)
         self._configure = configure
 
@@ -333,9 +535,8 @@ def _print_verdicts(entries: list[dict[str, Any]]) -> None:
             for finding in e["findings"]:
                 print(f"  finding: {finding['kind']}: {finding['message']}")
         else:
-            print(f"{e['path']}: {len(e['problems'])} problem(s):", file=sys.stderr)
-            for problem in e["problems"]:
-                print(f"  {problem}", file=sys.stderr)
+            error(f"{e['path']}: {len(e['problems'])} problem(s):\n"
+                  + "\n".join(str(problem) for problem in e["problems"]))
 
 
 def _configure_validate(p: argparse.ArgumentParser) -> None:
@@ -345,6 +546,8 @@ def _configure_validate(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH",
                    help="inventory YAML/CSV or rulebook YAML files")
     add_json(p, "the verdict per file (problems with file, item, field)")
+    p.epilog = examples("bulkimpact validate data/synthetic/baseline.yaml",
+                        "bulkimpact validate my_inventory.csv data/rulebooks/default.yaml --json")
     p.set_defaults(handler=_validate)
 
 
@@ -352,7 +555,7 @@ def _configure_validate(p: argparse.ArgumentParser) -> None:
 
 
 def _assess(args: argparse.Namespace) -> int:
-    from .assessment import assess, render_text
+    from .assessment import assess
 
     params = {"k": args.k, "t": args.threshold, "time_limit": args.time_limit,
               "use_rate": args.use_rate, "horizon_years": args.horizon_years,
@@ -363,8 +566,118 @@ def _assess(args: argparse.Namespace) -> int:
     if args.json:
         print_json(record)
     else:
-        print(render_text(record))
+        print(render_assessment(record))
     return EXIT_OK
+
+
+#: Width of the plain ``assess`` output, in columns.
+TEXT_WIDTH = 100
+#: Links and raised exposure sets the plain ``assess`` output lists (the largest first);
+#: ``--json`` has them all.
+SHOWN_ROWS = 15
+
+
+def _cut(text: str, width: int) -> str:
+    """`text` in at most `width` columns, an ellipsis marking a cut."""
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _verdict(record: dict[str, Any]) -> list[str]:
+    """The verdict sentences: what per-dataset assessment leaves, the cheapest full cover."""
+    from .present.i18n import rule_name, significant
+
+    policies, sets = record["policies"], record["exposure_sets"]
+    lines = []
+    if "per_dataset" in policies:
+        p = policies["per_dataset"]
+        lines.append(f"Judged dataset by dataset, {p['under_protected']} of {len(sets)} "
+                     "exposure sets are under-protected, with about "
+                     f"{significant(p['under_protected_persons'])} distinct persons linked "
+                     "in them.")
+    covering = {name: p for name, p in policies.items()
+                if p["under_protected"] == 0 and p["status"] in ("exact", "optimal")}
+    if covering:
+        name = min(covering, key=lambda n: (covering[n]["total_burden"], n))
+        p = covering[name]
+        lines.append(f"The cheapest rule that leaves none under-protected is {rule_name(name)} "
+                     f"({name}): total burden {significant(p['total_burden'])} cost units, "
+                     f"{p['escalated']} datasets escalated.")
+    elif policies:
+        lines.append("No rule applied here leaves every exposure set protected.")
+    return lines
+
+
+def render_assessment(record: dict[str, Any], width: int = TEXT_WIDTH) -> str:
+    """The plain-text ``bulkimpact assess`` output: the verdict first, rounded, `width` columns.
+
+    The text view of :func:`bulkimpact.assessment.assess`'s record; the
+    record (``--json``) keeps the exact values and every exposure set.
+
+    Examples
+    --------
+    >>> from bulkimpact.assessment import assess
+    >>> text = render_assessment(assess("data/synthetic/sparse.yaml", readings=False))
+    >>> print(text.splitlines()[0][:60])
+    Judged dataset by dataset, 1 of 4 exposure sets are under-pr
+    >>> max(len(line) for line in text.splitlines()) <= 100
+    True
+    """
+    from .present.i18n import rule_name, significant
+
+    names = {lv["level"]: lv["name"] for lv in record["levels"]}
+    out = [textwrap.fill(" ".join(_verdict(record)), width), ""]
+    # Paths are shown whole (to be copied), the notes on lines of their own.
+    out += [f"Inventory: {record['inventory']}",
+            *(["           FICTIONAL data"] if record.get("fictional") else []),
+            f"Rulebook:  {record['rulebook']}",
+            *(["           ILLUSTRATIVE assumption"] if record.get("illustrative_rulebook")
+              else []),
+            f"Openness:  {record['openness']}"]
+    if record["policies"]:
+        out += ["", "Decision rules (persons: expected distinct persons; burden in cost units):",
+                f"{'rule':<24}{'under-protected':>16}{'persons':>11}{'escalated':>10}"
+                f"{'authorisations/yr':>18}{'burden':>8}  status"]
+        for name, p in record["policies"].items():
+            out.append(f"{_cut(rule_name(name), 23):<24}{p['under_protected']:>16}"
+                       f"{significant(p['under_protected_persons']):>11}{p['escalated']:>10}"
+                       f"{significant(p['authorisations_per_year']):>18}"
+                       f"{significant(p['total_burden']):>8}  {p['status']}")
+    ids = max((len(d["id"]) for d in record["datasets"]), default=2)
+    ids = min(max(ids, 2), 32)
+    out += ["", f"Datasets, each on its own nature ({len(record['datasets'])}):",
+            f"{'id':<{ids}}  {'level':<18}{'persons':>10}  public  rules that set it"]
+    for d in record["datasets"]:
+        level = _cut(f"{d['level']} {names[d['level']]}", 17)
+        row = (f"{_cut(d['id'], ids):<{ids}}  {level:<18}{significant(d['persons']):>10}  "
+               f"{'yes' if d['public'] else 'no':<6}  ")
+        out.append(row + _cut(", ".join(d["rules"]), width - len(row)))
+    edges = sorted(record["edges"], key=lambda e: (-e["expected_links"], e["a"], e["b"]))
+    out += ["", f"Links: {len(edges)}"
+            + (f"; the {min(len(edges), SHOWN_ROWS)} with the most expected links:" if edges
+               else ".")]
+    if edges:
+        out.append(f"{'datasets':<52}{'expected links':>15}{'strength':>10}  linked on")
+    for e in edges[:SHOWN_ROWS]:
+        row = (f"{_cut(e['a'] + ' – ' + e['b'], 51):<52}{significant(e['expected_links']):>15}"
+               f"{significant(e['strength']):>10}  ")
+        out.append(row + _cut(", ".join(e["keys"] + e["qis"]), width - len(row)))
+    if len(edges) > SHOWN_ROWS:
+        out.append(f"… and {len(edges) - SHOWN_ROWS} more (--json lists every link).")
+    raised = sorted((s for s in record["exposure_sets"] if s["level"] > s["member_level"]),
+                    key=lambda s: (-s["persons"], s["members"]))
+    out += ["", textwrap.fill(
+        f"Exposure sets: {len(record['exposure_sets'])}, of which {len(raised)} reach a higher "
+        "level together than any member alone"
+        + (f"; the {min(len(raised), SHOWN_ROWS)} with the most persons:" if raised else "."),
+        width)]
+    for s in raised[:SHOWN_ROWS]:
+        head = (f"{s['kind']:<13} level {names[s['member_level']]} → {names[s['level']]}, "
+                f"{significant(s['persons'])} persons: ")
+        out.append(textwrap.fill(head + " + ".join(s["members"]), width,
+                                 subsequent_indent="    "))
+    if len(raised) > SHOWN_ROWS:
+        out.append(f"… and {len(raised) - SHOWN_ROWS} more (--json lists every exposure set).")
+    return "\n".join(line.rstrip() for line in out)
 
 
 def _configure_assess(p: argparse.ArgumentParser) -> None:
@@ -377,37 +690,43 @@ def _configure_assess(p: argparse.ArgumentParser) -> None:
                      "decision rule. Exit status 2 for an invalid inventory, rulebook or "
                      "parameter; 1 if the minimal_escalation solver stops short of a proven "
                      "optimum.")
-    p.add_argument("inventory", metavar="INVENTORY")
+    p.add_argument("inventory", metavar="INVENTORY",
+                   help="inventory file (YAML or CSV) listing the datasets held, their fields "
+                        "and sources; see data/synthetic/ for examples")
     p.add_argument("--rulebook", metavar="PATH", default=None,
                    help="rulebook YAML (default: the bundled data/rulebooks/default.yaml)")
-    p.add_argument("--openness", default=DEFAULT_OPENNESS,
-                   help="openness variant of the rulebook: services, ctivd, … (default "
-                        f"{DEFAULT_OPENNESS})")
+    p.add_argument("--openness", default=DEFAULT_OPENNESS, metavar="READING",
+                   help=openness_help(DEFAULT_OPENNESS))
     p.add_argument("--policy", action="append", choices=sorted(POLICIES), default=None,
                    help="decision rule to apply (repeatable; default: all)")
-    p.add_argument("--k", type=int, default=defaults.k,
+    p.add_argument("--k", type=whole_number("links", minimum=0), default=defaults.k,
                    help=f"radius for k_hop, rule and exposure sets (default {defaults.k})")
-    p.add_argument("--threshold", type=float, default=defaults.t,
+    p.add_argument("--threshold", type=finite_number("link strength"), default=defaults.t,
                    help=f"minimum link strength for the threshold rule (default {defaults.t})")
-    p.add_argument("--time-limit", type=float, default=defaults.time_limit,
+    p.add_argument("--time-limit", type=finite_number("seconds", above_minimum=True),
+                   default=defaults.time_limit,
                    help=f"seconds for the minimal_escalation solver (default "
                         f"{defaults.time_limit:g})")
-    p.add_argument("--use-rate", type=float, default=defaults.use_rate,
+    p.add_argument("--use-rate", type=finite_number("uses per year"), default=defaults.use_rate,
                    help="uses per year of a possible combination outside any investigation "
                         f"(default {defaults.use_rate:g}, an assumption)")
-    p.add_argument("--horizon-years", type=float, default=defaults.horizon_years,
+    p.add_argument("--horizon-years", type=finite_number("years", above_minimum=True),
+                   default=defaults.horizon_years,
                    help="years over which yearly costs count against one-off costs (default: "
                         "the inventory's mean planned retention, else 1.5)")
-    p.add_argument("--dataset-use-rate", type=float, default=defaults.dataset_use_rate,
+    p.add_argument("--dataset-use-rate", type=finite_number("uses a year"),
+                   default=defaults.dataset_use_rate,
                    help="uses per year of a dataset that states none (default "
                         f"{defaults.dataset_use_rate:g}, an assumption)")
-    p.add_argument("--compliance", type=float, default=defaults.compliance,
+    p.add_argument("--compliance", type=finite_number("share (0 to 1)"),
+                   default=defaults.compliance,
                    help="share of combination uses authorised beforehand under the use-based "
-                        f"rule (default {defaults.compliance:g}, an assumption)")
-    p.add_argument("--max-set-size", type=int, default=defaults.max_set_size,
+                        f"rule, 0 to 1 (default {defaults.compliance:g}, an assumption)")
+    p.add_argument("--max-set-size", type=whole_number("datasets", minimum=2),
+                   default=defaults.max_set_size,
                    help="largest connected combination judged as an exposure set (default "
                         f"{defaults.max_set_size})")
-    p.add_argument("--max-sets", type=int, default=defaults.max_sets,
+    p.add_argument("--max-sets", type=whole_number("combinations"), default=defaults.max_sets,
                    help=f"refuse to enumerate more combinations (default {defaults.max_sets})")
     p.add_argument("--include", nargs="+", default=list(DEFAULT_INCLUDE),
                    choices=EXPOSURE_KINDS,
@@ -415,69 +734,11 @@ def _configure_assess(p: argparse.ArgumentParser) -> None:
     add_json(p, "the JSON record (a stable contract)")
     p.add_argument("--no-readings", action="store_true",
                    help="with --json: leave out the headline openness readings (faster)")
+    p.epilog = examples("bulkimpact assess data/synthetic/baseline.yaml",
+                        "bulkimpact assess data/synthetic/dense.yaml --openness services "
+                        "--policy use_based",
+                        "bulkimpact assess my_inventory.yaml --json > assessment.json")
     p.set_defaults(handler=_assess)
-
-
-# --- sweep ---------------------------------------------------------------------------------
-
-
-def _sweep(args: argparse.Namespace) -> int:
-    import time
-
-    from .rulebook import default_rulebook_path
-    from .sweep import expand_scenarios, load_sweep_config, run_sweep, write_parquet_atomic
-
-    out = Path(args.out)
-    if not out.parent.is_dir():
-        error(f"--out {out}: directory {out.parent} does not exist")
-        return EXIT_BAD_INPUT
-    config = load_sweep_config(args.config)
-    # Scenarios name their rulebook by an absolute path: a worker of a remote scheduler
-    # runs in a directory of its own.
-    rulebook = Path(config.rulebook or default_rulebook_path()).resolve()
-    scenarios = expand_scenarios(config.model_copy(update={"rulebook": str(rulebook)}))
-    policies = args.policy or config.policies
-    start = time.perf_counter()
-    frame = run_sweep(scenarios, policies, config.params, scheduler=args.scheduler,
-                      workers=args.workers, serial=args.serial, progress=not args.quiet)
-    write_parquet_atomic(frame, out)
-    failed = frame.loc[frame["error"] != "", ["index", "seed", "error"]].drop_duplicates()
-    elapsed = time.perf_counter() - start
-    if args.json:
-        print_json({"config": str(args.config), "out": str(out), "scenarios": len(scenarios),
-                    "policies": list(policies), "rows": len(frame), "failed": len(failed),
-                    "seconds": round(elapsed, 3),
-                    "failures": [{"index": int(r.index), "seed": int(r.seed), "error": r.error}
-                                 for r in failed.itertuples(index=False)]})
-    else:
-        print(f"{len(scenarios)} scenarios × {len(policies)} policies → {out} "
-              f"({elapsed:.1f} s); {len(failed)} failed")
-        for r in failed.head(20).itertuples(index=False):
-            print(f"  scenario {r.index} (seed {r.seed}): {r.error}")
-    return EXIT_FAILURES if len(failed) else EXIT_OK
-
-
-def _configure_sweep(p: argparse.ArgumentParser) -> None:
-    from .policies import POLICIES
-
-    p.description = ("Evaluate every decision rule over seeded generated scenarios (a grid × "
-                     "replicates, see bulkimpact.sweep.SweepConfig) on Dask, one row per "
-                     "scenario × rule, into a Parquet file. A scenario that fails is recorded "
-                     "with its error and seed (exit status 1); a bad configuration stops the "
-                     "sweep before any scenario runs (exit status 2).")
-    p.add_argument("config", metavar="CONFIG.yaml", help="sweep configuration")
-    p.add_argument("--out", required=True, metavar="RESULTS.parquet")
-    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                   help="existing Dask scheduler, e.g. tcp://host:8786 (default: a local "
-                        "cluster)")
-    p.add_argument("--workers", type=int, default=None,
-                   help="local-cluster worker processes (default: CPU count)")
-    p.add_argument("--serial", action="store_true", help="run in this process, no Dask")
-    p.add_argument("--policy", action="append", choices=sorted(POLICIES), default=None,
-                   help="restrict to these policies (repeatable)")
-    add_quiet(p)
-    add_json(p, "the summary (scenarios, failures with their seeds)")
-    p.set_defaults(handler=_sweep)
 
 
 # --- the parser and main -------------------------------------------------------------------
@@ -496,7 +757,8 @@ def _lazy(module: str, name: str) -> Callable[[argparse.ArgumentParser], None]:
 COMMANDS: tuple[tuple[str, Callable[[argparse.ArgumentParser], None], str], ...] = (
     ("validate", _configure_validate, "check inventory and rulebook files"),
     ("assess", _configure_assess, "levels, links, exposure sets and decision rules"),
-    ("sweep", _configure_sweep, "evaluate every policy over generated scenarios"),
+    ("sweep", _lazy("bulkimpact.sweep.cli", "configure"),
+     "evaluate every policy over generated scenarios"),
     ("synth", _lazy("bulkimpact.synth.cli", "configure"),
      "record-level synthetic world: population, uniqueness, validation"),
     ("report", _lazy("bulkimpact.report.cli", "configure_report"),
@@ -515,13 +777,34 @@ def build_parser() -> argparse.ArgumentParser:
     parser = CommandParser(
         prog="bulkimpact",
         description="Cumulative privacy impact of bulk datasets held together. "
-                    "Run 'bulkimpact COMMAND --help' for a command's options.",
+                    "Run 'bulkimpact COMMAND --help' for a command's options and examples.",
+        epilog=EXIT_STATUS,
     )
     parser.add_argument("--version", action=_VersionAction, help="print the version and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, configure, help_text in COMMANDS:
         command(sub, name, configure, help_text)
     return parser
+
+
+def missing_extra(exc: BaseException) -> str | None:
+    """The message for an optional dependency that is not installed, or None.
+
+    Examples
+    --------
+    >>> print(missing_extra(ModuleNotFoundError("No module named 'duckdb'", name="duckdb")))
+    this command needs the optional dependency 'duckdb' (the 'synth' extra); install it with
+      pip install 'bulkimpact[synth]'
+    >>> missing_extra(ModuleNotFoundError("No module named 'nonesuch'", name="nonesuch"))
+    """
+    if not isinstance(exc, ModuleNotFoundError) or not exc.name:
+        return None
+    module = exc.name.split(".")[0]
+    extra = EXTRA_OF_MODULE.get(module)
+    if extra is None:
+        return None
+    return (f"this command needs the optional dependency {module!r} (the {extra!r} extra); "
+            f"install it with\n  pip install 'bulkimpact[{extra}]'")
 
 
 def _exit_code(exc: Exception) -> int | None:
@@ -534,10 +817,29 @@ def _exit_code(exc: Exception) -> int | None:
     return None
 
 
+def _unknown_leading_option(argv: Sequence[str]) -> str | None:
+    """An option before the command that the top level does not know (argparse would only say
+    that a COMMAND is required)."""
+    for arg in argv:
+        if not arg.startswith("-"):
+            return None
+        if arg not in ("-h", "--help", "--version"):
+            return arg
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (see :data:`EXIT_STATUS`)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    stdout = sys.stdout
+    if stdout.isatty():  # names from user files reach a terminal: no escape sequences
+        sys.stdout = _PrintableStream(stdout)
     try:
-        args = build_parser().parse_args(argv)
+        parser = build_parser()
+        if unknown := _unknown_leading_option(argv):
+            parser.error(f"unrecognized option {unknown!r}; a command's options follow the "
+                         "command: bulkimpact COMMAND --help lists them")
+        args = parser.parse_args(argv)
         return int(args.handler(args) or 0)
     except KeyboardInterrupt:
         print(f"{PREFIX}: interrupted", file=sys.stderr)
@@ -546,6 +848,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (e.g. `| head`): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except ModuleNotFoundError as exc:
+        if (message := missing_extra(exc)) is None:
+            raise
+        error(message)
+        return EXIT_BAD_INPUT
     except Exception as exc:
         code = _exit_code(exc)
         if code is None:
@@ -557,6 +864,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             error(exc)
         return code
+    finally:
+        sys.stdout = stdout
 
 
 if __name__ == "__main__":

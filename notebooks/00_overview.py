@@ -40,7 +40,7 @@ use_rate = 0.1  # assumed uses a year of a possible combination outside the inve
 horizon_years = None  # years the burden counts; None: the inventory's mean planned retention
 max_set_size = 3  # largest chain of linked datasets judged as one combination
 languages = "nl,en"  # the languages to render, Dutch first
-out_dir = "reports"  # where downloads are written (the batch injects NN_name_files)
+out_dir = None  # where downloads go: a folder, or None for none (the batch injects one)
 
 # %%
 from IPython.display import HTML

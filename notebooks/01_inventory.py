@@ -28,7 +28,7 @@ rulebook = None  # a path, or None for the bundled data/rulebooks/default.yaml
 openness = "ctivd"
 seed = 0
 languages = "nl,en"  # the languages to render, Dutch first
-out_dir = "reports"  # where downloads are written (the batch injects NN_name_files)
+out_dir = None  # where downloads go: a folder, or None for none (the batch injects one)
 
 # %%
 from IPython.display import HTML

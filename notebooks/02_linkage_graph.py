@@ -28,7 +28,7 @@ openness = "ctivd"
 seed = 0
 top = 25  # links shown on the page (all of them are in links.csv)
 languages = "nl,en"  # the languages to render, Dutch first
-out_dir = "reports"  # where downloads are written (the batch injects NN_name_files)
+out_dir = None  # where downloads go: a folder, or None for none (the batch injects one)
 
 # %%
 import networkx as nx

@@ -29,7 +29,7 @@ openness = "ctivd"
 seed = 0
 top = 25  # combinations shown on the page (all of them are in raised_combinations.csv)
 languages = "nl,en"  # the languages to render, Dutch first
-out_dir = "reports"  # where downloads are written (the batch injects NN_name_files)
+out_dir = None  # where downloads go: a folder, or None for none (the batch injects one)
 
 # %%
 from IPython.display import HTML

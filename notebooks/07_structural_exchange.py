@@ -18,7 +18,7 @@ window = 90  # rolling window in days; None for the whole partnership
 provided_only = False  # True: count only what the services provided (art. 62 Wiv 2017)
 rulebook = None  # a path, or None for the bundled data/rulebooks/default.yaml
 languages = "nl,en"  # the languages to render, Dutch first
-out_dir = "reports"  # where downloads are written (the batch injects NN_name_files)
+out_dir = None  # where downloads go: a folder, or None for none (the batch injects one)
 
 # %%
 from IPython.display import HTML

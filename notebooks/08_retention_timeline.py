@@ -18,7 +18,7 @@ rulebook = None  # a path, or None for the bundled data/rulebooks/default.yaml
 openness = "ctivd"
 destroy = None  # "ID@YYYY-MM-DD" for the what-if; None: the heaviest linker on its peak day
 languages = "nl,en"  # the languages to render, Dutch first
-out_dir = "reports"  # where downloads are written (the batch injects NN_name_files)
+out_dir = None  # where downloads go: a folder, or None for none (the batch injects one)
 
 # %%
 from IPython.display import HTML

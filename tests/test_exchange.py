@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bulkimpact.cli import EXIT_STATUS, main
+from bulkimpact.cli import SEE_EXIT_STATUS, main
 from bulkimpact.exchange import (
     WINDOWS,
     assess_exchange,
@@ -590,41 +590,9 @@ def test_cli_help_documents_exit_status_and_json() -> None:
         main(["exchange", "--help"])
     assert exc.value.code == 0
     text = out.getvalue()
-    assert " ".join(EXIT_STATUS.split()) in " ".join(text.split())
+    assert " ".join(SEE_EXIT_STATUS.split()) in " ".join(text.split())
     assert "--json" in text and "--window DAYS" in text and "--rulebook PATH" in text
     assert "--quiet" not in text  # no progress bar, so no --quiet (the convention)
-
-
-# --- notebook 07 --------------------------------------------------------------------------
-
-
-def test_notebook_07_states_the_computed_findings_in_both_languages(tmp_path: Path, rb) -> None:
-    from bulkimpact.present import exchange_findings as ef
-    from bulkimpact.report.batch import make_jobs, run_jobs
-
-    jobs = make_jobs([ROOT / "notebooks" / "07_structural_exchange.py"],
-                     ["data/synthetic/baseline.yaml"], "data/rulebooks/default.yaml",
-                     out_dir=tmp_path, cwd=ROOT, timeout=300)
-    (result,), interrupted = run_jobs(jobs, workers=1, progress=False)
-    assert not interrupted and result.status == "OK", result.error
-    a = assess_exchange(load_exchange_log(LOG_YAML, rb), rb, window=90)
-    for lang, sections in (("nl", ("Vraag", "Bevinding", "Werkwijze", "Kanttekeningen")),
-                           ("en", ("Question", "Finding", "Method", "Caveats"))):
-        page = (tmp_path / "baseline" / f"07_structural_exchange.{lang}.html").read_text()
-        text = " ".join(page.replace("\n", " ").split())
-        for heading in sections:
-            assert f">{heading}" in page, (lang, heading)
-        finding = ef.exchange_finding(a, lang)
-        assert " ".join(finding.split()) in text, (lang, finding)
-        assert ef.window_label(None, lang) in text  # the sensitivity table's last row
-        for partner in a.timelines:
-            assert partner in text
-        assert "load_exchange_log(" not in page  # no code on the page
-    files = tmp_path / "baseline" / "07_structural_exchange_files"
-    assert json.loads((files / "exchange.json").read_text()) == json.loads(
-        json.dumps(a.to_json() | {"log": a.to_json()["log"] | {
-            "path": json.loads((files / "exchange.json").read_text())["log"]["path"]}}))
-    assert (files / "window_sensitivity.csv").read_text().startswith("window_days,")
 
 
 def test_csv_overlaps_column_is_read_and_a_bad_one_located(tmp_path: Path, rb) -> None:

@@ -149,7 +149,11 @@ class Page:
 @pytest.fixture
 def lab(tmp_path: Path) -> Iterator[tuple[str, Page]]:
     """A JupyterLab server on a project copy and a headless Chromium tab on it."""
+    from bulkimpact.report.notebooks import write_paired_notebooks
+
     project = _project_copy(tmp_path / "project", ["01_inventory.py", "scenario_panel.py"])
+    # With the .ipynb that `make notebooks` writes beside them, as a newcomer has them.
+    write_paired_notebooks(sorted((project / "notebooks").glob("*.py")))
     settings = tmp_path / "lab-settings"
     subprocess.run(["make", "-s", "-C", str(ROOT), "lab-settings",
                     f"LAB_SETTINGS_DIR={settings}"], check=True)
@@ -287,3 +291,24 @@ def test_lab_runs_a_py_notebook_and_the_scenario_panel(lab, capsys) -> None:
     with capsys.disabled():
         print(f"\n[lab] panel update in the browser (click to new table): {seconds:.2f} s; "
               f"status: {status}")
+
+
+def test_notebooks_open_in_lab_after_make_notebooks(tmp_path: Path) -> None:
+    """`make notebooks` (bulkimpact notebooks --to-ipynb) then `make lab`: on a copy WITH the
+    .ipynb files, JupyterLab's jupytext contents manager opens every numbered notebook."""
+    from jupytext import TextFileContentsManager
+
+    from bulkimpact.report.notebooks import find_notebooks, write_paired_notebooks
+
+    names = sorted(p.name for p in NOTEBOOKS.glob("[0-9][0-9]_*.py"))
+    project = _project_copy(tmp_path, names)
+    past = time.time() - 3600  # a checkout older than the run, as after `git clone`
+    for path in (project / "notebooks").glob("*.py"):
+        os.utime(path, (past, past))
+    written = write_paired_notebooks(find_notebooks(project / "notebooks"))
+    assert len(written) == len(names)
+    manager = TextFileContentsManager(root_dir=str(project))
+    for name in names:
+        for path in (f"notebooks/{name}", f"notebooks/{name[:-3]}.ipynb"):
+            model = manager.get(path)  # HTTP 400 "… is more recent than …" when out of sync
+            assert model["type"] == "notebook" and model["content"].cells, path

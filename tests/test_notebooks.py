@@ -7,8 +7,9 @@ never typed in, so a wrong number here is a wrong number in a report.
 The suite runs once, in both languages, as ``bulkimpact report`` runs it;
 the pages are then read as a reviewer would: every section in its place,
 no code, no raw table, numbers in the page's language, every link and
-download resolving to a file. (All tests here share one worker:
-``xdist_group``, so the suite is not run twice.)
+download resolving to a file. The run is ``conftest.notebook_suite``; every
+test that reads a report of the bundled notebooks is in this file, which
+``make test`` gives to one worker (``--dist loadfile``), so it runs once.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from __future__ import annotations
 import html
 import json
 import re
-from dataclasses import replace
 from html import unescape
 from pathlib import Path
 
@@ -33,57 +33,16 @@ from bulkimpact.present.findings import (
     readings_verdict,
     rules_finding,
 )
-from bulkimpact.report.batch import make_jobs, run_jobs
-from bulkimpact.report.notebooks import find_notebooks
-from bulkimpact.report.pages import write_index_pages
 from bulkimpact.report.render import external_loads
-
-pytestmark = pytest.mark.xdist_group("notebook-suite")
 
 ROOT = Path(__file__).resolve().parent.parent
 INVENTORY = "data/synthetic/baseline.yaml"
 RULEBOOK = "data/rulebooks/default.yaml"
 
-#: Parameters that keep each notebook to seconds (defaults are sized for reports).
-TINY = {
-    "04_decision_rules": {"sweep_densities": [0.0, 0.2], "sweep_replicates": 2,
-                          "sweep_datasets": 8, "robustness_draws": 4},
-    "06_record_level_validation": {"world_persons": 30_000, "uniqueness_persons": 20_000,
-                                   "mosaic_persons": 20_000},
-}
-
-
 @pytest.fixture(scope="module")
-def suite(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
-    """Run every notebook once; return per notebook its status, output text and HTML."""
-    out = tmp_path_factory.mktemp("reports")
-    notebooks = find_notebooks(ROOT / "notebooks")
-    assert len(notebooks) >= 7
-    jobs = [replace(job, params=TINY.get(job.notebook.stem, {}))
-            for job in make_jobs(notebooks, [INVENTORY], RULEBOOK, out_dir=out, cwd=ROOT,
-                                 timeout=300)]
-    results, interrupted = run_jobs(jobs, workers=2, progress=False)
-    assert not interrupted
-    write_index_pages(out, results, 0.0, None, [], ("nl", "en"))
-    found = {"__out__": out}
-    for result in results:
-        stem = result.job.notebook.stem
-        executed = json.loads((out / "baseline" / f"{stem}.ipynb").read_text())
-        texts = []
-        for cell in executed["cells"]:
-            for output in cell.get("outputs", []):
-                for kind in ("text/markdown", "text/plain", "text/html"):
-                    data = output.get("data", {}).get(kind)
-                    if data:
-                        texts.append("".join(data) if isinstance(data, list) else data)
-                if output.get("name") == "stdout":
-                    texts.append("".join(output.get("text", "")))
-        pages = {lang: (out / "baseline" / f"{stem}.{lang}.html").read_text()
-                 for lang in ("nl", "en")}
-        found[stem] = {"status": result.status, "error": result.error,
-                       "text": "\n".join(texts), "html": pages["en"], "pages": pages,
-                       "source": result.job.notebook.file.path.read_text()}
-    return found
+def suite(notebook_suite: dict[str, dict]) -> dict[str, dict]:
+    """Every notebook run once on the baseline (``conftest.notebook_suite``, shared)."""
+    return notebook_suite
 
 
 def _reports(suite: dict) -> dict[str, dict]:
@@ -325,3 +284,37 @@ def test_index_opens_with_the_verdict_and_each_report_finding(suite) -> None:
             if not re.match(r"^[a-z]+:", href):
                 assert (out / href.split("#")[0]).is_file(), f"{name}: {href}"
     assert (out / "assessment.json").exists() or any(out.rglob("assessment.json"))
+
+
+# --- notebook 07 (from tests/test_exchange.py: it reads the shared run) ---------------
+
+
+def test_notebook_07_states_the_computed_findings_in_both_languages(suite, default_rulebook
+                                                                    ) -> None:
+    from bulkimpact.exchange import assess_exchange, load_exchange_log
+    from bulkimpact.present import exchange_findings as ef
+
+    rb, notebook_suite = default_rulebook, suite
+
+    result = notebook_suite["07_structural_exchange"]
+    assert result["status"] == "OK", result["error"]
+    tmp_path = notebook_suite["__out__"]
+    a = assess_exchange(load_exchange_log(ROOT / "data/synthetic/exchange/exchange_log.yaml", rb),
+                         rb, window=90)
+    for lang, sections in (("nl", ("Vraag", "Bevinding", "Werkwijze", "Kanttekeningen")),
+                           ("en", ("Question", "Finding", "Method", "Caveats"))):
+        page = (tmp_path / "baseline" / f"07_structural_exchange.{lang}.html").read_text()
+        text = " ".join(page.replace("\n", " ").split())
+        for heading in sections:
+            assert f">{heading}" in page, (lang, heading)
+        finding = ef.exchange_finding(a, lang)
+        assert " ".join(finding.split()) in text, (lang, finding)
+        assert ef.window_label(None, lang) in text  # the sensitivity table's last row
+        for partner in a.timelines:
+            assert partner in text
+        assert "load_exchange_log(" not in page  # no code on the page
+    files = tmp_path / "baseline" / "07_structural_exchange_files"
+    assert json.loads((files / "exchange.json").read_text()) == json.loads(
+        json.dumps(a.to_json() | {"log": a.to_json()["log"] | {
+            "path": json.loads((files / "exchange.json").read_text())["log"]["path"]}}))
+    assert (files / "window_sensitivity.csv").read_text().startswith("window_days,")

@@ -47,17 +47,24 @@ def test_exported_notebook_runs_with_plain_papermill_from_any_directory(tmp_path
                          env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-3000:]
     assert "of 45 datasets sit in" in outputs(elsewhere / "out.ipynb")
+    # Run outside the CLI, a notebook writes nothing but what papermill writes (issue 22).
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["out.ipynb"]
 
     # The user's own files, by paths relative to the directory papermill runs in.
     shutil.copy(bundled("data/synthetic/sparse.yaml"), elsewhere / "mine.yaml")
     shutil.copy(bundled("data/rulebooks/default.yaml"), elsewhere / "my_rulebook.yaml")
     run = subprocess.run([str(BIN / "papermill"), str(notebook), "mine.ipynb",
                           "-p", "inventory", "mine.yaml", "-p", "rulebook", "my_rulebook.yaml",
-                          "-p", "openness", "services"], cwd=elsewhere, env=env,
+                          "-p", "openness", "services", "-p", "out_dir", "mine_files"],
+                         cwd=elsewhere, env=env,
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-3000:]
     text = outputs(elsewhere / "mine.ipynb")
     assert "of 20 datasets sit in" in text
+    # Downloads go where out_dir names, linked from the tables.
+    assert sorted(p.name for p in (elsewhere / "mine_files").iterdir()) == [
+        "datasets.csv", "rulebook.csv"]
+    assert 'href=\\"mine_files/datasets.csv\\"' in (elsewhere / "mine.ipynb").read_text("utf-8")
     # The run used them (20 datasets is sparse.yaml); reports name their inputs in the
     # provenance banner the batch adds, a plain papermill run in its injected cell.
     injected = [c for c in json.loads((elsewhere / "mine.ipynb").read_text("utf-8"))["cells"]

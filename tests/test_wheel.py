@@ -63,11 +63,15 @@ def test_wheel_installs_and_runs_from_anywhere(tmp_path: Path) -> None:
     built = run([sys.executable, "-m", "build", "--outdir", str(dist), str(source)],
                 tmp_path, env)
     assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+    manifest_warnings = [line for line in (built.stdout + built.stderr).splitlines()
+                         if "previously-included" in line or "no files found matching" in line]
+    assert manifest_warnings == []  # MANIFEST.in names what exists (issue 22, item 5)
     [wheel] = dist.glob("*.whl")
     timings["build sdist + wheel"] = time.perf_counter() - started
 
     names = set(zipfile.ZipFile(wheel).namelist())
     for expected in ("bulkimpact/_bundled/data/synthetic/baseline.yaml",
+                     "bulkimpact/_bundled/data/sweeps/example.yaml",
                      "bulkimpact/_bundled/data/synthetic/csv_example/datasets.csv",
                      "bulkimpact/_bundled/data/rulebooks/default.yaml",
                      "bulkimpact/_bundled/notebooks/00_overview.py",

@@ -15,7 +15,10 @@ import sys
 from .assess import ExchangeAssessment, _iso, assess_exchange
 from .log import load_exchange_log
 
-__all__ = ["configure", "render_text"]
+__all__ = ["MAX_WINDOW_DAYS", "configure", "render_text"]
+
+#: The longest ``--window``: a century of days (a longer one would pass the last date).
+MAX_WINDOW_DAYS = 36_500
 
 def render_text(assessment: ExchangeAssessment) -> str:
     """The plain-text result ``bulkimpact exchange`` prints (without ``--json``)."""
@@ -86,7 +89,7 @@ def _run(args: argparse.Namespace) -> int:
 def configure(p: argparse.ArgumentParser) -> None:
     """Arguments of ``bulkimpact exchange LOG [--window DAYS] [--provided-only] [--rulebook PATH]
     [--json]``."""
-    from ..cli import add_json, positive_int
+    from ..cli import add_json, examples, whole_number
 
     p.description = ("Structural exchange with private partners: per partner, the cumulative "
                      "level of what was exchanged (provided under art. 62 Wiv 2017 and "
@@ -99,8 +102,10 @@ def configure(p: argparse.ArgumentParser) -> None:
                      "and the whole partnership. Exit status 2 for an invalid log or "
                      "rulebook; 1 is not used.")
     p.add_argument("log", metavar="LOG", help="exchange log, YAML or CSV")
-    p.add_argument("--window", type=positive_int("days"), default=None, metavar="DAYS",
-                   help="rolling window in days (default: the whole partnership)")
+    p.add_argument("--window", type=whole_number("days", maximum=MAX_WINDOW_DAYS), default=None,
+                   metavar="DAYS",
+                   help=f"rolling window in days, at most {MAX_WINDOW_DAYS} (a century; "
+                        "default: the whole partnership)")
     p.add_argument("--provided-only", action="store_true",
                    help="count only what the service provided (art. 62); by default data "
                         "received from a partner (art. 39) count too. The JSON gives both "
@@ -108,4 +113,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rulebook", metavar="PATH", default=None,
                    help="rulebook YAML (default: the bundled data/rulebooks/default.yaml)")
     add_json(p, "the JSON record (a stable contract)")
+    p.epilog = examples("bulkimpact exchange data/synthetic/exchange/exchange_log.yaml",
+                        "bulkimpact exchange data/synthetic/exchange/exchange_log.yaml "
+                        "--window 90 --json")
     p.set_defaults(handler=_run)

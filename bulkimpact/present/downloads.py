@@ -6,7 +6,9 @@ carry the ids of :data:`bulkimpact.present.tables.COLUMNS` and of the JSON,
 values are unformatted (full precision, ``.`` as decimal mark), so a reader
 can recompute every figure of the page. The link returned is relative to the
 folder the report pages sit in (the parent of ``out_dir``), so the reports
-folder works offline as a whole and can be zipped.
+folder works offline as a whole and can be zipped. With ``out_dir=None`` (a
+notebook's default outside a batch) nothing is written and there is no link:
+a plain run leaves no file in the directory it runs in.
 
 Beside each ``name.csv`` stand two files for the Dutch pages: ``name.nl.csv``,
 which Dutch Excel opens as intended (``;`` between fields, decimal comma,
@@ -31,6 +33,8 @@ Examples
 >>> print((out / "rules.nl.csv").read_text(encoding="utf-8-sig"), end="")
 beslisregel;onvoldoende beschermde combinaties
 buren tot k stappen;3
+>>> csv(pd.DataFrame({"x": [1]}), None, "rules") is None
+True
 """
 
 from __future__ import annotations
@@ -109,9 +113,9 @@ def _target(out_dir: str | os.PathLike[str], name: str, suffix: str) -> Path:
     return Path(out_dir) / f"{name}{suffix}"
 
 
-def href(out_dir: str | os.PathLike[str], filename: str) -> str:
-    """The link to ``out_dir/filename`` from the folder the report pages sit in."""
-    return f"{Path(out_dir).name}/{filename}"
+def href(out_dir: str | os.PathLike[str] | None, filename: str) -> str | None:
+    """The link to ``out_dir/filename`` from the folder the report pages sit in (None: none)."""
+    return None if out_dir is None else f"{Path(out_dir).name}/{filename}"
 
 
 def neutralise(value: Any) -> Any:
@@ -273,8 +277,10 @@ def data_dictionary(frame: pd.DataFrame) -> str:
         index=False, sep=";", lineterminator="\r\n")
 
 
-def csv(frame: pd.DataFrame, out_dir: str | os.PathLike[str], name: str) -> str:
+def csv(frame: pd.DataFrame, out_dir: str | os.PathLike[str] | None, name: str) -> str | None:
     """Write `frame` as ``out_dir/name.csv`` (atomically); return the page's link to it.
+
+    With ``out_dir=None`` nothing is written and None is returned.
 
     The index is written as the first column when it is named (or has
     several levels); an unnamed default index is left out. Beside it go the
@@ -282,6 +288,8 @@ def csv(frame: pd.DataFrame, out_dir: str | os.PathLike[str], name: str) -> str:
     ``name.nl.kolommen.csv`` (see the module's docstring). Text that a
     spreadsheet would run as a formula is neutralised in all three.
     """
+    if out_dir is None:
+        return None
     path = _target(out_dir, name, ".csv")
     atomic_write(path, _flat(frame).to_csv(index=False, lineterminator="\n"))
     # Excel detects UTF-8 only by its byte order mark
@@ -302,8 +310,11 @@ def dutch_links(link: str) -> tuple[str, str]:
     return f"{stem}.nl.csv", f"{stem}.nl.kolommen.csv"
 
 
-def json_file(record: Any, out_dir: str | os.PathLike[str], name: str) -> str:
-    """Write `record` as ``out_dir/name.json`` (atomically, NaN refused); return the link."""
+def json_file(record: Any, out_dir: str | os.PathLike[str] | None, name: str) -> str | None:
+    """Write `record` as ``out_dir/name.json`` (atomically, NaN refused); return the link
+    (with ``out_dir=None``: nothing written, None)."""
+    if out_dir is None:
+        return None
     path = _target(out_dir, name, ".json")
     atomic_write(path, json.dumps(record, indent=2, allow_nan=False, ensure_ascii=False) + "\n")
     return href(out_dir, path.name)

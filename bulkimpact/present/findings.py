@@ -1699,8 +1699,9 @@ def caption(key: str, lang: str = "en") -> str:
 
 # --- 04: downloads named under a figure ------------------------------------------------------
 
-def download_note(href: str, lang: str = "en") -> str:
-    """A link to a whole table as CSV, as tables name it under a shortened table (HTML).
+def download_note(href: str | None, lang: str = "en") -> str:
+    """A link to a whole table as CSV, as tables name it under a shortened table (HTML);
+    empty when there is no download (a plain run without ``out_dir``).
 
     Examples
     --------
@@ -1709,5 +1710,7 @@ def download_note(href: str, lang: str = "en") -> str:
     """
     import html
 
+    if href is None:
+        return ""
     return translator(lang).gettext('The whole table: <a href="{href}">{name}</a> (CSV).').format(
         href=html.escape(href, quote=True), name=html.escape(href.rsplit("/", 1)[-1]))

@@ -38,6 +38,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import textwrap
 import time
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
@@ -55,6 +56,7 @@ from ..parameters import ParameterError, policy_params
 from ..registry import PANEL
 from ..resources import bundled_inventories, display_name
 from . import plots, tables
+from .i18n import reading_name, rule_name
 
 __all__ = ["Scenario", "ScenarioPanel", "TABLE_METRICS", "scenario_panel", "without_datasets"]
 
@@ -145,33 +147,48 @@ def headline_html(analysis: Analysis, metrics: Sequence[str] = TABLE_METRICS) ->
     return tables.policy_table(frame, list(metrics)).to_html()
 
 
+#: Characters per line of the panel figure's title: it fits the figure's default width.
+TITLE_WIDTH = 62
+
+
+def frontier_figure(analysis: Analysis) -> Any:
+    """The frontier of the analysis's own reading, titled with the rules' and readings'
+    names as the reports write them ("authorisation per use", not ``use_based``)."""
+    ev = analysis.evaluation
+    reading = reading_name(analysis.openness)
+    best = cheapest_full_protection(ev)
+    title = (f"Under the {reading}, {rule_name(best)} protects every combination at the "
+             "lowest burden" if best else f"Under the {reading}, no rule protects every "
+                                          "combination")
+    return plots.frontier_by_reading({analysis.openness: ev.to_frame()},
+                                     {analysis.openness: ev.pareto},
+                                     textwrap.fill(title, TITLE_WIDTH))
+
+
 def frontier_html(analysis: Analysis) -> str:
     """The frontier of the analysis's own reading, as an HTML figure with alt text."""
     ev = analysis.evaluation
-    reading = analysis.openness
-    best = cheapest_full_protection(ev)
-    title = (f"Under the {reading} reading, {best} protects every combination at the lowest "
-             "burden" if best else f"Under the {reading} reading, no rule protects every "
-                                   "combination")
-    fig = plots.frontier_by_reading({reading: ev.to_frame()}, {reading: ev.pareto}, title)
     alt = ("Scatter plot: total burden in cost units (x) against under-protected exposure "
-           f"sets (y), one marker per decision rule; frontier {', '.join(ev.pareto)}. "
-           + "; ".join(f"{p} burden {o.total_burden:,.1f}, {o.under_protected} under-protected"
-                       for p, o in ev.outcomes.items()) + ".")
-    return _figure_html(fig, alt)
+           "sets (y), one marker per decision rule; frontier "
+           f"{', '.join(rule_name(p) for p in ev.pareto)}. "
+           + "; ".join(f"{rule_name(p)} burden {o.total_burden:,.1f}, {o.under_protected} "
+                       "under-protected" for p, o in ev.outcomes.items()) + ".")
+    return _figure_html(frontier_figure(analysis), alt)
 
 
 def _figure_html(fig: Any, alt: str) -> str:
     """Like :func:`~bulkimpact.present.plots.figure_html`, drawn for the screen: a lower
-    resolution, no second layout pass and light compression take a third off the time and
-    half the bytes sent to the browser (reports keep ``figure_html``)."""
+    resolution and light compression take a third off the time and half the bytes sent to
+    the browser (reports keep ``figure_html``). Saved with its tight bounding box, so the
+    title and the legend below the axes are never cut off."""
     buffer = io.BytesIO()
     with matplotlib.rc_context(plots.STYLE):
-        fig.savefig(buffer, format="png", dpi=_SCREEN_DPI, metadata={"Software": None},
+        fig.savefig(buffer, format="png", dpi=_SCREEN_DPI, bbox_inches="tight",
+                    pad_inches=0.1, metadata={"Software": None},
                     pil_kwargs={"compress_level": 1})
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     title = fig._suptitle.get_text() if fig._suptitle is not None else ""
-    alt = f"{title}. {alt}" if title else alt
+    alt = f"{' '.join(title.split())}. {alt}" if title else alt
     return (f'<figure class="bulkimpact-figure" style="margin:0.5em 0"><img style="max-width:100%" '
             f'alt="{html.escape(alt, quote=True)}" src="data:image/png;base64,{data}"/></figure>')
 

@@ -1,9 +1,8 @@
 """Command line of the report machinery: ``bulkimpact report`` and ``bulkimpact notebooks``.
 
 The main ``bulkimpact`` parser builds each command with :func:`configure_report`
-and :func:`configure_notebooks` when it is chosen (:func:`add_subparsers`
-registers both on any parser); each sets ``handler``, a function of the parsed
-arguments returning the exit status (:data:`bulkimpact.cli.EXIT_STATUS`).
+and :func:`configure_notebooks` when it is chosen; each sets ``handler``, a
+function of the parsed arguments returning the exit status (:data:`bulkimpact.cli.EXIT_STATUS`).
 :func:`main` runs the same command line::
 
     python -m bulkimpact.report.cli report --workers 2
@@ -23,18 +22,21 @@ from bulkimpact.cli import (
     EXIT_OK,
     add_json,
     add_quiet,
-    command,
     error,
-    positive_int,
+    examples,
+    finite_number,
+    openness_help,
     print_json,
     problem_json,
+    seed_number,
     warning,
+    whole_number,
 )
 
 # The machinery (papermill, nbconvert, jupytext) is imported by the handlers,
 # not here.
 
-__all__ = ["DEFAULT_INVENTORY", "DEFAULT_RULEBOOK", "add_subparsers", "configure_notebooks",
+__all__ = ["DEFAULT_INVENTORY", "DEFAULT_RULEBOOK", "configure_notebooks",
            "configure_report", "main"]
 
 # The defaults are bundled files (bulkimpact.resources), found wherever bulkimpact is
@@ -78,22 +80,6 @@ def _add_notebook_selection(parser: argparse.ArgumentParser) -> None:
 LANGUAGE_CHOICES = ("nl", "en")
 
 
-def add_subparsers(subparsers: argparse._SubParsersAction) -> None:
-    """Register the ``report`` and ``notebooks`` commands.
-
-    Parameters
-    ----------
-    subparsers
-        The object returned by ``ArgumentParser.add_subparsers()``. Each
-        command sets ``handler``: call ``args.handler(args)`` to run it; it
-        returns the exit status.
-    """
-    command(subparsers, "report", configure_report,
-            "run every notebook for every inventory into HTML reports")
-    command(subparsers, "notebooks", configure_notebooks,
-            "list the notebooks, or write .ipynb files for plain papermill")
-
-
 def configure_report(report: argparse.ArgumentParser) -> None:
     """Add the options of ``bulkimpact report`` to its parser."""
     report.description = (
@@ -111,10 +97,8 @@ def configure_report(report: argparse.ArgumentParser) -> None:
                              f"{DEFAULT_INVENTORY})")
     report.add_argument("--rulebook", default=None, metavar="PATH",
                         help=f"rulebook YAML (default: the bundled {DEFAULT_RULEBOOK})")
-    report.add_argument("--openness", default=None, metavar="VARIANT",
-                        help="openness reading of the rulebook: 'services' counts leaked and "
-                             "purchased data as public, 'ctivd' not leaked data, "
-                             "'ctivd_no_purchased' neither (default: each notebook's own)")
+    report.add_argument("--openness", default=None, metavar="READING",
+                        help=openness_help(None))
     report.add_argument("--lang", action="append", choices=LANGUAGE_CHOICES, default=None,
                         dest="languages", metavar="LANG",
                         help="language of the reports, nl or en; repeatable, the first is the "
@@ -130,21 +114,25 @@ def configure_report(report: argparse.ArgumentParser) -> None:
                              "output, beside what is there; a file or folder bulkimpact did not "
                              "write is still never deleted or overwritten (a run that would "
                              "overwrite one is refused)")
-    report.add_argument("--workers", type=positive_int("worker processes"), default=None,
+    report.add_argument("--workers", type=whole_number("worker processes"), default=None,
                         metavar="N",
                         help="worker processes (default: min(2, CPUs))")
     _add_notebook_selection(report)
-    report.add_argument("--seed", type=int, default=None,
+    report.add_argument("--seed", type=seed_number, default=None,
                         help="seed injected into every notebook (default: each notebook's own)")
     report.add_argument("-p", "--param", action="append", type=_parameter, default=[],
                         metavar="NAME=VALUE",
                         help="further notebook parameter, value read as YAML; repeatable")
-    report.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+    report.add_argument("--timeout", type=finite_number("seconds", above_minimum=True),
+                        default=None, metavar="SECONDS",
                         help="fail a notebook whose single cell runs longer than this")
     report.add_argument("--no-timestamp", action="store_true",
                         help="leave the 'Generated at' line out of the reports and index")
     add_quiet(report)
     add_json(report, "the summary (every report's status, inventories that did not validate)")
+    report.epilog = examples("bulkimpact report --out reports --workers 2",
+                             "bulkimpact report --inventory my_inventory.yaml --lang nl "
+                             "--only 04 --out my-reports")
     report.set_defaults(handler=report_command)
 
 
@@ -159,6 +147,7 @@ def configure_notebooks(notebooks: argparse.ArgumentParser) -> None:
     notebooks.add_argument("--out", default=None, metavar="DIR",
                            help="write the .ipynb files here (default: next to the .py files)")
     add_json(notebooks, "the notebooks (or the files written)")
+    notebooks.epilog = examples("bulkimpact notebooks", "bulkimpact notebooks --to-ipynb")
     notebooks.set_defaults(handler=notebooks_command)
 
 

@@ -299,5 +299,9 @@ def write_paired_notebooks(
             folder = source.parent
         target = folder / f"{source.stem}.ipynb"
         atomic_write(target, nbformat.writes(nb) + "\n")
+        if target.parent.resolve() == source.parent.resolve():
+            # A pair, as jupytext --sync leaves it: the text file not older than the
+            # .ipynb, else JupyterLab's jupytext refuses to open it ("is more recent than").
+            os.utime(source)
         written.append(target)
     return written

@@ -24,7 +24,8 @@ from ..policies import POLICIES
 from ..rulebook import Rulebook, load_rulebook
 from .scenarios import Scenario, random_inventory, scale_rulebook
 
-__all__ = ["run_scenario", "run_sweep", "write_parquet_atomic"]
+__all__ = ["SCHEDULER_TIMEOUT", "SchedulerUnreachable", "run_scenario", "run_sweep",
+           "write_parquet_atomic"]
 
 _RULEBOOKS: dict[tuple[str, float], Rulebook] = {}
 
@@ -101,6 +102,14 @@ def _run_chunk(chunk: Sequence[Scenario], policies: Sequence[str],
         return [row for s in chunk for row in run_scenario(s, policies, params)]
 
 
+#: How long ``run_sweep(scheduler=...)`` waits for the scheduler to answer.
+SCHEDULER_TIMEOUT = "5s"
+
+
+class SchedulerUnreachable(OSError):
+    """The Dask scheduler given to :func:`run_sweep` did not answer (exit status 2 in the CLI)."""
+
+
 def run_sweep(
     scenarios: Sequence[Scenario],
     policies: Sequence[str] | None = None,
@@ -169,7 +178,14 @@ def _run_on_dask(scenarios, policies, params, scheduler, workers, chunk_size, pr
     from dask.distributed import Client, LocalCluster, as_completed
 
     if scheduler:
-        client, cluster = Client(scheduler), None
+        try:
+            client, cluster = Client(scheduler, timeout=SCHEDULER_TIMEOUT), None
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise SchedulerUnreachable(
+                f"--scheduler {scheduler}: no Dask scheduler answered within "
+                f"{SCHEDULER_TIMEOUT} ({type(exc).__name__}: {exc}); give the address "
+                "`dask scheduler` prints, e.g. tcp://127.0.0.1:8786, and start workers with "
+                "bulkimpact installed") from None
     else:
         n = workers or os.cpu_count() or 1
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,

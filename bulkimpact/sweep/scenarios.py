@@ -201,9 +201,27 @@ _Persons = Annotated[float, Field(ge=1, le=POPULATION)]
 
 
 class SweepGrid(BaseModel):
-    """Scenario parameters; every list is a grid axis (sizes are log-uniform in
-    ``[min_persons, max_persons]``: the size mix). Every number must be finite and
-    in range (shares and densities 0–1, persons 1–the population)."""
+    """Scenario parameters; every list is a grid axis, the sweep runs their product. Every
+    number must be finite and in range (shares and densities 0–1, persons 1–the population).
+
+    Attributes
+    ----------
+    n_datasets : list of int, default [30]
+        Datasets per generated inventory.
+    model : list of {"shared_key", "random_graph"}, default ["shared_key"]
+        Shared-key model (each dataset holds each key namespace with chance
+        ``density``) or random graph (each pair linked with chance ``density``).
+    density : list of float, default [0.05]
+        Linkage density of the model.
+    leaked_share, paid_share, technical_share : list of float, defaults [0.3], [0.1], [0.1]
+        Shares of datasets from a leak, bought, and technical-only.
+    min_persons, max_persons : list of float, defaults [1e3], [1e7]
+        Dataset sizes are log-uniform in ``[min_persons, max_persons]`` (the size mix).
+    openness : list of str, default ["ctivd"]
+        Openness readings of the rulebook.
+    threshold_scale : list of float, default [1.0]
+        Multiplies every ``min_persons`` threshold of the rulebook.
+    """
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     n_datasets: list[Annotated[int, Field(ge=2, le=MAX_SCENARIO_DATASETS)]] = Field(
@@ -228,8 +246,32 @@ class SweepGrid(BaseModel):
 class SweepConfig(BaseModel):
     """A sweep: a grid of scenario parameters, replicates, policies and their parameters.
 
+    Read from YAML by :func:`load_sweep_config`; every field is optional. The
+    bundled ``data/sweeps/example.yaml`` shows each one with a comment.
+
+    Attributes
+    ----------
+    name : str, default "sweep"
+        Shown in the summary.
+    seed : int, default 0
+        Base seed; each scenario gets its own stable seed from it.
+    replicates : int ≥ 1, default 1
+        Seeded inventories per grid point.
+    rulebook : str or None
+        Rulebook YAML (default: the bundled illustrative rulebook).
+    grid : SweepGrid
+        The scenario parameters, each a list (an axis of the grid).
+    policies : list of str, default all six
+        Decision rules to evaluate (``bulkimpact.policies.POLICIES``).
+    params : dict of str to float
+        Decision-rule parameters (``k``, ``t``, ``use_rate``, …, as
+        :class:`bulkimpact.parameters.PolicyParams`).
+
     Examples
     --------
+    >>> config = load_sweep_config("data/sweeps/example.yaml")
+    >>> config.replicates, config.grid.n_datasets, len(expand_scenarios(config))
+    (2, [10, 20], 8)
     >>> SweepConfig(replicates=2, grid={"density": [0.01, 0.1]}).scenarios()
     4
     >>> try:

@@ -1,7 +1,7 @@
 """``bulkimpact synth``: generate a population, measure uniqueness, validate an inventory.
 
 The package command line registers these with :func:`configure` (on first
-use) or :func:`add_subparser`; ``python -m bulkimpact.synth.cli synth ...``
+use); ``python -m bulkimpact.synth.cli synth ...``
 runs the same command line. Every handler returns an exit status (see
 :data:`bulkimpact.cli.EXIT_STATUS`): 0 on success, 2 on bad input with a
 one-line ``bulkimpact: error:`` message naming the file or column and what
@@ -18,19 +18,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..cli import EXIT_BAD_INPUT, EXIT_OK, add_json, command, error, print_json
+from ..cli import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    add_json,
+    add_quiet,
+    command,
+    error,
+    examples,
+    print_json,
+    seed_number,
+    whole_number,
+)
 
-__all__ = ["add_subparser", "configure", "main"]
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text.replace("_", "").replace(",", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return value
+__all__ = ["configure", "main"]
 
 
 def _error(message: str) -> int:
@@ -45,7 +46,7 @@ def _population(args: argparse.Namespace) -> int:
     if not out.parent.is_dir():
         return _error(f"--out {out}: directory {out.parent} does not exist")
     start = time.perf_counter()
-    write_population(out, args.persons, args.seed)
+    write_population(out, args.persons, args.seed, progress=not args.quiet)
     seconds = time.perf_counter() - start
     if args.json:
         print_json({"out": str(out), "persons": args.persons, "seed": args.seed,
@@ -132,11 +133,13 @@ def _validate(args: argparse.Namespace) -> int:
 def _configure_population(p: argparse.ArgumentParser) -> None:
     from .population import NL_PERSONS
 
-    p.add_argument("--persons", type=_positive_int, default=NL_PERSONS,
-                   help=f"persons to generate (default {NL_PERSONS:,}, the Netherlands)")
-    p.add_argument("--seed", type=int, default=0, help="seed (default 0)")
+    p.add_argument("--persons", type=whole_number("persons"), default=NL_PERSONS,
+                   help=f"persons to generate (default {NL_PERSONS:_}, the Netherlands)")
+    p.add_argument("--seed", type=seed_number, default=0, help="seed (default 0)")
     p.add_argument("--out", required=True, metavar="FILE.parquet", help="Parquet file to write")
+    add_quiet(p)
     add_json(p, "what was written")
+    p.epilog = examples("bulkimpact synth population --persons 200_000 --out population.parquet")
     p.set_defaults(handler=_population)
 
 
@@ -146,20 +149,23 @@ def _configure_uniqueness(p: argparse.ArgumentParser) -> None:
                    help="comma-separated columns, e.g. date_of_birth,postcode; derived: "
                         "pc4, birth_year, region")
     add_json(p, "the share unique and the class sizes")
+    p.epilog = examples("bulkimpact synth uniqueness population.parquet "
+                        "--qi date_of_birth,pc4")
     p.set_defaults(handler=_uniqueness)
 
 
 def _configure_validate(p: argparse.ArgumentParser) -> None:
     p.add_argument("inventory", metavar="INVENTORY", help="inventory YAML file")
-    p.add_argument("--persons", type=_positive_int, default=200_000,
-                   help="synthetic persons in each world (default 200,000)")
-    p.add_argument("--seed", type=int, default=0, help="seed (default 0)")
+    p.add_argument("--persons", type=whole_number("persons"), default=200_000,
+                   help="synthetic persons in each world (default 200_000)")
+    p.add_argument("--seed", type=seed_number, default=0, help="seed (default 0)")
     p.add_argument("--reference", metavar="POPULATION", action="append",
                    help="population a world of synthetic persons stands for; repeatable "
                         "(default: the one of at most ~18.8 M persons enclosing the most "
                         "datasets, then one world per population outside it that holds "
                         "datasets)")
     add_json(p, "exact and expected figures per edge")
+    p.epilog = examples("bulkimpact synth validate data/synthetic/baseline.yaml --persons 50_000")
     p.set_defaults(handler=_validate)
 
 
@@ -168,27 +174,14 @@ def configure(synth: argparse.ArgumentParser) -> None:
     synth.description = ("Record-level synthetic world: a seeded Dutch-like population, exact "
                          "uniqueness, and exact-versus-analytic validation of an inventory.")
     sub = synth.add_subparsers(dest="synth_command", required=True, metavar="COMMAND")
+    synth.epilog = examples("bulkimpact synth population --out population.parquet",
+                            "bulkimpact synth validate data/synthetic/baseline.yaml")
     command(sub, "population", _configure_population,
             "generate a synthetic population to Parquet")
     command(sub, "uniqueness", _configure_uniqueness,
             "share of persons unique on quasi-identifiers")
     command(sub, "validate", _configure_validate,
             "exact versus analytic overlap and links per edge")
-
-
-def add_subparser(subparsers: Any) -> argparse.ArgumentParser:
-    """Register ``synth`` and its sub-commands on an argparse sub-parser set.
-
-    Examples
-    --------
-    >>> parser = argparse.ArgumentParser(prog="bulkimpact")
-    >>> _ = add_subparser(parser.add_subparsers(dest="command"))
-    >>> args = parser.parse_args(["synth", "uniqueness", "p.parquet", "--qi", "pc4,sex"])
-    >>> args.qi, args.handler.__name__
-    ('pc4,sex', '_uniqueness')
-    """
-    return command(subparsers, "synth", configure,
-                   "record-level synthetic world: population, uniqueness, validation")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

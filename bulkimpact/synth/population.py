@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -291,7 +292,7 @@ def population_table(persons: int, seed: int = 0, params: PopulationParams | Non
 
 
 def write_population(out: str | os.PathLike[str], persons: int = NL_PERSONS, seed: int = 0,
-                     params: PopulationParams | None = None) -> Path:
+                     params: PopulationParams | None = None, progress: bool = False) -> Path:
     """Generate a population and write it to Parquet, batch by batch, atomically.
 
     Parameters
@@ -304,6 +305,8 @@ def write_population(out: str | os.PathLike[str], persons: int = NL_PERSONS, see
         Seed; the same seed and size give the same file contents.
     params : PopulationParams, optional
         Calibration.
+    progress : bool
+        Show a progress bar of persons written on stderr.
 
     Returns
     -------
@@ -317,10 +320,16 @@ def write_population(out: str | os.PathLike[str], persons: int = NL_PERSONS, see
     >>> pq.read_metadata(path).num_rows
     1000
     """
+    from tqdm import tqdm
+
     out = Path(out)
-    with atomic_output(out) as tmp, pq.ParquetWriter(tmp, SCHEMA, compression="zstd") as writer:
+    with (atomic_output(out) as tmp,
+          pq.ParquetWriter(tmp, SCHEMA, compression="zstd") as writer,
+          tqdm(total=persons, desc="persons", unit_scale=True, file=sys.stderr,
+               disable=not progress) as bar):
         for batch in population_batches(persons, seed, params):
             writer.write_batch(batch, row_group_size=CHUNK)
+            bar.update(batch.num_rows)
     return out
 
 

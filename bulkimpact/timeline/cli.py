@@ -14,18 +14,21 @@ import time
 from datetime import date
 from typing import Any
 
-from ..cli import EXIT_OK, add_json, add_quiet, positive_int, print_json
+from ..cli import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    add_json,
+    add_quiet,
+    error,
+    examples,
+    id_at_date,
+    iso_date,
+    openness_help,
+    print_json,
+    whole_number,
+)
 
 __all__ = ["configure", "run", "render_text"]
-
-
-def _day(text: str) -> date:
-    """``--at`` value: an ISO date."""
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date; give an ISO date YYYY-MM-DD, e.g. 2025-06-01") from None
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -41,25 +44,32 @@ def configure(p: argparse.ArgumentParser) -> None:
         "--refuse-extension add a what-if and its difference from the baseline. Exit status 2 "
         "for an invalid inventory, rulebook, date or ID@DATE; 1 if the minimal_escalation "
         "solver stops short of a proven optimum.")
-    p.add_argument("inventory", metavar="INVENTORY", help="inventory YAML or CSV")
-    p.add_argument("--at", type=_day, default=None, metavar="DATE",
+    p.add_argument("inventory", metavar="INVENTORY",
+                   help="inventory file (YAML or CSV) with acquisition and retention dates")
+    p.add_argument("--at", type=iso_date, default=None, metavar="DATE",
                    help="show the assessment in force on this day in full (ISO date)")
     p.add_argument("--destroy", action="append", default=[], metavar="ID@DATE",
-                   help="what-if: destroy dataset ID on DATE (repeatable)")
+                   type=id_at_date,
+                   help="what-if: destroy dataset ID on DATE (repeatable, once per dataset)")
     p.add_argument("--refuse-extension", action="append", default=[], metavar="ID@DATE",
+                   type=id_at_date,
                    help="what-if: refuse dataset ID's extension to DATE (one of its "
                         "'extensions'); it ends at the term in force before it (repeatable)")
     p.add_argument("--rulebook", metavar="PATH", default=None,
                    help="rulebook YAML (default: the bundled data/rulebooks/default.yaml)")
-    p.add_argument("--openness", default=DEFAULT_OPENNESS,
-                   help=f"openness variant of the rulebook (default {DEFAULT_OPENNESS})")
+    p.add_argument("--openness", default=DEFAULT_OPENNESS, metavar="READING",
+                   help=openness_help(DEFAULT_OPENNESS))
     p.add_argument("--policy", action="append", choices=sorted(POLICIES), default=None,
                    help="decision rule to apply (repeatable; default: all)")
-    p.add_argument("--workers", type=positive_int("threads"), default=None, metavar="N",
+    p.add_argument("--workers", type=whole_number("threads"), default=None, metavar="N",
                    help="threads that assess the days (default: the machine's cores, at "
                         "most 4); the figures do not depend on it")
     add_json(p, "the timeline record (steps, datasets, what-if difference)")
     add_quiet(p)
+    p.epilog = examples("bulkimpact timeline data/synthetic/baseline.yaml",
+                        "bulkimpact timeline data/synthetic/baseline.yaml --at 2025-06-01",
+                        "bulkimpact timeline data/synthetic/baseline.yaml "
+                        "--destroy leak-webshop-2019@2025-01-01 --json")
     p.set_defaults(handler=run)
 
 
@@ -68,6 +78,13 @@ def run(args: argparse.Namespace) -> int:
     from ..analysis import load_analysis
     from . import parse_change, retention_timeline, what_if
 
+    for option, values in (("--destroy", args.destroy),
+                           ("--refuse-extension", args.refuse_extension)):
+        ids = [v.rpartition("@")[0] for v in values]
+        if twice := sorted({i for i in ids if ids.count(i) > 1}):
+            error(f"{option}: dataset {', '.join(map(repr, twice))} given more than once; "
+                  "give each dataset one date")
+            return EXIT_BAD_INPUT
     start = time.perf_counter()
     analysis = load_analysis(args.inventory, args.rulebook, args.openness,
                              policies=args.policy)
