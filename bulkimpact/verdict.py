@@ -43,12 +43,13 @@ import numpy as np
 
 from .evaluate import Evaluation, authorisation_burden_line, regime_cost
 from .policies import escalate, escalation_criteria
+from .registry import NP_
 
 if TYPE_CHECKING:
     from .assessor import Assessor
 
 __all__ = ["Verdict", "verdict", "USE_RATES", "HORIZONS", "DRAWS", "MAX_HORIZON_YEARS",
-           "DRAW_RANGES"]
+           "DRAW_RANGES", "DRAW_LABELS"]
 
 #: The decision map's grid: uses a year of a possible combination, and horizons in years.
 USE_RATES = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -68,6 +69,16 @@ DRAW_RANGES: dict[str, tuple[float, float]] = {
     "per_year_factor": (0.5, 2.0),
     "per_use_factor": (0.5, 2.0),
     "compliance_low": (0.8, 1.0),
+}
+
+#: What the draws vary beyond the sensitivity analysis's assumptions, named for reports.
+DRAW_LABELS = {
+    "horizon_years": NP_("assumption", "horizon over which yearly costs count (0.5–5 years in "
+                                       "the draws)"),
+    "per_use_factor": NP_("assumption", "cost of a prior authorisation per use (× 0.5–2 in the "
+                                        "draws)"),
+    "compliance_low": NP_("assumption", "share of uses authorised beforehand (as stated in half "
+                                        "the draws, 0.8 to it in the other half)"),
 }
 
 _FIXED = ("per_dataset", "component", "k_hop", "threshold")
@@ -227,6 +238,23 @@ def _horizon_tipping(prices: _Prices, rate: float, compliance: float, stated: fl
     return found
 
 
+def _use_rate_tipping(prices: _Prices, horizon: float, compliance: float,
+                      order: Sequence[str]) -> float | None:
+    """The use rate at which authorisation per use stops being the cheapest protecting rule
+    at ``horizon``: where its line ``H (yearly₀ + c (A + r B))`` meets the cheapest other
+    rule (None where it never is the cheapest, or always is)."""
+    fixed, per_use = prices.line
+    if prices.use_based_cost(0.0, horizon, compliance) is None or per_use == 0:
+        return None
+    others = {n: c for n, c in prices.costs(0.0, horizon, compliance).items()
+              if n != "use_based"}
+    best = _cheapest(others, order)
+    if best is None:
+        return None
+    rate = ((others[best] / horizon - prices.base) / compliance - fixed) / per_use
+    return rate if rate > 0 else None
+
+
 def verdict(assessor: Assessor, evaluation: Evaluation, draws: int = DRAWS,
             seed: int = 0) -> Verdict:
     """The decision map, tipping points and rank shares of one reading's evaluation.
@@ -250,19 +278,17 @@ def verdict(assessor: Assessor, evaluation: Evaluation, draws: int = DRAWS,
     grid = [[_cheapest(prices.costs(r, h, compliance, exact=False), order) for h in HORIZONS]
             for r in USE_RATES]
     decision_map = {"use_rate": list(USE_RATES), "horizon_years": list(HORIZONS),
-                    "compliance": compliance, "cheapest": grid}
+                    "compliance": compliance, "cheapest": grid,
+                    "tipping_use_rate": [_use_rate_tipping(prices, h, compliance, order)
+                                         for h in HORIZONS]}
 
     tipping: list[dict[str, Any]] = []
     fixed, per_use = prices.line
-    ub = prices.use_based_cost(0.0, horizon, 1.0)
-    if ub is not None and per_use > 0:
-        others = {n: c for n, c in stated.items() if n != "use_based"}
-        best = _cheapest(others, order)
-        if best is not None:
-            r_star = ((others[best] / horizon - prices.base) / compliance - fixed) / per_use
-            if r_star > 0:
-                tipping.append({"assumption": "use_rate", "value": r_star, "from": cheapest,
-                                "to": best if rate < r_star else "use_based"})
+    r_star = _use_rate_tipping(prices, horizon, compliance, order)
+    if r_star is not None:
+        best = _cheapest({n: c for n, c in stated.items() if n != "use_based"}, order)
+        tipping.append({"assumption": "use_rate", "value": r_star, "from": cheapest,
+                        "to": best if rate < r_star else "use_based"})
     tipping += _horizon_tipping(prices, rate, compliance, horizon, order)
     if prices.use_based and fixed + per_use > 0:
         full = prices.costs(rate, horizon, 1.0, exact=False)

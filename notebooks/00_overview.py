@@ -49,6 +49,7 @@ from bulkimpact.analysis import load_analysis
 from bulkimpact.persons import distinct_persons
 from bulkimpact.present import bilingual as bl
 from bulkimpact.present import downloads, findings, plots, tables
+from bulkimpact.present.verdict import verdict_sentence, verdict_sentences
 
 bl.set_languages(languages)
 analysis = load_analysis(inventory, rulebook, openness, seed, k=k, t=t, use_rate=use_rate,
@@ -72,8 +73,13 @@ _ = downloads.csv(ev.to_frame().drop(columns=["pareto"], errors="ignore").rename
 # ## Finding
 
 # %%
-bl.finding(lambda lang: findings.overview_finding(ev, rb, openness, lang))
-bl.verdict(lambda lang: findings.verdict_sentences(ev, rb, lang))
+verdicts = {r: a.verdict for r, a in readings.items()}
+# the first sentence names the reading and the condition under which the answer changes
+bl.finding(lambda lang: verdict_sentence(openness, analysis.verdict, lang) + " "
+           + findings.overview_finding(ev, rb, openness, lang))
+# kernboodschappen: each reading's verdict with its conditions, then both claims measured
+bl.verdict(lambda lang: [*verdict_sentences(verdicts, lang),
+                         *findings.verdict_sentences(ev, rb, lang)[:2]])
 
 # %%
 bl.verdict(lambda lang: tables.table(

@@ -47,10 +47,15 @@ robustness_draws = 50  # Monte Carlo draws of all assumptions at once
 from IPython.display import HTML
 
 from bulkimpact.analysis import load_analysis
-from bulkimpact.evaluate import authorisation_burden_line
 from bulkimpact.present import bilingual as bl
 from bulkimpact.present import downloads, findings, plots, tables
 from bulkimpact.present.i18n import rule_name
+from bulkimpact.present.verdict import (
+    decision_map_alt,
+    decision_map_figure,
+    verdict_sentence,
+    verdict_sentences,
+)
 from bulkimpact.sensitivity import HEADLINE_QUANTITIES, tornado
 from bulkimpact.sweep import (
     SweepConfig,
@@ -73,7 +78,8 @@ frame = ev.to_frame()
 # ## Finding
 
 # %%
-bl.finding(lambda lang: findings.rules_finding(ev, lang=lang))
+bl.finding(lambda lang: verdict_sentence(openness, analysis.verdict, lang) + " "
+           + findings.rules_finding(ev, lang=lang))
 
 # %% [markdown] tags=["nl"]
 # ## Werkwijze
@@ -157,40 +163,37 @@ bl.each(lambda lang: [
         caption=findings.caption("frontier", lang)))])
 
 # %% [markdown] tags=["nl"]
-# ### Eenmalig ophogen of elk gebruik toestaan?
-# Toestemming per gebruik plaatst geen bulkdataset zwaarder, maar betaalt voor elk gebruik van
-# een combinatie die zwaarder weegt dan haar leden, op het niveau van die combinatie.
-# Onderzoeken combineren hun
-# bulkdatasets zo vaak als de inventaris aangeeft; elke andere mogelijke combinatie wordt
-# gebruikt met een aangenomen frequentie per jaar. Boven het omslagpunt kost toestemming per
-# gebruik meer dan eenmalig ophogen.
+# ### Welke regel is het goedkoopst, en onder welke voorwaarden?
+# Alle regels worden op dezelfde manier geprijsd: de eenmalige kosten van een zwaarder regime,
+# plus over de periode de jaarlijkse kosten van het bewaren en gebruiken van elke bulkdataset
+# in zijn regime en van elke toestemming per gebruik. Toestemming per gebruik plaatst geen
+# bulkdataset zwaarder, maar betaalt voor elk gebruik van een combinatie die zwaarder weegt dan
+# haar delen; zij beschermt alleen als voor elk gebruik vooraf toestemming wordt gevraagd. De
+# kaart toont per lezing welke regel die niets onvoldoende beschermd laat het goedkoopst is, bij
+# elke combinatie van gebruiksfrequentie en periode; de stippellijn is berekend, niet afgelezen
+# uit het raster.
 
 # %% [markdown] tags=["en"]
-# ### Escalate once, or authorise every use?
-# Authorisation per use escalates nothing but pays for every use of a combination that is
-# heavier than its members, at the combination's level. Investigations combine their datasets
-# as often as the inventory says; every other possible combination is used at an assumed
-# yearly rate. Above the break-even rate, authorising every use costs more than escalating
-# once.
+# ### Which rule is cheapest, and under which conditions?
+# Every rule is priced the same way: the one-off cost of a heavier regime, plus over the horizon
+# the yearly cost of holding and using every dataset in its regime and of every authorisation
+# per use. Authorisation per use escalates nothing but pays for every use of a combination
+# heavier than its parts; it protects only if every use is authorised beforehand. The map shows,
+# per reading, which rule that leaves nothing under-protected is cheapest at each use rate and
+# horizon; the dashed line is computed, not read off the grid.
 
 # %%
-fixed, per_use = authorisation_burden_line(
-    ev.sets, ev.outcomes["minimal_escalation"].own_level, analysis.rulebook)
-horizon = analysis.assessor.params.horizon_years
-# both rules hold and use every dataset; what they add to that is compared
-escalation = (ev.outcomes["minimal_escalation"].total_burden
-              - ev.outcomes["per_dataset"].total_burden)
+verdicts = {r: a.verdict for r, a in analysis.readings().items()}
 
 
-def break_even_figure(lang):
-    text = findings.break_even_text(ev, fixed, per_use, lang=lang)
-    fig = plots.break_even(fixed, per_use, escalation, horizon, use_rate,
-                           ev.break_even_use_rate, text["title"], lang=lang)
-    return [HTML(plots.figure_html(fig, alt=text["alt"], caption=text["caption"])),
-            text["verdict"]]
+def decision_map(lang):
+    fig = decision_map_figure(verdicts, findings.caption("decision_map_title", lang), lang)
+    return [HTML(plots.figure_html(fig, alt=decision_map_alt(verdicts, lang),
+                                   caption=findings.caption("decision_map", lang))),
+            *verdict_sentences(verdicts, lang)]
 
 
-bl.each(break_even_figure)
+bl.each(decision_map)
 
 # %% [markdown] tags=["nl"]
 # ### Regime per bulkdataset onder elke regel

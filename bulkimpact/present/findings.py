@@ -1666,6 +1666,12 @@ __all__ += ["REPORT_CAPTIONS", "figure_caption", "verdict_sentences", "verdict_d
 
 #: Captions that state what a figure or table shows (no numbers): key → message.
 CAPTIONS = {
+    "decision_map_title": NP_("caption", "Which rule protects every combination at least cost "
+                                         "depends on how often combinations are used"),
+    "decision_map": NP_("caption", "The cheapest rule that leaves no combination "
+                                   "under-protected, per reading, use rate and horizon, with "
+                                   "every use authorised beforehand; computed on fictional data "
+                                   "with the illustrative rulebook."),
     "levels_by_reading": NP_("caption", "Datasets per level on their own, under each reading."),
     "readings": NP_("caption", "What each reading compared here counts as publicly "
                                "accessible, and where the rulebook takes it from."),

@@ -26,7 +26,7 @@ from .i18n import reading_name, rule_name, translator
 if TYPE_CHECKING:
     from ..verdict import Verdict
 
-__all__ = ["verdict_sentence", "verdict_sentences"]
+__all__ = ["verdict_sentence", "verdict_sentences", "decision_map_figure", "decision_map_alt"]
 
 
 def _condition(tip: dict, lang: str) -> str:
@@ -71,3 +71,77 @@ def verdict_sentence(reading: str, verdict: Verdict, lang: str = "en") -> str:
 def verdict_sentences(verdicts: dict[str, Verdict], lang: str = "en") -> list[str]:
     """:func:`verdict_sentence` for each reading, in the order given (ministers' first)."""
     return [verdict_sentence(r, v, lang) for r, v in verdicts.items()]
+
+
+def decision_map_figure(verdicts: dict[str, Verdict], title: str, lang: str = "en"):
+    """Per reading, the cheapest protecting rule over use rate × horizon, side by side on
+    shared axes, with the computed line where authorisation per use stops being cheapest.
+
+    Examples
+    --------
+    >>> from bulkimpact.analysis import load_analysis
+    >>> a = load_analysis("data/synthetic/baseline.yaml")
+    >>> fig = decision_map_figure({r: x.verdict for r, x in a.readings().items()}, "Map")
+    >>> len(fig.axes) >= 3, fig.axes[0].get_yscale()
+    (True, 'log')
+    """
+    import numpy as np
+    from matplotlib.colors import BoundaryNorm, ListedColormap
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    from .plots import POLICY_COLOURS, _subplots
+
+    t = translator(lang)
+    fig, axes = _subplots(1, len(verdicts), figsize=(4.2 * len(verdicts) + 1.0, 4.8),
+                          sharex=True, sharey=True, squeeze=False)
+    seen: list[str] = []
+    for ax, (reading, v) in zip(axes[0], verdicts.items(), strict=True):
+        m = v.decision_map
+        rates, years = np.array(m["use_rate"]), np.array(m["horizon_years"])
+
+        def edges(x: np.ndarray, log: bool) -> np.ndarray:
+            z = np.log10(x) if log else x
+            mid = (z[1:] + z[:-1]) / 2
+            e = np.concatenate(([z[0] - (mid[0] - z[0])], mid, [z[-1] + (z[-1] - mid[-1])]))
+            return 10 ** e if log else e
+
+        names = sorted({n for row in m["cheapest"] for n in row if n},
+                       key=list(POLICY_COLOURS).index)
+        seen += [n for n in names if n not in seen]
+        index = {n: i for i, n in enumerate(list(POLICY_COLOURS))}
+        cells = np.array([[index.get(n, -1) for n in row] for row in m["cheapest"]], float)
+        cmap = ListedColormap(list(POLICY_COLOURS.values()))
+        ax.pcolormesh(edges(years, False), edges(rates, True), cells, cmap=cmap,
+                      norm=BoundaryNorm(np.arange(-0.5, len(POLICY_COLOURS)), cmap.N),
+                      shading="flat")
+        line = [(h, r) for h, r in zip(years, m.get("tipping_use_rate", []), strict=False)
+                if r is not None]
+        if line:
+            ax.plot(*zip(*line, strict=True), color="#000000", linewidth=2, linestyle="--")
+        ax.set_yscale("log")
+        ax.set_title(reading_name(reading, lang), loc="left", fontsize=12)
+        ax.set_xlabel(t.pgettext("figure", "horizon (years)"))
+    axes[0][0].set_ylabel(t.pgettext("figure", "uses a year of a possible combination"))
+    handles = [Patch(color=POLICY_COLOURS[n], label=rule_name(n, lang)) for n in seen]
+    handles.append(Line2D(
+        [], [], color="#000000", linestyle="--",
+        label=t.pgettext("figure", "where authorisation per use stops being cheapest")))
+    fig.legend(handles=handles, loc="lower center", ncol=min(3, len(handles)), frameon=False,
+               bbox_to_anchor=(0.5, -0.02))
+    fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
+    fig.tight_layout(rect=(0, 0.1, 1, 1))
+    return fig
+
+
+def decision_map_alt(verdicts: dict[str, Verdict], lang: str = "en") -> str:
+    """A short summary of :func:`decision_map_figure` for readers who cannot see it."""
+    t = translator(lang)
+    parts = []
+    for reading, v in verdicts.items():
+        rules = sorted({n for row in v.decision_map["cheapest"] for n in row if n})
+        parts.append(t.gettext("{reading}: {rules}").format(
+            reading=reading_name(reading, lang),
+            rules=t.join([rule_name(n, lang) for n in rules])))
+    return t.gettext("Cheapest rule that protects every combination, per use rate and horizon. "
+                     "{parts}.").format(parts="; ".join(parts))

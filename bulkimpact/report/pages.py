@@ -194,8 +194,21 @@ def index_page(results: Sequence[JobResult], seconds: float,
         if not verdict and r.status == OK:
             verdict = lifted(r.job, "verdict", lang)
             verdict_source = r.job.inventory.shown
+    from ..sensitivity import ASSUMPTIONS
+    from ..verdict import DRAW_LABELS
+
+    table = load_positions()
+    assumptions = [t.pgettext("assumption", a.label)
+                   for a in (*ASSUMPTIONS.values(), *DRAW_LABELS.values())]
+    overview_04 = next((row.href for rows in scenarios.values() for row in rows
+                        if row.job.notebook.stem.startswith("04_")), None)
+    cite = SimpleNamespace(version=bulkimpact.__version__,
+                           when=local_moment(generated_at, lang) or "–",
+                           inputs=", ".join(f.shown for f in (*inventories, *rulebooks)))
     return _render(
         "index.html.j2", lang, title="bulkimpact", scenarios=list(scenarios.items()),
+        assumptions=assumptions, assumptions_href=overview_04,
+        sources=[table.source(d, lang) for d in table.documents], cite=cite,
         files=files, failed_inputs=list(failed_inputs), verdict=verdict,
         verdict_source=verdict_source,
         notice=Markup(fictional_notice_html(inventories, rulebooks, lang)),
