@@ -140,8 +140,7 @@ def decision_map_alt(verdicts: dict[str, Verdict], lang: str = "en") -> str:
     parts = []
     for reading, v in verdicts.items():
         rules = sorted({n for row in v.decision_map["cheapest"] for n in row if n})
-        parts.append(t.gettext("{reading}: {rules}").format(
-            reading=reading_name(reading, lang),
-            rules=t.join([rule_name(n, lang) for n in rules])))
+        parts.append(f"{reading_name(reading, lang)}: "
+                     f"{t.join([rule_name(n, lang) for n in rules])}")
     return t.gettext("Cheapest rule that protects every combination, per use rate and horizon. "
                      "{parts}.").format(parts="; ".join(parts))
