@@ -618,7 +618,7 @@ def render_assessment(record: dict[str, Any], width: int = TEXT_WIDTH) -> str:
     >>> from bulkimpact.assessment import assess
     >>> text = render_assessment(assess("data/synthetic/sparse.yaml", readings=False))
     >>> print(text.splitlines()[0][:60])
-    Judged dataset by dataset, 1 of 4 exposure sets are under-pr
+    Judged dataset by dataset, 1 of 3 exposure sets are under-pr
     >>> max(len(line) for line in text.splitlines()) <= 100
     True
     """

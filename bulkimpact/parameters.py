@@ -137,7 +137,7 @@ def policy_params(params: Mapping[str, Any] | PolicyParams | None = None,
     >>> policy_params({"threshold": 1})
     Traceback (most recent call last):
     ...
-    bulkimpact.parameters.ParameterError: unknown parameter 'threshold' (did you mean 't'?); allowed: ['horizon_years', 'k', 'max_set_size', 'max_sets', 't', 'time_limit', 'use_rate']
+    bulkimpact.parameters.ParameterError: unknown parameter 'threshold' (did you mean 't'?); allowed: ['compliance', 'dataset_use_rate', 'horizon_years', 'k', 'max_set_size', 'max_sets', 't', 'time_limit', 'use_rate']
     """  # noqa: E501
     if isinstance(params, PolicyParams):
         base = params.model_dump()

@@ -238,9 +238,9 @@ def tornado(inventory: Inventory, rulebook: Rulebook, openness: str,
     ...             assumptions=["use_rate_factor"])
     >>> print(t[["end", "value", "use_based_burden"]].round(2).to_string(index=False))
        end  value  use_based_burden
-    stated    NaN              0.05
-       low    0.1              0.01
-      high   10.0              0.50
+    stated    NaN              0.52
+       low    0.1              0.46
+      high   10.0              1.20
     """
     params = policy_params(params)
     rows = [{"assumption": "stated", "label": "as stated", "end": "stated", "value": math.nan,

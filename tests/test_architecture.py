@@ -125,3 +125,19 @@ def test_the_checks_see_a_violation() -> None:
     targets = [t for _line, t in imports_in(source, "bulkimpact.timeline")]
     assert "bulkimpact.present.findings" in targets
     assert "bulkimpact.timeline.cli" in targets
+
+
+def test_presentation_modules_import_each_other_without_a_circle() -> None:
+    """``present/`` is organised by what it presents; names, tables, figures and sentences
+    import downwards only (a circle would make the order of imports matter)."""
+    import networkx as nx
+
+    known = modules()
+    G = nx.DiGraph()
+    for name, path in known.items():
+        if is_presentation(name):
+            G.add_node(name)
+            for _line, target in imports(path):
+                if target in known and is_presentation(target) and target != name:
+                    G.add_edge(name, target)
+    assert list(nx.simple_cycles(G)) == []

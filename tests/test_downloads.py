@@ -102,7 +102,7 @@ def test_a_dutch_table_links_the_spreadsheet_and_an_english_one_does_not() -> No
 
 
 def test_every_column_of_the_rules_download_has_a_dutch_heading(tmp_path: Path) -> None:
-    from bulkimpact.evaluate import evaluate_policies
+    from bulkimpact.assessor import evaluate_policies
     from bulkimpact.examples import toy_graph, toy_rulebook
 
     frame = evaluate_policies(toy_graph("services"), toy_rulebook()).to_frame()

@@ -62,8 +62,10 @@ def test_exported_notebook_runs_with_plain_papermill_from_any_directory(tmp_path
     text = outputs(elsewhere / "mine.ipynb")
     assert "of 20 datasets sit in" in text
     # Downloads go where out_dir names, linked from the tables.
+    # each CSV with its Dutch spreadsheet and data dictionary beside it (issue 21)
     assert sorted(p.name for p in (elsewhere / "mine_files").iterdir()) == [
-        "datasets.csv", "rulebook.csv"]
+        "datasets.csv", "datasets.nl.csv", "datasets.nl.kolommen.csv",
+        "rulebook.csv", "rulebook.nl.csv", "rulebook.nl.kolommen.csv"]
     assert 'href=\\"mine_files/datasets.csv\\"' in (elsewhere / "mine.ipynb").read_text("utf-8")
     # The run used them (20 datasets is sparse.yaml); reports name their inputs in the
     # provenance banner the batch adds, a plain papermill run in its injected cell.

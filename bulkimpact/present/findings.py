@@ -22,22 +22,25 @@ from typing import Any
 import pandas as pd
 
 from ..evaluate import Evaluation, PolicyOutcome, cheapest_full_protection
-from ..registry import QUANTITIES
 from ..rulebook import Rulebook
-from ..sensitivity import ASSUMPTIONS
 from .i18n import (
-    NOUNS,
     NP_,
     RULES,
     Translator,
     level_name,
-    persons_figure,
-    plural_count,
     reading_label,
     reading_name,
     rule_meaning,
     rule_name,
     translator,
+)
+from .names import (  # noqa: F401 - also offered here, as before
+    ASSUMPTION_NAMES,
+    QUANTITY_NAMES,
+    assumption_name,
+    kind_name,
+    plural,
+    quantity_name,
 )
 from .tables import solver_status
 
@@ -49,43 +52,6 @@ __all__ = ["plural", "percent", "policy_findings", "dispute_verdict", "openness_
            "readings_frame", "openness_finding", "openness_changes", "levels_title",
            "sets_moved", "readings_compared", "CAPTIONS", "caption",
            "download_note"]
-
-
-def plural(n: float, singular: str, plural_form: str | None = None, lang: str = "en") -> str:
-    """``"1 dataset"``, ``"3 datasets"``, with the language's thousands separators.
-
-    Nouns in :data:`bulkimpact.present.i18n.NOUNS` take the catalogue's plural
-    forms in every language; other English nouns add ``s`` (or take
-    ``plural_form``). A noun the catalogue lacks has no Dutch form: asking for
-    one raises rather than let English into a Dutch page.
-
-    Examples
-    --------
-    >>> plural(1, "dataset"), plural(12000, "person")
-    ('1 dataset', '12,000 persons')
-    >>> plural(1, "dataset", lang="nl"), plural(12000, "distinct person", lang="nl")
-    ('1 bulkdataset', '12.000 verschillende personen')
-
-    Expected distinct persons are rounded to what the model supports
-    (:func:`bulkimpact.present.i18n.persons_figure`):
-
-    >>> plural(2_514_810, "distinct person", lang="nl")
-    'ruim 2,5 miljoen verschillende personen'
-
-    >>> plural(3, "exposure set", lang="nl")
-    '3 combinaties'
-    """
-    t = translator(lang)
-    forms = NOUNS.get(singular)
-    if forms is not None and (plural_form is None or forms[1] == "{n} " + plural_form):
-        # expected distinct persons are model figures: shown as far as the model supports
-        shown = persons_figure(n, lang) if singular == "distinct person" else t.number(n)
-        return t.ngettext(*forms, n).format(n=shown)
-    if lang != "en":
-        raise ValueError(f"no {lang!r} plural for {singular!r}: add it to "
-                         "bulkimpact.present.i18n.NOUNS and translate it in the catalogue")
-    word = singular if plural_count(n) == 1 else (plural_form or singular + "s")
-    return f"{t.number(n)} {word}"
 
 
 def percent(part: float, whole: float, lang: str = "en") -> str:
@@ -142,11 +108,11 @@ def policy_findings(evaluation: Evaluation, rulebook: Rulebook, lang: str = "en"
     >>> ev = evaluate_policies(toy_graph("services"), toy_rulebook())
     >>> print(policy_findings(ev, toy_rulebook())[0])
     **per dataset** (each dataset on its own nature): 1 combination under-protected
-    (4,000 distinct persons linked in them); escalates nothing; burden 0.0 cost units.
+    (4,000 distinct persons linked in them); escalates nothing; burden 0.5 cost units.
     >>> print(policy_findings(ev, toy_rulebook(), lang="nl")[0])
     **per bulkdataset afzonderlijk** (elke bulkdataset naar zijn eigen aard): 1 combinatie
     onvoldoende beschermd (met de gekoppelde gegevens van 4.000 verschillende personen); brengt
-    geen bulkdataset in een zwaarder regime; lasten 0,0 kosteneenheden.
+    geen bulkdataset in een zwaarder regime; lasten 0,5 kosteneenheden.
     """
     t = translator(lang)
     n = evaluation.datasets
@@ -389,33 +355,6 @@ def openness_findings(levels: pd.DataFrame, variants: Sequence[str],
 
 # --- 04: decision rules side by side ---------------------------------------------------------
 
-#: The assumptions of :data:`bulkimpact.sensitivity.ASSUMPTIONS`, named for readers: id → message.
-ASSUMPTION_NAMES = {k: a.label for k, a in ASSUMPTIONS.items()}
-
-#: The headline quantities (:data:`bulkimpact.registry.QUANTITIES`): id → message.
-QUANTITY_NAMES = {k: q.label for k, q in QUANTITIES.items()}
-
-
-def assumption_name(name: str, lang: str = "en") -> str:
-    """An assumption of the sensitivity analysis, named in the language (the id when unknown).
-
-    Examples
-    --------
-    >>> assumption_name("overlap_factor", "nl")
-    'overlap tussen bulkdatasets (× 0,5–2)'
-    """
-    if name not in ASSUMPTION_NAMES:
-        return name
-    return translator(lang).pgettext("assumption", ASSUMPTION_NAMES[name])
-
-
-def quantity_name(name: str, lang: str = "en") -> str:
-    """A headline quantity of the sensitivity analysis, named in the language."""
-    if name not in QUANTITY_NAMES:
-        return name
-    return translator(lang).pgettext("quantity", QUANTITY_NAMES[name])
-
-
 def _cap(text: str) -> str:
     """A title or sentence that starts with a rule's name, capitalised."""
     return text[:1].upper() + text[1:]
@@ -438,13 +377,13 @@ def rules_finding(evaluation: Evaluation, lang: str = "en") -> str:
     Assessment **per dataset** leaves 1 of 2 combinations under-protected; weighing each
     **whole component** together escalates 3 of 3 datasets, 3 of them of very slight
     intrusion on their own. The rule **authorisation per use** protects every combination
-    without escalating a dataset, for 0.1 cost units.
+    without escalating a dataset, for 0.5 cost units.
     >>> print(rules_finding(ev, "nl"))  # doctest: +NORMALIZE_WHITESPACE
     Wie elke bulkdataset afzonderlijk beoordeelt, laat 1 van de 2 combinaties onvoldoende
     beschermd; wie de bulkdatasets per verbonden geheel in samenhang weegt (regel **hele
     component**), brengt 3 van de 3 bulkdatasets in een zwaarder regime, waarvan 3 met op
     zichzelf een zeer geringe inbreuk. De regel **toestemming per gebruik** beschermt elke
-    combinatie zonder een bulkdataset zwaarder te behandelen, voor 0,1 kosteneenheden.
+    combinatie zonder een bulkdataset zwaarder te behandelen, voor 0,5 kosteneenheden.
     """
     t = translator(lang)
     o = evaluation.outcomes
@@ -1253,7 +1192,6 @@ def parameters_frame(analysis: Any, lang: str = "en") -> pd.DataFrame:
     from .. import __version__
     from ..files import sha256
     from ..resources import display_name
-    from .plots import kind_name
 
     t = translator(lang)
     yes, no = t.gettext("yes"), t.gettext("no")
@@ -1371,14 +1309,13 @@ def datasets_table_frame(analysis: Any, lang: str = "en") -> pd.DataFrame:
     Index ``dataset``; columns ``source``, ``persons``, ``public``, ``identifiable``,
     ``level``, ``categories``, ``criteria``.
     """
-    from .findings import source_name as _source_name  # report 05's names of sources
 
     G, rb = analysis.graph, analysis.rulebook
     rows = []
     for d in analysis.inventory.datasets:
         node = G.nodes[d.id]
         rows.append({
-            "dataset": d.id, "source": _source_name(d.source, lang), "persons": d.persons,
+            "dataset": d.id, "source": source_name(d.source, lang), "persons": d.persons,
             "public": bool(node["public"]), "identifiable": bool(node["identifiable"]),
             "level": rb.levels[node["level"]].name, "_level": node["level"],
             "categories": ", ".join(category_name(c, lang) for c in node["categories"]),
@@ -1585,7 +1522,6 @@ def raised_title(groups: pd.DataFrame, raised: int, level_names: Sequence[str],
 def raised_alt(groups: pd.DataFrame, raised: int, level_names: Sequence[str],
                lang: str = "en") -> str:
     """Alt text of report 03's figure: every row, its jump, count and persons."""
-    from .plots import kind_name
 
     t = translator(lang)
     rows = "; ".join(t.gettext(

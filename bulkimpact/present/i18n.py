@@ -610,7 +610,7 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"
 TEMPLATES = _HERE.parent / "report" / "templates" / "pages"
 #: Modules the messages are extracted from.
 SOURCES = ("../registry.py", "../sensitivity.py", "../verdict.py", "i18n.py", "verdict.py",
-           "findings.py", "tables.py", "plots.py", "validation.py", "downloads.py",
+           "names.py", "findings.py", "tables.py", "plots.py", "validation.py", "downloads.py",
            "exchange_findings.py", "exchange_plots.py", "timeline_findings.py",
            "timeline_plots.py")
 _PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)\}")

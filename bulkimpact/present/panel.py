@@ -85,7 +85,7 @@ class Scenario:
     def of(cls, analysis: Analysis) -> Scenario:
         """The scenario `analysis` was computed for (nothing switched off)."""
         return cls(str(analysis.inventory_path), analysis.openness,
-                   **{name: getattr(analysis.params, name) for name in PARAMETERS})
+                   **{name: getattr(analysis.assessor.params, name) for name in PARAMETERS})
 
 
 def without_datasets(inventory: Inventory, off: Iterable[str]) -> Inventory:

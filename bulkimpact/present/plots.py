@@ -25,6 +25,7 @@ from matplotlib.patches import Rectangle
 
 from ..registry import METRICS
 from .i18n import NP_, level_name, reading_name, rule_name, significant, translator
+from .names import ASSUMPTION_NAMES, assumption_name, kind_name
 
 __all__ = [
     "LEVEL_COLOURS",
@@ -614,25 +615,6 @@ def links_by_channel(G: nx.Graph, title: str, lang: str = "en") -> Figure:
     return fig
 
 
-_KIND_NAMES = {"edge": NP_("figure", "pairs (one link)"),
-               "investigation": NP_("figure", "investigations"),
-               "chain": NP_("figure", "chains of 3+ datasets"),
-               "k_hop": NP_("figure", "neighbourhoods"),
-               "component": NP_("figure", "whole components"),
-               "connected_subsets": NP_("figure", "linked subsets")}
-
-
-def kind_name(kind: str, lang: str = "en") -> str:
-    """A kind of exposure set (``edge``, ``chain``, …) by its name in the language.
-
-    Examples
-    --------
-    >>> kind_name("chain"), kind_name("edge", "nl"), kind_name("other", "nl")
-    ('chains of 3+ datasets', 'paren (één koppeling)', 'other')
-    """
-    return _fig(lang, _KIND_NAMES[kind]) if kind in _KIND_NAMES else kind
-
-
 def raised_groups(frame: pd.DataFrame) -> pd.DataFrame:
     """Raised exposure sets grouped by (highest member level, combined level, kind).
 
@@ -1215,7 +1197,7 @@ def tornado(table: pd.DataFrame, quantities: Mapping[str, str], title: str,
     maps a quantity to its axis label (in `lang`). Each bar runs from the value
     at the assumption's low end (light) to its high end (dark); the vertical
     line is the value as stated; the widest swing is on top. Assumptions are
-    named in `lang` (:func:`bulkimpact.present.findings.assumption_name`).
+    named in `lang` (:func:`bulkimpact.present.names.assumption_name`).
 
     Examples
     --------
@@ -1224,7 +1206,6 @@ def tornado(table: pd.DataFrame, quantities: Mapping[str, str], title: str,
     >>> tornado(t, {"q": "quantity"}, "T").axes[0].get_xlabel()
     'quantity'
     """
-    from .findings import ASSUMPTION_NAMES, assumption_name
 
     stated = table[table["end"] == "stated"].iloc[0]
     varied = table[table["end"] != "stated"]

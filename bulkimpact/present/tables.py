@@ -46,6 +46,7 @@ from .i18n import (
     rule_name,
     translator,
 )
+from .names import assumption_name
 
 __all__ = ["COLUMNS", "Column", "KINDS", "SOLVER_STATUS", "Table", "cell", "heading", "table",
            "solver_status", "numeric_kind",
@@ -447,7 +448,6 @@ def sensitivity_table(table: pd.DataFrame, lang: str = "en", *, download: str | 
     True
     """
     from ..sensitivity import HEADLINE_QUANTITIES
-    from .findings import assumption_name
 
     shown = table.assign(
         assumption=[("–" if a == "stated" else assumption_name(a, lang))

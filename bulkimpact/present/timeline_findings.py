@@ -15,11 +15,11 @@ Examples
 ...                                      policies=["per_dataset", "minimal_escalation"]))
 >>> print(timeline_finding(t, "en"))
 On 12 May 2025, with 43 datasets held, per-dataset assessment left 49 combinations
-under-protected, linking an expected 2,240,422 distinct persons; the held set changed on 88
+under-protected, linking an expected 2,240,309 distinct persons; the held set changed on 88
 days between 3 October 2022 and 2 December 2026.
 >>> print(timeline_finding(t, "nl"))
 Op 12 mei 2025, met 43 bulkdatasets in bewaring, liet de beoordeling per bulkdataset 49
-combinaties onvoldoende beschermd, met naar verwachting 2.240.422 verschillende personen
+combinaties onvoldoende beschermd, met naar verwachting 2.240.309 verschillende personen
 gekoppeld; wat werd bewaard veranderde op 88 dagen tussen 3 oktober 2022 en 2 december 2026.
 """
 

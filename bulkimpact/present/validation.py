@@ -23,8 +23,8 @@ from ..persons import PopulationTree, tree_cells
 from ..rulebook import Rulebook
 from ..synth.validate import ALPHA, Validation, realisable_keys
 from ..taxonomy import Taxonomy, default_taxonomy
-from .findings import plural
 from .i18n import NN_, NP_, translator
+from .names import plural
 
 __all__ = [
     "BOTH",

@@ -472,7 +472,7 @@ def heaviest_linker(timeline: Timeline) -> tuple[str, date | None, int]:
     >>> t = retention_timeline(load_analysis("data/synthetic/baseline.yaml",
     ...                                      policies=["per_dataset"]))
     >>> heaviest_linker(t)
-    ('leak-recipe-site', datetime.date(2025, 5, 12), 18)
+    ('passenger-records', datetime.date(2025, 5, 12), 17)
     """
     peak = max(timeline.steps, key=lambda s: len(s.raised))  # the first of equals
     if not peak.raised:
