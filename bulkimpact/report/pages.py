@@ -198,8 +198,8 @@ def index_page(results: Sequence[JobResult], seconds: float,
     from ..verdict import DRAW_LABELS
 
     table = load_positions()
-    assumptions = [t.pgettext("assumption", a.label)
-                   for a in (*ASSUMPTIONS.values(), *DRAW_LABELS.values())]
+    assumptions = [t.pgettext("assumption", label) for label in
+                   (*(a.label for a in ASSUMPTIONS.values()), *DRAW_LABELS.values())]
     overview_04 = next((row.href for rows in scenarios.values() for row in rows
                         if row.job.notebook.stem.startswith("04_")), None)
     cite = SimpleNamespace(version=bulkimpact.__version__,
