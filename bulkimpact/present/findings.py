@@ -47,7 +47,7 @@ from .tables import solver_status
 __all__ = ["plural", "percent", "policy_findings", "dispute_verdict", "openness_findings",
            "readings_verdict", "RULE_MEANING", "ASSUMPTION_NAMES", "QUANTITY_NAMES",
            "assumption_name", "quantity_name", "rules_finding", "frontier_title", "frontier_alt",
-           "break_even_text", "regimes_text", "sweep_text", "sensitivity_text",
+           "regimes_text", "sweep_text", "sensitivity_text",
            "robustness_text", "burden_share", "SOURCE_NAMES", "OPENNESS_FLAGS", "source_name",
            "readings_frame", "openness_finding", "openness_changes", "levels_title",
            "sets_moved", "readings_compared", "CAPTIONS", "caption",
@@ -439,46 +439,6 @@ def frontier_alt(frame: pd.DataFrame, pareto: Sequence[str], lang: str = "en") -
                                         rules=rules)
 
 
-def break_even_text(evaluation: Evaluation, fixed: float, per_use: float,
-                    lang: str = "en") -> dict[str, str]:
-    """Title, verdict, alt text and caption of the break-even figure.
-
-    Keys: ``title``, ``verdict``, ``alt``, ``caption``.
-    """
-    t = translator(lang)
-    rate = evaluation.break_even_use_rate
-    p = evaluation.params
-    o = evaluation.outcomes
-    escalation = o["minimal_escalation"].total_burden
-    if rate is None:
-        verdict = t.gettext("No combination outside the investigations needs an authorisation, "
-                            "so the use rate does not matter.")
-        title = t.gettext("The use rate does not move the comparison")
-    else:
-        cheaper = "use_based" if p.use_rate < rate else "minimal_escalation"
-        verdict = t.ngettext(
-            "Break-even at {rate} uses a year per possible combination: at the assumed rate of "
-            "{assumed}, {rule} is the cheaper way to protect every combination ({use_based} "
-            "against {escalation} cost units over {years} year).",
-            "Break-even at {rate} uses a year per possible combination: at the assumed rate of "
-            "{assumed}, {rule} is the cheaper way to protect every combination ({use_based} "
-            "against {escalation} cost units over {years} years).", p.horizon_years).format(
-            rate=t.significant(rate, 3), assumed=t.decimal(p.use_rate),
-            rule=_bold_rule(cheaper, lang), use_based=_cost(o["use_based"].total_burden, t),
-            escalation=_cost(escalation, t), years=t.decimal(p.horizon_years))
-        title = t.gettext("Authorising every use costs more than escalating above {rate} uses "
-                          "a year").format(rate=t.significant(rate, 3))
-    alt = t.gettext("Line chart on a logarithmic use-rate axis. Authorisation per use costs "
-                    "{years} × ({fixed} + rate × {per_use}) cost units; minimal escalation "
-                    "costs {escalation} once.").format(
-        years=t.decimal(p.horizon_years), fixed=t.decimal(fixed, 2), per_use=t.decimal(per_use, 2),
-        escalation=_cost(escalation, t)) + " " + verdict.replace("**", "")
-    caption = t.gettext("Burden of the two rules that protect every combination, as the use "
-                        "rate of combinations outside investigations varies; the investigations' "
-                        "own rates are fixed.")
-    return {"title": title, "verdict": verdict, "alt": alt, "caption": caption}
-
-
 def regimes_text(regimes: pd.DataFrame, evaluation: Evaluation,
                  lang: str = "en") -> dict[str, str]:
     """Title and summary sentence of the regime heat map (datasets × rules).
@@ -852,8 +812,9 @@ REPORT_CAPTIONS = {
                                "Right: the persons expected to be linked through them."),
     "headline": NP_("caption", "Each row is a decision rule; each block of columns one reading "
                                "of the openness criterion, the ministers' (the services') "
-                               "first. Burden adds one-off escalations and a year's "
-                               "case-by-case authorisations in the same cost units."),
+                               "first. Burden, in one cost unit: the one-off cost of heavier "
+                               "regimes plus, over the horizon, holding and using every dataset "
+                               "in its regime and every authorisation per use."),
     "raised": NP_("caption", "Left: the jump in level, one row per kind of combination and jump; "
                              "the number says how many combinations make it. Right: the linked "
                              "persons of each of those combinations (one dot each, log scale), "

@@ -47,7 +47,6 @@ __all__ = [
     "density_sweep",
     "robustness_intervals",
     "tornado",
-    "break_even",
     "exact_vs_estimated",
 ]
 
@@ -1135,55 +1134,6 @@ def robustness_intervals(summary: pd.DataFrame, metrics: Mapping[str, str],
         ax.grid(axis="x", alpha=0.3)
         _locale_ticks(ax, lang, "x")
     fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
-    fig.tight_layout()
-    return fig
-
-
-@_styled
-def break_even(fixed: float, per_use: float, escalation: float, horizon_years: float,
-               assumed_rate: float, break_even_rate: float | None, title: str,
-               lang: str = "en") -> Figure:
-    """Burden against the use rate: case-by-case authorisation (a line) and escalation (flat).
-
-    ``fixed`` and ``per_use`` are :func:`bulkimpact.evaluate.authorisation_burden_line`;
-    ``escalation`` is minimal escalation's one-off burden. Words in `lang`.
-
-    Examples
-    --------
-    >>> fig = break_even(1.0, 0.5, 2.0, 1.0, 0.1, 2.0, "Break-even at 2 uses a year")
-    >>> fig.axes[0].get_xlabel()
-    'uses a year of each possible combination outside the investigations'
-    >>> fig = break_even(1.0, 0.5, 2.0, 1.0, 0.1, 2.0, "Omslagpunt", lang="nl")
-    >>> fig.axes[0].get_ylabel()
-    'lasten (kosteneenheden)'
-    """
-    t = translator(lang)
-    top = max(10 * (break_even_rate or assumed_rate or 1.0), 10 * assumed_rate, 1e-2)
-    rates = np.logspace(np.log10(top / 1e4), np.log10(top), 200)
-    fig, ax = _subplots(figsize=(9, 5))
-    ax.plot(rates, horizon_years * (fixed + rates * per_use), color=POLICY_COLOURS["use_based"],
-            linewidth=2.5, label=_fig(lang, NP_("figure", "{rule}: authorisations (grow with "
-                                                          "the use rate)")).format(
-                rule=rule_name("use_based", lang)))
-    ax.axhline(escalation, color=POLICY_COLOURS["minimal_escalation"], linewidth=2.5,
-               label=_fig(lang, NP_("figure", "{rule}: one-off escalation")).format(
-                   rule=rule_name("minimal_escalation", lang)))
-    ax.axvline(assumed_rate, color="#555555", linestyle=":", linewidth=1.5,
-               label=_fig(lang, NP_("figure", "assumed use rate ({rate} a year)")).format(
-                   rate=t.significant(assumed_rate, 3)))
-    if break_even_rate:
-        ax.axvline(break_even_rate, color="#000000", linestyle="--", linewidth=1.2,
-                   label=_fig(lang, NP_("figure", "break-even ({rate} a year)")).format(
-                       rate=t.significant(break_even_rate, 3)))
-    ax.set_xscale("log")
-    ax.set_xlabel(_fig(lang, NP_("figure", "uses a year of each possible combination outside "
-                                           "the investigations")))
-    ax.set_ylabel(_fig(lang, NP_("figure", "burden (cost units)")))
-    _locale_ticks(ax, lang, "y")
-    ax.grid(alpha=0.3)
-    # A light box, so the vertical lines do not run through the legend's words.
-    ax.legend(frameon=True, framealpha=0.92, edgecolor="#FFFFFF", loc="upper left")
-    ax.set_title(title, loc="left")
     fig.tight_layout()
     return fig
 
