@@ -128,7 +128,8 @@ METRICS: dict[str, Metric] = _metrics(
            "years", NP_("column", "authorisation cost (cost units)"), "cost"),
     Metric("total_burden", "cost units: escalation_cost + authorisation_cost",
            NP_("column", "total burden (cost units)"), "cost",
-           axis=NP_("figure", "total burden (cost units: escalation + authorisations)")),
+           axis=NP_("figure", "total burden (cost units: one-off, holding, uses, "
+                                   "authorisations)")),
 )
 
 #: Metrics with no unit of their own in the JSON but shown in tables.

@@ -1579,9 +1579,9 @@ CAPTIONS = {
     "regimes": NP_("caption", "Regime level of each dataset that some rule raises: first its "
                               "own level, then the level each rule assigns. Outlined cells with "
                               "an arrow are raised above the own level."),
-    "frontier": NP_("caption", "Total burden (escalation cost + a year of authorisations) "
-                               "against under-protection. Rules on the frontier are beaten by "
-                               "no other on both."),
+    "frontier": NP_("caption", "Total burden (one-off costs plus, over the horizon, holding, "
+                               "uses and authorisations) against under-protection. Rules on the "
+                               "frontier are beaten by no other on both axes at once."),
     "sensitivity": NP_("caption", "Each headline figure with one assumption at an end of its "
                                   "range, the others as stated."),
     "robustness": NP_("caption", "Median [5th–95th percentile] over the draws."),
