@@ -359,6 +359,25 @@ def openness_help(default: str | None) -> str:
     return f"openness reading of the rulebook, one of {readings} (default {shown})"
 
 
+def add_rulebook(parser: argparse.ArgumentParser) -> None:
+    """Add ``--rulebook PATH`` (default: the bundled illustrative rulebook)."""
+    parser.add_argument("--rulebook", metavar="PATH", default=None,
+                        help="rulebook YAML (default: the bundled data/rulebooks/default.yaml)")
+
+
+def add_reading_and_rules(parser: argparse.ArgumentParser) -> None:
+    """Add ``--rulebook``, ``--openness READING`` and ``--policy NAME`` (repeatable): what a
+    verb that applies the decision rules to an inventory reads."""
+    from .parameters import DEFAULT_OPENNESS
+    from .policies import POLICIES
+
+    add_rulebook(parser)
+    parser.add_argument("--openness", default=DEFAULT_OPENNESS, metavar="READING",
+                        help=openness_help(DEFAULT_OPENNESS))
+    parser.add_argument("--policy", action="append", choices=sorted(POLICIES), default=None,
+                        help="decision rule to apply (repeatable; default: all)")
+
+
 def add_quiet(parser: argparse.ArgumentParser) -> None:
     """Add ``--quiet`` (no progress bar) and its old spelling ``--no-progress`` (hidden)."""
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
@@ -682,8 +701,7 @@ def render_assessment(record: dict[str, Any], width: int = TEXT_WIDTH) -> str:
 
 def _configure_assess(p: argparse.ArgumentParser) -> None:
     from .combinations import EXPOSURE_KINDS
-    from .parameters import DEFAULT_INCLUDE, DEFAULT_OPENNESS, PolicyParams
-    from .policies import POLICIES
+    from .parameters import DEFAULT_INCLUDE, PolicyParams
 
     defaults = PolicyParams()
     p.description = ("Assess one inventory: per-dataset levels, links, exposure sets and every "
@@ -693,12 +711,7 @@ def _configure_assess(p: argparse.ArgumentParser) -> None:
     p.add_argument("inventory", metavar="INVENTORY",
                    help="inventory file (YAML or CSV) listing the datasets held, their fields "
                         "and sources; see data/synthetic/ for examples")
-    p.add_argument("--rulebook", metavar="PATH", default=None,
-                   help="rulebook YAML (default: the bundled data/rulebooks/default.yaml)")
-    p.add_argument("--openness", default=DEFAULT_OPENNESS, metavar="READING",
-                   help=openness_help(DEFAULT_OPENNESS))
-    p.add_argument("--policy", action="append", choices=sorted(POLICIES), default=None,
-                   help="decision rule to apply (repeatable; default: all)")
+    add_reading_and_rules(p)
     p.add_argument("--k", type=whole_number("links", minimum=0), default=defaults.k,
                    help=f"radius for k_hop, rule and exposure sets (default {defaults.k})")
     p.add_argument("--threshold", type=finite_number("link strength"), default=defaults.t,

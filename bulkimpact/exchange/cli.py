@@ -89,7 +89,7 @@ def _run(args: argparse.Namespace) -> int:
 def configure(p: argparse.ArgumentParser) -> None:
     """Arguments of ``bulkimpact exchange LOG [--window DAYS] [--provided-only] [--rulebook PATH]
     [--json]``."""
-    from ..cli import add_json, examples, whole_number
+    from ..cli import add_json, add_rulebook, examples, whole_number
 
     p.description = ("Structural exchange with private partners: per partner, the cumulative "
                      "level of what was exchanged (provided under art. 62 Wiv 2017 and "
@@ -110,8 +110,7 @@ def configure(p: argparse.ArgumentParser) -> None:
                    help="count only what the service provided (art. 62); by default data "
                         "received from a partner (art. 39) count too. The JSON gives both "
                         "views per partner either way")
-    p.add_argument("--rulebook", metavar="PATH", default=None,
-                   help="rulebook YAML (default: the bundled data/rulebooks/default.yaml)")
+    add_rulebook(p)
     add_json(p, "the JSON record (a stable contract)")
     p.epilog = examples("bulkimpact exchange data/synthetic/exchange/exchange_log.yaml",
                         "bulkimpact exchange data/synthetic/exchange/exchange_log.yaml "

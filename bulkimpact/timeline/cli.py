@@ -19,11 +19,11 @@ from ..cli import (
     EXIT_OK,
     add_json,
     add_quiet,
+    add_reading_and_rules,
     error,
     examples,
     id_at_date,
     iso_date,
-    openness_help,
     print_json,
     whole_number,
 )
@@ -33,8 +33,6 @@ __all__ = ["configure", "run", "render_text"]
 
 def configure(p: argparse.ArgumentParser) -> None:
     """Add the ``timeline`` command's arguments."""
-    from ..parameters import DEFAULT_OPENNESS
-    from ..policies import POLICIES
 
     p.description = (
         "The retention timeline of an inventory: which datasets are held on each day (from "
@@ -55,12 +53,7 @@ def configure(p: argparse.ArgumentParser) -> None:
                    type=id_at_date,
                    help="what-if: refuse dataset ID's extension to DATE (one of its "
                         "'extensions'); it ends at the term in force before it (repeatable)")
-    p.add_argument("--rulebook", metavar="PATH", default=None,
-                   help="rulebook YAML (default: the bundled data/rulebooks/default.yaml)")
-    p.add_argument("--openness", default=DEFAULT_OPENNESS, metavar="READING",
-                   help=openness_help(DEFAULT_OPENNESS))
-    p.add_argument("--policy", action="append", choices=sorted(POLICIES), default=None,
-                   help="decision rule to apply (repeatable; default: all)")
+    add_reading_and_rules(p)
     p.add_argument("--workers", type=whole_number("threads"), default=None, metavar="N",
                    help="threads that assess the days (default: the machine's cores, at "
                         "most 4); the figures do not depend on it")
