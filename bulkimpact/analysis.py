@@ -190,6 +190,8 @@ class Analysis:
         from .combinations import not_judged
         record["not_judged"] = not_judged(G, self.rulebook, self.params.max_set_size,
                                           self.params.max_sets).to_json()
+        # this reading's verdict as conditions (each reading's is under "readings")
+        record["verdict"] = self.verdict.to_json()
         if readings:
             record["readings"] = {
                 r: {"definition": a.rulebook.openness_variants[r].definition,

@@ -615,7 +615,13 @@ def _verdict(record: dict[str, Any]) -> list[str]:
                      "in them.")
     covering = {name: p for name, p in policies.items()
                 if p["under_protected"] == 0 and p["status"] in ("exact", "optimal")}
-    if covering:
+    if "verdict" in record and covering:
+        # the cheapest protecting rule under this reading, and when another is cheaper
+        from .present.verdict import verdict_sentence
+        from .verdict import Verdict
+
+        lines.append(verdict_sentence(record["openness"], Verdict.from_json(record["verdict"])))
+    elif covering:
         name = min(covering, key=lambda n: (covering[n]["total_burden"], n))
         p = covering[name]
         lines.append(f"The cheapest rule that leaves none under-protected is {rule_name(name)} "

@@ -101,6 +101,13 @@ class Verdict:
     draws: int = 0
     ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
 
+    @classmethod
+    def from_json(cls, record: dict[str, Any]) -> Verdict:
+        """The verdict :meth:`to_json` wrote (a reading of ``assess --json``)."""
+        return cls(record["cheapest"], record["decision_map"], record["tipping_points"],
+                   record["rank_shares"], record.get("rank_draws", 0),
+                   {k: tuple(v) for k, v in record.get("rank_ranges", {}).items()})
+
     def to_json(self) -> dict[str, Any]:
         return {"cheapest": self.cheapest, "decision_map": self.decision_map,
                 "tipping_points": self.tipping_points, "rank_shares": self.rank_shares,
