@@ -65,9 +65,14 @@ def test_every_notebook_runs_and_renders_self_contained(suite: dict[str, dict]) 
 
 
 def test_overview_states_both_claims_as_computed(suite, analysis) -> None:
+    from bulkimpact.present.verdict import verdict_sentence
+
     text = suite["00_overview"]["text"]
-    for sentence in dispute_verdict(analysis.evaluation, analysis.rulebook):
+    # both claims measured; the cheapest rule is stated with its reading and condition
+    for sentence in dispute_verdict(analysis.evaluation, analysis.rulebook)[:2]:
         assert sentence in text
+    first = verdict_sentence(analysis.openness, analysis.verdict)
+    assert first in text and first.startswith("Under the CTIVD reading")
     evaluations = {r: a.evaluation for r, a in analysis.readings().items()}
     assert list(evaluations) == ["services", "ctivd", "ctivd_no_purchased"]
     verdicts = readings_verdict(evaluations, analysis.rulebook)
@@ -113,8 +118,14 @@ def test_decision_rules_sweep_and_robustness_ran(suite, analysis) -> None:
         assert html.escape(frontier_title(ev, lang), quote=True) in suite[
             "04_decision_rules"]["pages"][lang]
         assert rules_finding(ev, lang) in text
-    rate = ev.break_even_use_rate
-    assert f"Break-even at {rate:.3g} uses a year per possible combination" in text
+    # the decision map's sentences: per reading, the cheapest rule and where it changes
+    from bulkimpact.present.verdict import verdict_sentences
+
+    verdicts = {r: a.verdict for r, a in analysis.readings().items()}
+    for sentence in verdict_sentences(verdicts):
+        assert sentence in text
+    tip = next(t for t in analysis.verdict.tipping_points if t["assumption"] == "use_rate")
+    assert tip["value"] == pytest.approx(ev.break_even_use_rate)
     assert "moves a headline figure most" in text
 
 
@@ -273,7 +284,7 @@ def test_index_opens_with_the_verdict_and_each_report_finding(suite) -> None:
     for lang, name in (("nl", "index.html"), ("en", "index.en.html")):
         page = (out / name).read_text("utf-8")
         assert f'<html lang="{lang}"' in page
-        heading = {"nl": "De uitkomst", "en": "The verdict"}[lang]
+        heading = {"nl": "Kernboodschappen", "en": "Key messages"}[lang]
         verdict = page.split(f">{heading}</h2>", 1)
         assert len(verdict) == 2, f"{name}: no verdict"
         before_reports = verdict[1].split('id="reports"')[0]
