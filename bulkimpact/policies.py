@@ -449,7 +449,7 @@ def _solve_block(block: Sequence[Row], nodes: Sequence[str], own: dict[str, int]
                             for f, (n, _lvl) in zip(first, var, strict=True)])]
     if not objectives[2].any():
         objectives.pop()
-    options = {"time_limit": time_limit, "mip_rel_gap": 0.0}
+    options = {"time_limit": time_limit, "mip_rel_gap": 0.0, "presolve": False}
     res = _lexicographic(objectives, constraints, options, len(var), len(block))
     escalated: dict[str, int] = {}
     for (n, lvl), j in var.items():
