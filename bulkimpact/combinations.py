@@ -36,6 +36,7 @@ __all__ = [
     "union_profile",
     "linked_persons",
     "cumulative_level",
+    "link_levels",
     "exposure_sets",
     "exposure_sets_frame",
     "EXPOSURE_KINDS",
@@ -425,6 +426,34 @@ class _SetLevels:
         return np.maximum(member_level, score)
 
 
+def _link_persons(G: nx.Graph) -> np.ndarray:
+    """Each link's linked persons (:func:`linked_persons` of its two ends), in ``G.edges`` order."""
+    return np.array([float(a.get("expected_links", 0.0)) for _u, _v, a in G.edges(data=True)],
+                    dtype=float)
+
+
+def link_levels(G: nx.Graph, rulebook: Rulebook, taxonomy: Taxonomy | None = None,
+                scorer: _SetLevels | None = None) -> np.ndarray:
+    """``L({u, v})`` of every link ``(u, v)``, in ``G.edges`` order, all at once.
+
+    Equal to :func:`cumulative_level` of each link's two datasets.
+
+    Examples
+    --------
+    >>> from bulkimpact.examples import toy_graph, toy_rulebook
+    >>> G = toy_graph("services")
+    >>> link_levels(G, toy_rulebook()).tolist() == [
+    ...     cumulative_level(G, e, toy_rulebook()).level for e in G.edges]
+    True
+    """
+    if G.number_of_edges() == 0:
+        return np.zeros(0, dtype=np.int64)
+    scorer = scorer or _SetLevels(G, rulebook, taxonomy or default_taxonomy())
+    order = {n: i for i, n in enumerate(G.nodes)}
+    a, b = np.array([(order[u], order[v]) for u, v in G.edges], dtype=np.intp).T
+    return scorer.levels([a, b], _link_persons(G))
+
+
 def _chains(G: nx.Graph, rulebook: Rulebook, taxonomy: Taxonomy, max_size: int,
             max_sets: int) -> dict[tuple[str, ...], Combination]:
     """Connected combinations of 3 to ``max_size`` datasets heavier than each connected part.
@@ -453,18 +482,13 @@ def _chains(G: nx.Graph, rulebook: Rulebook, taxonomy: Taxonomy, max_size: int,
             "Lower max_set_size, raise max_sets, or judge 'edge' and "
             "'investigation' only")
 
-    # The links, numbered: their ends, linked persons and levels.
+    # The links, numbered in G.edges order: their linked persons and levels.
     edge_id: dict[str, dict[str, int]] = {n: {} for n in nodes}
-    ends, links = [], []
-    for u, v, attrs in G.edges(data=True):
-        edge_id[u][v] = edge_id[v][u] = len(ends)
-        ends.append((order[u], order[v]))
-        links.append(float(attrs.get("expected_links", 0.0)))
-    pair_persons = np.array(links + [0.0])  # the last: no link (an open triple's third pair)
-    pair_level = np.zeros(len(ends) + 1, dtype=np.int64)
-    if ends:
-        a, b = np.array(ends, dtype=np.intp).T
-        pair_level[:-1] = scorer.levels([a, b], pair_persons[:-1])
+    for i, (u, v) in enumerate(G.edges):
+        edge_id[u][v] = edge_id[v][u] = i
+    # The last entry of each: no link (an open triple's third pair).
+    pair_persons = np.array([*_link_persons(G), 0.0])
+    pair_level = np.append(link_levels(G, rulebook, taxonomy, scorer), 0)
     kept: dict[tuple[str, ...], Combination] = {}
     examined = 0
 
