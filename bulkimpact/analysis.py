@@ -9,6 +9,7 @@ linkage graph and evaluates the policies. Notebooks then only show results.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -112,6 +113,19 @@ class Analysis:
         """This analysis under each openness reading the rulebook defines (ministers' first)."""
         return {r: self.with_openness(r) for r in readings if r in self.rulebook.openness_variants}
 
+    def evaluate_readings(self, readings: tuple[str, ...] = READINGS) -> None:
+        """Evaluate this analysis and each reading side by side, two at a time.
+
+        The readings share nothing that changes: each has its own graph and
+        assessor. What runs side by side is minimal escalation's solver, which
+        lets the other thread run while it works; the answers are the same as
+        one after another.
+        """
+        family = [self, *(a for a in self.readings(readings).values() if a is not self)]
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for _ in pool.map(lambda a: a.evaluation, family):
+                pass
+
     def headline_frame(self, metrics: tuple[str, ...] = HEADLINE_METRICS) -> pd.DataFrame:
         """Decision rules (rows) × openness readings and metrics (columns).
 
@@ -130,6 +144,8 @@ class Analysis:
         With ``readings``, ``readings`` holds each headline reading's policy
         figures and Pareto set, so the headline table can be recomputed.
         """
+        if readings:
+            self.evaluate_readings()
         G, ev = self.graph, self.evaluation
         record: dict[str, Any] = {
             "inventory": self.inventory_path,
