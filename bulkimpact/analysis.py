@@ -13,10 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-import pandas as pd
 
 from ._version import __version__
 from .assessor import Assessor
@@ -36,6 +35,9 @@ from .parameters import (
 from .policies import POLICIES
 from .registry import HEADLINE
 from .rulebook import Rulebook, default_rulebook_path, load_rulebook
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Analysis", "load_analysis", "ParameterError", "HEADLINE_METRICS"]
 
@@ -135,6 +137,8 @@ class Analysis:
         >>> a.headline_frame(("under_protected",)).columns.tolist()[:2]
         [('services', 'under_protected'), ('ctivd', 'under_protected')]
         """
+        import pandas as pd
+
         return pd.concat({r: a.evaluation.to_frame()[list(metrics)]
                           for r, a in self.readings().items()}, axis=1)
 
@@ -216,6 +220,8 @@ class Analysis:
         >>> list(a.levels_by_openness(["services", "ctivd"]).columns)
         ['services', 'ctivd']
         """
+        import pandas as pd
+
         variants = variants or list(self.rulebook.openness_variants)
         return pd.DataFrame({
             v: pd.Series(dict(self.with_openness(v).graph.nodes(data="level")))
@@ -223,6 +229,8 @@ class Analysis:
 
     def level_counts(self, levels: pd.DataFrame) -> pd.DataFrame:
         """Datasets per level (rows named like ``"2 medium"``) for each column of ``levels``."""
+        import pandas as pd
+
         counts = pd.DataFrame({v: levels[v].value_counts().reindex(
             range(len(self.rulebook.levels)), fill_value=0) for v in levels.columns})
         counts.index = [self.level_name(i) for i in counts.index]
@@ -234,6 +242,8 @@ class Analysis:
         Input files are named as a reader can find them (a bundled file by its
         bundled name, not its site-packages path: :func:`bulkimpact.resources.display_name`).
         """
+        import pandas as pd
+
         from .resources import display_name
 
         rows = [
@@ -257,6 +267,8 @@ class Analysis:
 
     def datasets_frame(self) -> pd.DataFrame:
         """One row per dataset: what it holds and its level on its own, with why."""
+        import pandas as pd
+
         G = self.graph
         rows = []
         for d in self.inventory.datasets:
@@ -276,6 +288,8 @@ class Analysis:
 
     def edges_frame(self) -> pd.DataFrame:
         """One row per link: keys/QIs, expected overlap and links, strength, assumptions."""
+        import pandas as pd
+
         rows = [{
             "a": a, "b": b,
             "linked through": ", ".join(e["keys"] + e["qis"]),

@@ -10,8 +10,6 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from .analysis import load_analysis
 from .parameters import DEFAULT_INCLUDE, DEFAULT_OPENNESS
 from .policies import POLICIES
@@ -52,6 +50,8 @@ def assess(
 
 def render_text(record: Mapping[str, Any]) -> str:
     """The assessment as readable plain-text tables (the default ``assess`` output)."""
+    import pandas as pd
+
     names = {lv["level"]: lv["name"] for lv in record["levels"]}
     out = [
         f"Inventory: {record['inventory']}"

@@ -19,15 +19,18 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
-import pandas as pd
 
 from .parameters import DEFAULT_INCLUDE
 from .persons import distinct_persons
 from .rulebook import Profile, Rulebook, category_bits, qi_identifiable
 from .taxonomy import Taxonomy, default_taxonomy
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "Combination",
@@ -607,6 +610,8 @@ def _connected_subsets(G: nx.Graph, max_sets: int,
 
 def exposure_sets_frame(sets: Sequence[ExposureSet]) -> pd.DataFrame:
     """Exposure sets as a table (one row per set), for notebooks and reports."""
+    import pandas as pd
+
     return pd.DataFrame(
         {
             "kind": s.kind,
