@@ -298,7 +298,7 @@ class Rulebook(_Strict):
         True
         """
         personal = (taxonomy or default_taxonomy()).personal
-        personal_mask = _mask(personal & bits.keys(), bits)
+        n_personal = None
         level = np.full(len(categories), self.levels[0].level, dtype=np.int64)
         for rule in reversed(self._rules_by_level):  # the highest fired level last
             c = rule.when
@@ -315,8 +315,10 @@ class Rulebook(_Strict):
             if c.any_categories:
                 fires &= (categories & _mask(c.any_categories, bits)) != 0
             if c.min_personal_categories is not None:
-                fires &= np.bitwise_count(categories & personal_mask) >= (
-                    c.min_personal_categories)
+                if n_personal is None:  # a count per personal category: any numpy has it
+                    n_personal = sum(((categories & bits[k]) != 0).astype(np.int64)
+                                     for k in sorted(personal & bits.keys()))
+                fires &= np.asarray(n_personal) >= c.min_personal_categories
             level[fires] = rule.level
         return level
 
