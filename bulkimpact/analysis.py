@@ -9,6 +9,7 @@ linkage graph and evaluates the policies. Notebooks then only show results.
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -116,7 +117,7 @@ class Analysis:
         return {r: self.with_openness(r) for r in readings if r in self.rulebook.openness_variants}
 
     def evaluate_readings(self, readings: tuple[str, ...] = READINGS) -> None:
-        """Evaluate this analysis and each reading side by side, two at a time.
+        """Evaluate this analysis and each reading side by side, one thread per core.
 
         The readings share nothing that changes: each has its own graph and
         assessor. What runs side by side is minimal escalation's solver, which
@@ -124,7 +125,7 @@ class Analysis:
         one after another.
         """
         family = [self, *(a for a in self.readings(readings).values() if a is not self)]
-        with ThreadPoolExecutor(max_workers=2) as pool:
+        with ThreadPoolExecutor(max_workers=min(len(family), os.cpu_count() or 1)) as pool:
             for _ in pool.map(lambda a: a.evaluation, family):
                 pass
 

@@ -676,3 +676,18 @@ def test_escalation_blocks_are_solved_apart_and_cached_by_content(monkeypatch) -
     both = policies.escalate(left + right, own, costs, list(own), 60.0, cache)[0]
     assert both == {"a": 3, "c": 3, "f": 2}
     assert calls == [right]
+
+
+def test_readings_evaluated_side_by_side_equal_one_after_another() -> None:
+    """Analysis.evaluate_readings (threads, the solver releasing the GIL) gives every reading
+    the regimes and figures a plain sequential evaluation gives it."""
+    from bulkimpact.analysis import load_analysis
+
+    side_by_side = load_analysis("data/synthetic/baseline.yaml")
+    side_by_side.evaluate_readings()
+    alone = load_analysis("data/synthetic/baseline.yaml")
+    for reading, a in side_by_side.readings().items():
+        b = alone.with_openness(reading)
+        assert a.evaluation.rows() == b.evaluation.rows()
+        assert {n: o.regime for n, o in a.evaluation.outcomes.items()} == {
+            n: o.regime for n, o in b.evaluation.outcomes.items()}
