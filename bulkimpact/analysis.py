@@ -9,13 +9,14 @@ linkage graph and evaluates the policies. Notebooks then only show results.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-import pandas as pd
 
 from ._version import __version__
 from .assessor import Assessor
@@ -43,6 +44,9 @@ from .policies import POLICIES
 from .registry import HEADLINE
 from .rulebook import Rulebook, default_rulebook_path, load_rulebook
 from .verdict import Verdict, verdict
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Analysis", "load_analysis", "ParameterError", "HEADLINE_METRICS"]
 
@@ -120,6 +124,19 @@ class Analysis:
         """This analysis under each openness reading the rulebook defines (ministers' first)."""
         return {r: self.with_openness(r) for r in readings if r in self.rulebook.openness_variants}
 
+    def evaluate_readings(self, readings: tuple[str, ...] = READINGS) -> None:
+        """Evaluate this analysis and each reading side by side, one thread per core.
+
+        The readings share nothing that changes: each has its own graph and
+        assessor. What runs side by side is minimal escalation's solver, which
+        lets the other thread run while it works; the answers are the same as
+        one after another.
+        """
+        family = [self, *(a for a in self.readings(readings).values() if a is not self)]
+        with ThreadPoolExecutor(max_workers=min(len(family), os.cpu_count() or 1)) as pool:
+            for _ in pool.map(lambda a: a.evaluation, family):
+                pass
+
     def headline_frame(self, metrics: tuple[str, ...] = HEADLINE_METRICS) -> pd.DataFrame:
         """Decision rules (rows) × openness readings and metrics (columns).
 
@@ -129,6 +146,8 @@ class Analysis:
         >>> a.headline_frame(("under_protected",)).columns.tolist()[:2]
         [('services', 'under_protected'), ('ctivd', 'under_protected')]
         """
+        import pandas as pd
+
         return pd.concat({r: a.evaluation.to_frame()[list(metrics)]
                           for r, a in self.readings().items()}, axis=1)
 
@@ -138,6 +157,8 @@ class Analysis:
         With ``readings``, ``readings`` holds each headline reading's policy
         figures and Pareto set, so the headline table can be recomputed.
         """
+        if readings:
+            self.evaluate_readings()
         G, ev = self.graph, self.evaluation
         record: dict[str, Any] = {
             "inventory": self.inventory_path,
@@ -223,6 +244,8 @@ class Analysis:
         >>> list(a.levels_by_openness(["services", "ctivd"]).columns)
         ['services', 'ctivd']
         """
+        import pandas as pd
+
         variants = variants or list(self.rulebook.openness_variants)
         return pd.DataFrame({
             v: pd.Series(dict(self.with_openness(v).graph.nodes(data="level")))
@@ -230,6 +253,8 @@ class Analysis:
 
     def level_counts(self, levels: pd.DataFrame) -> pd.DataFrame:
         """Datasets per level (rows named like ``"2 medium"``) for each column of ``levels``."""
+        import pandas as pd
+
         counts = pd.DataFrame({v: levels[v].value_counts().reindex(
             range(len(self.rulebook.levels)), fill_value=0) for v in levels.columns})
         counts.index = [self.level_name(i) for i in counts.index]
@@ -241,6 +266,8 @@ class Analysis:
         Input files are named as a reader can find them (a bundled file by its
         bundled name, not its site-packages path: :func:`bulkimpact.resources.display_name`).
         """
+        import pandas as pd
+
         from .resources import display_name
 
         rows = [
@@ -265,6 +292,8 @@ class Analysis:
 
     def datasets_frame(self) -> pd.DataFrame:
         """One row per dataset: what it holds and its level on its own, with why."""
+        import pandas as pd
+
         G = self.graph
         rows = []
         for d in self.inventory.datasets:
@@ -284,6 +313,8 @@ class Analysis:
 
     def edges_frame(self) -> pd.DataFrame:
         """One row per link: keys/QIs, expected overlap and links, strength, assumptions."""
+        import pandas as pd
+
         rows = [{
             "a": a, "b": b,
             "linked through": ", ".join(e["keys"] + e["qis"]),

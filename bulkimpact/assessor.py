@@ -55,7 +55,7 @@ import networkx as nx
 import numpy as np
 from scipy import sparse
 
-from .combinations import ExposureSet, cumulative_level, exposure_sets
+from .combinations import ExposureSet, cumulative_level, exposure_sets, link_levels
 from .evaluate import Evaluation, break_even_use_rate, judge, regime_cost
 from .parameters import (
     DEFAULT_HORIZON_YEARS,
@@ -266,8 +266,8 @@ class Assessor:
             if t not in self._top:
                 top = self.rulebook.max_level
                 found: dict[str, set[str]] = {}
-                for u, v in G.edges():
-                    if cumulative_level(G, (u, v), self.rulebook).level >= top:
+                for (u, v), level in zip(G.edges(), link_levels(G, self.rulebook), strict=True):
+                    if level >= top:
                         found.setdefault(u, set()).add(v)
                         found.setdefault(v, set()).add(u)
                 self._top[t] = {n: frozenset(vs) for n, vs in found.items()}

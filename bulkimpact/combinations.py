@@ -18,16 +18,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-import pandas as pd
+import numpy as np
 
 from .estimates import QiCells
 from .parameters import DEFAULT_INCLUDE
 from .persons import distinct_persons
-from .rulebook import Profile, Rulebook, qi_identifiable
+from .rulebook import Profile, Rulebook, category_bits, qi_identifiable
 from .taxonomy import Taxonomy, default_taxonomy
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "Combination",
@@ -36,6 +39,7 @@ __all__ = [
     "union_profile",
     "linked_persons",
     "cumulative_level",
+    "link_levels",
     "exposure_sets",
     "exposure_sets_frame",
     "NotJudged",
@@ -183,28 +187,33 @@ def union_profile(
     """
     nodes = list(nodes)
     profiles = [G._node[n]["profile"] for n in nodes]  # raw node dicts: no NodeView per call
-    identifiable = any(p.identifiable for p in profiles)
-    if not identifiable:
-        # The finest version of each QI and the smallest population: both only
-        # grow more identifying as members are added, so L(S) stays monotone.
-        qis: dict[str, int] = {}
-        attrs = G._node
-        for n in nodes:
-            for name, card in attrs[n].get("qis", {}).items():
-                qis[name] = max(card, qis.get(name, card))
-        if qis:
-            # in any member's population, with its own cell sizes where it has them
-            threshold = rulebook.identifiability.min_unique_fraction
-            identifiable = any(
-                qi_identifiable(QiCells(qis, size, model), threshold)
-                for size, model in {(attrs[n]["population_size"], attrs[n].get("cells"))
-                                    for n in nodes})
+    identifiable = any(p.identifiable for p in profiles) or _qi_identify(G, nodes, rulebook)
     return Profile(
         categories=frozenset().union(*(p.categories for p in profiles)),
         identifiable=identifiable,
         persons=linked_persons(G, nodes),
         public=all(p.public for p in profiles),
     )
+
+
+def _qi_identify(G: nx.Graph, nodes: Sequence[str], rulebook: Rulebook) -> bool:
+    """Whether the quasi-identifiers of ``nodes`` together identify (:func:`union_profile`).
+
+    The finest version of each QI, judged in any member's population with its own cell
+    sizes where it has them: both only grow more identifying as members are added, so
+    ``L(S)`` stays monotone.
+    """
+    qis: dict[str, int] = {}
+    attrs = G._node
+    for n in nodes:
+        for name, card in attrs[n].get("qis", {}).items():
+            qis[name] = max(card, qis.get(name, card))
+    if not qis:
+        return False
+    threshold = rulebook.identifiability.min_unique_fraction
+    return any(qi_identifiable(QiCells(qis, size, model), threshold)
+               for size, model in {(attrs[n]["population_size"], attrs[n].get("cells"))
+                                   for n in nodes})
 
 
 def cumulative_level(
@@ -411,6 +420,78 @@ def exposure_sets(
     return result
 
 
+class _SetLevels:
+    """Cumulative levels of many linked sets of a graph at once, equal to
+    :func:`cumulative_level`'s (``tests/test_fast_paths.py``).
+
+    Each dataset's categories are a bit mask, so a set's union profile is a few
+    array operations over its members and the rulebook is applied to every set
+    at once (:meth:`~bulkimpact.rulebook.Rulebook.score_levels`); only the sets
+    with no identifiable member check their quasi-identifiers one by one. With
+    more categories than a mask holds, each set is scored on its own.
+    """
+
+    def __init__(self, G: nx.Graph, rulebook: Rulebook, taxonomy: Taxonomy) -> None:
+        self.G, self.rulebook, self.taxonomy = G, rulebook, taxonomy
+        self.nodes = list(G.nodes)
+        profiles = [G._node[n]["profile"] for n in self.nodes]
+        self.bits = category_bits(rulebook, {c for p in profiles for c in p.categories},
+                                  taxonomy)
+        if self.bits is not None:
+            bits = self.bits
+            self.categories = np.array([sum(bits[c] for c in p.categories) for p in profiles],
+                                       dtype=np.int64)
+            self.identifiable = np.array([p.identifiable for p in profiles], dtype=bool)
+            self.public = np.array([p.public for p in profiles], dtype=bool)
+        self.level = np.array([G._node[n]["level"] for n in self.nodes], dtype=np.int64)
+
+    def levels(self, members: Sequence[np.ndarray], persons: np.ndarray) -> np.ndarray:
+        """``L(S)`` of each set ``S = {members[0][i], members[1][i], ...}`` (node positions)
+        whose linked persons (:func:`linked_persons`) are ``persons[i]``."""
+        member_level = np.maximum.reduce([self.level[m] for m in members])
+        if self.bits is None:
+            return np.array([cumulative_level(self.G, [self.nodes[m[i]] for m in members],
+                                              self.rulebook, self.taxonomy).level
+                             for i in range(len(persons))], dtype=np.int64)
+        categories = np.bitwise_or.reduce([self.categories[m] for m in members])
+        identifiable = np.logical_or.reduce([self.identifiable[m] for m in members])
+        for i in np.flatnonzero(~identifiable):
+            identifiable[i] = _qi_identify(self.G, [self.nodes[m[i]] for m in members],
+                                           self.rulebook)
+        public = np.logical_and.reduce([self.public[m] for m in members])
+        score = self.rulebook.score_levels(categories, identifiable, persons, public,
+                                           self.bits, self.taxonomy)
+        return np.maximum(member_level, score)
+
+
+def _link_persons(G: nx.Graph) -> np.ndarray:
+    """Each link's linked persons (:func:`linked_persons` of its two ends), in ``G.edges`` order."""
+    return np.array([float(a.get("expected_links", 0.0)) for _u, _v, a in G.edges(data=True)],
+                    dtype=float)
+
+
+def link_levels(G: nx.Graph, rulebook: Rulebook, taxonomy: Taxonomy | None = None,
+                scorer: _SetLevels | None = None) -> np.ndarray:
+    """``L({u, v})`` of every link ``(u, v)``, in ``G.edges`` order, all at once.
+
+    Equal to :func:`cumulative_level` of each link's two datasets.
+
+    Examples
+    --------
+    >>> from bulkimpact.examples import toy_graph, toy_rulebook
+    >>> G = toy_graph("services")
+    >>> link_levels(G, toy_rulebook()).tolist() == [
+    ...     cumulative_level(G, e, toy_rulebook()).level for e in G.edges]
+    True
+    """
+    if G.number_of_edges() == 0:
+        return np.zeros(0, dtype=np.int64)
+    scorer = scorer or _SetLevels(G, rulebook, taxonomy or default_taxonomy())
+    order = {n: i for i, n in enumerate(G.nodes)}
+    a, b = np.array([(order[u], order[v]) for u, v in G.edges], dtype=np.intp).T
+    return scorer.levels([a, b], _link_persons(G))
+
+
 def _chains(G: nx.Graph, rulebook: Rulebook, taxonomy: Taxonomy, max_size: int,
             max_sets: int) -> dict[tuple[str, ...], Combination]:
     """Connected combinations of 3 to ``max_size`` datasets heavier than each connected part.
@@ -419,20 +500,69 @@ def _chains(G: nx.Graph, rulebook: Rulebook, taxonomy: Taxonomy, max_size: int,
     ``s`` is a connected set of size ``s - 1`` plus a neighbour. A set's level
     is computed only when no connected part is already at the top level (then
     the set is there too, by monotonicity). ``max_sets`` bounds the candidates
-    examined, with :class:`ExposureSetLimitError` beyond it.
+    examined, with :class:`ExposureSetLimitError` beyond it. The links and the
+    sets of three are scored all at once (:class:`_SetLevels`).
     """
     adj = G._adj
-    order = {n: i for i, n in enumerate(G.nodes)}
+    nodes = list(G.nodes)
+    order = {n: i for i, n in enumerate(nodes)}
     top = rulebook.max_level
+    scorer = _SetLevels(G, rulebook, taxonomy)
 
     def key(members: frozenset[str]) -> tuple[str, ...]:
         return tuple(sorted(members, key=order.__getitem__))
 
-    levels: dict[frozenset[str], int] = {
-        frozenset((u, v)): cumulative_level(G, (u, v), rulebook, taxonomy).level
-        for u, v in G.edges}
+    def refuse() -> ExposureSetLimitError:
+        return ExposureSetLimitError(
+            f"judging chains means examining more than max_sets={max_sets:,} "
+            f"connected combinations of up to {max_size} datasets; the graph has "
+            f"{G.number_of_nodes()} datasets and {G.number_of_edges()} links. "
+            "Lower max_set_size, raise max_sets, or judge 'edge' and "
+            "'investigation' only")
+
+    # The links, numbered in G.edges order: their linked persons and levels.
+    edge_id: dict[str, dict[str, int]] = {n: {} for n in nodes}
+    for i, (u, v) in enumerate(G.edges):
+        edge_id[u][v] = edge_id[v][u] = i
+    # The last entry of each: no link (an open triple's third pair).
+    pair_persons = np.array([*_link_persons(G), 0.0])
+    pair_level = np.append(link_levels(G, rulebook, taxonomy, scorer), 0)
     kept: dict[tuple[str, ...], Combination] = {}
     examined = 0
+
+    # Size 3: every connected triple is a centre v with two neighbours u, w; a triangle is met
+    # from each corner, so it is taken from its first corner only.
+    triples: list[tuple[int, int, int, int, int, int]] = []  # u, v, w and their three links
+    for v in nodes if max_size >= 3 else ():
+        ids_v = edge_id[v]
+        nbrs = sorted(ids_v, key=order.__getitem__)
+        for i, u in enumerate(nbrs):
+            ids_u = edge_id[u]
+            for w in nbrs[i + 1:]:
+                third = ids_u.get(w, -1)
+                if third >= 0 and order[v] > min(order[u], order[w]):
+                    continue
+                triples.append((order[u], order[v], order[w], ids_v[u], ids_v[w], third))
+        if len(triples) > max_sets:
+            raise refuse()
+    examined = len(triples)
+    layer: dict[frozenset[str], int] = {}
+    if triples:
+        t = np.array(triples, dtype=np.intp)
+        best = np.maximum.reduce([pair_level[t[:, 3]], pair_level[t[:, 4]],
+                                  pair_level[t[:, 5]]])  # -1 is the no-link entry, level 0
+        persons = np.maximum.reduce([pair_persons[t[:, 3]], pair_persons[t[:, 4]],
+                                     pair_persons[t[:, 5]]])
+        level = np.full(len(t), top, dtype=np.int64)  # a part at the top: so is the whole
+        below = best < top
+        level[below] = scorer.levels([t[below, 0], t[below, 1], t[below, 2]], persons[below])
+        for i in np.flatnonzero(level > best):
+            c = cumulative_level(G, key(frozenset(nodes[j] for j in t[i, :3])), rulebook,
+                                 taxonomy)
+            kept[c.members] = c
+        if max_size >= 4:
+            layer = {frozenset(nodes[j] for j in row[:3]): int(lv)
+                     for row, lv in zip(t, level, strict=True)}
 
     def level_of(members: frozenset[str], best_part: int) -> int:
         """The level of a candidate whose heaviest connected part is at ``best_part``;
@@ -440,12 +570,7 @@ def _chains(G: nx.Graph, rulebook: Rulebook, taxonomy: Taxonomy, max_size: int,
         nonlocal examined
         examined += 1
         if examined > max_sets:
-            raise ExposureSetLimitError(
-                f"judging chains means examining more than max_sets={max_sets:,} "
-                f"connected combinations of up to {max_size} datasets; the graph has "
-                f"{G.number_of_nodes()} datasets and {G.number_of_edges()} links. "
-                "Lower max_set_size, raise max_sets, or judge 'edge' and "
-                "'investigation' only")
+            raise refuse()
         if best_part >= top:  # a part at the top: so is the whole, and it adds nothing
             return top
         c = cumulative_level(G, key(members), rulebook, taxonomy)
@@ -453,21 +578,6 @@ def _chains(G: nx.Graph, rulebook: Rulebook, taxonomy: Taxonomy, max_size: int,
             kept[c.members] = c
         return c.level
 
-    # Size 3 (the default) without building a set per candidate: every connected triple is a
-    # centre v with two neighbours u, w; a triangle is met from each corner, so it is taken
-    # from its first corner only.
-    layer: dict[frozenset[str], int] = {}
-    for v in G.nodes if max_size >= 3 else ():
-        nbrs = sorted(adj[v], key=order.__getitem__)
-        for i, u in enumerate(nbrs):
-            for w in nbrs[i + 1:]:
-                closed = w in adj[u]
-                if closed and order[v] > min(order[u], order[w]):
-                    continue
-                best = max(levels[frozenset((u, v))], levels[frozenset((v, w))],
-                           levels[frozenset((u, w))] if closed else 0)
-                members = frozenset((u, v, w))
-                layer[members] = level_of(members, best)
     for _size in range(4, max_size + 1):
         layer = _grow(adj, layer, level_of)
     return dict(sorted(kept.items(), key=lambda kv: (len(kv[0]),
@@ -661,6 +771,8 @@ def _connected_subsets(G: nx.Graph, max_sets: int,
 
 def exposure_sets_frame(sets: Sequence[ExposureSet]) -> pd.DataFrame:
     """Exposure sets as a table (one row per set), for notebooks and reports."""
+    import pandas as pd
+
     return pd.DataFrame(
         {
             "kind": s.kind,

@@ -16,11 +16,10 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
-import pandas as pd
 
 from .combinations import ExposureSet
 from .parameters import DEFAULT_HORIZON_YEARS, PolicyParams
@@ -28,6 +27,9 @@ from .persons import _linked_and_held, distinct_persons
 from .policies import PolicyResult, dataset_uses
 from .registry import JSON_ROWS, units
 from .rulebook import Rulebook
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["PolicyOutcome", "Evaluation", "judge", "DEFAULT_PARAMS",
            "POLICY_UNITS", "pareto_front", "break_even_use_rate", "use_rates",
@@ -144,6 +146,8 @@ class PolicyOutcome:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per dataset: own level, regime under this policy, escalated or not."""
+        import pandas as pd
+
         return pd.DataFrame(
             {
                 "dataset": d,
@@ -293,6 +297,8 @@ class Evaluation:
         component                         0          3                 3
         minimal_escalation                0          1                 1
         """
+        import pandas as pd
+
         return pd.DataFrame(self.rows()).set_index("policy")
 
     def rows(self) -> list[dict[str, Any]]:
@@ -305,6 +311,8 @@ class Evaluation:
 
     def regimes(self) -> pd.DataFrame:
         """One row per dataset, one column per policy: the regime it assigns."""
+        import pandas as pd
+
         first = next(iter(self.outcomes.values()))
         frame = pd.DataFrame({name: o.regime for name, o in self.outcomes.items()})
         frame.insert(0, "own_level", pd.Series(first.own_level))

@@ -13,11 +13,13 @@ conditions that would break this.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .estimates import QiCells
@@ -41,6 +43,7 @@ __all__ = [
     "is_public",
     "qi_identifiable",
     "dataset_profile",
+    "category_bits",
 ]
 
 #: Grounds on which a dataset may count as publicly accessible.
@@ -389,6 +392,50 @@ class Rulebook(_Strict):
         level = fired[0].level if fired else self.levels[0].level
         return Score(level, tuple(r.id for r in fired))
 
+    def score_levels(self, categories: np.ndarray, identifiable: np.ndarray,
+                     persons: np.ndarray, public: np.ndarray, bits: Mapping[str, int],
+                     taxonomy: Taxonomy | None = None) -> np.ndarray:
+        """:meth:`score`'s level of many profiles at once, the same rules clause by clause.
+
+        ``categories`` holds each profile's categories as an integer bit mask
+        (category ``c`` is bit ``bits[c]``; ``bits`` must name every category
+        of the profiles, the rules and the taxonomy's personal ones, at most 63).
+
+        Examples
+        --------
+        >>> rb = load_rulebook(default_rulebook_path())
+        >>> bits = category_bits(rb)
+        >>> p = Profile(frozenset({"contact", "special_category"}), True, 5e4, False)
+        >>> mask = np.array([bits["contact"] | bits["special_category"]])
+        >>> rb.score_levels(mask, np.array([True]), np.array([5e4]), np.array([False]),
+        ...                 bits).tolist() == [rb.score(p).level]
+        True
+        """
+        personal = (taxonomy or default_taxonomy()).personal
+        n_personal = None
+        level = np.full(len(categories), self.levels[0].level, dtype=np.int64)
+        for rule in reversed(self._rules_by_level):  # the highest fired level last
+            c = rule.when
+            fires = np.ones(len(categories), dtype=bool)
+            if c.identifiable is not None:
+                fires &= identifiable
+            if c.not_public is not None:
+                fires &= ~public
+            if c.min_persons is not None:
+                fires &= persons >= c.min_persons
+            if c.all_categories:
+                need = _mask(c.all_categories, bits)
+                fires &= (categories & need) == need
+            if c.any_categories:
+                fires &= (categories & _mask(c.any_categories, bits)) != 0
+            if c.min_personal_categories is not None:
+                if n_personal is None:  # a count per personal category: any numpy has it
+                    n_personal = sum(((categories & bits[k]) != 0).astype(np.int64)
+                                     for k in sorted(personal & bits.keys()))
+                fires &= np.asarray(n_personal) >= c.min_personal_categories
+            level[fires] = rule.level
+        return level
+
     def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Rulebook:
         """A copy with fields updated; derived caches are dropped, not copied.
 
@@ -409,6 +456,33 @@ class Rulebook(_Strict):
     def _rules_by_level(self) -> tuple[Rule, ...]:
         """Rules, highest level first (stable): scoring reports them in this order."""
         return tuple(sorted(self.rules, key=lambda r: -r.level))
+
+
+def category_bits(rulebook: Rulebook, categories: Iterable[str] = (),
+                  taxonomy: Taxonomy | None = None) -> dict[str, int] | None:
+    """One bit per category (the taxonomy's, the rules' and ``categories``), for
+    :meth:`Rulebook.score_levels`; None when more than 63 categories do not fit a mask.
+
+    Examples
+    --------
+    >>> bits = category_bits(load_rulebook(default_rulebook_path()))
+    >>> bits["contact"] & bits["location"], len(bits) <= 63
+    (0, True)
+    """
+    names = set((taxonomy or default_taxonomy()).categories) | set(categories)
+    for rule in rulebook.rules:
+        names |= rule.when.all_categories | rule.when.any_categories
+    if len(names) > 63:
+        return None
+    return {name: 1 << i for i, name in enumerate(sorted(names))}
+
+
+def _mask(names: Iterable[str], bits: Mapping[str, int]) -> int:
+    """The bit mask of ``names``."""
+    mask = 0
+    for name in names:
+        mask |= bits[name]
+    return mask
 
 
 def _cross_check(data: dict[str, Any], file: str, taxonomy: Taxonomy) -> list[Problem]:

@@ -7,12 +7,23 @@ differs from the datasets' sorted order.
 
 from __future__ import annotations
 
+import itertools
+
 import networkx as nx
+import numpy as np
+from helpers import add_edge, add_node
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_combinations import CATEGORIES, RULEBOOK, random_graphs
 
 from bulkimpact import evaluate
-from bulkimpact.combinations import ExposureSet
+from bulkimpact.combinations import (
+    ExposureSet,
+    _SetLevels,
+    cumulative_level,
+    link_levels,
+    linked_persons,
+)
 from bulkimpact.evaluate import _under_protected
 from bulkimpact.persons import (
     PopulationTree,
@@ -23,7 +34,8 @@ from bulkimpact.persons import (
     population_tree,
     union_size,
 )
-from bulkimpact.rulebook import Profile
+from bulkimpact.rulebook import Profile, category_bits
+from bulkimpact.taxonomy import default_taxonomy
 
 # --- the straightforward computations ------------------------------------------------------
 
@@ -247,3 +259,50 @@ def test_under_protected_sets_equal_one_by_one(data: st.DataObject) -> None:
                     assert [id(s) for s in got] == [id(s) for s in expected]
     finally:
         evaluate._VECTOR_MIN = saved
+
+
+# --- linked sets scored all at once (issue 17: readings share the work) -------------------
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sets(st.sampled_from(CATEGORIES), max_size=5), st.booleans(),
+                          st.sampled_from([0.0, 999.0, 1_000.0, 5e4, 999_999.0, 1e6, 2e7]),
+                          st.booleans()), min_size=1, max_size=30))
+def test_score_levels_equal_score_one_by_one(profiles) -> None:
+    """Rulebook.score_levels gives every profile the level Rulebook.score gives it."""
+    bits = category_bits(RULEBOOK)
+    expected = [RULEBOOK.score(Profile(frozenset(c), i, p, o)).level for c, i, p, o in profiles]
+    got = RULEBOOK.score_levels(
+        np.array([sum(bits[x] for x in c) for c, _i, _p, _o in profiles], dtype=np.int64),
+        np.array([i for _c, i, _p, _o in profiles]), np.array([p for _c, _i, p, _o in profiles]),
+        np.array([o for _c, _i, _p, o in profiles]), bits)
+    assert got.tolist() == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(G=random_graphs(min_nodes=3))
+def test_links_and_triples_scored_at_once_equal_cumulative_level(G: nx.Graph) -> None:
+    """Every link's and every connected triple's level, scored together, equals
+    cumulative_level one set at a time (identifiability through QIs included)."""
+    assert link_levels(G, RULEBOOK).tolist() == [
+        cumulative_level(G, e, RULEBOOK).level for e in G.edges]
+    triples = [t for t in itertools.combinations(G.nodes, 3)
+               if nx.is_connected(G.subgraph(t))]
+    if triples:
+        position = {n: i for i, n in enumerate(G.nodes)}
+        at = np.array([[position[n] for n in t] for t in triples]).T
+        persons = np.array([linked_persons(G, t) for t in triples])
+        levels = _SetLevels(G, RULEBOOK, default_taxonomy()).levels(list(at), persons)
+        assert levels.tolist() == [cumulative_level(G, t, RULEBOOK).level for t in triples]
+
+
+def test_set_levels_score_one_by_one_when_categories_overflow_a_mask() -> None:
+    """With more categories than a 63-bit mask holds, each set is scored on its own."""
+    G = nx.path_graph(["a", "b", "c"])
+    add_node(G, "a", 1, categories={f"extra{i}" for i in range(64)}, identifiable=True)
+    add_node(G, "b", 1, categories={"location"})
+    add_node(G, "c", 1, categories={"special_category"})
+    add_edge(G, "a", "b", 5_000.0)
+    add_edge(G, "b", "c", 5_000.0)
+    assert category_bits(RULEBOOK, {f"extra{i}" for i in range(64)}) is None
+    assert link_levels(G, RULEBOOK).tolist() == [
+        cumulative_level(G, e, RULEBOOK).level for e in G.edges]
