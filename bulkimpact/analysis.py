@@ -127,14 +127,15 @@ class Analysis:
     def evaluate_readings(self, readings: tuple[str, ...] = READINGS) -> None:
         """Evaluate this analysis and each reading side by side, one thread per core.
 
-        The readings share nothing that changes: each has its own graph and
-        assessor. What runs side by side is minimal escalation's solver, which
-        lets the other thread run while it works; the answers are the same as
-        one after another.
+        The readings share nothing that changes: each has its own graph,
+        assessor and verdict. What runs side by side is minimal escalation's
+        solver, which lets the other thread run while it works; the answers are
+        the same as one after another.
         """
         family = [self, *(a for a in self.readings(readings).values() if a is not self)]
         with ThreadPoolExecutor(max_workers=min(len(family), os.cpu_count() or 1)) as pool:
-            for _ in pool.map(lambda a: a.evaluation, family):
+            # each reading's verdict too: its solves run while the other thread works
+            for _ in pool.map(lambda a: (a.evaluation, a.verdict), family):
                 pass
 
     def headline_frame(self, metrics: tuple[str, ...] = HEADLINE_METRICS) -> pd.DataFrame:

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .evaluate import Evaluation, authorisation_burden_line, regime_cost
-from .policies import escalate, escalation_criteria
+from .policies import Row, escalate, escalation_criteria, step_cost
 from .registry import NP_
 
 if TYPE_CHECKING:
@@ -58,6 +58,14 @@ HORIZONS = (0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0)
 MAX_HORIZON_YEARS = 30.0
 #: Monte Carlo draws of the rank shares.
 DRAWS = 100
+#: Exact solves of minimal escalation a verdict spends on the decision map and the draws
+#: where neither its best known regime nor its lower bound decides which rule is cheapest;
+#: beyond them the best known regime decides, and the verdict's ``exact`` says so.
+MAX_SOLVES = 40
+#: Above this many cover rows (a large inventory, where one solve takes seconds) the budget
+#: is :data:`MAX_SOLVES_LARGE`.
+LARGE_ROWS = 1000
+MAX_SOLVES_LARGE = 4
 #: What the draws vary (each an assumption of the model), as (low, high) around the stated
 #: value: factors drawn log-uniformly, the horizon uniformly in years. Compliance is as stated
 #: in half the draws (the rules obeyed) and uniform between 0.8 and the stated value in the
@@ -100,19 +108,25 @@ class Verdict:
     rank_shares: dict[str, float]
     draws: int = 0
     ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
+    exact: bool = True
+    solves: int = 0
 
     @classmethod
     def from_json(cls, record: dict[str, Any]) -> Verdict:
         """The verdict :meth:`to_json` wrote (a reading of ``assess --json``)."""
         return cls(record["cheapest"], record["decision_map"], record["tipping_points"],
                    record["rank_shares"], record.get("rank_draws", 0),
-                   {k: tuple(v) for k, v in record.get("rank_ranges", {}).items()})
+                   {k: tuple(v) for k, v in record.get("rank_ranges", {}).items()},
+                   record.get("exact", True), record.get("solves", 0))
 
     def to_json(self) -> dict[str, Any]:
         return {"cheapest": self.cheapest, "decision_map": self.decision_map,
                 "tipping_points": self.tipping_points, "rank_shares": self.rank_shares,
                 "rank_draws": self.draws,
-                "rank_ranges": {k: list(v) for k, v in self.ranges.items()}}
+                "rank_ranges": {k: list(v) for k, v in self.ranges.items()},
+                # every decision on minimal escalation proven (exact solves, or its bounds),
+                # or, with false, some taken on its best known regime (MAX_SOLVES spent)
+                "exact": self.exact, "solves": self.solves}
 
 
 class _Prices:
@@ -122,7 +136,7 @@ class _Prices:
                  per_year_factor: float = 1.0, per_use_factor: float = 1.0,
                  dataset_use_rate_factor: float = 1.0,
                  regimes: set[tuple[tuple[str, int], ...]] | None = None,
-                 rows: frozenset | None = None) -> None:
+                 rows: frozenset | None = None, budget: _Budget | None = None) -> None:
         a, params = assessor, assessor.params
         rulebook = a.rulebook
         if per_year_factor != 1.0:
@@ -151,6 +165,15 @@ class _Prices:
         #: of other cost scales: each is a feasible regime whatever the costs
         self.regimes = regimes if regimes is not None else set()
         self._lines: dict[tuple[tuple[str, int], ...], tuple[float, float]] = {}
+        self.budget = budget if budget is not None else _Budget()
+        # rows that share no dataset: each needs its own escalation (the lower bound's rows)
+        packed: list[Row] = []
+        used: set[str] = set()
+        for row in sorted(self.rows, key=lambda r: (-r[1], len(r[0]), r[0])):
+            if used.isdisjoint(row[0]):
+                packed.append(row)
+                used.update(row[0])
+        self.packed = packed
 
     @property
     def candidates(self) -> set[tuple[float, float]]:
@@ -167,9 +190,25 @@ class _Prices:
             return None
         return horizon * (self.base + compliance * (fixed + rate * per_use))
 
+    def lower_bound(self, horizon: float) -> float:
+        """A lower bound of minimal escalation's whole cost at ``horizon``: holding and using
+        every dataset at its own level, plus, for rows that share no dataset, the cheapest
+        way to raise one member of each far enough (each needs its own escalation)."""
+        params = self.params.model_copy(update={"horizon_years": horizon})
+        costs, _records = escalation_criteria(self.assessor.graph, self.rulebook, params)
+        added = sum(min(sum(step_cost(costs[n], lv) for lv in range(self.own[n] + 1, level + 1))
+                        for n in members) for members, level in self.packed)
+        return horizon * self.base + added
+
     def minimal_cost(self, horizon: float) -> float:
-        """Minimal escalation's whole cost at ``horizon``, solved exactly."""
+        """Minimal escalation's whole cost at ``horizon``, solved exactly while the verdict's
+        budget of solves lasts; after it, its best known regime's (and the verdict is marked
+        not exact)."""
         a = self.assessor
+        if not self.budget.left():
+            self.budget.exact = False
+            return min((o + horizon * y for o, y in self.candidates), default=math.inf)
+        self.budget.solves += 1
         params = self.params.model_copy(update={"horizon_years": horizon})
         costs, records = escalation_criteria(a.graph, self.rulebook, params)
         escalated, _gap = escalate(list(self.rows), self.own, costs, a.order,
@@ -190,10 +229,28 @@ class _Prices:
         if self.minimal:
             known = min((o + horizon * y for o, y in self.candidates), default=math.inf)
             others = min(out.values(), default=math.inf)
-            # the optimum is at most the best known regime: solve only when that could lose
-            out["minimal_escalation"] = (known if not exact and known < others
-                                         else self.minimal_cost(horizon))
+            if exact:
+                out["minimal_escalation"] = self.minimal_cost(horizon)
+            elif known < others:  # the optimum is at most the best known regime
+                out["minimal_escalation"] = known
+            elif (bound := self.lower_bound(horizon)) > others:  # and at least the bound
+                out["minimal_escalation"] = bound
+            else:
+                out["minimal_escalation"] = self.minimal_cost(horizon)
         return out
+
+
+class _Budget:
+    """How many exact solves of minimal escalation a verdict may spend where a cheaper bound
+    does not decide (:data:`MAX_SOLVES`), and whether every decision was exact."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = MAX_SOLVES if limit is None else limit
+        self.solves = 0
+        self.exact = True
+
+    def left(self) -> bool:
+        return self.solves < self.limit
 
 
 def _cheapest(costs: dict[str, float], order: Sequence[str]) -> str | None:
@@ -278,8 +335,16 @@ def verdict(assessor: Assessor, evaluation: Evaluation, draws: int = DRAWS,
     p = assessor.params
     order = list(evaluation.outcomes)
     prices = _Prices(assessor, evaluation)
+    if len(prices.rows) > LARGE_ROWS:
+        prices.budget.limit = MAX_SOLVES_LARGE
     rate, horizon, compliance = p.use_rate, p.horizon_years, p.compliance
-    stated = prices.costs(rate, horizon, compliance)
+    stated = prices.costs(rate, horizon, compliance, exact=False)
+    if "minimal_escalation" in evaluation.outcomes:
+        # the evaluation solved it exactly at the stated assumptions already
+        found = evaluation.outcomes["minimal_escalation"]
+        stated["minimal_escalation"] = found.total_burden
+        prices.regimes.add(tuple(sorted((n, r) for n, r in found.regime.items()
+                                        if r > found.own_level[n])))
     cheapest = _cheapest(stated, order)
 
     grid = [[_cheapest(prices.costs(r, h, compliance, exact=False), order) for h in HORIZONS]
@@ -322,9 +387,11 @@ def verdict(assessor: Assessor, evaluation: Evaluation, draws: int = DRAWS,
                                                                     compliance))
         # each draw prices the rules at its own cost scales; minimal escalation starts from
         # the regimes found so far and is solved again only where it could be the cheapest
-        drawn = _Prices(assessor, evaluation, *key, regimes=prices.regimes, rows=prices.rows)
+        drawn = _Prices(assessor, evaluation, *key, regimes=prices.regimes, rows=prices.rows,
+                        budget=prices.budget)
         best = _cheapest(drawn.costs(r, h, c, exact=False), order)
         if best is not None:
             wins[best] += 1
     shares = {n: w / draws for n, w in wins.items() if w}
-    return Verdict(cheapest, decision_map, tipping, shares, draws, dict(DRAW_RANGES))
+    return Verdict(cheapest, decision_map, tipping, shares, draws, dict(DRAW_RANGES),
+                   exact=prices.budget.exact, solves=prices.budget.solves)

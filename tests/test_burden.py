@@ -134,3 +134,28 @@ def test_evaluate_policies_prices_every_rule_by_the_same_formula() -> None:
         b = o.burden
         assert b["horizon_years"] == 3.0
         assert o.total_burden == pytest.approx(b["one_off"] + 3.0 * b["per_year"])
+
+
+def test_the_lower_bound_never_exceeds_the_optimum_and_a_spent_budget_is_said() -> None:
+    """Minimal escalation's lower bound (own-level costs plus one escalation per row that
+    shares no dataset) is at most its exact cost at every horizon; with no exact solve left
+    the verdict decides on the best known regime and says it is not exact."""
+    from bulkimpact.analysis import load_analysis
+    from bulkimpact.verdict import _Prices
+
+    a = load_analysis("data/synthetic/baseline.yaml")
+    prices = _Prices(a.assessor, a.evaluation)
+    for horizon in (0.5, 1.5, 5.0, 20.0):
+        assert prices.lower_bound(horizon) <= prices.minimal_cost(horizon) + 1e-9
+    full = a.verdict
+    assert full.exact and full.solves > 0
+    import bulkimpact.verdict as vmod
+
+    original = vmod.MAX_SOLVES
+    try:
+        vmod.MAX_SOLVES = 0
+        starved = verdict(a.assessor, a.evaluation, draws=30)
+    finally:
+        vmod.MAX_SOLVES = original
+    assert starved.solves == 0 and not starved.exact
+    assert abs(sum(starved.rank_shares.values()) - 1.0) < 1e-12
