@@ -65,7 +65,7 @@ MAX_SOLVES = 40
 #: Above this many cover rows (a large inventory, where one solve takes seconds) the budget
 #: is :data:`MAX_SOLVES_LARGE`.
 LARGE_ROWS = 1000
-MAX_SOLVES_LARGE = 4
+MAX_SOLVES_LARGE = 0
 #: What the draws vary (each an assumption of the model), as (low, high) around the stated
 #: value: factors drawn log-uniformly, the horizon uniformly in years. Compliance is as stated
 #: in half the draws (the rules obeyed) and uniform between 0.8 and the stated value in the

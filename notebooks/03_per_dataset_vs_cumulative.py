@@ -38,6 +38,7 @@ from bulkimpact.analysis import load_analysis
 from bulkimpact.persons import distinct_linked_persons
 from bulkimpact.present import bilingual as bl
 from bulkimpact.present import downloads, findings, plots, tables
+from bulkimpact.present.verdict import grounding_sentence
 
 bl.set_languages(languages)
 analysis = load_analysis(inventory, rulebook, openness, seed)
@@ -59,8 +60,11 @@ _ = downloads.csv(sets, out_dir, "combinations")
 # ## Finding
 
 # %%
-bl.finding(lambda lang: findings.cumulative_finding(len(raised), len(sets), by_kind, persons,
-                                                    lang))
+record = analysis.to_json(readings=False)
+# the first sentence names the reading, what is grounded, and what was not judged
+bl.finding(lambda lang: grounding_sentence(openness, record["exposure_set_counts"],
+                                           record["not_judged"], lang) + " "
+           + findings.cumulative_finding(len(raised), len(sets), by_kind, persons, lang))
 
 # %% [markdown] tags=["nl"]
 # ## Werkwijze

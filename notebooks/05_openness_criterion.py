@@ -54,6 +54,7 @@ from bulkimpact.persons import distinct_persons
 from bulkimpact.present import bilingual as bl
 from bulkimpact.present import downloads, findings, plots, tables
 from bulkimpact.present.i18n import level_name
+from bulkimpact.present.verdict import verdict_sentences
 
 bl.set_languages(languages)
 analysis = load_analysis(inventory, rulebook, openness, seed)
@@ -74,8 +75,11 @@ records = sum(analysis.inventory.dataset(d).persons for d in changed_ids)
 # ## Finding
 
 # %%
-bl.finding(lambda lang: findings.openness_finding(
-    levels, compare, distinct, [a.evaluation, b.evaluation], lang=lang))
+# the first sentences: each compared reading's verdict, with the condition that changes it
+bl.finding(lambda lang: " ".join(verdict_sentences({v: analysis.with_openness(v).verdict
+                                                    for v in compare}, lang)) + " "
+           + findings.openness_finding(levels, compare, distinct,
+                                       [a.evaluation, b.evaluation], lang=lang))
 
 # %% [markdown] tags=["nl"]
 # ## Werkwijze

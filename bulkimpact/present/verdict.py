@@ -26,7 +26,8 @@ from .i18n import reading_name, rule_name, translator
 if TYPE_CHECKING:
     from ..verdict import Verdict
 
-__all__ = ["verdict_sentence", "verdict_sentences", "decision_map_figure", "decision_map_alt"]
+__all__ = ["verdict_sentence", "verdict_sentences", "decision_map_figure", "decision_map_alt",
+           "grounding_sentence"]
 
 
 def _condition(tip: dict, lang: str) -> str:
@@ -144,3 +145,34 @@ def decision_map_alt(verdicts: dict[str, Verdict], lang: str = "en") -> str:
                      f"{t.join([rule_name(n, lang) for n in rules])}")
     return t.gettext("Cheapest rule that protects every combination, per use rate and horizon. "
                      "{parts}.").format(parts="; ".join(parts))
+
+
+def grounding_sentence(reading: str, counts: dict[str, int], not_judged: dict[str, object],
+                       lang: str = "en") -> str:
+    """How many combinations are grounded (within an investigation) or only possible, under
+    ``reading``, and what was not judged: the connected sets one larger than judged that are
+    heavier than all their parts (``exposure_set_counts`` and ``not_judged`` of the JSON).
+
+    Examples
+    --------
+    >>> counts = {"investigation": 8, "edge": 245, "total": 291, "grounded": 8,
+    ...           "possible": 283}
+    >>> print(grounding_sentence("ctivd", counts, {"max_set_size": 3,
+    ...                          "heavier_larger_sets": 25, "exact": True}))
+    Under the CTIVD reading, 8 of the 291 combinations are combined within an investigation \
+and 283 are only possible; combinations of up to 3 datasets are judged, and 25 linked \
+combinations of 4 that are heavier than all their parts are not (counted exactly).
+    """
+    t = translator(lang)
+    size = int(not_judged["max_set_size"])  # type: ignore[call-overload]
+    return t.gettext(
+        "Under the {reading}, {grounded} of the {total} combinations are combined within an "
+        "investigation and {possible} are only possible; combinations of up to {size} datasets "
+        "are judged, and {larger} linked combinations of {next} that are heavier than all "
+        "their parts are not ({how}).").format(
+        reading=reading_name(reading, lang), grounded=t.number(counts["grounded"]),
+        total=t.number(counts["total"]), possible=t.number(counts["possible"]),
+        size=t.number(size), next=t.number(size + 1),
+        larger=t.number(not_judged["heavier_larger_sets"]),
+        how=t.gettext("counted exactly") if not_judged["exact"] else t.gettext(
+            "an upper bound: counting them all would take too long"))
