@@ -55,7 +55,13 @@ import networkx as nx
 import numpy as np
 from scipy import sparse
 
-from .combinations import ExposureSet, cumulative_level, exposure_sets
+from .combinations import (
+    ExposureSet,
+    candidate_sets,
+    cumulative_level,
+    exposure_sets,
+    without_covered_parts,
+)
 from .evaluate import Evaluation, break_even_use_rate, judge, regime_cost
 from .parameters import (
     DEFAULT_HORIZON_YEARS,
@@ -326,7 +332,12 @@ class Assessor:
     def sets(self, held: frozenset[str] | None = None,
              graph: nx.Graph | None = None) -> list[ExposureSet]:
         """The exposure sets among the ``held`` datasets (None: the whole inventory), in
-        :func:`~bulkimpact.combinations.exposure_sets`' order."""
+        :func:`~bulkimpact.combinations.exposure_sets`' order.
+
+        An investigation cut to its held datasets is judged like any combination: its part
+        that remains counts only when heavier than every set inside it
+        (:func:`~bulkimpact.combinations.without_covered_parts`, over all kinds at once, as
+        a fresh analysis of the held inventory does)."""
         p = self.params
         if held is None:
             return exposure_sets(self.graph, self.rulebook, include=self.include, k=p.k,
@@ -341,8 +352,8 @@ class Assessor:
                 groups[base[i].kind].append(base[i])
         per_held = tuple(k for k in self.include if k not in RESTRICTING_KINDS)
         if per_held:
-            for s in exposure_sets(H, self.rulebook, include=per_held, k=p.k,
-                                   max_sets=p.max_sets, max_set_size=p.max_set_size):
+            for s in candidate_sets(H, self.rulebook, include=per_held, k=p.k,
+                                    max_sets=p.max_sets, max_set_size=p.max_set_size):
                 groups[s.kind].append(s)
         seen: set[tuple[str, ...]] = set()
         out = []
@@ -351,7 +362,7 @@ class Assessor:
                 if s.members not in seen:
                     seen.add(s.members)
                     out.append(s)
-        return out
+        return without_covered_parts(out)
 
     def scope(self, held: frozenset[str] | None = None, warm: WarmStart | None = None,
               graph: nx.Graph | None = None) -> Scope:
