@@ -10,11 +10,12 @@ The 300-dataset inventories come from :func:`bulkimpact.sweep.random_inventory`
 datasets: D = 0.065, about the baseline's mean degree of *key* links; the
 generator's date-of-birth + PC4 links add about 25 more). For the baseline's
 density the quasi-identifier links are thinned: only a share ``--qi-share``
-of the datasets keep their date of birth and PC4 (0.1: mean degree 10–13 on
-seeds 0–2; 1: all of them, the dense stress case). Dates are drawn here: acquisitions uniform over two years (2024–2025), a relevance deadline
-one and a half years after acquisition, a new end term a year later for 30 %
-of the datasets (a second one for 10 %), and 5 % destroyed early (30–500 days
-after acquisition). The held set then changes on about 470 days.
+of the datasets keep their date of birth and PC4 (0.1: mean degree 10–14 on
+seeds 0–2; 1: all of them, the dense stress case). Dates are drawn here:
+acquisitions uniform over two years (2024–2025), a relevance deadline one and
+a half years after acquisition, a new end term a year later for 30 % of the
+datasets (a second one for 10 %), and 5 % destroyed early (30–500 days after
+acquisition). The held set then changes on about 490 days.
 
 Timed separately, per seed: the linkage graph, the full inventory's exposure
 sets (built once), the timeline (every change of held set assessed with every

@@ -49,7 +49,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 import networkx as nx
 import numpy as np
@@ -103,6 +103,16 @@ class WarmStart:
         self.last: tuple[frozenset[Row], dict[str, int]] | None = None
 
 
+class Found(NamedTuple):
+    """Minimal escalation's answer on a scope: the datasets raised, the MIP gap, whether the
+    last optimum of the run was kept, and whether a solve stopped at its time limit."""
+
+    escalated: dict[str, int]
+    gap: float
+    kept: bool
+    bounded: bool = False
+
+
 class Scope:
     """The assessor restricted to the datasets held: what a decision rule is applied to.
 
@@ -110,13 +120,17 @@ class Scope:
     own levels in the graph's order. A rule asks the scope for group levels
     (:meth:`level`), connected groups (:meth:`groups`), balls (:meth:`ball`)
     and the minimal escalation of cover rows (:meth:`escalation`), and gets
-    the assessor's memoised answers.
+    the assessor's memoised answers. With ``bounded`` a minimal escalation that stops at
+    its time limit gives the best regime found, with its bound and gap (status
+    ``"bounded"``), instead of raising :class:`~bulkimpact.policies.SolverError`.
     """
 
-    def __init__(self, assessor: Assessor, graph: nx.Graph, warm: WarmStart | None = None):
+    def __init__(self, assessor: Assessor, graph: nx.Graph, warm: WarmStart | None = None,
+                 bounded: bool = False):
         self.assessor = assessor
         self.graph = graph
         self.warm = warm if warm is not None else WarmStart()
+        self.bounded = bounded
         self.own: dict[str, int] = {n: int(a["level"]) for n, a in graph.nodes(data=True)}
 
     @property
@@ -139,10 +153,9 @@ class Scope:
             return [n, *self.graph.adj[n]]
         return list(nx.single_source_shortest_path_length(self.graph, n, cutoff=k))
 
-    def escalation(self, rows: frozenset[Row], time_limit: float,
-                   ) -> tuple[dict[str, int], float, bool]:
-        """The datasets raised by the optimum for cover ``rows``, the MIP gap, and whether
-        the last optimum of the run was kept.
+    def escalation(self, rows: frozenset[Row], time_limit: float) -> Found:
+        """The datasets raised by the optimum for cover ``rows``, the MIP gap, whether
+        the last optimum of the run was kept, and whether a solve was bounded.
 
         With ``R`` the last held set's rows, ``x`` its optimum and ``R'`` these
         rows, ``x`` restricted to the datasets still held is optimal here when
@@ -153,7 +166,7 @@ class Scope:
         ``R ∩ R'`` than ``x`` without the gone datasets. By (b) that regime
         meets ``R'``, whose regimes all meet ``R ∩ R'``. (Where the criteria
         leave a tie, the regime kept is one of the tied optima, as a fresh
-        solve's is.)
+        solve's is.) A bounded answer is no optimum: it is never kept for the next day.
         """
         own, warm = self.own, self.warm
         if warm.last is not None:
@@ -165,12 +178,12 @@ class Scope:
                     and all(max(kept.get(n, own[n]) for n in members) >= lvl
                             for members, lvl in rows - last_rows)):
                 warm.last = (rows, kept)
-                return kept, 0.0, True
+                return Found(kept, 0.0, True)
         a = self.assessor
-        escalated, gap = escalate(list(rows), own, a.costs, list(self.graph), time_limit,
-                                  a.blocks, a.records)
-        warm.last = (rows, escalated)
-        return escalated, gap, False
+        found = escalate(list(rows), own, a.costs, list(self.graph), time_limit, a.blocks,
+                         a.records, bounded=self.bounded)
+        warm.last = None if found.bounded else (rows, found.escalated)
+        return Found(found.escalated, found.gap, False, found.bounded)
 
     def cover_rows(self, sets: Sequence[ExposureSet]) -> frozenset[Row]:
         """Minimal escalation's cover rows of ``sets`` (:func:`~bulkimpact.policies.cover_rows`),
@@ -224,7 +237,8 @@ class Assessor:
         self._levels: dict[float | None, dict[frozenset[str], int]] = {}
         self._links: dict[float, nx.Graph] = {}
         self._top: dict[float | None, dict[str, frozenset[str]]] = {}
-        self._memo: dict[frozenset[str] | None, tuple[nx.Graph, Evaluation, float]] = {}
+        self._memo: dict[tuple[frozenset[str] | None, bool],
+                         tuple[nx.Graph, Evaluation, float]] = {}
         self._lock = threading.Lock()
 
     # --- levels -------------------------------------------------------------------------
@@ -365,11 +379,12 @@ class Assessor:
         return without_covered_parts(out)
 
     def scope(self, held: frozenset[str] | None = None, warm: WarmStart | None = None,
-              graph: nx.Graph | None = None) -> Scope:
-        """The assessor restricted to ``held`` (None: every dataset)."""
+              graph: nx.Graph | None = None, bounded: bool = False) -> Scope:
+        """The assessor restricted to ``held`` (None: every dataset); ``bounded`` accepts a
+        time-limited minimal escalation (:class:`Scope`)."""
         if graph is None:
             graph = self.graph if held is None else self.restricted_graph(held)
-        return Scope(self, graph, warm)
+        return Scope(self, graph, warm, bounded)
 
     # --- rules and their evaluation -----------------------------------------------------
 
@@ -388,14 +403,16 @@ class Assessor:
         return self.assess(held, warm, policies)[1]
 
     def assess(self, held: frozenset[str] | None = None, warm: WarmStart | None = None,
-               policies: Iterable[str] | None = None,
+               policies: Iterable[str] | None = None, bounded: bool = False,
                ) -> tuple[nx.Graph, Evaluation, float]:
-        """The graph of ``held``, every rule's evaluation, and the distinct persons held."""
+        """The graph of ``held``, every rule's evaluation, and the distinct persons held;
+        ``bounded`` accepts a time-limited minimal escalation (:class:`Scope`)."""
         names = self.policies if policies is None else tuple(policies)
         memoised = names == self.policies
-        if memoised and held in self._memo:
-            return self._memo[held]
-        scope = self.scope(held, warm)
+        key = (held, bounded)
+        if memoised and key in self._memo:
+            return self._memo[key]
+        scope = self.scope(held, warm, bounded=bounded)
         H = scope.graph
         sets = self.sets(held, H)
         raised = [s for s in sets if s.raised]
@@ -412,7 +429,7 @@ class Assessor:
         answer = (H, Evaluation(outcomes, tuple(sets), H.number_of_nodes(), params, break_even),
                   distinct_persons(H, H.nodes))
         if memoised:
-            self._memo[held] = answer
+            self._memo[key] = answer
         return answer
 
 

@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import networkx as nx
 import numpy as np
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
 __all__ = [
     "PolicyResult",
     "SolverError",
+    "Escalation",
     "POLICIES",
     "FAST_POLICIES",
     "per_dataset",
@@ -226,7 +228,11 @@ def minimal_escalation(scope: Scope, sets: Sequence[ExposureSet],
     magnitude returns a dearer escalation than the optimum), in one solve
     when the criteria fold into one integer objective
     (:func:`_lexicographic`); anything short of proven optimality raises
-    :class:`SolverError`.
+    :class:`SolverError`, unless the scope accepts bounded solves (the
+    timeline's ``--time-limit``, :class:`bulkimpact.assessor.Scope`): a block
+    that stops at ``time_limit`` with a regime found then gives that regime,
+    status ``"bounded"``, its ``mip_gap`` and the proven ``bound`` on the cost
+    (``params``; see :func:`_escalation_result`).
 
     Examples
     --------
@@ -251,9 +257,9 @@ def minimal_escalation(scope: Scope, sets: Sequence[ExposureSet],
     >>> minimal_escalation(Assessor(G, None).scope(), sets).regime
     {'a': 1, 'b': 1, 'c': 1, 'd': 2}
     """
-    escalated, gap, kept = scope.escalation(scope.cover_rows(sets), time_limit)
-    return _escalation_result(scope.own, scope.assessor.costs, escalated, gap,
-                              **({"reused": True} if kept else {}))
+    found = scope.escalation(scope.cover_rows(sets), time_limit)
+    return _escalation_result(scope.own, scope.assessor.costs, found.escalated, found.gap,
+                              found.bounded, **({"reused": True} if found.kept else {}))
 
 
 def dataset_uses(attrs: Mapping[str, Any], params: PolicyParams) -> float:
@@ -329,11 +335,29 @@ def step_cost(cost: StepCost, level: int) -> float:
 
 
 def _escalation_result(own: dict[str, int], costs: Mapping[str, StepCost],
-                       escalated: dict[str, int], gap: float,
+                       escalated: dict[str, int], gap: float, bounded: bool = False,
                        **extra: Any) -> PolicyResult:
-    """The :class:`PolicyResult` of an escalation (objective summed in dataset order)."""
+    """The :class:`PolicyResult` of an escalation (objective summed in dataset order).
+
+    ``params`` carry the ``objective`` (the cost minimised) and the largest relative
+    ``mip_gap`` HiGHS reported; with status ``"bounded"`` (a solve stopped at its time
+    limit) also the ``bound`` no regime can undercut, ``objective * (1 - mip_gap)``
+    (proven optimal: the objective itself). HiGHS's gap is on the objective it solved,
+    which folds the tie-break criteria in below one step of the cost
+    (:func:`_lexicographic`), so the bound holds to within that step.
+
+    Examples
+    --------
+    >>> r = _escalation_result({"a": 1, "b": 1}, {"a": 2.0, "b": 1.0}, {"a": 3}, 0.25, True)
+    >>> r.status, r.params["objective"], r.params["bound"]
+    ('bounded', 4.0, 3.0)
+    """
     objective = float(sum(step_cost(costs[n], lvl) for n, r in escalated.items()
                           for lvl in range(own[n] + 1, r + 1)))
+    if bounded:
+        return PolicyResult("minimal_escalation", {**own, **escalated}, status="bounded",
+                            params={"objective": objective, "mip_gap": gap,
+                                    "bound": objective * (1.0 - gap), **extra})
     return PolicyResult("minimal_escalation", {**own, **escalated}, status="optimal",
                         params={"objective": objective, "mip_gap": gap, **extra})
 
@@ -383,16 +407,34 @@ def _escalation_blocks(rows: Sequence[Row], order: Sequence[str]) -> list[list[R
             for root in sorted(blocks, key=index.__getitem__)]
 
 
+class Escalation(NamedTuple):
+    """What :func:`escalate` found: the datasets raised, the largest MIP gap HiGHS reported,
+    and whether a block stopped at the time limit (``bounded``: the regime is the best
+    found, not a proven optimum)."""
+
+    escalated: dict[str, int]
+    gap: float
+    bounded: bool = False
+
+
+#: Set by :func:`escalate` with ``bounded=True`` (per thread, per call): :func:`_solve` then
+#: accepts a solve stopped by the time limit with a regime found, and records its gap here.
+_LIMIT_HITS: ContextVar[list[float] | None] = ContextVar("limit_hits", default=None)
+
+
 def escalate(rows: Sequence[Row], own: dict[str, int], costs: Mapping[str, StepCost],
              order: Sequence[str], time_limit: float,
              cache: dict[BlockKey, tuple[dict[str, int], float]] | None = None,
              records: Mapping[str, int] | None = None, tie_break: bool = True,
-             ) -> tuple[dict[str, int], float]:
+             bounded: bool = False) -> Escalation:
     """The optimum of :func:`minimal_escalation`'s MILP for cover rows, block by block.
 
     Returns ``{dataset: regime}`` for the datasets raised (in ``order``) and
     the largest MIP gap HiGHS reported (with ``tie_break`` False, an optimum of the cost
-    alone: its cost is the optimum, its datasets one of the cheapest sets). ``records`` gives
+    alone: its cost is the optimum, its datasets one of the cheapest sets). With
+    ``bounded`` a block that stops at ``time_limit`` with a regime found gives that regime
+    (never cached) and the answer says so; without it, it raises :class:`SolverError`.
+    ``records`` gives
     each dataset's
     records in thousands (the third criterion; none when omitted). Every
     criterion adds up over datasets, so the lexicographic optimum of the
@@ -409,25 +451,34 @@ def escalate(rows: Sequence[Row], own: dict[str, int], costs: Mapping[str, StepC
     >>> costs = {"a": 1.0, "b": 3.0, "c": 1.0, "d": 0.5}
     >>> escalate([(("a", "b"), 3), (("b", "c"), 2), (("c", "d"), 3)], own, costs,
     ...           ["a", "b", "c", "d"], 60.0)  # a, d to 3 and c to 2 cost 4 too
-    ({'a': 3, 'c': 3}, 0.0)
+    Escalation(escalated={'a': 3, 'c': 3}, gap=0.0, bounded=False)
     """
     escalated: dict[str, int] = {}
     gap = 0.0
     index = {n: i for i, n in enumerate(order)}
     records = records if records is not None else dict.fromkeys(own, 0)
-    for block in _escalation_blocks(rows, order):
-        nodes = sorted({n for members, _l in block for n in members}, key=index.__getitem__)
-        key = (frozenset(block), tuple((n, own[n], costs[n], records[n]) for n in nodes))
-        cached = cache is not None and tie_break  # a cost-only optimum is not cached
-        if cached and key in cache:
-            answer = cache[key]
-        else:
-            answer = _solve_block(block, nodes, own, costs, records, time_limit, tie_break)
-            if cached:
-                cache[key] = answer
-        escalated.update(answer[0])
-        gap = max(gap, answer[1])
-    return {n: escalated[n] for n in order if n in escalated}, gap
+    hits: list[float] | None = [] if bounded else None
+    token = _LIMIT_HITS.set(hits)
+    try:
+        for block in _escalation_blocks(rows, order):
+            nodes = sorted({n for members, _l in block for n in members},
+                           key=index.__getitem__)
+            key = (frozenset(block), tuple((n, own[n], costs[n], records[n]) for n in nodes))
+            cached = cache is not None and tie_break  # a cost-only optimum is not cached
+            if cached and key in cache:
+                answer = cache[key]
+            else:
+                before = len(hits) if hits is not None else 0
+                answer = _solve_block(block, nodes, own, costs, records, time_limit, tie_break)
+                if hits is not None and len(hits) > before:  # best found, not proven
+                    answer = (answer[0], max(answer[1], *hits[before:]))
+                elif cached:
+                    cache[key] = answer
+            escalated.update(answer[0])
+            gap = max(gap, answer[1])
+    finally:
+        _LIMIT_HITS.reset(token)
+    return Escalation({n: escalated[n] for n in order if n in escalated}, gap, bool(hits))
 
 
 def _integer_costs(c: np.ndarray) -> np.ndarray | None:
@@ -619,9 +670,19 @@ def cover_rows(sets: Sequence[ExposureSet], own: dict[str, int],
 
 def _solve(c: np.ndarray, constraints: list[LinearConstraint], options: dict[str, float],
            n_vars: int, n_cover: int) -> Any:
-    """One binary MILP through HiGHS; anything short of proven optimality raises."""
+    """One binary MILP through HiGHS; anything short of proven optimality raises, save a solve
+    stopped by the time limit with a regime found where :func:`escalate` accepts it
+    (status 1 with ``x``: its relative gap, from ``mip_dual_bound``, is recorded)."""
     res = milp(c, constraints=constraints, integrality=np.ones(n_vars), bounds=Bounds(0, 1),
                options=options)
+    hits = _LIMIT_HITS.get()
+    if hits is not None and res.status == 1 and res.x is not None:
+        primal, dual = float(res.fun), getattr(res, "mip_dual_bound", None)
+        gap = getattr(res, "mip_gap", None)
+        if dual is not None and math.isfinite(dual) and primal > 0:
+            gap = max(0.0, (primal - max(dual, 0.0)) / primal)
+        hits.append(1.0 if gap is None or not math.isfinite(gap) else min(1.0, float(gap)))
+        return res
     if res.status != 0 or res.x is None:
         raise SolverError(
             f"minimal_escalation: HiGHS did not prove optimality (status {res.status}: "

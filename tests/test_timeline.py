@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -526,11 +527,11 @@ def test_a_failing_day_stops_the_threads_and_is_raised(baseline, monkeypatch) ->
     calls = []
     real = Assessor.assess
 
-    def failing(self, held=None, warm=None, policies=None):
+    def failing(self, held=None, warm=None, policies=None, bounded=False):
         calls.append(held)
         if len(calls) == 3:
             raise SolverError("HiGHS did not prove optimality (test)")
-        return real(self, held, warm, policies)
+        return real(self, held, warm, policies, bounded)
 
     monkeypatch.setattr(Assessor, "assess", failing)
     with pytest.raises(SolverError, match="test"):
@@ -633,3 +634,123 @@ def test_a_destruction_that_lowers_k_hop_is_explained_where_it_happens(tmp_path:
     assert "vanaf 1 juni 2024 1 combinatie onvoldoende beschermd in plaats van 0" in nl
     assert "zonder h vallen de bulkdatasets terug" in nl
     assert "a van ‘zwaar’ naar ‘middelzwaar’" in nl
+
+
+# --- bounded solves, progress and interruption (issue 20: decisions on speed) ------------
+
+
+def _stopped_early(monkeypatch: pytest.MonkeyPatch, ratio: float = 0.8) -> list[int]:
+    """Every HiGHS solve ends as if its time limit were hit with a regime found: the real
+    solve's regime, status 1, a dual bound ``ratio`` of its objective. Returns the calls."""
+    import scipy.optimize
+
+    from bulkimpact import policies
+
+    calls: list[int] = []
+
+    def stopped(c, **kwargs):
+        res = scipy.optimize.milp(c, **kwargs)
+        calls.append(1)
+        res.status, res.message = 1, "Time limit reached. (fake)"
+        res.mip_dual_bound, res.mip_gap = res.fun * ratio, 1.0 - ratio
+        return res
+
+    monkeypatch.setattr(policies, "milp", stopped)
+    return calls
+
+
+def test_a_day_whose_solve_hits_the_time_limit_reports_the_best_regime_bound_and_gap(
+        monkeypatch: pytest.MonkeyPatch, toy_path: Path, capsys) -> None:
+    """The toy's one raised set (adtech + health-app, level 3) is held from 2024-06-01 to
+    2025-02-01: that day minimal escalation solves; with every solve stopped at a fake time
+    limit (dual bound 80 % of the objective) the day is bounded, with gap 0.2 and bound 0.8 ×
+    the objective of the regime found, which still protects. Without --time-limit the same
+    solve is an error (exit 1), as it is for assess."""
+    calls = _stopped_early(monkeypatch)
+    code, out, err = run(capsys, "timeline", str(toy_path), "--openness", "services", "--json",
+                         "--time-limit", "5")
+    assert code == 0, err
+    record = json.loads(out)
+    assert record["time_limit"] == 5.0 and record["bounded_steps"] == ["2024-06-01"]
+    step = next(s for s in record["steps"] if s["start"] == "2024-06-01")
+    m = step["policies"]["minimal_escalation"]
+    assert m["status"] == "bounded" and m["under_protected"] == 0 and m["escalated"] == 1
+    assert m["mip_gap"] == pytest.approx(0.2)
+    assert m["bound"] == pytest.approx(0.8 * m["objective"]) and m["objective"] > 0
+    others = [s["policies"]["minimal_escalation"] for s in record["steps"]
+              if s["start"] != "2024-06-01"]
+    assert {(o["status"], o["mip_gap"]) for o in others} == {("optimal", 0.0)}
+    assert "bounded (time limit 5 s) on 1 of them" in err
+    assert calls  # HiGHS was asked, and its stop accepted
+    code, _out, err = run(capsys, "timeline", str(toy_path), "--openness", "services", "--json",
+                          "--quiet")
+    assert code == 1 and "HiGHS did not prove optimality (status 1" in err
+    code, _out, err = run(capsys, "assess", str(toy_path), "--openness", "services", "--json")
+    assert code == 1 and "HiGHS did not prove optimality (status 1" in err
+
+
+def test_a_bounded_answer_is_neither_cached_nor_kept_for_the_next_day(
+        monkeypatch: pytest.MonkeyPatch, toy_path: Path) -> None:
+    _stopped_early(monkeypatch)
+    analysis = load_analysis(toy_path, openness="services")
+    t = retention_timeline(analysis, bounded=True, workers=1)
+    assert [s.start for s in t.bounded_steps] == [D("2024-06-01")]
+    assert analysis.assessor.blocks == {}  # a proven optimum only is reused by content
+    monkeypatch.undo()  # HiGHS proves again: the memo keeps exact and bounded answers apart
+    exact = retention_timeline(analysis, workers=1)
+    assert exact.bounded_steps == ()
+    assert exact.at(D("2024-06-01")).evaluation.outcomes["minimal_escalation"].status == \
+        "optimal"
+
+
+def test_progress_counts_every_held_set_once(toy: object) -> None:
+    seen: list[tuple[int, int]] = []
+    t = retention_timeline(toy.analysis, workers=2,
+                           progress=lambda done, total, ev: seen.append((done, total)))
+    n = len(t.steps)
+    assert seen == [(i, n) for i in range(1, n + 1)]
+
+
+def test_an_interrupt_stops_the_threads_and_propagates(baseline) -> None:
+    """Ctrl-C arrives (here: raised by the progress callback on the 5th held set): the runs
+    not started are cancelled, the others stop after their day, no thread is left."""
+    import threading
+
+    before = threading.active_count()
+    calls = []
+
+    def interrupt(done: int, total: int, ev: object) -> None:
+        calls.append(done)
+        if done == 5:
+            raise KeyboardInterrupt
+
+    analysis = load_analysis(BASELINE, policies=["per_dataset", "minimal_escalation"])
+    with pytest.raises(KeyboardInterrupt):
+        retention_timeline(analysis, workers=2, progress=interrupt)
+    assert 5 <= len(calls) <= 6 < len(baseline.steps)  # the other thread ends its own day
+    assert threading.active_count() == before
+
+
+def test_ctrl_c_on_the_command_line_exits_130_without_a_traceback(toy_path: Path) -> None:
+    """A real SIGINT to a timeline whose days are slowed down to 0.3 s each."""
+    import signal
+    import subprocess
+
+    code = (
+        "import sys, time\n"
+        "from bulkimpact.assessor import Assessor\n"
+        "from bulkimpact.cli import main\n"
+        "real = Assessor.assess\n"
+        "def slow(self, *a, **k):\n"
+        "    print('day', file=sys.stderr, flush=True)\n"
+        "    time.sleep(0.3)\n"
+        "    return real(self, *a, **k)\n"
+        "Assessor.assess = slow\n"
+        f"sys.exit(main(['timeline', {str(toy_path)!r}, '--workers', '2', '--quiet']))\n")
+    proc = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True,
+                            stdout=subprocess.DEVNULL, cwd=REPO)
+    assert proc.stderr.readline().strip() == "day"
+    proc.send_signal(signal.SIGINT)
+    err = proc.stderr.read()
+    assert proc.wait(timeout=60) == 130, err
+    assert "bulkimpact: interrupted" in err and "Traceback" not in err
