@@ -29,6 +29,7 @@ Usage::
 
     .venv/bin/python benchmarks/bench_timeline.py                   # baseline + 300, 3 seeds
     .venv/bin/python benchmarks/bench_timeline.py --skip-baseline --qi-share 1   # dense
+    .venv/bin/python benchmarks/bench_timeline.py --skip-baseline --qi-share 1 --time-limit 1
     .venv/bin/python benchmarks/bench_timeline.py --sizes 150 --seeds 1
     .venv/bin/python benchmarks/bench_timeline.py --policies per_dataset component k_hop \
         threshold use_based                                         # without the MILP
@@ -91,8 +92,9 @@ def dated_inventory(seed: int, n: int, density: float, qi_share: float = 1.0) ->
     return inventory.model_copy(update={"datasets": datasets})
 
 
-def run_one(analysis: Analysis, workers: int | None = None) -> dict:
-    """Time every stage of one timeline and its what-if."""
+def run_one(analysis: Analysis, workers: int | None = None, bounded: bool = False) -> dict:
+    """Time every stage of one timeline and its what-if (``bounded``: minimal escalation may
+    stop at the analysis's time limit per solve)."""
     t: dict[str, float] = {}
     start = time.perf_counter()
     _ = analysis.graph
@@ -102,7 +104,7 @@ def run_one(analysis: Analysis, workers: int | None = None) -> dict:
     base = assessor.base_sets
     t["full exposure sets (once)"] = time.perf_counter() - start
     start = time.perf_counter()
-    timeline = retention_timeline(analysis, workers=workers)
+    timeline = retention_timeline(analysis, workers=workers, bounded=bounded)
     t["timeline (every change)"] = time.perf_counter() - start
     t["total"] = sum(t.values())
     start = time.perf_counter()
@@ -122,6 +124,7 @@ def run_one(analysis: Analysis, workers: int | None = None) -> dict:
             "sets": len(base), "solved": solved, "reused": reused,
             "blocks": len(assessor.blocks),
             "edges": analysis.graph.number_of_edges(),
+            "bounded": len(timeline.bounded_steps) + len(w.scenario.bounded_steps),
             "degree": 2 * analysis.graph.number_of_edges() / analysis.graph.number_of_nodes()}
 
 
@@ -135,7 +138,9 @@ def report(title: str, runs: list[dict]) -> None:
           f"inventory {statistics.median(r['sets'] for r in runs):.0f}; MILP solved / kept "
           f"(timeline + what-if) {[(r['solved'], r['reused']) for r in runs]}"
           + (f"; distinct blocks solved {[r['blocks'] for r in runs]}"
-             if any(r["blocks"] for r in runs) else ""))
+             if any(r["blocks"] for r in runs) else "")
+          + (f"; bounded days {[r['bounded'] for r in runs]}"
+             if any(r["bounded"] for r in runs) else ""))
     print(f"{'stage':<30}{'median s':>10}{'max s':>10}")
     for stage in runs[0]["times"]:
         xs = [r["times"][stage] for r in runs]
@@ -153,15 +158,21 @@ def main(argv: list[str] | None = None) -> int:
                          "the baseline's mean degree of about 11; 1: the dense stress case)")
     ap.add_argument("--policies", nargs="+", default=list(POLICIES), choices=list(POLICIES))
     ap.add_argument("--skip-baseline", action="store_true")
+    ap.add_argument("--time-limit", type=float, default=None,
+                    help="seconds per minimal escalation solve; days that hit it are bounded "
+                         "(default: every day exact)")
     ap.add_argument("--workers", type=int, default=None,
                     help="threads of the timeline (default: the machine's cores, at most 4)")
     args = ap.parse_args(argv)
     print(f"python {platform.python_version()}; {os.cpu_count()} CPUs; rules "
           f"{', '.join(args.policies)}; workers {args.workers or 'default'}; load average "
-          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+          + (f"; time limit {args.time_limit:g} s per solve" if args.time_limit else ""))
+    limit = {"time_limit": args.time_limit} if args.time_limit else {}
+    bounded = args.time_limit is not None
     if not args.skip_baseline:
-        runs = [run_one(load_analysis(BASELINE, policies=args.policies), args.workers)
-                for _ in range(3)]
+        runs = [run_one(load_analysis(BASELINE, policies=args.policies, **limit),
+                        args.workers, bounded) for _ in range(3)]
         report("baseline.yaml (45 datasets; 3 runs)", runs)
     rulebook = load_rulebook(default_rulebook_path())
     for n in args.sizes:
@@ -169,9 +180,9 @@ def main(argv: list[str] | None = None) -> int:
         for seed in range(args.seeds):
             inventory = dated_inventory(seed, n, args.density, args.qi_share)
             analysis = Analysis(f"<random seed={seed}>", str(default_rulebook_path()), "ctivd",
-                                seed, inventory, rulebook, policy_params(),
+                                seed, inventory, rulebook, policy_params(**limit),
                                 policies=tuple(args.policies))
-            runs.append(run_one(analysis, args.workers))
+            runs.append(run_one(analysis, args.workers, bounded))
         report(f"{n} datasets, two years of acquisitions, density {args.density}, "
                f"quasi-identifiers kept by {args.qi_share:.0%} ({args.seeds} seeds)", runs)
     print(f"\nload average at the end {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

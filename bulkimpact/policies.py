@@ -683,6 +683,11 @@ def _solve(c: np.ndarray, constraints: list[LinearConstraint], options: dict[str
             gap = max(0.0, (primal - max(dual, 0.0)) / primal)
         hits.append(1.0 if gap is None or not math.isfinite(gap) else min(1.0, float(gap)))
         return res
+    if hits is not None and res.status == 1:
+        raise SolverError(
+            f"minimal_escalation: HiGHS found no regime within time_limit="
+            f"{options['time_limit']} s ({n_vars} variables, {n_cover} cover constraints), so "
+            "there is no best regime to report. Raise the time limit.")
     if res.status != 0 or res.x is None:
         raise SolverError(
             f"minimal_escalation: HiGHS did not prove optimality (status {res.status}: "

@@ -754,3 +754,21 @@ def test_ctrl_c_on_the_command_line_exits_130_without_a_traceback(toy_path: Path
     err = proc.stderr.read()
     assert proc.wait(timeout=60) == 130, err
     assert "bulkimpact: interrupted" in err and "Traceback" not in err
+
+
+def test_a_time_limit_hit_before_any_regime_is_found_is_an_error_that_says_so(
+        monkeypatch: pytest.MonkeyPatch, toy_path: Path, capsys) -> None:
+    import scipy.optimize
+
+    from bulkimpact import policies
+
+    def nothing_found(c, **kwargs):
+        res = scipy.optimize.milp(c, **kwargs)
+        res.status, res.x, res.message = 1, None, "Time limit reached. (fake)"
+        return res
+
+    monkeypatch.setattr(policies, "milp", nothing_found)
+    code, _out, err = run(capsys, "timeline", str(toy_path), "--openness", "services", "--json",
+                          "--quiet", "--time-limit", "0.5")
+    assert code == 1
+    assert "HiGHS found no regime within time_limit=0.5 s" in err and "Raise the time limit" in err
