@@ -417,9 +417,18 @@ class Escalation(NamedTuple):
     bounded: bool = False
 
 
+class _TimeLimits:
+    """What :func:`_solve` needs to accept a solve stopped at its time limit: the relative gaps
+    of the solves stopped so far, and the last regime of the block being solved."""
+
+    def __init__(self) -> None:
+        self.gaps: list[float] = []
+        self.last: Any = None
+
+
 #: Set by :func:`escalate` with ``bounded=True`` (per thread, per call): :func:`_solve` then
-#: accepts a solve stopped by the time limit with a regime found, and records its gap here.
-_LIMIT_HITS: ContextVar[list[float] | None] = ContextVar("limit_hits", default=None)
+#: accepts a solve stopped by the time limit and records its gap (:class:`_TimeLimits`).
+_LIMIT_HITS: ContextVar[_TimeLimits | None] = ContextVar("limit_hits", default=None)
 
 
 def escalate(rows: Sequence[Row], own: dict[str, int], costs: Mapping[str, StepCost],
@@ -457,8 +466,9 @@ def escalate(rows: Sequence[Row], own: dict[str, int], costs: Mapping[str, StepC
     gap = 0.0
     index = {n: i for i, n in enumerate(order)}
     records = records if records is not None else dict.fromkeys(own, 0)
-    hits: list[float] | None = [] if bounded else None
-    token = _LIMIT_HITS.set(hits)
+    limits = _TimeLimits() if bounded else None
+    hits = limits.gaps if limits is not None else None
+    token = _LIMIT_HITS.set(limits)
     try:
         for block in _escalation_blocks(rows, order):
             nodes = sorted({n for members, _l in block for n in members},
@@ -469,6 +479,8 @@ def escalate(rows: Sequence[Row], own: dict[str, int], costs: Mapping[str, StepC
                 answer = cache[key]
             else:
                 before = len(hits) if hits is not None else 0
+                if limits is not None:
+                    limits.last = None  # a new block: no regime of it found yet
                 answer = _solve_block(block, nodes, own, costs, records, time_limit, tie_break)
                 if hits is not None and len(hits) > before:  # best found, not proven
                     answer = (answer[0], max(answer[1], *hits[before:]))
@@ -671,23 +683,33 @@ def cover_rows(sets: Sequence[ExposureSet], own: dict[str, int],
 def _solve(c: np.ndarray, constraints: list[LinearConstraint], options: dict[str, float],
            n_vars: int, n_cover: int) -> Any:
     """One binary MILP through HiGHS; anything short of proven optimality raises, save a solve
-    stopped by the time limit with a regime found where :func:`escalate` accepts it
-    (status 1 with ``x``: its relative gap, from ``mip_dual_bound``, is recorded)."""
+    stopped by the time limit where :func:`escalate` accepts it (``bounded``).
+
+    A stopped solve then gives the best regime HiGHS found; without one, the block's last
+    regime (an earlier stage's: it meets every budget added since, which its own values
+    set), and in a first stage without one the regime that raises every variable (every
+    dataset of the block to its top level: it meets every cover and monotone row). Its
+    relative gap to HiGHS's ``mip_dual_bound`` (1 where there is none: the costs are not
+    negative, so 0 bounds them) is recorded.
+    """
     res = milp(c, constraints=constraints, integrality=np.ones(n_vars), bounds=Bounds(0, 1),
                options=options)
-    hits = _LIMIT_HITS.get()
-    if hits is not None and res.status == 1 and res.x is not None:
+    limits = _LIMIT_HITS.get()
+    if limits is not None and res.status == 1:
+        if res.x is None:
+            res.x = (np.ones(n_vars) if limits.last is None
+                     else np.round(limits.last.x))
+            res.fun = float(c @ res.x)
         primal, dual = float(res.fun), getattr(res, "mip_dual_bound", None)
-        gap = getattr(res, "mip_gap", None)
+        gap = 1.0
         if dual is not None and math.isfinite(dual) and primal > 0:
-            gap = max(0.0, (primal - max(dual, 0.0)) / primal)
-        hits.append(1.0 if gap is None or not math.isfinite(gap) else min(1.0, float(gap)))
+            gap = min(1.0, max(0.0, (primal - max(dual, 0.0)) / primal))
+        elif primal <= 0:
+            gap = 0.0
+        limits.gaps.append(gap)
+    if limits is not None and res.x is not None and res.status in (0, 1):
+        limits.last = res
         return res
-    if hits is not None and res.status == 1:
-        raise SolverError(
-            f"minimal_escalation: HiGHS found no regime within time_limit="
-            f"{options['time_limit']} s ({n_vars} variables, {n_cover} cover constraints), so "
-            "there is no best regime to report. Raise the time limit.")
     if res.status != 0 or res.x is None:
         raise SolverError(
             f"minimal_escalation: HiGHS did not prove optimality (status {res.status}: "
