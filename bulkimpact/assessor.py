@@ -252,7 +252,7 @@ class Assessor:
         self.index = {n: i for i, n in enumerate(self.order)}
         # minimal_escalation's criteria per dataset (they do not depend on what else is held)
         self.costs, self.records = escalation_criteria(graph, rulebook, self.params)
-        self.blocks: dict[BlockKey, tuple[dict[str, int], float]] = {}
+        self.blocks: dict[BlockKey, tuple[dict[str, int], float, bool]] = {}
         self.row_keys: dict[tuple[str, ...], Any] = {}
         self._levels: dict[float | None, dict[frozenset[str], int]] = {}
         self._links: dict[float, nx.Graph] = {}

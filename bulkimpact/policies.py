@@ -433,7 +433,7 @@ _LIMIT_HITS: ContextVar[_TimeLimits | None] = ContextVar("limit_hits", default=N
 
 def escalate(rows: Sequence[Row], own: dict[str, int], costs: Mapping[str, StepCost],
              order: Sequence[str], time_limit: float,
-             cache: dict[BlockKey, tuple[dict[str, int], float]] | None = None,
+             cache: dict[BlockKey, tuple[dict[str, int], float, bool]] | None = None,
              records: Mapping[str, int] | None = None, tie_break: bool = True,
              bounded: bool = False) -> Escalation:
     """The optimum of :func:`minimal_escalation`'s MILP for cover rows, block by block.
@@ -441,8 +441,9 @@ def escalate(rows: Sequence[Row], own: dict[str, int], costs: Mapping[str, StepC
     Returns ``{dataset: regime}`` for the datasets raised (in ``order``) and
     the largest MIP gap HiGHS reported (with ``tie_break`` False, an optimum of the cost
     alone: its cost is the optimum, its datasets one of the cheapest sets). With
-    ``bounded`` a block that stops at ``time_limit`` with a regime found gives that regime
-    (never cached) and the answer says so; without it, it raises :class:`SolverError`.
+    ``bounded`` a block that stops at ``time_limit`` gives the best regime found and the
+    answer says so (cached as bounded: met again only by bounded calls); without it, it
+    raises :class:`SolverError`.
     ``records`` gives
     each dataset's
     records in thousands (the third criterion; none when omitted). Every
@@ -468,6 +469,7 @@ def escalate(rows: Sequence[Row], own: dict[str, int], costs: Mapping[str, StepC
     records = records if records is not None else dict.fromkeys(own, 0)
     limits = _TimeLimits() if bounded else None
     hits = limits.gaps if limits is not None else None
+    any_stopped = False
     token = _LIMIT_HITS.set(limits)
     try:
         for block in _escalation_blocks(rows, order):
@@ -475,22 +477,26 @@ def escalate(rows: Sequence[Row], own: dict[str, int], costs: Mapping[str, StepC
                            key=index.__getitem__)
             key = (frozenset(block), tuple((n, own[n], costs[n], records[n]) for n in nodes))
             cached = cache is not None and tie_break  # a cost-only optimum is not cached
-            if cached and key in cache:
+            # a block stopped at its time limit is met again only by bounded calls
+            if cached and key in cache and (bounded or not cache[key][2]):
                 answer = cache[key]
             else:
                 before = len(hits) if hits is not None else 0
                 if limits is not None:
                     limits.last = None  # a new block: no regime of it found yet
-                answer = _solve_block(block, nodes, own, costs, records, time_limit, tie_break)
-                if hits is not None and len(hits) > before:  # best found, not proven
-                    answer = (answer[0], max(answer[1], *hits[before:]))
-                elif cached:
+                regime, block_gap = _solve_block(block, nodes, own, costs, records, time_limit,
+                                                 tie_break)
+                stopped = hits is not None and len(hits) > before  # best found, not proven
+                answer = (regime, max(block_gap, *hits[before:]) if stopped else block_gap,
+                          stopped)
+                if cached:
                     cache[key] = answer
             escalated.update(answer[0])
             gap = max(gap, answer[1])
+            any_stopped = any_stopped or answer[2]
     finally:
         _LIMIT_HITS.reset(token)
-    return Escalation({n: escalated[n] for n in order if n in escalated}, gap, bool(hits))
+    return Escalation({n: escalated[n] for n in order if n in escalated}, gap, any_stopped)
 
 
 def _integer_costs(c: np.ndarray) -> np.ndarray | None:

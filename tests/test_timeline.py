@@ -689,18 +689,20 @@ def test_a_day_whose_solve_hits_the_time_limit_reports_the_best_regime_bound_and
     assert code == 1 and "HiGHS did not prove optimality (status 1" in err
 
 
-def test_a_bounded_answer_is_neither_cached_nor_kept_for_the_next_day(
+def test_a_bounded_answer_is_never_kept_nor_reused_by_an_exact_run(
         monkeypatch: pytest.MonkeyPatch, toy_path: Path) -> None:
     _stopped_early(monkeypatch)
     analysis = load_analysis(toy_path, openness="services")
     t = retention_timeline(analysis, bounded=True, workers=1)
     assert [s.start for s in t.bounded_steps] == [D("2024-06-01")]
-    assert analysis.assessor.blocks == {}  # a proven optimum only is reused by content
+    blocks = analysis.assessor.blocks  # cached by content, marked bounded
+    assert blocks and all(stopped for _regime, _gap, stopped in blocks.values())
     monkeypatch.undo()  # HiGHS proves again: the memo keeps exact and bounded answers apart
     exact = retention_timeline(analysis, workers=1)
     assert exact.bounded_steps == ()
     assert exact.at(D("2024-06-01")).evaluation.outcomes["minimal_escalation"].status == \
         "optimal"
+    assert not any(stopped for _regime, _gap, stopped in blocks.values())  # solved again
 
 
 def test_progress_counts_every_held_set_once(toy: object) -> None:
