@@ -80,6 +80,7 @@ from .policies import (
     escalate,
     escalation_criteria,
     get_policy,
+    step_cost,
 )
 from .rulebook import Rulebook
 
@@ -97,10 +98,12 @@ _NONE: frozenset[str] = frozenset()
 
 
 class WarmStart:
-    """The last optimum of minimal escalation met along a run of held sets (rows, regime)."""
+    """The last regime of minimal escalation met along a run of held sets: its cover rows,
+    the regime, and how far its cost may lie above the optimum (0: proven optimal; a bounded
+    regime's objective minus its bound)."""
 
     def __init__(self) -> None:
-        self.last: tuple[frozenset[Row], dict[str, int]] | None = None
+        self.last: tuple[frozenset[Row], dict[str, int], float] | None = None
 
 
 class Found(NamedTuple):
@@ -186,24 +189,41 @@ class Scope:
         ``R ∩ R'`` than ``x`` without the gone datasets. By (b) that regime
         meets ``R'``, whose regimes all meet ``R ∩ R'``. (Where the criteria
         leave a tie, the regime kept is one of the tied optima, as a fresh
-        solve's is.) A bounded answer is no optimum: it is never kept for the next day.
+        solve's is.)
+
+        A bounded ``x`` (its cost at most ``slack`` above the optimum of ``R``,
+        the objective minus the proven bound) is kept on the same conditions, with
+        the same slack: any regime meeting ``R'`` plus the gone datasets meets
+        ``R``, so the optimum of ``R'`` is at least the bound of ``R`` minus the
+        cost of the gone datasets, which ``x`` loses too. It stays bounded.
         """
         own, warm = self.own, self.warm
         if warm.last is not None:
-            last_rows, last_escalated = warm.last
+            last_rows, last_escalated, slack = warm.last
             gone = {n: r for n, r in last_escalated.items() if n not in own}
             kept = {n: r for n, r in last_escalated.items() if n in own}
             if (all(any(gone.get(n, -1) >= lvl for n in members)
                     for members, lvl in last_rows - rows)
                     and all(max(kept.get(n, own[n]) for n in members) >= lvl
                             for members, lvl in rows - last_rows)):
-                warm.last = (rows, kept)
+                warm.last = (rows, kept, slack)
+                if slack > 0:
+                    cost = self._objective(kept)
+                    return Found(kept, min(1.0, slack / cost) if cost > 0 else 0.0, True,
+                                 cost > 0)
                 return Found(kept, 0.0, True)
         a = self.assessor
         found = escalate(list(rows), own, a.costs, list(self.graph), time_limit, a.blocks,
                          a.records, bounded=self.bounded)
-        warm.last = None if found.bounded else (rows, found.escalated)
+        slack = self._objective(found.escalated) * found.gap if found.bounded else 0.0
+        warm.last = (rows, found.escalated, slack)
         return Found(found.escalated, found.gap, False, found.bounded)
+
+    def _objective(self, escalated: dict[str, int]) -> float:
+        """Minimal escalation's cost of raising ``escalated`` above their own levels."""
+        costs, own = self.assessor.costs, self.own
+        return float(sum(step_cost(costs[n], lvl) for n, r in escalated.items()
+                         for lvl in range(own[n] + 1, r + 1)))
 
     def cover_rows(self, sets: Sequence[ExposureSet]) -> frozenset[Row]:
         """Minimal escalation's cover rows of ``sets`` (:func:`~bulkimpact.policies.cover_rows`),

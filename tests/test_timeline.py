@@ -14,6 +14,7 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
+import networkx as nx
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -689,7 +690,7 @@ def test_a_day_whose_solve_hits_the_time_limit_reports_the_best_regime_bound_and
     assert code == 1 and "HiGHS did not prove optimality (status 1" in err
 
 
-def test_a_bounded_answer_is_never_kept_nor_reused_by_an_exact_run(
+def test_a_bounded_answer_is_not_reused_by_an_exact_run(
         monkeypatch: pytest.MonkeyPatch, toy_path: Path) -> None:
     _stopped_early(monkeypatch)
     analysis = load_analysis(toy_path, openness="services")
@@ -816,3 +817,26 @@ def test_a_tie_break_stage_stopped_without_a_regime_keeps_the_cheapest_regime_fo
         calls.clear()
         policies.escalate([(("a", "b"), 2)], own, costs, ["a", "b"], 1.0, None,
                           {"a": 1, "b": 1})
+
+
+def test_a_bounded_regime_kept_for_the_next_day_keeps_its_slack(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """By hand: each level step costs a 1, b 2, c 3, d 1; rows a–b and c–d at level 2. The
+    solve stops with the optimum a + d (cost 2) and a dual bound of 1.6 (gap 0.2, slack 0.4).
+    Next day d is gone with its row: a alone is kept (cost 1), and the optimum is at least
+    1.6 - 1 = 0.6, so it stays bounded with gap 0.4 and bound 0.6."""
+    from bulkimpact.assessor import Assessor, WarmStart
+
+    _stopped_early(monkeypatch)
+    G = nx.Graph()
+    for n, cost in {"a": 1.0, "b": 2.0, "c": 3.0, "d": 1.0}.items():
+        G.add_node(n, level=1, cost=cost, persons=1_000)
+    assessor, warm = Assessor(G, None), WarmStart()
+    day1 = assessor.scope(frozenset("abcd"), warm, bounded=True).escalation(
+        frozenset({(("a", "b"), 2), (("c", "d"), 2)}), 1.0)
+    assert (day1.escalated, day1.kept, day1.bounded) == ({"a": 2, "d": 2}, False, True)
+    assert day1.gap == pytest.approx(0.2)
+    day2 = assessor.scope(frozenset("abc"), warm, bounded=True).escalation(
+        frozenset({(("a", "b"), 2)}), 1.0)
+    assert (day2.escalated, day2.kept, day2.bounded) == ({"a": 2}, True, True)
+    assert day2.gap == pytest.approx(0.4)
