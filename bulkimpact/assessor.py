@@ -49,13 +49,20 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 import networkx as nx
 import numpy as np
 from scipy import sparse
 
-from .combinations import ExposureSet, cumulative_level, exposure_sets, link_levels
+from .combinations import (
+    ExposureSet,
+    candidate_sets,
+    cumulative_level,
+    exposure_sets,
+    link_levels,
+    without_covered_parts,
+)
 from .evaluate import Evaluation, break_even_use_rate, judge, regime_cost
 from .parameters import (
     DEFAULT_HORIZON_YEARS,
@@ -74,6 +81,7 @@ from .policies import (
     escalate,
     escalation_criteria,
     get_policy,
+    step_cost,
 )
 from .rulebook import Rulebook
 
@@ -91,10 +99,22 @@ _NONE: frozenset[str] = frozenset()
 
 
 class WarmStart:
-    """The last optimum of minimal escalation met along a run of held sets (rows, regime)."""
+    """The last regime of minimal escalation met along a run of held sets: its cover rows,
+    the regime, and how far its cost may lie above the optimum (0: proven optimal; a bounded
+    regime's objective minus its bound)."""
 
     def __init__(self) -> None:
-        self.last: tuple[frozenset[Row], dict[str, int]] | None = None
+        self.last: tuple[frozenset[Row], dict[str, int], float] | None = None
+
+
+class Found(NamedTuple):
+    """Minimal escalation's answer on a scope: the datasets raised, the MIP gap, whether the
+    last optimum of the run was kept, and whether a solve stopped at its time limit."""
+
+    escalated: dict[str, int]
+    gap: float
+    kept: bool
+    bounded: bool = False
 
 
 class Scope:
@@ -104,13 +124,17 @@ class Scope:
     own levels in the graph's order. A rule asks the scope for group levels
     (:meth:`level`), connected groups (:meth:`groups`), balls (:meth:`ball`)
     and the minimal escalation of cover rows (:meth:`escalation`), and gets
-    the assessor's memoised answers.
+    the assessor's memoised answers. With ``bounded`` a minimal escalation that stops at
+    its time limit gives the best regime found, with its bound and gap (status
+    ``"bounded"``), instead of raising :class:`~bulkimpact.policies.SolverError`.
     """
 
-    def __init__(self, assessor: Assessor, graph: nx.Graph, warm: WarmStart | None = None):
+    def __init__(self, assessor: Assessor, graph: nx.Graph, warm: WarmStart | None = None,
+                 bounded: bool = False):
         self.assessor = assessor
         self.graph = graph
         self.warm = warm if warm is not None else WarmStart()
+        self.bounded = bounded
         self.own: dict[str, int] = {n: int(a["level"]) for n, a in graph.nodes(data=True)}
 
     @property
@@ -123,9 +147,29 @@ class Scope:
 
     def groups(self, t: float | None = None) -> list[set[str]]:
         """The connected groups of held datasets (through links of strength ``>= t``), each
-        in the order of its first dataset."""
-        links = self.graph if t is None else self.assessor.links(t).subgraph(self.graph)
-        return [set(c) for c in nx.connected_components(links)]
+        in the order of its first dataset.
+
+        Equal to ``nx.connected_components`` of the strong links' subgraph on the held
+        datasets; searched on the raw adjacency of the strong links, held datasets only (a
+        subgraph view filtered every neighbour through two views: a tenth of a timeline).
+        """
+        if t is None:
+            return [set(c) for c in nx.connected_components(self.graph)]
+        strong, held = self.assessor.links(t)._adj, self.graph._node
+        found: list[set[str]] = []
+        seen: set[str] = set()
+        for n in held:
+            if n in seen:
+                continue
+            group, stack = {n}, [n]
+            while stack:
+                for v in strong[stack.pop()]:
+                    if v in held and v not in group:
+                        group.add(v)
+                        stack.append(v)
+            seen |= group
+            found.append(group)
+        return found
 
     def ball(self, n: str, k: int) -> list[str]:
         """``n`` and the held datasets up to ``k`` links away."""
@@ -133,10 +177,9 @@ class Scope:
             return [n, *self.graph.adj[n]]
         return list(nx.single_source_shortest_path_length(self.graph, n, cutoff=k))
 
-    def escalation(self, rows: frozenset[Row], time_limit: float,
-                   ) -> tuple[dict[str, int], float, bool]:
-        """The datasets raised by the optimum for cover ``rows``, the MIP gap, and whether
-        the last optimum of the run was kept.
+    def escalation(self, rows: frozenset[Row], time_limit: float) -> Found:
+        """The datasets raised by the optimum for cover ``rows``, the MIP gap, whether
+        the last optimum of the run was kept, and whether a solve was bounded.
 
         With ``R`` the last held set's rows, ``x`` its optimum and ``R'`` these
         rows, ``x`` restricted to the datasets still held is optimal here when
@@ -148,23 +191,40 @@ class Scope:
         meets ``R'``, whose regimes all meet ``R ∩ R'``. (Where the criteria
         leave a tie, the regime kept is one of the tied optima, as a fresh
         solve's is.)
+
+        A bounded ``x`` (its cost at most ``slack`` above the optimum of ``R``,
+        the objective minus the proven bound) is kept on the same conditions, with
+        the same slack: any regime meeting ``R'`` plus the gone datasets meets
+        ``R``, so the optimum of ``R'`` is at least the bound of ``R`` minus the
+        cost of the gone datasets, which ``x`` loses too. It stays bounded.
         """
         own, warm = self.own, self.warm
         if warm.last is not None:
-            last_rows, last_escalated = warm.last
+            last_rows, last_escalated, slack = warm.last
             gone = {n: r for n, r in last_escalated.items() if n not in own}
             kept = {n: r for n, r in last_escalated.items() if n in own}
             if (all(any(gone.get(n, -1) >= lvl for n in members)
                     for members, lvl in last_rows - rows)
                     and all(max(kept.get(n, own[n]) for n in members) >= lvl
                             for members, lvl in rows - last_rows)):
-                warm.last = (rows, kept)
-                return kept, 0.0, True
+                warm.last = (rows, kept, slack)
+                if slack > 0:
+                    cost = self._objective(kept)
+                    return Found(kept, min(1.0, slack / cost) if cost > 0 else 0.0, True,
+                                 cost > 0)
+                return Found(kept, 0.0, True)
         a = self.assessor
-        escalated, gap = escalate(list(rows), own, a.costs, list(self.graph), time_limit,
-                                  a.blocks, a.records)
-        warm.last = (rows, escalated)
-        return escalated, gap, False
+        found = escalate(list(rows), own, a.costs, list(self.graph), time_limit, a.blocks,
+                         a.records, bounded=self.bounded)
+        slack = self._objective(found.escalated) * found.gap if found.bounded else 0.0
+        warm.last = (rows, found.escalated, slack)
+        return Found(found.escalated, found.gap, False, found.bounded)
+
+    def _objective(self, escalated: dict[str, int]) -> float:
+        """Minimal escalation's cost of raising ``escalated`` above their own levels."""
+        costs, own = self.assessor.costs, self.own
+        return float(sum(step_cost(costs[n], lvl) for n, r in escalated.items()
+                         for lvl in range(own[n] + 1, r + 1)))
 
     def cover_rows(self, sets: Sequence[ExposureSet]) -> frozenset[Row]:
         """Minimal escalation's cover rows of ``sets`` (:func:`~bulkimpact.policies.cover_rows`),
@@ -213,12 +273,13 @@ class Assessor:
         self.index = {n: i for i, n in enumerate(self.order)}
         # minimal_escalation's criteria per dataset (they do not depend on what else is held)
         self.costs, self.records = escalation_criteria(graph, rulebook, self.params)
-        self.blocks: dict[BlockKey, tuple[dict[str, int], float]] = {}
+        self.blocks: dict[BlockKey, tuple[dict[str, int], float, bool]] = {}
         self.row_keys: dict[tuple[str, ...], Any] = {}
         self._levels: dict[float | None, dict[frozenset[str], int]] = {}
         self._links: dict[float, nx.Graph] = {}
         self._top: dict[float | None, dict[str, frozenset[str]]] = {}
-        self._memo: dict[frozenset[str] | None, tuple[nx.Graph, Evaluation, float]] = {}
+        self._memo: dict[tuple[frozenset[str] | None, bool],
+                         tuple[nx.Graph, Evaluation, float]] = {}
         self._lock = threading.Lock()
 
     # --- levels -------------------------------------------------------------------------
@@ -326,7 +387,12 @@ class Assessor:
     def sets(self, held: frozenset[str] | None = None,
              graph: nx.Graph | None = None) -> list[ExposureSet]:
         """The exposure sets among the ``held`` datasets (None: the whole inventory), in
-        :func:`~bulkimpact.combinations.exposure_sets`' order."""
+        :func:`~bulkimpact.combinations.exposure_sets`' order.
+
+        An investigation cut to its held datasets is judged like any combination: its part
+        that remains counts only when heavier than every set inside it
+        (:func:`~bulkimpact.combinations.without_covered_parts`, over all kinds at once, as
+        a fresh analysis of the held inventory does)."""
         p = self.params
         if held is None:
             return exposure_sets(self.graph, self.rulebook, include=self.include, k=p.k,
@@ -341,8 +407,8 @@ class Assessor:
                 groups[base[i].kind].append(base[i])
         per_held = tuple(k for k in self.include if k not in RESTRICTING_KINDS)
         if per_held:
-            for s in exposure_sets(H, self.rulebook, include=per_held, k=p.k,
-                                   max_sets=p.max_sets, max_set_size=p.max_set_size):
+            for s in candidate_sets(H, self.rulebook, include=per_held, k=p.k,
+                                    max_sets=p.max_sets, max_set_size=p.max_set_size):
                 groups[s.kind].append(s)
         seen: set[tuple[str, ...]] = set()
         out = []
@@ -351,14 +417,15 @@ class Assessor:
                 if s.members not in seen:
                     seen.add(s.members)
                     out.append(s)
-        return out
+        return without_covered_parts(out)
 
     def scope(self, held: frozenset[str] | None = None, warm: WarmStart | None = None,
-              graph: nx.Graph | None = None) -> Scope:
-        """The assessor restricted to ``held`` (None: every dataset)."""
+              graph: nx.Graph | None = None, bounded: bool = False) -> Scope:
+        """The assessor restricted to ``held`` (None: every dataset); ``bounded`` accepts a
+        time-limited minimal escalation (:class:`Scope`)."""
         if graph is None:
             graph = self.graph if held is None else self.restricted_graph(held)
-        return Scope(self, graph, warm)
+        return Scope(self, graph, warm, bounded)
 
     # --- rules and their evaluation -----------------------------------------------------
 
@@ -377,14 +444,16 @@ class Assessor:
         return self.assess(held, warm, policies)[1]
 
     def assess(self, held: frozenset[str] | None = None, warm: WarmStart | None = None,
-               policies: Iterable[str] | None = None,
+               policies: Iterable[str] | None = None, bounded: bool = False,
                ) -> tuple[nx.Graph, Evaluation, float]:
-        """The graph of ``held``, every rule's evaluation, and the distinct persons held."""
+        """The graph of ``held``, every rule's evaluation, and the distinct persons held;
+        ``bounded`` accepts a time-limited minimal escalation (:class:`Scope`)."""
         names = self.policies if policies is None else tuple(policies)
         memoised = names == self.policies
-        if memoised and held in self._memo:
-            return self._memo[held]
-        scope = self.scope(held, warm)
+        key = (held, bounded)
+        if memoised and key in self._memo:
+            return self._memo[key]
+        scope = self.scope(held, warm, bounded=bounded)
         H = scope.graph
         sets = self.sets(held, H)
         raised = [s for s in sets if s.raised]
@@ -401,7 +470,7 @@ class Assessor:
         answer = (H, Evaluation(outcomes, tuple(sets), H.number_of_nodes(), params, break_even),
                   distinct_persons(H, H.nodes))
         if memoised:
-            self._memo[held] = answer
+            self._memo[key] = answer
         return answer
 
 

@@ -17,7 +17,7 @@ pair is judged), and on request k-hop neighbourhoods and whole components.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -41,6 +41,8 @@ __all__ = [
     "cumulative_level",
     "link_levels",
     "exposure_sets",
+    "candidate_sets",
+    "without_covered_parts",
     "exposure_sets_frame",
     "NotJudged",
     "not_judged",
@@ -317,7 +319,9 @@ def exposure_sets(
     rulebook : Rulebook
     include : iterable of str
         Any of ``"edge"`` (every linked pair), ``"investigation"`` (each
-        investigation's datasets, split into their linked parts), ``"chain"``
+        investigation's datasets, split into their linked parts; a part of three
+        or more only when heavier than every other set inside it,
+        :func:`without_covered_parts`), ``"chain"``
         (every connected combination of 3 to ``max_set_size`` datasets that is
         heavier than each of its connected parts one dataset smaller),
         ``"k_hop"`` (each dataset with its neighbours up to ``k`` links away),
@@ -372,6 +376,24 @@ def exposure_sets(
     ...                                    include=("edge", "component"))]
     [('a', 'b'), ('b', 'c'), ('a', 'b', 'c')]
     """
+    return without_covered_parts(candidate_sets(G, rulebook, include, k, max_sets, taxonomy,
+                                                max_set_size))
+
+
+def candidate_sets(
+    G: nx.Graph,
+    rulebook: Rulebook,
+    include: Iterable[str] = DEFAULT_INCLUDE,
+    k: int = 1,
+    max_sets: int = 1_000_000,
+    taxonomy: Taxonomy | None = None,
+    max_set_size: int | None = 3,
+) -> list[ExposureSet]:
+    """:func:`exposure_sets` before :func:`without_covered_parts`: every investigation part.
+
+    For a caller that assembles the sets of several kinds from several sources
+    (:meth:`bulkimpact.assessor.Assessor.sets`) and leaves parts out once, over all of them.
+    """
     taxonomy = taxonomy or default_taxonomy()
     include = tuple(include)
     unknown = sorted(set(include) - set(EXPOSURE_KINDS))
@@ -417,7 +439,77 @@ def exposure_sets(
         result.append(ExposureSet(**vars(c), kind=kind, label=label,
                                   persons_held=distinct_persons(G, key),
                                   uses_per_year=uses.get(key, 0.0)))
-    return result
+    return without_covered_parts(result)
+
+
+def without_covered_parts(sets: Sequence[ExposureSet]) -> list[ExposureSet]:
+    """The exposure sets without the investigation parts no heavier than a set they contain.
+
+    An investigation's linked part of three datasets or more is judged like any
+    combination (as ``"chain"`` keeps them): only when it is heavier than every
+    other exposure set inside it. A part no heavier than a set ``T`` it
+    contains adds nothing to judge (any regime that protects ``T`` protects
+    it: its members include ``T``'s and its level is ``T``'s) and would count
+    the same gap twice. That is what remains of an investigation after a
+    destruction, more often than not; the same rule holds on any day.
+
+    Parameters
+    ----------
+    sets : sequence of ExposureSet
+        Each member set once, in :func:`exposure_sets`' order.
+
+    Returns
+    -------
+    list of ExposureSet
+        ``sets`` in their order, without the covered parts. The uses of a part
+        left out are uses of the combination it covers: they are added to the
+        first kept set inside it at its level (its ``uses_per_year``), so the
+        use-based rule still authorises every use of the investigation.
+
+    Notes
+    -----
+    The test is against the sets judged, not every connected subset: a
+    part is compared with the links and chains inside it (and any other set
+    judged), so dropping it never leaves a gap unjudged. Parts are taken from
+    the smallest, so a part is compared only with sets that stay.
+
+    Examples
+    --------
+    >>> from bulkimpact.rulebook import Profile
+    >>> p = Profile(frozenset({"contact"}), True, 10.0, False)
+    >>> pair = ExposureSet(("a", "b"), 2, 1, 10.0, (), p, kind="edge")
+    >>> part = ExposureSet(("a", "b", "c"), 2, 1, 10.0, (), p, kind="investigation",
+    ...                    label="op", uses_per_year=4.0)
+    >>> [(s.members, s.uses_per_year) for s in without_covered_parts([part, pair])]
+    [(('a', 'b'), 4.0)]
+    """
+    parts = [i for i, s in enumerate(sets) if s.kind == "investigation" and len(s.members) >= 3]
+    if not parts:
+        return list(sets)
+    in_parts = {n for i in parts for n in sets[i].members}
+    # Per dataset, the sets (among those within some part) it is a member of.
+    containing: dict[str, list[int]] = {}
+    for j, t in enumerate(sets):
+        if all(n in in_parts for n in t.members):
+            for n in t.members:
+                containing.setdefault(n, []).append(j)
+    dropped: set[int] = set()
+    extra: dict[int, float] = {}
+    for i in sorted(parts, key=lambda i: (len(sets[i].members), i)):
+        s = sets[i]
+        inside: dict[int, int] = {}
+        for n in s.members:
+            for j in containing[n]:
+                inside[j] = inside.get(j, 0) + 1
+        covers = [j for j, count in inside.items()
+                  if j != i and j not in dropped and count == len(sets[j].members)
+                  and sets[j].level >= s.level]
+        if covers:
+            dropped.add(i)
+            first = min(covers)
+            extra[first] = extra.get(first, 0.0) + s.uses_per_year
+    return [replace(t, uses_per_year=t.uses_per_year + extra[j]) if j in extra else t
+            for j, t in enumerate(sets) if j not in dropped]
 
 
 class _SetLevels:

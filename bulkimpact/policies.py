@@ -26,9 +26,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import networkx as nx
 import numpy as np
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 __all__ = [
     "PolicyResult",
     "SolverError",
+    "Escalation",
     "POLICIES",
     "FAST_POLICIES",
     "per_dataset",
@@ -227,7 +229,11 @@ def minimal_escalation(scope: Scope, sets: Sequence[ExposureSet],
     magnitude returns a dearer escalation than the optimum), in one solve
     when the criteria fold into one integer objective
     (:func:`_lexicographic`); anything short of proven optimality raises
-    :class:`SolverError`.
+    :class:`SolverError`, unless the scope accepts bounded solves (the
+    timeline's ``--time-limit``, :class:`bulkimpact.assessor.Scope`): a block
+    that stops at ``time_limit`` with a regime found then gives that regime,
+    status ``"bounded"``, its ``mip_gap`` and the proven ``bound`` on the cost
+    (``params``; see :func:`_escalation_result`).
 
     Examples
     --------
@@ -252,9 +258,9 @@ def minimal_escalation(scope: Scope, sets: Sequence[ExposureSet],
     >>> minimal_escalation(Assessor(G, None).scope(), sets).regime
     {'a': 1, 'b': 1, 'c': 1, 'd': 2}
     """
-    escalated, gap, kept = scope.escalation(scope.cover_rows(sets), time_limit)
-    return _escalation_result(scope.own, scope.assessor.costs, escalated, gap,
-                              **({"reused": True} if kept else {}))
+    found = scope.escalation(scope.cover_rows(sets), time_limit)
+    return _escalation_result(scope.own, scope.assessor.costs, found.escalated, found.gap,
+                              found.bounded, **({"reused": True} if found.kept else {}))
 
 
 def dataset_uses(attrs: Mapping[str, Any], params: PolicyParams) -> float:
@@ -330,11 +336,29 @@ def step_cost(cost: StepCost, level: int) -> float:
 
 
 def _escalation_result(own: dict[str, int], costs: Mapping[str, StepCost],
-                       escalated: dict[str, int], gap: float,
+                       escalated: dict[str, int], gap: float, bounded: bool = False,
                        **extra: Any) -> PolicyResult:
-    """The :class:`PolicyResult` of an escalation (objective summed in dataset order)."""
+    """The :class:`PolicyResult` of an escalation (objective summed in dataset order).
+
+    ``params`` carry the ``objective`` (the cost minimised) and the largest relative
+    ``mip_gap`` HiGHS reported; with status ``"bounded"`` (a solve stopped at its time
+    limit) also the ``bound`` no regime can undercut, ``objective * (1 - mip_gap)``
+    (proven optimal: the objective itself). HiGHS's gap is on the objective it solved,
+    which folds the tie-break criteria in below one step of the cost
+    (:func:`_lexicographic`), so the bound holds to within that step.
+
+    Examples
+    --------
+    >>> r = _escalation_result({"a": 1, "b": 1}, {"a": 2.0, "b": 1.0}, {"a": 3}, 0.25, True)
+    >>> r.status, r.params["objective"], r.params["bound"]
+    ('bounded', 4.0, 3.0)
+    """
     objective = float(sum(step_cost(costs[n], lvl) for n, r in escalated.items()
                           for lvl in range(own[n] + 1, r + 1)))
+    if bounded:
+        return PolicyResult("minimal_escalation", {**own, **escalated}, status="bounded",
+                            params={"objective": objective, "mip_gap": gap,
+                                    "bound": objective * (1.0 - gap), **extra})
     return PolicyResult("minimal_escalation", {**own, **escalated}, status="optimal",
                         params={"objective": objective, "mip_gap": gap, **extra})
 
@@ -384,16 +408,44 @@ def _escalation_blocks(rows: Sequence[Row], order: Sequence[str]) -> list[list[R
             for root in sorted(blocks, key=index.__getitem__)]
 
 
+class Escalation(NamedTuple):
+    """What :func:`escalate` found: the datasets raised, the largest MIP gap HiGHS reported,
+    and whether a block stopped at the time limit (``bounded``: the regime is the best
+    found, not a proven optimum)."""
+
+    escalated: dict[str, int]
+    gap: float
+    bounded: bool = False
+
+
+class _TimeLimits:
+    """What :func:`_solve` needs to accept a solve stopped at its time limit: the relative gaps
+    of the solves stopped so far, and the last regime of the block being solved."""
+
+    def __init__(self) -> None:
+        self.gaps: list[float] = []
+        self.last: Any = None
+
+
+#: Set by :func:`escalate` with ``bounded=True`` (per thread, per call): :func:`_solve` then
+#: accepts a solve stopped by the time limit and records its gap (:class:`_TimeLimits`).
+_LIMIT_HITS: ContextVar[_TimeLimits | None] = ContextVar("limit_hits", default=None)
+
+
 def escalate(rows: Sequence[Row], own: dict[str, int], costs: Mapping[str, StepCost],
              order: Sequence[str], time_limit: float,
-             cache: dict[BlockKey, tuple[dict[str, int], float]] | None = None,
+             cache: dict[BlockKey, tuple[dict[str, int], float, bool]] | None = None,
              records: Mapping[str, int] | None = None, tie_break: bool = True,
-             ) -> tuple[dict[str, int], float]:
+             bounded: bool = False) -> Escalation:
     """The optimum of :func:`minimal_escalation`'s MILP for cover rows, block by block.
 
     Returns ``{dataset: regime}`` for the datasets raised (in ``order``) and
     the largest MIP gap HiGHS reported (with ``tie_break`` False, an optimum of the cost
-    alone: its cost is the optimum, its datasets one of the cheapest sets). ``records`` gives
+    alone: its cost is the optimum, its datasets one of the cheapest sets). With
+    ``bounded`` a block that stops at ``time_limit`` gives the best regime found and the
+    answer says so (cached as bounded: met again only by bounded calls); without it, it
+    raises :class:`SolverError`.
+    ``records`` gives
     each dataset's
     records in thousands (the third criterion; none when omitted). Every
     criterion adds up over datasets, so the lexicographic optimum of the
@@ -410,25 +462,42 @@ def escalate(rows: Sequence[Row], own: dict[str, int], costs: Mapping[str, StepC
     >>> costs = {"a": 1.0, "b": 3.0, "c": 1.0, "d": 0.5}
     >>> escalate([(("a", "b"), 3), (("b", "c"), 2), (("c", "d"), 3)], own, costs,
     ...           ["a", "b", "c", "d"], 60.0)  # a, d to 3 and c to 2 cost 4 too
-    ({'a': 3, 'c': 3}, 0.0)
+    Escalation(escalated={'a': 3, 'c': 3}, gap=0.0, bounded=False)
     """
     escalated: dict[str, int] = {}
     gap = 0.0
     index = {n: i for i, n in enumerate(order)}
     records = records if records is not None else dict.fromkeys(own, 0)
-    for block in _escalation_blocks(rows, order):
-        nodes = sorted({n for members, _l in block for n in members}, key=index.__getitem__)
-        key = (frozenset(block), tuple((n, own[n], costs[n], records[n]) for n in nodes))
-        cached = cache is not None and tie_break  # a cost-only optimum is not cached
-        if cached and key in cache:
-            answer = cache[key]
-        else:
-            answer = _solve_block(block, nodes, own, costs, records, time_limit, tie_break)
-            if cached:
-                cache[key] = answer
-        escalated.update(answer[0])
-        gap = max(gap, answer[1])
-    return {n: escalated[n] for n in order if n in escalated}, gap
+    limits = _TimeLimits() if bounded else None
+    hits = limits.gaps if limits is not None else None
+    any_stopped = False
+    token = _LIMIT_HITS.set(limits)
+    try:
+        for block in _escalation_blocks(rows, order):
+            nodes = sorted({n for members, _l in block for n in members},
+                           key=index.__getitem__)
+            key = (frozenset(block), tuple((n, own[n], costs[n], records[n]) for n in nodes))
+            cached = cache is not None and tie_break  # a cost-only optimum is not cached
+            # a block stopped at its time limit is met again only by bounded calls
+            if cached and key in cache and (bounded or not cache[key][2]):
+                answer = cache[key]
+            else:
+                before = len(hits) if hits is not None else 0
+                if limits is not None:
+                    limits.last = None  # a new block: no regime of it found yet
+                regime, block_gap = _solve_block(block, nodes, own, costs, records, time_limit,
+                                                 tie_break)
+                stopped = hits is not None and len(hits) > before  # best found, not proven
+                answer = (regime, max(block_gap, *hits[before:]) if stopped else block_gap,
+                          stopped)
+                if cached:
+                    cache[key] = answer
+            escalated.update(answer[0])
+            gap = max(gap, answer[1])
+            any_stopped = any_stopped or answer[2]
+    finally:
+        _LIMIT_HITS.reset(token)
+    return Escalation({n: escalated[n] for n in order if n in escalated}, gap, any_stopped)
 
 
 def _integer_costs(c: np.ndarray) -> np.ndarray | None:
@@ -619,20 +688,21 @@ def cover_rows(sets: Sequence[ExposureSet], own: dict[str, int],
             if not any((part, lvl) in present for part in found[1])]
 
 
-def _solve(c: np.ndarray, constraints: list[LinearConstraint], options: dict[str, Any],
-           n_vars: int, n_cover: int) -> SimpleNamespace:
-    """One binary MILP through HiGHS; anything short of proven optimality raises.
+def _milp(c: np.ndarray, constraints: list[LinearConstraint], options: dict[str, Any],
+          n_vars: int) -> SimpleNamespace:
+    """One binary MILP through :mod:`highspy`, reported as :func:`scipy.optimize.milp`
+    reports it: ``status`` 0 (optimal), 1 (stopped by the time limit) or 2 (else), ``x``
+    (None without a feasible point), ``fun``, ``mip_dual_bound``, ``mip_gap``, ``message``.
 
-    Through :mod:`highspy`, which lets other threads run while HiGHS solves (the
-    openness readings are assessed side by side, :meth:`bulkimpact.analysis.Analysis.to_json`).
-    Returns ``x``, ``fun`` (the objective) and ``mip_gap``.
+    highspy lets other threads run while HiGHS solves (the openness readings are assessed
+    side by side, :meth:`bulkimpact.analysis.Analysis.to_json`); scipy's milp holds the lock.
 
     Examples
     --------
     >>> cover = LinearConstraint(np.array([[1.0, 1.0]]), 1.0, np.inf)
-    >>> res = _solve(np.array([2.0, 1.0]), [cover], {"time_limit": 10.0}, 2, 1)
-    >>> (res.x > 0.5).tolist(), res.fun
-    ([False, True], 1.0)
+    >>> res = _milp(np.array([2.0, 1.0]), [cover], {"time_limit": 10.0}, 2)
+    >>> res.status, (res.x > 0.5).tolist(), res.fun
+    (0, [False, True], 1.0)
     """
     import highspy
 
@@ -658,17 +728,61 @@ def _solve(c: np.ndarray, constraints: list[LinearConstraint], options: dict[str
     h.passModel(lp)
     h.run()
     status = h.getModelStatus()
-    if status != highspy.HighsModelStatus.kOptimal:
-        raise SolverError(
-            f"minimal_escalation: HiGHS did not prove optimality ("
-            f"{h.modelStatusToString(status)}); {n_vars} variables, {n_cover} cover "
-            f"constraints, time_limit={options['time_limit']} s. Raise time_limit or reduce "
-            "the exposure sets."
-        )
     info = h.getInfo()
-    return SimpleNamespace(x=np.array(h.getSolution().col_value),
-                           fun=float(info.objective_function_value),
-                           mip_gap=float(info.mip_gap))
+    feasible = info.primal_solution_status == 2  # a feasible point was found
+    code = (0 if status == highspy.HighsModelStatus.kOptimal
+            else 1 if status == highspy.HighsModelStatus.kTimeLimit else 2)
+    return SimpleNamespace(
+        status=code, message=h.modelStatusToString(status),
+        x=np.array(h.getSolution().col_value) if feasible else None,
+        fun=float(info.objective_function_value) if feasible else math.nan,
+        mip_dual_bound=float(info.mip_dual_bound), mip_gap=float(info.mip_gap))
+
+
+def _solve(c: np.ndarray, constraints: list[LinearConstraint], options: dict[str, Any],
+           n_vars: int, n_cover: int) -> SimpleNamespace:
+    """One binary MILP (:func:`_milp`); anything short of proven optimality raises, save a
+    solve stopped by the time limit where :func:`escalate` accepts it (``bounded``).
+
+    A stopped solve then gives the best regime HiGHS found; without one, the block's last
+    regime (an earlier stage's: it meets every budget added since, which its own values
+    set), and in a first stage without one the regime that raises every variable (every
+    dataset of the block to its top level: it meets every cover and monotone row). Its
+    relative gap to HiGHS's ``mip_dual_bound`` (1 where there is none: the costs are not
+    negative, so 0 bounds them) is recorded.
+
+    Examples
+    --------
+    >>> cover = LinearConstraint(np.array([[1.0, 1.0]]), 1.0, np.inf)
+    >>> res = _solve(np.array([2.0, 1.0]), [cover], {"time_limit": 10.0}, 2, 1)
+    >>> (res.x > 0.5).tolist(), res.fun
+    ([False, True], 1.0)
+    """
+    res = _milp(c, constraints, options, n_vars)
+    limits = _LIMIT_HITS.get()
+    if limits is not None and res.status == 1:
+        if res.x is None:
+            res.x = (np.ones(n_vars) if limits.last is None
+                     else np.round(limits.last.x))
+            res.fun = float(c @ res.x)
+        primal, dual = float(res.fun), getattr(res, "mip_dual_bound", None)
+        gap = 1.0
+        if dual is not None and math.isfinite(dual) and primal > 0:
+            gap = min(1.0, max(0.0, (primal - max(dual, 0.0)) / primal))
+        elif primal <= 0:
+            gap = 0.0
+        limits.gaps.append(gap)
+    if limits is not None and res.x is not None and res.status in (0, 1):
+        limits.last = res
+        return res
+    if res.status != 0 or res.x is None:
+        raise SolverError(
+            f"minimal_escalation: HiGHS did not prove optimality (status {res.status}: "
+            f"{res.message}); {n_vars} variables, {n_cover} cover constraints, "
+            f"time_limit={options['time_limit']} s. Raise time_limit or reduce the exposure "
+            "sets."
+        )
+    return res
 
 
 def use_based(scope: Scope, sets: Sequence[ExposureSet]) -> PolicyResult:

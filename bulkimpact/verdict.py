@@ -211,8 +211,8 @@ class _Prices:
         self.budget.solves += 1
         params = self.params.model_copy(update={"horizon_years": horizon})
         costs, records = escalation_criteria(a.graph, self.rulebook, params)
-        escalated, _gap = escalate(list(self.rows), self.own, costs, a.order,
-                                   params.time_limit, None, records, tie_break=False)
+        escalated = escalate(list(self.rows), self.own, costs, a.order, params.time_limit,
+                             None, records, tie_break=False).escalated
         self.regimes.add(tuple(sorted(escalated.items())))
         once, yearly = regime_cost(a.graph, {**self.own, **escalated}, self.rulebook,
                                    self.params)

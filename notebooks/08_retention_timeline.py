@@ -17,6 +17,7 @@ inventory = None  # a path, or None for the bundled data/synthetic/baseline.yaml
 rulebook = None  # a path, or None for the bundled data/rulebooks/default.yaml
 openness = "ctivd"
 destroy = None  # "ID@YYYY-MM-DD" for the what-if; None: the heaviest linker on its peak day
+time_limit = None  # seconds per minimal escalation solve (a day that hits it: "bounded")
 languages = "nl,en"  # the languages to render, Dutch first
 out_dir = None  # where downloads go: a folder, or None for none (the batch injects one)
 
@@ -31,8 +32,9 @@ from bulkimpact.present import timeline_plots as tp
 from bulkimpact.timeline import heaviest_linker, parse_change, retention_timeline, what_if
 
 bl.set_languages(languages)
-analysis = load_analysis(inventory, rulebook, openness)
-timeline = retention_timeline(analysis)
+analysis = load_analysis(inventory, rulebook, openness,
+                         **({} if time_limit is None else {"time_limit": time_limit}))
+timeline = retention_timeline(analysis, bounded=time_limit is not None)
 if destroy is None and any(step.raised for step in timeline.steps):
     linker, peak_day, _sets = heaviest_linker(timeline)
     destroy = f"{linker}@{peak_day.isoformat()}"
@@ -92,7 +94,11 @@ bl.each(lambda lang: " ".join(tf.whatif_sentences(scenario, lang)[:1]) if scenar
 # een combinatie hangt alleen af van haar eigen bulkdatasets en hun koppelingen; daarom wordt
 # de koppelgraaf één keer opgebouwd en per dag beperkt tot wat in bewaring is. De uitkomst is
 # gelijk aan een volledig nieuwe beoordeling van de inventaris zoals die op die dag is; de
-# tests controleren dat.
+# tests controleren dat. Wat van een onderzoek overblijft nadat een bulkdataset is vernietigd,
+# wordt beoordeeld als elke andere combinatie: het telt alleen mee als het zwaarder is dan elke
+# beoordeelde combinatie die erin ligt. Minimale ophoging wordt elke dag exact opgelost; met een
+# tijdslimiet per berekening toont een dag waarop die limiet wordt bereikt het beste gevonden
+# regime, met de bewezen ondergrens en het verschil daartussen (status ‘begrensd’).
 #
 # **Wat als.** Voor de vergelijking wordt één bulkdataset eerder vernietigd: standaard de
 # bulkdataset die op de dag met de meeste onvoldoende beschermde combinaties in de meeste daarvan
@@ -116,7 +122,11 @@ bl.each(lambda lang: " ".join(tf.whatif_sentences(scenario, lang)[:1]) if scenar
 # chain of three), each combination's level, every decision rule, and the expected number of
 # distinct persons. A combination's level depends only on its own datasets and their links, so
 # the linkage graph is built once and restricted each day to what is held. The result equals
-# a fresh assessment of the inventory as held that day; the tests check it.
+# a fresh assessment of the inventory as held that day; the tests check it. What remains of an
+# investigation after a dataset is destroyed is judged like any other combination: it counts
+# only when heavier than every combination judged within it. Minimal escalation is solved
+# exactly every day; with a time limit per solve, a day that reaches it shows the best regime
+# found, with the proven bound and the gap between them (status ‘bounded’).
 #
 # **What-if.** For comparison, one dataset is destroyed earlier: by default the dataset in
 # most of the under-protected combinations on the day they peak, on that day. From then on,
@@ -164,6 +174,7 @@ record_json = downloads.json_file(
 bl.each(lambda lang: [
     HTML(plots.figure_html(tp.rules_over_time(timeline, tf.rules_title(timeline, lang), lang),
                            alt=tf.rules_alt(timeline, lang))),
+    tf.solver_sentence(timeline, lang),
     tf.peak_table(timeline, lang, download=steps_csv)])
 
 # %% [markdown] tags=["nl"]
@@ -202,7 +213,8 @@ bl.each(lambda lang: tf.no_whatif_sentence(lang) if scenario is None else [
 #   regelboek, niet uit de criteria van de Tijdelijke regeling.
 # - **Vernietigen is niet altijd gunstig voor elke regel.** Het vernietigen van een
 #   bulkdataset maakt geen combinatie zwaarder en voegt er geen toe (wel kan een onderzoek dat
-#   een bulkdataset verliest de overige combineren: een kleinere, nooit zwaardere combinatie).
+#   een bulkdataset verliest de overige combineren: een kleinere, nooit zwaardere combinatie,
+#   die alleen meetelt als zij zwaarder is dan elke beoordeelde combinatie die erin ligt).
 #   Een beslisregel die zwaarder plaatst naar wat samenhangt, kan na het vernietigen minder
 #   zwaarder plaatsen en daardoor op een dag meer combinaties onvoldoende beschermd laten.
 # - **Personen.** Aantallen personen zijn verwachte aantallen verschillende personen onder de
@@ -223,7 +235,8 @@ bl.each(lambda lang: tf.no_whatif_sentence(lang) if scenario is None else [
 #   from the criteria of the Tijdelijke regeling.
 # - **Destroying is not good for every rule.** Destroying a dataset never makes a combination
 #   heavier nor adds one (an investigation that loses a dataset can combine the others: a
-#   smaller combination, never a heavier one). A rule that escalates by what is connected may
+#   smaller combination, never a heavier one, which counts only when heavier than every
+#   combination judged within it). A rule that escalates by what is connected may
 #   escalate less after a destruction and so leave more under-protected on some day.
 # - **Persons.** Person figures are expected numbers of distinct persons under the linkage
 #   graph's assumptions (independent draws from the reference populations unless an overlap

@@ -120,8 +120,8 @@ def test_a_later_tie_break_never_spends_more_than_the_cheapest_cost(monkeypatch)
         return res
 
     monkeypatch.setattr(policies, "_solve", greedy)
-    escalated, _gap = escalate([(("a", "b"), 2)], {"a": 1, "b": 1}, costs, ["a", "b"], 60.0,
-                               None, {"a": 5000, "b": 1})
+    escalated = escalate([(("a", "b"), 2)], {"a": 1, "b": 1}, costs, ["a", "b"], 60.0,
+                         None, {"a": 5000, "b": 1}).escalated
     assert escalated == {"a": 2}
     assert len(calls) >= 3  # the overspending answer was solved again
 

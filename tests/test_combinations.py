@@ -413,3 +413,30 @@ def test_not_judged_counts_the_heavier_sets_of_the_next_size(default_rulebook: R
     expected = sum(1 for s in level if len(s) == 4
                    and level[s] > max(level[s - {x}] for x in s if s - {x} in level))
     assert not_judged(G, default_rulebook, max_set_size=3) == NotJudged(3, expected, True)
+
+
+def test_the_part_of_an_investigation_left_after_a_destruction_counts_only_when_heavier(
+        default_rulebook: Rulebook) -> None:
+    """Issue 20 item 5, by hand on the chain of four (a–b–c–d; a–b and a–b–c at 2, b–c and
+    c–d at 1, all four at 3) with one investigation over all four, used 6 times a year.
+
+    Held whole, the investigation is heavier than each linked part (3 > 2, 1): it counts.
+    With d destroyed, what remains (a, b, c) is at 2, no heavier than its own pair a–b: it
+    is judged like a chain and does not count; the pair a–b carries the investigation's 6
+    uses. The timeline's restricted sets equal a fresh build on the held graph."""
+    from bulkimpact.assessor import Assessor
+
+    G = chain_of_four()
+    G.graph.update(investigations={"op": ["a", "b", "c", "d"]}, uses_per_year={"op": 6.0})
+    include = ("investigation", "edge", "chain")
+    whole = exposure_sets(G, default_rulebook, include=include)
+    assert [(s.members, s.kind, s.level, s.uses_per_year) for s in whole] == [
+        (("a", "b", "c", "d"), "investigation", 3, 6.0), (("a", "b"), "edge", 2, 0.0),
+        (("b", "c"), "edge", 1, 0.0), (("c", "d"), "edge", 1, 0.0)]
+    assessor = Assessor(G, default_rulebook, include=include)
+    held = frozenset("abc")
+    after = assessor.sets(held)
+    assert [(s.members, s.kind, s.level, s.uses_per_year) for s in after] == [
+        (("a", "b"), "edge", 2, 6.0), (("b", "c"), "edge", 1, 0.0)]
+    fresh = exposure_sets(assessor.restricted_graph(held), default_rulebook, include=include)
+    assert after == fresh

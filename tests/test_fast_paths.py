@@ -306,3 +306,33 @@ def test_set_levels_score_one_by_one_when_categories_overflow_a_mask() -> None:
     assert category_bits(RULEBOOK, {f"extra{i}" for i in range(64)}) is None
     assert link_levels(G, RULEBOOK).tolist() == [
         cumulative_level(G, e, RULEBOOK).level for e in G.edges]
+
+
+# --- the assessor's connected groups among the held datasets ------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(2, 12), st.data())
+def test_groups_of_strong_links_equal_the_components_of_the_subgraph(n: int, data) -> None:
+    """Scope.groups(t) (raw adjacency, held datasets only) equals networkx's connected
+    components of the strong links' subgraph on the held (which come in the order of a set
+    of nodes), each group in the order of its first dataset in the graph."""
+    from bulkimpact.assessor import Assessor
+
+    G = nx.Graph()
+    G.add_nodes_from((f"d{i}", {"level": 1}) for i in data.draw(st.permutations(range(n))))
+    pairs = [(u, v) for i, u in enumerate(G) for v in list(G)[i + 1:]]
+    for u, v in data.draw(st.lists(st.sampled_from(pairs), unique=True)):
+        G.add_edge(u, v, strength=data.draw(st.sampled_from([0.0, 0.005, 0.01, 0.5])))
+    held = frozenset(data.draw(st.sets(st.sampled_from(list(G)), min_size=1)))
+    t = data.draw(st.sampled_from([0.0, 0.01, 0.3]))
+    assessor = Assessor(G, None)
+    scope = assessor.scope(held)
+    reference = [set(c) for c in nx.connected_components(assessor.links(t).subgraph(
+        scope.graph))]
+    groups = scope.groups(t)
+    assert {frozenset(g) for g in groups} == {frozenset(g) for g in reference}
+    assert len(groups) == len(reference)
+    order = list(scope.graph)
+    firsts = [min(order.index(n) for n in g) for g in groups]
+    assert firsts == sorted(firsts)

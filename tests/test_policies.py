@@ -483,8 +483,9 @@ def test_minimal_escalation_fails_loudly_without_proven_optimality() -> None:
 
     G, rb = toy_graph("services"), toy_rulebook()
     sets = exposure_sets(G, rb)
-    with pytest.raises(policies.SolverError, match=r"did not prove optimality \(Time limit "
-                       r"reached\).*time_limit=0.0 s"):
+    with pytest.raises(policies.SolverError,
+                       match=r"did not prove optimality \(status 1: Time limit "
+                             r"reached\).*time_limit=0.0 s"):
         policies.minimal_escalation(Assessor(G, rb).scope(), sets, time_limit=0.0)
 
 
@@ -494,7 +495,7 @@ def test_assess_reports_a_solver_failure_without_a_traceback(capsys) -> None:
     code = main(["assess", "data/synthetic/baseline.yaml", "--policy", "minimal_escalation",
                  "--time-limit", "1e-9"])
     err = capsys.readouterr().err
-    assert code == 1 and "did not prove optimality (Time limit reached)" in err
+    assert code == 1 and "did not prove optimality (status 1: Time limit reached)" in err
     assert "Traceback" not in err
 
 

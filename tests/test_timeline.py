@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import copy
 import json
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
+import networkx as nx
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -526,11 +528,11 @@ def test_a_failing_day_stops_the_threads_and_is_raised(baseline, monkeypatch) ->
     calls = []
     real = Assessor.assess
 
-    def failing(self, held=None, warm=None, policies=None):
+    def failing(self, held=None, warm=None, policies=None, bounded=False):
         calls.append(held)
         if len(calls) == 3:
             raise SolverError("HiGHS did not prove optimality (test)")
-        return real(self, held, warm, policies)
+        return real(self, held, warm, policies, bounded)
 
     monkeypatch.setattr(Assessor, "assess", failing)
     with pytest.raises(SolverError, match="test"):
@@ -633,3 +635,206 @@ def test_a_destruction_that_lowers_k_hop_is_explained_where_it_happens(tmp_path:
     assert "vanaf 1 juni 2024 1 combinatie onvoldoende beschermd in plaats van 0" in nl
     assert "zonder h vallen de bulkdatasets terug" in nl
     assert "a van ‘zwaar’ naar ‘middelzwaar’" in nl
+
+
+# --- bounded solves, progress and interruption (issue 20: decisions on speed) ------------
+
+
+def _stopped_early(monkeypatch: pytest.MonkeyPatch, ratio: float = 0.8) -> list[int]:
+    """Every HiGHS solve ends as if its time limit were hit with a regime found: the real
+    solve's regime, status 1, a dual bound ``ratio`` of its objective. Returns the calls."""
+    from bulkimpact import policies
+
+    calls: list[int] = []
+    real = policies._milp
+
+    def stopped(*args):
+        res = real(*args)
+        calls.append(1)
+        res.status, res.message = 1, "Time limit reached. (fake)"
+        res.mip_dual_bound, res.mip_gap = res.fun * ratio, 1.0 - ratio
+        return res
+
+    monkeypatch.setattr(policies, "_milp", stopped)
+    return calls
+
+
+def test_a_day_whose_solve_hits_the_time_limit_reports_the_best_regime_bound_and_gap(
+        monkeypatch: pytest.MonkeyPatch, toy_path: Path, capsys) -> None:
+    """The toy's one raised set (adtech + health-app, level 3) is held from 2024-06-01 to
+    2025-02-01: that day minimal escalation solves; with every solve stopped at a fake time
+    limit (dual bound 80 % of the objective) the day is bounded, with gap 0.2 and bound 0.8 ×
+    the objective of the regime found, which still protects. Without --time-limit the same
+    solve is an error (exit 1), as it is for assess."""
+    calls = _stopped_early(monkeypatch)
+    code, out, err = run(capsys, "timeline", str(toy_path), "--openness", "services", "--json",
+                         "--time-limit", "5")
+    assert code == 0, err
+    record = json.loads(out)
+    assert record["time_limit"] == 5.0 and record["bounded_steps"] == ["2024-06-01"]
+    step = next(s for s in record["steps"] if s["start"] == "2024-06-01")
+    m = step["policies"]["minimal_escalation"]
+    assert m["status"] == "bounded" and m["under_protected"] == 0 and m["escalated"] == 1
+    assert m["mip_gap"] == pytest.approx(0.2)
+    assert m["bound"] == pytest.approx(0.8 * m["objective"]) and m["objective"] > 0
+    others = [s["policies"]["minimal_escalation"] for s in record["steps"]
+              if s["start"] != "2024-06-01"]
+    assert {(o["status"], o["mip_gap"]) for o in others} == {("optimal", 0.0)}
+    assert "bounded (time limit 5 s) on 1 of them" in err
+    assert calls  # HiGHS was asked, and its stop accepted
+    code, _out, err = run(capsys, "timeline", str(toy_path), "--openness", "services", "--json",
+                          "--quiet")
+    assert code == 1 and "HiGHS did not prove optimality (status 1" in err
+    code, _out, err = run(capsys, "assess", str(toy_path), "--openness", "services", "--json")
+    assert code == 1 and "HiGHS did not prove optimality (status 1" in err
+
+
+def test_a_bounded_answer_is_not_reused_by_an_exact_run(
+        monkeypatch: pytest.MonkeyPatch, toy_path: Path) -> None:
+    _stopped_early(monkeypatch)
+    analysis = load_analysis(toy_path, openness="services")
+    t = retention_timeline(analysis, bounded=True, workers=1)
+    assert [s.start for s in t.bounded_steps] == [D("2024-06-01")]
+    blocks = analysis.assessor.blocks  # cached by content, marked bounded
+    assert blocks and all(stopped for _regime, _gap, stopped in blocks.values())
+    monkeypatch.undo()  # HiGHS proves again: the memo keeps exact and bounded answers apart
+    exact = retention_timeline(analysis, workers=1)
+    assert exact.bounded_steps == ()
+    assert exact.at(D("2024-06-01")).evaluation.outcomes["minimal_escalation"].status == \
+        "optimal"
+    assert not any(stopped for _regime, _gap, stopped in blocks.values())  # solved again
+
+
+def test_progress_counts_every_held_set_once(toy: object) -> None:
+    seen: list[tuple[int, int]] = []
+    t = retention_timeline(toy.analysis, workers=2,
+                           progress=lambda done, total, ev: seen.append((done, total)))
+    n = len(t.steps)
+    assert seen == [(i, n) for i in range(1, n + 1)]
+
+
+def test_an_interrupt_stops_the_threads_and_propagates(baseline) -> None:
+    """Ctrl-C arrives (here: raised by the progress callback on the 5th held set): the runs
+    not started are cancelled, the others stop after their day, no thread is left."""
+    import threading
+
+    before = threading.active_count()
+    calls = []
+
+    def interrupt(done: int, total: int, ev: object) -> None:
+        calls.append(done)
+        if done == 5:
+            raise KeyboardInterrupt
+
+    analysis = load_analysis(BASELINE, policies=["per_dataset", "minimal_escalation"])
+    with pytest.raises(KeyboardInterrupt):
+        retention_timeline(analysis, workers=2, progress=interrupt)
+    assert 5 <= len(calls) <= 6 < len(baseline.steps)  # the other thread ends its own day
+    assert threading.active_count() == before
+
+
+def test_ctrl_c_on_the_command_line_exits_130_without_a_traceback(toy_path: Path) -> None:
+    """A real SIGINT to a timeline whose days are slowed down to 0.3 s each."""
+    import signal
+    import subprocess
+
+    code = (
+        "import sys, time\n"
+        "from bulkimpact.assessor import Assessor\n"
+        "from bulkimpact.cli import main\n"
+        "real = Assessor.assess\n"
+        "def slow(self, *a, **k):\n"
+        "    print('day', file=sys.stderr, flush=True)\n"
+        "    time.sleep(0.3)\n"
+        "    return real(self, *a, **k)\n"
+        "Assessor.assess = slow\n"
+        f"sys.exit(main(['timeline', {str(toy_path)!r}, '--workers', '2', '--quiet']))\n")
+    proc = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True,
+                            stdout=subprocess.DEVNULL, cwd=REPO)
+    assert proc.stderr.readline().strip() == "day"
+    proc.send_signal(signal.SIGINT)
+    err = proc.stderr.read()
+    assert proc.wait(timeout=60) == 130, err
+    assert "bulkimpact: interrupted" in err and "Traceback" not in err
+
+
+def test_a_time_limit_hit_before_any_regime_is_found_falls_back_to_raising_the_block(
+        monkeypatch: pytest.MonkeyPatch, toy_path: Path, capsys) -> None:
+    """HiGHS stops without a regime (status 1, no x): the day still has a regime that
+    protects, every dataset of the block at its top level (adtech and health-app to 3), with
+    the gap to HiGHS's dual bound (the true optimum raises one dataset only, so the gap is
+    well above 0 and below 1)."""
+    from bulkimpact import policies
+
+    real = policies._milp
+
+    def nothing_found(*args):
+        res = real(*args)
+        res.status, res.x, res.message = 1, None, "Time limit reached. (fake)"
+        res.mip_dual_bound = res.fun
+        return res
+
+    monkeypatch.setattr(policies, "_milp", nothing_found)
+    code, out, err = run(capsys, "timeline", str(toy_path), "--openness", "services", "--json",
+                         "--quiet", "--time-limit", "0.5")
+    assert code == 0, err
+    record = json.loads(out)
+    assert record["bounded_steps"] == ["2024-06-01"]
+    m = next(s for s in record["steps"] if s["start"] == "2024-06-01")["policies"][
+        "minimal_escalation"]
+    assert (m["status"], m["escalated"], m["under_protected"]) == ("bounded", 2, 0)
+    assert 0.0 < m["mip_gap"] < 1.0
+    assert m["bound"] == pytest.approx(m["objective"] * (1 - m["mip_gap"]))
+
+
+def test_a_tie_break_stage_stopped_without_a_regime_keeps_the_cheapest_regime_found(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Costs of a third do not fold into one objective, so the cost is solved first and the
+    tie-break after it; when the tie-break stage stops with nothing, the cost stage's regime
+    (which meets the budget the tie-break adds) is the answer, marked bounded. Cover a–b at
+    level 2: a costs 1/3, b 1/2: a is raised."""
+    from bulkimpact import policies
+
+    calls: list[int] = []
+    real = policies._milp
+
+    def second_stops(*args):
+        res = real(*args)
+        calls.append(res.status)
+        if len(calls) == 2:
+            res.status, res.x = 1, None
+        return res
+
+    monkeypatch.setattr(policies, "_milp", second_stops)
+    own, costs = {"a": 1, "b": 1}, {"a": 1 / 3, "b": 1 / 2}
+    found = policies.escalate([(("a", "b"), 2)], own, costs, ["a", "b"], 1.0, None,
+                              {"a": 1, "b": 1}, bounded=True)
+    assert len(calls) >= 2
+    assert found.escalated == {"a": 2} and found.bounded
+    with pytest.raises(policies.SolverError):
+        calls.clear()
+        policies.escalate([(("a", "b"), 2)], own, costs, ["a", "b"], 1.0, None,
+                          {"a": 1, "b": 1})
+
+
+def test_a_bounded_regime_kept_for_the_next_day_keeps_its_slack(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """By hand: each level step costs a 1, b 2, c 3, d 1; rows a–b and c–d at level 2. The
+    solve stops with the optimum a + d (cost 2) and a dual bound of 1.6 (gap 0.2, slack 0.4).
+    Next day d is gone with its row: a alone is kept (cost 1), and the optimum is at least
+    1.6 - 1 = 0.6, so it stays bounded with gap 0.4 and bound 0.6."""
+    from bulkimpact.assessor import Assessor, WarmStart
+
+    _stopped_early(monkeypatch)
+    G = nx.Graph()
+    for n, cost in {"a": 1.0, "b": 2.0, "c": 3.0, "d": 1.0}.items():
+        G.add_node(n, level=1, cost=cost, persons=1_000)
+    assessor, warm = Assessor(G, None), WarmStart()
+    day1 = assessor.scope(frozenset("abcd"), warm, bounded=True).escalation(
+        frozenset({(("a", "b"), 2), (("c", "d"), 2)}), 1.0)
+    assert (day1.escalated, day1.kept, day1.bounded) == ({"a": 2, "d": 2}, False, True)
+    assert day1.gap == pytest.approx(0.2)
+    day2 = assessor.scope(frozenset("abc"), warm, bounded=True).escalation(
+        frozenset({(("a", "b"), 2)}), 1.0)
+    assert (day2.escalated, day2.kept, day2.bounded) == ({"a": 2}, True, True)
+    assert day2.gap == pytest.approx(0.4)

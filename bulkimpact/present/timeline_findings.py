@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from ..timeline import Timeline, TimelineStep, WhatIf
 
 __all__ = ["TIMELINE_COLUMNS", "timeline_finding", "retention_sentences",
-           "retention_law_sentences", "gantt_title",
+           "retention_law_sentences", "solver_sentence", "gantt_title",
            "gantt_alt", "rules_title", "rules_alt", "peak_table", "retention_table",
            "whatif_sentences", "whatif_rise_sentences", "whatif_title",
            "no_whatif_sentence", "whatif_table",
@@ -217,6 +217,46 @@ def retention_law_sentences(timeline: Timeline, lang: str = "en") -> list[str]:
             sets=_n("dataset", len(beyond), lang), months=t.number(terms.relevance_months),
             extension=t.number(terms.extension_months or 0), ids=t.join(beyond)))
     return out
+
+
+def solver_sentence(timeline: Timeline, lang: str = "en") -> str | None:
+    """Whether minimal escalation is a proven optimum on every day, or on which days the
+    solver stopped at its time limit (status "bounded": the best regime found, its bound and
+    gap); None when the timeline has no minimal escalation.
+
+    Examples
+    --------
+    >>> from bulkimpact.analysis import load_analysis
+    >>> from bulkimpact.timeline import retention_timeline
+    >>> t = retention_timeline(load_analysis("data/synthetic/baseline.yaml",
+    ...                                      policies=["minimal_escalation"]))
+    >>> print(solver_sentence(t, "nl"))
+    Minimale ophoging is op elke dag exact opgelost: de uitkomst is een bewezen optimum.
+    """
+    if "minimal_escalation" not in timeline.policies:
+        return None
+    t = translator(lang)
+    rule = rule_name("minimal_escalation", lang)
+    bounded = timeline.bounded_steps
+    limit = t.decimal(timeline.analysis.params.time_limit)
+    if not bounded:
+        if not timeline.bounded:
+            return t.gettext("{rule} is solved exactly on every day: the result is a proven "
+                             "optimum.").format(rule=rule[:1].upper() + rule[1:])
+        # TRANSLATORS: {limit} seconds.
+        return t.gettext("{rule} may stop at {limit} seconds per solve, yet is solved to a "
+                         "proven optimum on every day.").format(
+            rule=rule[:1].upper() + rule[1:], limit=limit)
+    gaps = [s.evaluation.outcomes["minimal_escalation"].params["mip_gap"] for s in bounded]
+    # TRANSLATORS: {days} "3 days"; {limit} seconds; {dates} the days; {gap} a percentage.
+    return t.gettext(
+        "On {days} the solver of {rule} stopped at its time limit of {limit} seconds "
+        "({dates}): those days show the best regime found, not a proven optimum (status "
+        "‘bounded’); its cost lies at most {gap} above the proven bound. Every other day is "
+        "solved exactly.").format(
+        days=_n("day", len(bounded), lang), rule=rule, limit=limit,
+        dates=t.join([t.date(s.start) for s in bounded if s.start is not None]),
+        gap=f"{t.decimal(100 * max(gaps), 1)}%")
 
 
 def gantt_title(timeline: Timeline, lang: str = "en") -> str:

@@ -4,6 +4,9 @@ Registered in :data:`bulkimpact.cli.COMMANDS`; :func:`configure` adds the
 arguments when the command is chosen. Results on stdout (``--json``: one JSON
 document, :meth:`bulkimpact.timeline.Timeline.to_json` with ``what_if`` when
 changes are given); bad input exits 2 with a message naming the argument.
+Progress (held sets done, minimal escalation solved anew, elapsed) on stderr
+unless ``--quiet``; Ctrl-C stops the threads after the day each is on and
+exits 130.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from ..cli import (
     add_reading_and_rules,
     error,
     examples,
+    finite_number,
     id_at_date,
     iso_date,
     print_json,
@@ -41,7 +45,8 @@ def configure(p: argparse.ArgumentParser) -> None:
         "rule, distinct persons) at each day the held set changes. --destroy and "
         "--refuse-extension add a what-if and its difference from the baseline. Exit status 2 "
         "for an invalid inventory, rulebook, date or ID@DATE; 1 if the minimal_escalation "
-        "solver stops short of a proven optimum.")
+        "solver stops short of a proven optimum (without --time-limit); 130 when "
+        "interrupted (Ctrl-C).")
     p.add_argument("inventory", metavar="INVENTORY",
                    help="inventory file (YAML or CSV) with acquisition and retention dates")
     p.add_argument("--at", type=iso_date, default=None, metavar="DATE",
@@ -54,6 +59,11 @@ def configure(p: argparse.ArgumentParser) -> None:
                    help="what-if: refuse dataset ID's extension to DATE (one of its "
                         "'extensions'); it ends at the term in force before it (repeatable)")
     add_reading_and_rules(p)
+    p.add_argument("--time-limit", type=finite_number("seconds", above_minimum=True),
+                   default=None, metavar="SECONDS",
+                   help="let minimal_escalation stop each solve after SECONDS with the best "
+                        "regime found: that day reports it with the proven bound and the gap, "
+                        "status 'bounded' instead of 'optimal' (default: every day exact)")
     p.add_argument("--workers", type=whole_number("threads"), default=None, metavar="N",
                    help="threads that assess the days (default: the machine's cores, at "
                         "most 4); the figures do not depend on it")
@@ -79,13 +89,18 @@ def run(args: argparse.Namespace) -> int:
                   "give each dataset one date")
             return EXIT_BAD_INPUT
     start = time.perf_counter()
+    limit = {} if args.time_limit is None else {"time_limit": args.time_limit}
     analysis = load_analysis(args.inventory, args.rulebook, args.openness,
-                             policies=args.policy)
+                             policies=args.policy, **limit)
     changes = [parse_change(x, analysis.inventory, "destroy") for x in args.destroy]
     changes += [parse_change(x, analysis.inventory, "refuse_extension")
                 for x in args.refuse_extension]
-    timeline = retention_timeline(analysis, workers=args.workers)
-    scenario = what_if(timeline, changes, workers=args.workers) if changes else None
+    bounded = args.time_limit is not None
+    with _Progress(not args.quiet) as progress:
+        timeline = retention_timeline(analysis, workers=args.workers, bounded=bounded,
+                                      progress=progress.baseline)
+        scenario = (what_if(timeline, changes, workers=args.workers,
+                            progress=progress.what_if) if changes else None)
     if args.json:
         record = timeline.to_json(at=args.at)
         if scenario is not None:
@@ -94,10 +109,57 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(render_text(timeline, args.at, scenario))
     if not args.quiet:
+        bounded_days = len(timeline.bounded_steps) + (
+            len(scenario.scenario.bounded_steps) if scenario else 0)
         print(f"bulkimpact: timeline: {len(timeline.steps)} held sets assessed"
               + (f", what-if {len(scenario.scenario.steps)}" if scenario else "")
-              + f" in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+              + f" in {time.perf_counter() - start:.1f} s"
+              + (f"; minimal escalation bounded (time limit {args.time_limit:g} s) on "
+                 f"{bounded_days} of them" if bounded_days else ""), file=sys.stderr)
     return EXIT_OK
+
+
+class _Progress:
+    """A progress bar on stderr per timeline (tqdm): held sets done, minimal escalation
+    solved anew (not kept from the day before), elapsed; off when not ``shown``."""
+
+    def __init__(self, shown: bool) -> None:
+        self.shown = shown
+        self.bar: Any = None
+        self.solved = 0
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._close()
+
+    def _close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+    def _update(self, desc: str, done: int, total: int, evaluation: Any) -> None:
+        if not self.shown:
+            return
+        if self.bar is None or self.bar.desc != desc:
+            from tqdm import tqdm
+
+            self._close()
+            self.solved = 0
+            self.bar = tqdm(total=total, desc=desc, unit="day", file=sys.stderr,
+                            dynamic_ncols=True)
+        o = evaluation.outcomes.get("minimal_escalation")
+        if o is not None and not o.params.get("reused"):
+            self.solved += 1
+            self.bar.set_postfix(solved=self.solved, refresh=False)
+        self.bar.update(1)
+
+    def baseline(self, done: int, total: int, evaluation: Any) -> None:
+        self._update("timeline", done, total, evaluation)
+
+    def what_if(self, done: int, total: int, evaluation: Any) -> None:
+        self._update("what-if", done, total, evaluation)
 
 
 def _n(x: float) -> str:

@@ -309,7 +309,11 @@ def held_inventory(inventory: Inventory, held: Iterable[str]) -> Inventory:
     """The inventory as held: only the ``held`` datasets, their overlaps and investigations.
 
     Overlaps with datasets no longer held are dropped; an investigation keeps
-    its held datasets and is dropped when fewer than two remain.
+    its held datasets and is dropped when fewer than two remain. What remains of
+    an investigation is then judged like any combination (its part of three or
+    more only when heavier than every set inside it,
+    :func:`~bulkimpact.combinations.without_covered_parts`), as the timeline's
+    restricted assessment judges it (:meth:`bulkimpact.assessor.Assessor.sets`).
 
     Examples
     --------

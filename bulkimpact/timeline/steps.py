@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -48,6 +49,14 @@ TIMELINE_UNITS: dict[str, str] = {
                       "sets",
     "days": "days the step lasts (None for the last, open step)",
     "held_past_term_days": "days a dataset was held after its term in force",
+    "objective": "minimal escalation: the cost it minimises, each dataset's level steps "
+                 "priced over the horizon (one-off, holding and uses), of the regime found",
+    "bound": "minimal escalation: the objective no regime can undercut (the objective "
+             "itself when status is optimal; with status bounded the solver stopped at "
+             "time_limit, the regime is the best found and the optimum lies between bound "
+             "and objective)",
+    "mip_gap": "minimal escalation: the solver's relative gap between the objective found "
+               "and the bound (0 when proven optimal)",
     **units(TIMELINE_METRICS),
 }
 
@@ -105,7 +114,8 @@ class TimelineStep:
                   "policies": {name: ({m: getattr(o, m) for m in TIMELINE_METRICS}
                                       | {"status": o.status,
                                          "under_protected_sets":
-                                             [list(s) for s in o.under_protected_sets]})
+                                             [list(s) for s in o.under_protected_sets]}
+                                      | _solver_figures(o.params))
                                for name, o in self.evaluation.outcomes.items()}}
         if full:
             record["policies"] = {n: o.to_json()
@@ -116,6 +126,15 @@ class TimelineStep:
                  "persons_held": s.persons_held, "rules": list(s.rules)}
                 for s in self.sets]
         return record
+
+
+def _solver_figures(params: dict[str, Any]) -> dict[str, Any]:
+    """A MILP rule's ``objective``, ``bound`` and ``mip_gap`` (see ``TIMELINE_UNITS``);
+    nothing for the others."""
+    if "objective" not in params:
+        return {}
+    return {"objective": params["objective"], "bound": params.get("bound", params["objective"]),
+            "mip_gap": params["mip_gap"]}
 
 
 @dataclass(frozen=True)
@@ -129,6 +148,15 @@ class Timeline:
     retention: dict[str, Retention]
     steps: tuple[TimelineStep, ...]
     changes: tuple[Change, ...] = ()
+    #: Whether minimal escalation may stop at its time limit with the best regime found
+    #: (status "bounded"); otherwise every day is solved to proven optimality.
+    bounded: bool = False
+
+    @property
+    def bounded_steps(self) -> tuple[TimelineStep, ...]:
+        """The steps whose minimal escalation stopped at the time limit (status "bounded")."""
+        return tuple(s for s in self.steps
+                     if any(o.status == "bounded" for o in s.evaluation.outcomes.values()))
 
     def at(self, day: date) -> TimelineStep:
         """The step in force on ``day``.
@@ -151,7 +179,7 @@ class Timeline:
         if first.start is not None and day < first.start:
             assessor = self.analysis.assessor
             held = frozenset(n for n, r in self.retention.items() if r.held_on(day))
-            H, ev, persons = assessor.assess(held)
+            H, ev, persons = assessor.assess(held, bounded=self.bounded)
             return TimelineStep(start=None, end=first.start,
                                 held=tuple(n for n in assessor.order if n in held),
                                 entered=(), left=(), persons_held=persons, evaluation=ev,
@@ -223,6 +251,8 @@ class Timeline:
             "changes": [c.to_json() for c in self.changes],
             "steps": [s.to_json() for s in self.steps],
             "findings": self.findings,
+            "time_limit": a.params.time_limit if self.bounded else None,
+            "bounded_steps": [_iso(s.start) for s in self.bounded_steps],
             "units": dict(TIMELINE_UNITS),
             "bulkimpact_version": __version__,
         }
@@ -233,8 +263,13 @@ class Timeline:
 
 
 
+#: Called after each held set is assessed: (held sets done, held sets in all, its evaluation).
+Progress = Callable[[int, int, Evaluation], None]
+
+
 def retention_timeline(analysis: Analysis, changes: Sequence[Change] = (),
-                       workers: int | None = None) -> Timeline:
+                       workers: int | None = None, bounded: bool = False,
+                       progress: Progress | None = None) -> Timeline:
     """The retention timeline of an analysis's inventory, each change of held set assessed.
 
     Parameters
@@ -251,6 +286,15 @@ def retention_timeline(analysis: Analysis, changes: Sequence[Change] = (),
         is judged. Every figure is the same for any number of workers; only
         which of several exactly tied minimal escalations is kept could
         differ (see :meth:`bulkimpact.assessor.Scope.escalation`).
+    bounded : bool
+        Let minimal escalation stop at the analysis's ``time_limit`` per solve
+        with the best regime found, its bound and gap (status ``"bounded"``
+        on that day) instead of raising
+        :class:`~bulkimpact.policies.SolverError`. Default: exact.
+    progress : callable, optional
+        ``progress(done, total, evaluation)`` after each held set is assessed
+        (from the worker threads, one call at a time). An exception it raises
+        (or Ctrl-C) stops the threads after the day each is on and propagates.
 
     Returns
     -------
@@ -280,7 +324,8 @@ def retention_timeline(analysis: Analysis, changes: Sequence[Change] = (),
         # Acquired and ended the same day: nothing changed; the period goes on.
         if not periods or held != periods[-1][1]:
             periods.append((day, held))
-    assessed = _assess_runs(assessor, [held for _day, held in periods], workers)
+    assessed = _assess_runs(assessor, [held for _day, held in periods], workers, bounded,
+                            progress)
     steps: list[TimelineStep] = []
     before: frozenset[str] = frozenset()
     for j, ((day, held), (H, ev, persons)) in enumerate(zip(periods, assessed, strict=True)):
@@ -291,7 +336,7 @@ def retention_timeline(analysis: Analysis, changes: Sequence[Change] = (),
             left=tuple(n for n in order if n in before - held),
             persons_held=persons, evaluation=ev, graph=H))
         before = held
-    return Timeline(analysis, retention, tuple(steps), tuple(changes))
+    return Timeline(analysis, retention, tuple(steps), tuple(changes), bounded)
 
 
 #: Runs of days per thread: more, shorter runs balance the threads when a few days' MILPs
@@ -300,19 +345,46 @@ def retention_timeline(analysis: Analysis, changes: Sequence[Change] = (),
 RUNS_PER_WORKER = 4
 
 
+class _Stopped(Exception):
+    """A run gave up because another run failed or the user interrupted."""
+
+
 def _assess_runs(assessor: Assessor, helds: Sequence[frozenset[str]],
-                 workers: int | None) -> list[tuple[nx.Graph, Evaluation, float]]:
+                 workers: int | None, bounded: bool = False,
+                 progress: Progress | None = None,
+                 ) -> list[tuple[nx.Graph, Evaluation, float]]:
     """Assess held sets in order: on one thread, or cut into contiguous runs of about equal
     work (weighed by the square of the datasets held) that ``workers`` threads take in turn,
-    each run with its own :class:`~bulkimpact.assessor.WarmStart`."""
+    each run with its own :class:`~bulkimpact.assessor.WarmStart`.
+
+    When a run fails or the main thread is interrupted (Ctrl-C), the runs not started are
+    cancelled and the others stop after the held set they are on; the exception then
+    propagates (a solve in progress ends at its time limit at the latest)."""
     if workers is None:
         workers = min(4, os.cpu_count() or 1)
     if workers < 1:
         raise ValueError(f"workers must be a positive number of threads, got {workers}")
+    stop = threading.Event()
+    lock = threading.Lock()
+    done = 0
 
     def run(part: Sequence[frozenset[str]]) -> list[tuple[nx.Graph, Evaluation, float]]:
+        nonlocal done
         warm = WarmStart()
-        return [assessor.assess(held, warm) for held in part]
+        out = []
+        try:
+            for held in part:
+                if stop.is_set():
+                    raise _Stopped
+                out.append(assessor.assess(held, warm, bounded=bounded))
+                if progress is not None:
+                    with lock:
+                        done += 1
+                        progress(done, len(helds), out[-1][1])
+        except BaseException:
+            stop.set()
+            raise
+        return out
 
     if workers == 1 or len(helds) < 2:
         return run(helds)
@@ -321,8 +393,21 @@ def _assess_runs(assessor: Assessor, helds: Sequence[frozenset[str]],
     cuts = [0, *(int(np.searchsorted(weight, weight[-1] * k / n)) for k in range(1, n)),
             len(helds)]
     runs = [helds[a:b] for a, b in itertools.pairwise(cuts) if b > a]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return [r for done in pool.map(run, runs) for r in done]
+    pool = ThreadPoolExecutor(max_workers=workers)
+    futures = []
+    try:
+        futures += [pool.submit(run, part) for part in runs]
+        assessed = [r for f in futures for r in f.result()]
+    except BaseException as exc:
+        stop.set()
+        pool.shutdown(wait=True, cancel_futures=True)
+        if isinstance(exc, _Stopped):  # the run that failed first says why
+            raise next(e for f in futures if not f.cancelled()
+                       and (e := f.exception()) is not None
+                       and not isinstance(e, _Stopped)) from None
+        raise
+    pool.shutdown()
+    return assessed
 
 
 # --- what-if -------------------------------------------------------------------------------
@@ -437,12 +522,13 @@ class WhatIf:
 
 
 def what_if(baseline: Timeline, changes: Sequence[Change],
-            workers: int | None = None) -> WhatIf:
+            workers: int | None = None, progress: Progress | None = None) -> WhatIf:
     """The baseline timeline against the same inventory with ``changes`` applied.
 
     The what-if reuses the baseline's graph, exposure sets and every held set
     already assessed, so it pays only for the days its held set differs
-    (assessed on ``workers`` threads, as :func:`retention_timeline`).
+    (assessed on ``workers`` threads, as :func:`retention_timeline`, bounded as the
+    baseline is, with ``progress`` as there).
 
     Examples
     --------
@@ -455,7 +541,8 @@ def what_if(baseline: Timeline, changes: Sequence[Change],
     (datetime.date(2025, 1, 1), False)
     """
     return WhatIf(baseline, retention_timeline(baseline.analysis,
-                                               [*baseline.changes, *changes], workers))
+                                               [*baseline.changes, *changes], workers,
+                                               baseline.bounded, progress))
 
 
 def heaviest_linker(timeline: Timeline) -> tuple[str, date | None, int]:
