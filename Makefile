@@ -30,7 +30,7 @@ $(VENV)/.installed-%: pyproject.toml | $(BIN)/python
 	touch $@
 
 ## The main job: the whole notebook suite on the bundled synthetic data into reports/.
-reports: $(VENV)/.installed-report
+reports: $(VENV)/.installed-all
 	$(BIN)/bulkimpact report --out reports --workers $(WORKERS)
 
 ## Lint, unit and property tests, doctests, notebook smoke tests.
