@@ -139,7 +139,12 @@ def test_assess_text_fits_100_columns_and_opens_with_the_verdict(baseline_text_a
     covering = {n: p["total_burden"] for n, p in record["policies"].items()
                 if p["under_protected"] == 0}
     cheapest = min(covering, key=covering.get)
-    assert f"({cheapest})" in " ".join(lines[:4])
+    from bulkimpact.present.i18n import rule_name
+
+    opening = " ".join(lines[:6])
+    # named by the reading it holds under, with the condition under which another is cheaper
+    assert f"Under the CTIVD reading, {rule_name(cheapest)} protects every" in opening
+    assert "is cheaper" in opening
     assert len(lines) < 150
 
 
