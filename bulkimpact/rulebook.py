@@ -297,6 +297,13 @@ class Rulebook(_Strict):
         costs = schedule.values if schedule is not None else self.authorisation.cost
         return float(costs[level]) if level < len(costs) else 0.0
 
+    def _scheduled(self, kind: str, level: int, absent: float) -> float:
+        """Cost schedule ``kind``'s value at ``level`` (0 beyond it); ``absent`` without one."""
+        schedule = getattr(self.costs, kind)
+        if schedule is None:
+            return absent
+        return float(schedule.values[level]) if level < len(schedule.values) else 0.0
+
     def dataset_use_cost(self, level: int) -> float:
         """Cost of one use of a dataset held at ``level``: ``costs.per_use`` (0 in a rulebook
         that prices no use of a dataset: one without ``costs.per_use``).
@@ -306,10 +313,7 @@ class Rulebook(_Strict):
         >>> [load_rulebook(default_rulebook_path()).dataset_use_cost(lv) for lv in range(4)]
         [0.0, 0.0, 0.2, 0.5]
         """
-        schedule = self.costs.per_use
-        if schedule is None:
-            return 0.0
-        return float(schedule.values[level]) if level < len(schedule.values) else 0.0
+        return self._scheduled("per_use", level, 0.0)
 
     def one_off_cost(self, level: int) -> float:
         """Cost of placing a dataset of weight 1 at ``level`` (``costs.one_off``; without
@@ -320,10 +324,7 @@ class Rulebook(_Strict):
         >>> [load_rulebook(default_rulebook_path()).one_off_cost(lv) for lv in range(4)]
         [0.0, 1.0, 2.0, 3.0]
         """
-        schedule = self.costs.one_off
-        if schedule is None:
-            return float(level)
-        return float(schedule.values[level]) if level < len(schedule.values) else 0.0
+        return self._scheduled("one_off", level, float(level))
 
     def per_year_cost(self, level: int) -> float:
         """Cost of holding a dataset at ``level`` for a year (``costs.per_year``; 0 without).
@@ -333,10 +334,7 @@ class Rulebook(_Strict):
         >>> [load_rulebook(default_rulebook_path()).per_year_cost(lv) for lv in range(4)]
         [0.0, 0.1, 0.3, 0.6]
         """
-        schedule = self.costs.per_year
-        if schedule is None:
-            return 0.0
-        return float(schedule.values[level]) if level < len(schedule.values) else 0.0
+        return self._scheduled("per_year", level, 0.0)
 
     def with_costs_scaled(self, kind: str, factor: float) -> Rulebook:
         """This rulebook with one cost schedule (``one_off``, ``per_year`` or ``per_use``)
