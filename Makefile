@@ -31,7 +31,7 @@ $(VENV)/.installed-%: pyproject.toml | $(BIN)/python
 
 ## The main job: the whole notebook suite on the bundled synthetic data into reports/.
 reports: $(VENV)/.installed-all
-	$(BIN)/bulkimpact report --out reports --workers $(WORKERS)
+	$(BIN)/bulkimpact report --out reports --force --workers $(WORKERS)
 
 ## Lint, unit and property tests, doctests, notebook smoke tests.
 test: $(VENV)/.installed-test
