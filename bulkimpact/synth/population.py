@@ -5,21 +5,12 @@ The population is the ground truth of the record-level world: extracts
 uniqueness and link between extracts is then counted exactly
 (:mod:`bulkimpact.synth.measure`).
 
-Realism that matters for re-identification, and where it comes from (the
-distributions are defined once, in :mod:`bulkimpact.cells`, which the estimates of
-uniqueness read too):
+Realism that matters for re-identification: the age pyramid (CBS StatLine
+37296ned), the skewed sizes of PC4 and PC6 areas and the areas' age tilt are
+defined once, with their sources, in :mod:`bulkimpact.cells`, which the
+estimates of uniqueness read too. Here they are drawn person by person:
 
-* **Age pyramid.** Shares of the five CBS age brackets (under 20, 20-40,
-  40-65, 65-80, 80 and over) are CBS StatLine table 37296ned, 1 January 2019
-  (3,791,838 / 4,309,987 / 5,866,334 / 2,515,184 / 798,820 of 17,282,163).
-  The split into five-year groups inside each bracket is our assumption
-  (a smooth shape with the post-war baby boom in the 50-65 groups); dates of
-  birth are uniform within a group.
-* **Postcodes.** Dutch postcodes are ``1234AB``: four digits (PC4, about
-  4,000 areas with residents) and two letters (PC6, about 38 residents on
-  average, so about 470,000 codes for 17.9 M persons). Persons per PC4 are
-  lognormal, and so are persons per PC6 within a PC4. Areas differ in age
-  profile; the strength of that difference is calibrated (see
+* **Calibration.** The strength of the areas' age difference is calibrated (see
   :func:`calibrate_age_tilt`) so that the share of persons unique on date of
   birth + PC4 matches the published Dutch figure below. The geography is
   scaled with the number of persons (a 200,000-person world has about 45 PC4
