@@ -423,7 +423,7 @@ def frontier_title(evaluation: Evaluation, lang: str = "en") -> str:
     if best is None:
         return t.gettext("No rule protects every combination")
     return _cap(t.gettext("{rule} protects every combination at the lowest burden "
-                          "({cost} cost units)").format(
+                          "({cost} cost units) with the stated assumptions").format(
         rule=rule_name(best, lang), cost=_cost(evaluation.outcomes[best].total_burden, t)))
 
 
