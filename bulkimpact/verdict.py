@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from .assessor import Assessor
 
 __all__ = ["Verdict", "verdict", "USE_RATES", "HORIZONS", "DRAWS", "MAX_HORIZON_YEARS",
-           "DRAW_RANGES", "DRAW_LABELS"]
+           "DRAW_RANGES", "DRAWN"]
 
 #: The decision map's grid: uses a year of a possible combination, and horizons in years.
 USE_RATES = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -79,15 +79,20 @@ DRAW_RANGES: dict[str, tuple[float, float]] = {
     "compliance_low": (0.8, 1.0),
 }
 
-#: What the draws vary beyond the sensitivity analysis's assumptions, named for reports.
-DRAW_LABELS = {
-    "horizon_years": NP_("assumption", "horizon over which yearly costs count (0.5–5 years in "
-                                       "the draws)"),
-    "per_use_factor": NP_("assumption", "cost of a prior authorisation per use (× 0.5–2 in the "
-                                        "draws)"),
-    "compliance_low": NP_("assumption", "share of uses authorised beforehand (as stated in half "
-                                        "the draws, 0.8 to it in the other half)"),
+#: Which assumption of the sensitivity analysis (:data:`bulkimpact.sensitivity.ASSUMPTIONS`)
+#: each draw varies, and how the draws' range differs from that analysis's, where it does
+#: (None: the same range), named for reports.
+DRAWN: dict[str, tuple[str, str | None]] = {
+    "use_rate_factor": ("use_rate_factor", None),
+    "horizon_years": ("horizon_factor", NP_("assumption", "0.5–5 years in the draws")),
+    "dataset_use_rate_factor": ("dataset_use_rate_factor", None),
+    "per_year_factor": ("holding_cost_factor", None),
+    "per_use_factor": ("authorisation_cost_factor", None),
+    "compliance_low": ("compliance_factor", NP_(
+        "assumption", "in the draws as stated in half of them, between 0.8 and that value in "
+                      "the other half")),
 }
+
 
 _FIXED = ("per_dataset", "component", "k_hop", "threshold")
 

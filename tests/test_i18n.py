@@ -252,7 +252,7 @@ def test_every_entry_is_translated_and_fills_only_offered_placeholders(lang: str
 def test_dutch_translates_what_english_says() -> None:
     """A Dutch entry equal to its English msgid is a forgotten translation, save a few words."""
     same_in_dutch = {"{n} record", "{n} records", "{n} scenario", "postcode", "IBAN", "M",
-                     "Status", "Parameters", "Notebook"}
+                     "Status", "Parameters", "Notebook", "notebook"}
     for m in i18n.catalogue("nl"):
         if m.id:
             for mid, s in zip(_ids(m), _strings(m), strict=True):

@@ -161,9 +161,9 @@ def test_banner_names_inputs_with_hashes_parameters_and_version(batch, workdir, 
     assert "Analyst-supplied inventory" in banner and "Fictional data." not in banner
     assert "Illustrative rulebook." in banner
     # The rulebook's label of the variant, and the injected value.
-    assert ("services</span>: Services' reading (leaked and purchased data count as publicly "
+    assert ("services' reading: Services' reading (leaked and purchased data count as publicly "
             "accessible)") in banner
-    assert "openness = 'services'</span> <span class=\"bi-muted\">(batch)" in banner
+    assert "openness = 'services'</span> <span class=\"bi-muted\">(set by the batch)" in banner
     assert "n_rows = 4</span> <span class=\"bi-muted\">(notebook default)" in banner
     assert "seed = 0" in banner
     assert f"version <span class=\"bi-code\">{bulkimpact.__version__}</span>" in banner

@@ -15,12 +15,13 @@ Examples
 ...                                      policies=["per_dataset", "minimal_escalation"]))
 >>> print(timeline_finding(t, "en"))
 On 12 May 2025, with 43 datasets held, per-dataset assessment left 49 combinations
-under-protected, linking an expected 2,240,309 distinct persons; the held set changed on 88
-days between 3 October 2022 and 2 December 2026.
+under-protected, linking just over 2.2 million distinct persons (expected); the held set
+changed on 88 days between 3 October 2022 and 2 December 2026.
 >>> print(timeline_finding(t, "nl"))
 Op 12 mei 2025, met 43 bulkdatasets in bewaring, liet de beoordeling per bulkdataset 49
-combinaties onvoldoende beschermd, met naar verwachting 2.240.309 verschillende personen
-gekoppeld; wat werd bewaard veranderde op 88 dagen tussen 3 oktober 2022 en 2 december 2026.
+combinaties onvoldoende beschermd, met naar verwachting ruim 2,2 miljoen verschillende
+personen gekoppeld; wat werd bewaard veranderde op 88 dagen tussen 3 oktober 2022 en 2
+december 2026.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import pandas as pd
 
 from ..persons import distinct_linked_persons
 from ..registry import HEADLINE
-from .i18n import NN_, NP_, level_name, rule_name, translator
+from .i18n import NN_, NP_, level_name, persons_figure, rule_name, translator
 from .tables import Column, Table, table
 
 if TYPE_CHECKING:
@@ -117,9 +118,10 @@ def timeline_finding(timeline: Timeline, lang: str = "en") -> str:
     # number; {span} "the held set changed on 90 days between … and …".
     return t.gettext(
         "On {date}, with {held} held, per-dataset assessment left {sets} under-protected, "
-        "linking an expected {persons} distinct persons; {span}.").format(
+        "linking {persons} distinct persons (expected); {span}.").format(
         date=when, held=_n("dataset", len(peak.held), lang),
-        sets=_n("combination", len(peak.raised), lang), persons=t.number(_linked(peak)),
+        sets=_n("combination", len(peak.raised), lang),
+        persons=persons_figure(_linked(peak), lang),
         span=span)
 
 

@@ -195,11 +195,14 @@ def index_page(results: Sequence[JobResult], seconds: float,
             verdict = lifted(r.job, "verdict", lang)
             verdict_source = r.job.inventory.shown
     from ..sensitivity import ASSUMPTIONS
-    from ..verdict import DRAW_LABELS
+    from ..verdict import DRAWN
 
     table = load_positions()
-    assumptions = [t.pgettext("assumption", label) for label in
-                   (*(a.label for a in ASSUMPTIONS.values()), *DRAW_LABELS.values())]
+    drawn = {sensitivity: note for sensitivity, note in DRAWN.values()}
+    assumptions = [SimpleNamespace(
+        label=t.pgettext("assumption", a.label), drawn=key in drawn,
+        note=t.pgettext("assumption", drawn[key]) if drawn.get(key) else None)
+        for key, a in ASSUMPTIONS.items()]
     overview_04 = next((row.href for rows in scenarios.values() for row in rows
                         if row.job.notebook.stem.startswith("04_")), None)
     cite = SimpleNamespace(version=bulkimpact.__version__,

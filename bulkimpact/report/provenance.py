@@ -17,7 +17,7 @@ from pathlib import Path  # noqa: F401  (the examples use it)
 from types import SimpleNamespace
 
 import bulkimpact
-from bulkimpact.present.i18n import date, document_title, reading_label
+from bulkimpact.present.i18n import date, document_title, reading_label, reading_name
 from bulkimpact.report.files import InputFile
 from bulkimpact.report.jobs import OK, Job
 from bulkimpact.report.templating import macros
@@ -174,6 +174,7 @@ def banner_html(job: Job, status: str, error: str | None = None,
     facts = SimpleNamespace(
         tag=BANNER_TAG, job=job, ok=status == OK, error=error, failed_cell=failed_cell,
         error_anchor=ERROR_ANCHOR, openness=openness,
+        reading=reading_name(openness, lang) if isinstance(openness, str) else None,
         inventory=_in_language(job.inventory, lang), rulebook=_in_language(job.rulebook, lang),
         # A notebook that declares no inventory parameter (07 reads an exchange log) does
         # not use the batch's inventory; its banner says so rather than name it.
