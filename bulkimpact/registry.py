@@ -59,7 +59,8 @@ class Metric:
     label : str
         Its heading in reports (catalogue message, context ``column``).
     kind : str
-        How values are written: ``count`` (whole), ``cost`` (one decimal),
+        How values are written: ``count`` (whole), ``persons`` (expected distinct persons,
+        rounded as the model supports; the JSON keeps the exact value), ``cost`` (one decimal),
         ``decimal`` (one decimal) or ``text``.
     lower_is_better : bool
         The direction a reader wants it to move (False where neither is better).
@@ -87,17 +88,17 @@ METRICS: dict[str, Metric] = _metrics(
            axis=NP_("figure", "under-protected combinations")),
     Metric("under_protected_persons",
            "expected distinct persons linked in under-protected exposure sets",
-           NP_("column", "distinct persons in under-protected combinations"),
+           NP_("column", "distinct persons in under-protected combinations"), "persons",
            axis=NP_("figure", "distinct persons linked in under-protected sets")),
     Metric("under_protected_persons_held",
            "expected distinct persons held in the member datasets of under-protected "
            "exposure sets",
            NP_("column", "distinct persons held in the members of under-protected "
-                         "combinations")),
+                         "combinations"), "persons"),
     Metric("escalated", "datasets", NP_("column", "datasets escalated"),
            axis=NP_("figure", "datasets escalated above their own level")),
     Metric("escalated_persons", "expected distinct persons held in escalated datasets",
-           NP_("column", "distinct persons in escalated datasets")),
+           NP_("column", "distinct persons in escalated datasets"), "persons"),
     Metric("escalated_records",
            "records: the sum of the escalated datasets' sizes (a person in two datasets "
            "counts twice)", NP_("column", "records in escalated datasets")),

@@ -52,7 +52,7 @@ def test_every_registered_heading_is_translated() -> None:
 
 
 def test_unknown_kind_is_refused_with_the_valid_ones() -> None:
-    with pytest.raises(ValueError, match="is not one of count, decimal"):
+    with pytest.raises(ValueError, match="is not one of count, persons, decimal"):
         Column("x", "money")
 
 

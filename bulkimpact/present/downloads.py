@@ -51,7 +51,7 @@ import pandas as pd
 
 from ..files import atomic_write
 from .exchange_findings import EXCHANGE_COLUMNS
-from .i18n import NP_, READINGS, RULES, decimal, reading_name, rule_name, translator
+from .i18n import NP_, READINGS, RULES, decimal, reading_name, round_persons, rule_name, translator
 from .tables import COLUMNS, Column, cell, heading, numeric_kind
 from .timeline_findings import TIMELINE_COLUMNS
 
@@ -91,6 +91,7 @@ SUFFIXES = {"_low": NP_("column suffix", "5th percentile"),
 #: The unit of each kind of column (bulkimpact.present.tables.KINDS), for the data dictionary.
 UNITS: dict[str, str] = {
     "count": NP_("unit", "number (rounded to a whole)"),
+    "persons": NP_("unit", "expected number of distinct persons (rounded to 2 significant digits)"),
     "decimal": NP_("unit", "number"),
     "cost": NP_("unit", "cost units"),
     "rate": NP_("unit", "times a year (3 significant digits)"),
@@ -206,6 +207,8 @@ def _dutch_cell(value: Any, kind: str, digits: int) -> str:
             return cell(value, kind, "nl", digits)
         if math.isinf(value):
             return neutralise(str(value))
+        if kind == "persons":  # rounded as the pages show it, but a number a spreadsheet sums
+            return str(int(round_persons(float(value))))
         if numeric_kind(kind):
             return cell(value, kind, "nl", digits).replace(".", "")  # no thousands separator
         return decimal(float(value), "nl").replace(".", "")  # a number of a column without kind

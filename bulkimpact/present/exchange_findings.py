@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .i18n import NN_, NP_, document_title, level_name, translator
+from .i18n import NN_, NP_, document_title, level_name, persons_figure, translator
 from .tables import Column, Table, table
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ EXCHANGE_COLUMNS: dict[str, Column] = {
     "cumulative_level_max": Column(NP_("column", "highest cumulative level"), "level"),
     "crossing_date": Column(NP_("column", "crossing date"), "date"),
     "provisions_raised": Column(NP_("column", "exchanges heavier together than alone")),
-    "expected_distinct_persons": Column(NP_("column", "expected distinct persons")),
+    "expected_distinct_persons": Column(NP_("column", "expected distinct persons"), "persons"),
     "heavier_from_per_provision": Column(NP_("column", "heavier safeguard from, per provision"),
                                          "date"),
     "heavier_from_structural": Column(NP_("column", "heavier safeguard from, structural"),
@@ -78,13 +78,16 @@ EXCHANGE_COLUMNS: dict[str, Column] = {
     "provisions_heavier_structural": Column(NP_("column", "provisions under a heavier "
                                                           "safeguard, structural")),
     "expected_distinct_persons_heavier_structural": Column(
-        NP_("column", "expected distinct persons under a heavier safeguard, structural")),
+        NP_("column", "expected distinct persons under a heavier safeguard, structural"),
+        "persons"),
 }
 
 
 def _n(noun: str, n: float, lang: str) -> str:
     t = translator(lang)
-    return t.ngettext(*_NOUNS[noun], n).format(n=t.number(n))
+    # expected distinct persons are model figures: shown as far as the model supports
+    shown = persons_figure(n, lang) if noun == "expected distinct person" else t.number(n)
+    return t.ngettext(*_NOUNS[noun], n).format(n=shown)
 
 
 def shared_persons_phrase(n: float, lang: str = "en") -> str:
@@ -321,9 +324,9 @@ def partner_sentences(a: ExchangeAssessment, lang: str = "en") -> list[str]:
     >>> a = assess_exchange(load_exchange_log("data/synthetic/exchange/exchange_log.yaml"),
     ...                     load_rulebook(default_rulebook_path()), window=90)
     >>> print(partner_sentences(a, "en")[1])
-    **Fictional Sentinel Labs**: on 26 February 2024, 2 exchanges that together concern 1,250
-    expected distinct persons reach the medium level, above each of them on its own (at most
-    light); what links them: 850 expected shared persons.
+    **Fictional Sentinel Labs**: on 26 February 2024, 2 exchanges that together concern just
+    over 1,200 expected distinct persons reach the medium level, above each of them on its own
+    (at most light); what links them: 850 expected shared persons.
     """
     t = translator(lang)
     out = []

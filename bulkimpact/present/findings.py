@@ -178,10 +178,10 @@ def dispute_verdict(evaluation: Evaluation, rulebook: Rulebook, lang: str = "en"
     >>> from bulkimpact.assessor import evaluate_policies
     >>> ev = evaluate_policies(toy_graph("services"), toy_rulebook())
     >>> print(dispute_verdict(ev, toy_rulebook())[0])
-    Computed on fictional data, on the CTIVD's point: per-dataset assessment leaves 1 of 2
+    The CTIVD's point, computed on fictional data: per-dataset assessment leaves 1 of 2
     combinations under-protected, with 4,000 distinct persons linked in them.
     >>> print(dispute_verdict(ev, toy_rulebook(), lang="nl")[0])
-    Doorgerekend op fictieve gegevens, bij het punt van de CTIVD: wie elke bulkdataset
+    Het punt van de CTIVD, doorgerekend op fictieve gegevens: wie elke bulkdataset
     afzonderlijk beoordeelt, laat 1 van de 2 combinaties onvoldoende beschermd, met de
     gekoppelde gegevens van 4.000 verschillende personen.
     """
@@ -843,7 +843,7 @@ def verdict_sentences(evaluation: Evaluation, rulebook: Rulebook, lang: str = "e
     >>> from bulkimpact.assessor import evaluate_policies
     >>> ev = evaluate_policies(toy_graph("services"), toy_rulebook())
     >>> len(verdict_sentences(ev, toy_rulebook())), verdict_sentences(ev, toy_rulebook(), "nl")[0]
-    (3, 'Doorgerekend op fictieve gegevens, bij het punt van de CTIVD: wie elke bulkdataset \
+    (3, 'Het punt van de CTIVD, doorgerekend op fictieve gegevens: wie elke bulkdataset \
 afzonderlijk beoordeelt, laat 1 van de 2 combinaties onvoldoende beschermd, met de gekoppelde \
 gegevens van 4.000 verschillende personen.')
     """
@@ -1187,9 +1187,9 @@ def inventory_finding(levels: pd.Series, rulebook: Rulebook, reading: str,
     >>> from bulkimpact.examples import toy_rulebook
     >>> lv = pd.Series({"a": 1, "b": 2, "c": 3, "d": 0})
     >>> print(inventory_finding(lv, toy_rulebook(), "ctivd"))
-    Judged each on its own nature, in line with the Tijdelijke regeling, 2 of 4 datasets sit in
-    a regime heavier than light under the CTIVD reading; 2 are of very slight intrusion
-    (1 outside the regime, 1 light).
+    Judged each on its own nature, as the Tijdelijke regeling prescribes (here with the
+    illustrative rulebook), 2 of 4 datasets sit in a regime heavier than light under the CTIVD
+    reading; 2 are of very slight intrusion (1 outside the regime, 1 light).
     """
     t = translator(lang)
     low = rulebook.low_intrusion_level

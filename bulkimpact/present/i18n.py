@@ -65,7 +65,8 @@ from ..registry import READINGS as _READINGS
 from ..registry import RULES as _RULES
 
 __all__ = ["LANGUAGES", "LOCALES", "DOMAIN", "Translator", "translator", "number", "decimal",
-           "significant", "persons_figure", "PERSON_DIGITS", "percent", "date", "join",
+           "significant", "persons_figure", "persons_rounded", "round_persons", "PERSON_DIGITS",
+           "percent", "date", "join",
            "plural_count", "rule_name", "rule_meaning",
            "level_name", "level_meaning", "reading_name", "reading_label", "glossary",
            "document_title", "TITLES", "terms",
@@ -373,7 +374,7 @@ def persons_figure(x: float, lang: str = "en", low: float | None = None,
     ('ruim 8.200', 'almost 13 million', '37')
     """
     t = translator(lang)
-    shown = _round_persons(x, "nearest")
+    shown = round_persons(x, "nearest")
     figure = _persons_words(shown, lang)
     if x > shown + 0.5:
         figure = t.pgettext("persons figure", "just over {figure}").format(figure=figure)
@@ -382,12 +383,31 @@ def persons_figure(x: float, lang: str = "en", low: float | None = None,
     if low is None or high is None:
         return figure
     return t.pgettext("persons figure", "{figure} (between {low} and {high})").format(
-        figure=figure, low=_persons_words(_round_persons(low, "down"), lang),
-        high=_persons_words(_round_persons(high, "up"), lang))
+        figure=figure, low=_persons_words(round_persons(low, "down"), lang),
+        high=_persons_words(round_persons(high, "up"), lang))
 
 
-def _round_persons(x: float, direction: str) -> float:
-    """``x`` to :data:`PERSON_DIGITS` significant digits (whole persons below 100)."""
+def persons_rounded(x: float, lang: str = "en") -> str:
+    """Expected distinct persons as a table shows them: rounded to what the model supports
+    (:data:`PERSON_DIGITS` significant digits), millions in words, without "just over".
+
+    Examples
+    --------
+    >>> persons_rounded(2_519_440, "nl"), persons_rounded(2_820, "en"), persons_rounded(37, "nl")
+    ('2,5 miljoen', '2,800', '37')
+    """
+    return _persons_words(round_persons(x, "nearest"), lang)
+
+
+def round_persons(x: float, direction: str = "nearest") -> float:
+    """``x`` to :data:`PERSON_DIGITS` significant digits (whole persons below 100),
+    rounded ``"nearest"``, ``"down"`` or ``"up"``.
+
+    Examples
+    --------
+    >>> round_persons(2_519_440), round_persons(2_519_440, "up"), round_persons(37.4)
+    (2500000.0, 2600000.0, 37.0)
+    """
     if abs(x) < 100:
         return float(round(x))
     step = 10.0 ** (math.floor(math.log10(abs(x))) - PERSON_DIGITS + 1)

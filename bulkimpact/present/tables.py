@@ -41,6 +41,7 @@ from .i18n import (
     READINGS,
     RULES,
     level_name,
+    persons_rounded,
     reading_name,
     rule_meaning,
     rule_name,
@@ -53,8 +54,8 @@ __all__ = ["COLUMNS", "Column", "KINDS", "SOLVER_STATUS", "Table", "cell", "head
            "POLICY_COLUMNS", "policy_table", "sensitivity_table", "interval_table"]
 
 #: How a column's values are written.
-KINDS = ("count", "decimal", "cost", "rate", "share", "significant", "yesno", "rule", "level",
-         "reading", "date", "status", "text")
+KINDS = ("count", "persons", "decimal", "cost", "rate", "share", "significant", "yesno", "rule",
+         "level", "reading", "date", "status", "text")
 #: How a decision rule was computed (``bulkimpact.policies.PolicyResult.status``), by name.
 SOLVER_STATUS = {"exact": NP_("solver status", "computed directly"),
                  "optimal": NP_("solver status", "optimal (proven)")}
@@ -235,6 +236,8 @@ def cell(value: object, kind: str = "count", lang: str = "en", digits: int = 1) 
         return str(value)
     if kind == "count":
         return t.number(value)
+    if kind == "persons":  # expected distinct persons: a model figure, rounded as it supports
+        return persons_rounded(float(value), lang)
     if kind in ("decimal", "cost"):
         return t.decimal(float(value), digits)
     if kind in ("rate", "significant"):
@@ -411,9 +414,9 @@ def policy_table(frame: pd.DataFrame, columns: list[str] | None = None,
     >>> f = pd.DataFrame({"under_protected_persons": [1259319.0], "escalated": [3]},
     ...                  index=["per_dataset"])
     >>> html = policy_table(f).to_html()
-    >>> "1,259,319" in html and "distinct persons in under-protected combinations" in html
+    >>> "1.3 million" in html and "distinct persons in under-protected combinations" in html
     True
-    >>> "1.259.319" in policy_table(f, lang="nl").html
+    >>> "1,3 miljoen" in policy_table(f, lang="nl").html
     True
     """
     wanted = columns or list(POLICY_COLUMNS)
