@@ -123,16 +123,21 @@ bl.each(lambda lang: [
 # ## Kanttekeningen
 # - Een koppeling is een *mogelijke* combinatie: een gedeelde sleutel betekent dat records te
 #   koppelen zijn, niet dat iemand dat heeft gedaan.
-# - De formules (overlap `n_a × n_b / N`, uniciteit `(1 − 1/C)^(n−1)`, koppelingen = overlap
-#   × kwaliteit van de sleutel) gaan uit van onafhankelijke trekkingen uit de populatie;
-#   rapport 06 toetst ze aan een synthetische populatie op recordniveau.
+# - De schattingen gaan uit van onafhankelijke trekkingen uit de populatie. De overlap is
+#   `n_a × n_b / N`, tenzij de analist een overlap opgeeft of de populaties elkaar uitsluiten;
+#   het aandeel unieke personen volgt uit de verdeling van de celgrootten in de populatie
+#   (postcode, leeftijd) waar die bekend is, en anders uit `(1 − 1/C)^(n−1)`; het aantal
+#   koppelingen is de overlap maal de kwaliteit van de sleutel. Rapport 06 toetst deze
+#   schattingen aan een synthetische populatie op persoonsniveau.
 # - De inventaris is **fictief**; de bulkdatasets en hun onderlinge overlap zijn verzonnen.
 
 # %% [markdown] tags=["en"]
 # ## Caveats
 # - A link is a *possible* combination: a key shared between two datasets means records can
 #   be joined, not that anyone did.
-# - The formulas (overlap `n_a × n_b / N`, uniqueness `(1 − 1/C)^(n−1)`, links = overlap ×
-#   match quality) assume independent draws from the population; report 06 checks them
-#   against a record-level synthetic population.
+# - The estimates assume independent draws from the population. The overlap is
+#   `n_a × n_b / N` unless the analyst states one or the populations are disjoint; the share
+#   of unique persons follows from the population's cell sizes (postcode, age) where they are
+#   known, and from `(1 − 1/C)^(n−1)` otherwise; links are the overlap times the key's match
+#   quality. Report 06 checks these estimates against a record-level synthetic population.
 # - The inventory is **fictional**; the datasets and their overlaps are made up.
