@@ -41,7 +41,9 @@ test: $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 
-## Paired .ipynb files next to the jupytext .py notebooks (for plain papermill / JupyterLab).
+## Paired .ipynb files next to the jupytext .py notebooks, both languages (for JupyterLab).
+## For plain papermill + nbconvert, copies in one language elsewhere (README, papermill):
+## bulkimpact notebooks --to-ipynb --lang nl --out DIR.
 notebooks: $(VENV)/.installed-report
 	$(BIN)/bulkimpact notebooks --to-ipynb
 

@@ -66,6 +66,12 @@ _ = downloads.csv(headline.stack(level=0, future_stack=True).rename_axis(["rule"
 _ = downloads.csv(ev.to_frame().drop(columns=["pareto"], errors="ignore").rename_axis("rule"),
                   out_dir, "rules")
 
+# %%
+# What the data are, shown by the notebook itself when no batch adds its banner.
+from bulkimpact.report.notice import show_notice
+
+show_notice(analysis.rulebook, analysis.inventory)
+
 # %% [markdown] tags=["nl"]
 # ## Bevinding
 

@@ -52,6 +52,12 @@ _ = downloads.csv(table_of_datasets, out_dir, "datasets")
 rules = findings.rulebook_frame(rb).reset_index().assign(rule=[r.id for r in rb.rules])
 _ = downloads.csv(rules.set_index("rule"), out_dir, "rulebook")
 
+# %%
+# What the data are, shown by the notebook itself when no batch adds its banner.
+from bulkimpact.report.notice import show_notice
+
+show_notice(analysis.rulebook, analysis.inventory)
+
 # %% [markdown] tags=["nl"]
 # ## Bevinding
 

@@ -45,6 +45,12 @@ giant = max((len(c) for c in nx.connected_components(G)), default=0)
 links = findings.links_frame(analysis)
 links_csv = downloads.csv(links, out_dir, "links")
 
+# %%
+# What the data are, shown by the notebook itself when no batch adds its banner.
+from bulkimpact.report.notice import show_notice
+
+show_notice(analysis.rulebook, analysis.inventory)
+
 # %% [markdown] tags=["nl"]
 # ## Bevinding
 

@@ -53,6 +53,12 @@ mosaic = findings.mosaic_frame(analysis)
 mosaic_csv = downloads.csv(mosaic, out_dir, "raised_combinations")
 _ = downloads.csv(sets, out_dir, "combinations")
 
+# %%
+# What the data are, shown by the notebook itself when no batch adds its banner.
+from bulkimpact.report.notice import show_notice
+
+show_notice(analysis.rulebook, analysis.inventory)
+
 # %% [markdown] tags=["nl"]
 # ## Bevinding
 

@@ -71,6 +71,12 @@ analysis = load_analysis(inventory, rulebook, openness, seed, k=k, t=t, use_rate
 ev = analysis.evaluation
 frame = ev.to_frame()
 
+# %%
+# What the data are, shown by the notebook itself when no batch adds its banner.
+from bulkimpact.report.notice import show_notice
+
+show_notice(analysis.rulebook, analysis.inventory)
+
 # %% [markdown] tags=["nl"]
 # ## Bevinding
 

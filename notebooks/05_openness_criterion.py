@@ -68,6 +68,12 @@ changed_ids = list(levels.index[levels[compare[0]] != levels[compare[1]]])
 distinct = distinct_persons(analysis.graph, changed_ids)
 records = sum(analysis.inventory.dataset(d).persons for d in changed_ids)
 
+# %%
+# What the data are, shown by the notebook itself when no batch adds its banner.
+from bulkimpact.report.notice import show_notice
+
+show_notice(analysis.rulebook, analysis.inventory)
+
 # %% [markdown] tags=["nl"]
 # ## Bevinding
 

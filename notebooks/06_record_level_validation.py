@@ -76,6 +76,12 @@ validation = validate_inventory(analysis.inventory, persons=world_persons, seed=
 edges = validation.to_frame()
 mosaic = mosaic_example(mosaic_persons, seed)
 
+# %%
+# What the data are, shown by the notebook itself when no batch adds its banner.
+from bulkimpact.report.notice import show_notice
+
+show_notice(analysis.rulebook, analysis.inventory)
+
 # %% [markdown] tags=["nl"]
 # ## Bevinding
 

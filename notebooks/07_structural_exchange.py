@@ -35,6 +35,12 @@ book = load_rulebook(resolve_input(rulebook, BUNDLED_RULEBOOK))
 log = load_exchange_log(resolve_input(exchange_log, BUNDLED_EXCHANGE_LOG), book)
 assessment = assess_exchange(log, book, window=window, provided_only=provided_only)
 
+# %%
+# What the data are, shown by the notebook itself when no batch adds its banner.
+from bulkimpact.report.notice import show_notice
+
+show_notice(book)  # the rulebook; the exchange log is named on the page
+
 # %% [markdown] tags=["nl"]
 # ## Vraag
 # **De juridische vraag.** De AIVD en de MIVD werken in het cyberdomein samen met bedrijven.

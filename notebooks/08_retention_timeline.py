@@ -42,6 +42,12 @@ if destroy is None and any(step.raised for step in timeline.steps):
 scenario = (what_if(timeline, [parse_change(destroy, analysis.inventory, argument="destroy")])
             if destroy is not None else None)
 
+# %%
+# What the data are, shown by the notebook itself when no batch adds its banner.
+from bulkimpact.report.notice import show_notice
+
+show_notice(analysis.rulebook, analysis.inventory)
+
 # %% [markdown] tags=["nl"]
 # ## Vraag
 # Een bulkdataset wordt niet voor altijd bewaard: de relevantie moet binnen een termijn worden

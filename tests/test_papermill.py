@@ -3,7 +3,9 @@
 ``bulkimpact notebooks --to-ipynb`` writes ``.ipynb`` files; run from a
 directory that holds no ``data/`` folder, their parameters default to the
 bundled inventory and rulebook (``inventory = None``, ``rulebook = None``),
-and paths passed with ``-p`` are taken relative to that directory.
+and paths passed with ``-p`` are taken relative to that directory. With
+``--lang``, the copies hold one language, and plain nbconvert makes of a run
+a page in that language that says what the data are (issue 22, item 2).
 """
 
 from __future__ import annotations
@@ -13,7 +15,10 @@ import os
 import shutil
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
+
+import pytest
 
 from bulkimpact.resources import bundled
 
@@ -72,3 +77,93 @@ def test_exported_notebook_runs_with_plain_papermill_from_any_directory(tmp_path
     injected = [c for c in json.loads((elsewhere / "mine.ipynb").read_text("utf-8"))["cells"]
                 if "injected-parameters" in c["metadata"].get("tags", [])]
     assert "mine.yaml" in "".join(injected[0]["source"])
+
+
+#: The notice every page opens with, as the notebook shows it itself, and the sections
+#: every page has (notebooks/CONVENTIONS.md), per language.
+NOTICE = {"nl": ("Fictieve gegevens.", "Illustratief regelboek."),
+          "en": ("Fictional data.", "Illustrative rulebook.")}
+SECTIONS = {"nl": ["Vraag", "Bevinding", "Werkwijze", "Kanttekeningen"],
+            "en": ["Question", "Finding", "Method", "Caveats"]}
+
+
+class Headings(HTMLParser):
+    """The text of every h1 and h2 of a page (nbconvert adds a pilcrow anchor to each)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, str]] = []
+        self._open: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in ("h1", "h2"):
+            self._open, self._text = tag, ""
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            self._text += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self._open:
+            self.found.append((tag, self._text.replace("\N{PILCROW SIGN}", "").strip()))
+            self._open = None
+
+
+def headings(page: str) -> list[tuple[str, str]]:
+    parser = Headings()
+    parser.feed(page)
+    return parser.found
+
+
+@pytest.fixture(scope="module", params=["nl", "en"])
+def plain_run(request, tmp_path_factory):
+    """01 in one language, executed by plain papermill (its Python API, the venv's kernel)
+    in an empty directory and converted by plain nbconvert (no bulkimpact template)."""
+    import papermill
+    from nbconvert import HTMLExporter
+
+    from bulkimpact.report.notebooks import write_language_notebooks
+
+    lang = request.param
+    root = tmp_path_factory.mktemp(f"plain-{lang}")
+    source = bundled("notebooks") / "01_inventory.py"
+    [copy] = write_language_notebooks([source], root / "copies", lang)
+    cwd = root / "run"
+    cwd.mkdir()
+    executed = papermill.execute_notebook(str(copy), str(root / "out.ipynb"),
+                                          kernel_name="python3", cwd=str(cwd),
+                                          progress_bar=False)
+    page, _ = HTMLExporter().from_notebook_node(executed)
+    return lang, source, executed, page, cwd
+
+
+def test_plain_papermill_and_nbconvert_give_the_notice_and_one_language(plain_run) -> None:
+    from bulkimpact.report.notebooks import notebook_titles, read_notebook
+
+    lang, source, executed, page, cwd = plain_run
+    other = "en" if lang == "nl" else "nl"
+    for words in NOTICE[lang]:
+        assert words in page
+    for words in NOTICE[other]:
+        assert words not in page
+    titles = notebook_titles(read_notebook(source), source.stem)
+    assert headings(page) == [("h1", titles[lang])] + [("h2", s) for s in SECTIONS[lang]]
+    assert titles[other] not in page
+    # Computed output (the finding, tables, figures) in this language only.
+    shown = [o.get("metadata", {}).get("bulkimpact", {}).get("lang")
+             for cell in executed.cells for o in cell.get("outputs", [])]
+    assert lang in shown and other not in shown
+    # Item 3 kept: the run wrote nothing into the directory it ran in.
+    assert list(cwd.iterdir()) == []
+
+
+def test_the_batch_page_leaves_the_notebooks_own_notice_out(plain_run) -> None:
+    """The batch opens every page with its full banner (the notice included), so its pages
+    drop the notice the notebook shows itself: it is not said twice."""
+    from bulkimpact.report.render import make_exporter, render_html
+
+    lang, _source, executed, _page, _cwd = plain_run
+    page = render_html(executed, make_exporter(), "01", lang=lang)
+    assert SECTIONS[lang][1] in page
+    for words in NOTICE[lang]:
+        assert words not in page

@@ -151,6 +151,30 @@ def test_notebooks_to_ipynb_for_plain_papermill(tmp_path, capsys):
     assert nb.metadata["jupytext"]["formats"] == "ipynb,py:percent"
 
 
+def test_notebooks_in_one_language_are_copies_elsewhere(tmp_path, capsys):
+    """--lang writes unpaired copies in one language, and never beside the .py notebooks
+    (JupyterLab would pair a copy with its .py and save one language back into it)."""
+    bundled_notebooks = Path(__file__).resolve().parent.parent / "notebooks"
+    code = main(["notebooks", "--only", "01", "--to-ipynb", "--lang", "en",
+                 "--out", str(tmp_path)])
+    assert code == 0, capsys.readouterr().err
+    nb = nbformat.read(tmp_path / "01_inventory.ipynb", as_version=4)
+    nbformat.validate(nb)
+    assert "jupytext" not in nb.metadata
+    tags = {tag for cell in nb.cells for tag in cell.metadata.get("tags", [])}
+    assert "en" in tags and "nl" not in tags
+    assert declared_parameters(nb)["languages"] == "'en'"
+    assert "jupyter nbconvert --to html out.ipynb" in capsys.readouterr().out
+
+    for argv in (["--to-ipynb", "--lang", "nl"], ["--lang", "nl", "--out", str(tmp_path)],
+                 ["--to-ipynb", "--lang", "nl", "--out", str(bundled_notebooks)]):
+        assert main(["notebooks", "--only", "01", *argv]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("bulkimpact: error: ") and "--out DIR" in err
+    assert not (bundled_notebooks / "01_inventory.ipynb").exists() or \
+        "jupytext" in nbformat.read(bundled_notebooks / "01_inventory.ipynb", 4).metadata
+
+
 def test_notebooks_listing_shows_titles_and_parameters(capsys):
     assert main(["notebooks", "--notebooks", str(FIXTURES), "--only", "fixture_fails"]) == 0
     out = capsys.readouterr().out

@@ -12,7 +12,10 @@ Outputs without a tag (rare: a figure without words) appear on every page.
   and displays what it returns, tagged.
 - **Roles** mark outputs the batch lifts onto the index: ``"finding"`` (the
   report's one-line finding) and ``"verdict"`` (the overview's headline
-  table, figure and sentences).
+  table, figure and sentences); and the one output the batch's pages leave
+  out: ``"banner"``, the notice on fictional data a notebook shows itself
+  for a run without the batch (:mod:`bulkimpact.report.notice`), which the
+  batch's own banner replaces.
 
 The languages a run renders are set once, from the notebook's
 ``languages`` parameter (``"nl,en"`` by default; Dutch first).
@@ -37,12 +40,13 @@ from typing import Any
 from .i18n import LANGUAGES
 
 __all__ = ["KEY", "ROLES", "each", "finding", "languages", "output_language", "output_role",
-           "parse_languages", "set_languages", "tag", "verdict"]
+           "parse_languages", "set_languages", "shown_in", "tag", "verdict"]
 
 #: The output-metadata key under which language and role are stored.
 KEY = "bulkimpact"
-#: Roles an output may have: what the batch lifts onto the index.
-ROLES = ("finding", "verdict")
+#: Roles an output may have: what the batch lifts onto the index (finding, verdict) or
+#: leaves out of its pages (banner).
+ROLES = ("finding", "verdict", "banner")
 
 _active: tuple[str, ...] = LANGUAGES
 
@@ -121,6 +125,19 @@ def verdict(make: Callable[[str], Any]) -> None:
 
 def _metadata(output: Mapping[str, Any]) -> Mapping[str, Any]:
     return (output.get("metadata") or {}).get(KEY) or {}
+
+
+def shown_in(cell: Mapping[str, Any], lang: str) -> bool:
+    """Whether a page (or a notebook) in `lang` keeps `cell`: it is tagged with `lang`, or
+    with no language at all.
+
+    Examples
+    --------
+    >>> [shown_in({"metadata": {"tags": tags}}, "en") for tags in (["nl"], ["en"], [])]
+    [False, True, True]
+    """
+    tags = set((cell.get("metadata") or {}).get("tags", []))
+    return not (tags & set(LANGUAGES)) - {lang}
 
 
 def output_language(output: Mapping[str, Any]) -> str | None:

@@ -7,7 +7,9 @@ banner on top) and ``reports/index.html``. The main entry points:
 
 - :func:`run_reports` — the whole batch, as the command runs it;
 - :func:`make_jobs` and :func:`run_jobs` — the same in two steps;
-- :func:`write_paired_notebooks` — ``.ipynb`` files for plain papermill;
+- :func:`write_paired_notebooks` — ``.ipynb`` files paired with the ``.py``
+  notebooks (both languages, for JupyterLab); :func:`write_language_notebooks`
+  — copies in one language for plain papermill and nbconvert;
 - :func:`make_exporter`, :func:`render_html`, :func:`external_loads` —
   rendering one notebook and checking that a page is self-contained;
 - :func:`screenshot_reports` — the offline browser check.
@@ -29,6 +31,7 @@ _EXPORTS = {
     "Job": "jobs",
     "JobResult": "jobs",
     "find_notebooks": "notebooks",
+    "write_language_notebooks": "notebooks",
     "write_paired_notebooks": "notebooks",
     "external_loads": "render",
     "make_exporter": "render",

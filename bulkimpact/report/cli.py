@@ -140,14 +140,23 @@ def configure_notebooks(notebooks: argparse.ArgumentParser) -> None:
     """Add the options of ``bulkimpact notebooks`` to its parser."""
     notebooks.description = (
         "List the jupytext notebooks with their titles and parameters; with --to-ipynb, write "
-        "paired .ipynb files (papermill's command line reads only .ipynb).")
+        ".ipynb files (papermill's command line reads only .ipynb): paired with the .py files, "
+        "in both languages, for JupyterLab; with --lang, copies in one language for plain "
+        "papermill and nbconvert.")
     _add_notebook_selection(notebooks)
     notebooks.add_argument("--to-ipynb", action="store_true",
                            help="write NN_name.ipynb for each NN_name.py")
+    notebooks.add_argument("--lang", choices=LANGUAGE_CHOICES, default=None, metavar="LANG",
+                           help="with --to-ipynb and --out: write copies in one language, nl or "
+                                "en (the other language's prose left out), which plain "
+                                "papermill and nbconvert turn into a page in that language "
+                                "(default: both languages, as the .py files hold them)")
     notebooks.add_argument("--out", default=None, metavar="DIR",
-                           help="write the .ipynb files here (default: next to the .py files)")
+                           help="write the .ipynb files here (default: next to the .py files; "
+                                "required with --lang)")
     add_json(notebooks, "the notebooks (or the files written)")
-    notebooks.epilog = examples("bulkimpact notebooks", "bulkimpact notebooks --to-ipynb")
+    notebooks.epilog = examples("bulkimpact notebooks", "bulkimpact notebooks --to-ipynb",
+                                "bulkimpact notebooks --to-ipynb --lang nl --out my-notebooks")
     notebooks.set_defaults(handler=notebooks_command)
 
 
@@ -235,9 +244,20 @@ def _summary_json(batch: Any, cwd: Path) -> dict[str, Any]:
 def notebooks_command(args: argparse.Namespace) -> int:
     """Run ``bulkimpact notebooks``; return the exit code."""
     from bulkimpact.report.files import display_path
-    from bulkimpact.report.notebooks import NotebookInfo, find_notebooks, write_paired_notebooks
+    from bulkimpact.report.notebooks import (
+        NotebookInfo,
+        find_notebooks,
+        write_language_notebooks,
+        write_paired_notebooks,
+    )
     from bulkimpact.resources import default_notebooks_dir
 
+    if args.lang is not None and (not args.to_ipynb or args.out is None):
+        error("--lang writes copies of the notebooks in one language: give it with --to-ipynb "
+              "and --out DIR (a folder other than the .py notebooks', which JupyterLab pairs "
+              "with the .ipynb beside them), e.g. bulkimpact notebooks --to-ipynb --lang nl "
+              "--out my-notebooks")
+        return EXIT_BAD_INPUT
     try:
         paths = find_notebooks(args.notebooks or default_notebooks_dir(), args.only)
     except (FileNotFoundError, ValueError) as exc:
@@ -253,17 +273,27 @@ def notebooks_command(args: argparse.Namespace) -> int:
             print(f"{info.file.shown}: {info.title}\n    parameters: "
                   + ", ".join(f"{k}={v}" for k, v in info.parameters.items()))
         return EXIT_OK
-    written = write_paired_notebooks(paths, args.out)
+    if args.lang is None:
+        written = write_paired_notebooks(paths, args.out)
+    else:
+        try:
+            written = write_language_notebooks(paths, args.out, args.lang)
+        except ValueError as exc:
+            return _error(exc)
     if args.json:
         print_json({"written": [display_path(path, cwd) for path in written]})
         return EXIT_OK
     for path in written:
         print(display_path(path, cwd))
     example = display_path(written[0], cwd)
-    print(f"\nRun one with plain papermill, for example:\n"
+    print(f"\nRun one with plain papermill, then make a page of it, for example:\n"
           f"  papermill {example} out.ipynb -p openness services\n"
+          f"  jupyter nbconvert --to html out.ipynb\n"
           f"(inventory and rulebook default to the bundled {DEFAULT_INVENTORY} and "
           f"{DEFAULT_RULEBOOK}; pass -p inventory PATH for your own)")
+    if args.lang is None:
+        print("These hold both languages, for JupyterLab; for a page in one language write "
+              "copies with --lang nl (or en) --out DIR.")
     return EXIT_OK
 
 

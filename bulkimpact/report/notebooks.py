@@ -1,9 +1,12 @@
 """The analysis notebooks as files: finding them, reading them, pairing them.
 
 Notebooks live in ``notebooks/`` as jupytext percent-format ``.py`` files
-named ``NN_name.py``. The batch driver reads them in memory; batch users who
-run plain ``papermill`` themselves need ``.ipynb`` files, which
-:func:`write_paired_notebooks` writes next to the ``.py`` files.
+named ``NN_name.py``, their prose in both languages. The batch driver reads
+them in memory; batch users who run plain ``papermill`` themselves need
+``.ipynb`` files: :func:`write_paired_notebooks` writes them next to the
+``.py`` files (both languages, paired for JupyterLab), and
+:func:`write_language_notebooks` writes copies in one language elsewhere,
+which plain papermill and plain nbconvert turn into a page in that language.
 """
 
 from __future__ import annotations
@@ -28,7 +31,9 @@ __all__ = [
     "find_notebooks",
     "notebook_title",
     "notebook_titles",
+    "in_language",
     "read_notebook",
+    "write_language_notebooks",
     "write_paired_notebooks",
 ]
 
@@ -303,5 +308,133 @@ def write_paired_notebooks(
             # A pair, as jupytext --sync leaves it: the text file not older than the
             # .ipynb, else JupyterLab's jupytext refuses to open it ("is more recent than").
             os.utime(source)
+        written.append(target)
+    return written
+
+
+def in_language(nb: nbformat.NotebookNode, lang: str) -> nbformat.NotebookNode:
+    """A copy of `nb` in one language: its cells tagged with another language left out and
+    its ``languages`` parameter set to `lang`.
+
+    Run as it is, the copy shows the prose and the computed output of `lang`
+    only. The ``languages`` line of the ``parameters`` cell is rewritten (its
+    comment says the copy is in one language); a notebook without that
+    parameter keeps its parameters as they are.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        A bilingual notebook (:func:`read_notebook`), not modified.
+    lang : str
+        One of :data:`bulkimpact.present.i18n.LANGUAGES`.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+
+    Raises
+    ------
+    ValueError
+        For a language bulkimpact does not write.
+
+    Examples
+    --------
+    >>> nl = nbformat.v4.new_markdown_cell("## Vraag")
+    >>> nl.metadata["tags"] = ["nl"]
+    >>> en = nbformat.v4.new_markdown_cell("## Question")
+    >>> en.metadata["tags"] = ["en"]
+    >>> params = nbformat.v4.new_code_cell('seed = 0\\nlanguages = "nl,en"  # both\\nk = 1')
+    >>> params.metadata["tags"] = ["parameters"]
+    >>> copy = in_language(nbformat.v4.new_notebook(cells=[nl, en, params]), "en")
+    >>> [c.source.splitlines()[:2] for c in copy.cells]  # doctest: +NORMALIZE_WHITESPACE
+    [['## Question'], ['seed = 0', 'languages = "en"  # this copy holds the en text only;
+      bulkimpact notebooks --to-ipynb --lang nl writes another']]
+    """
+    from bulkimpact.present.bilingual import parse_languages, shown_in
+    from bulkimpact.present.i18n import LANGUAGES
+
+    [lang] = parse_languages(lang)
+    copy = nbformat.from_dict(dict(nb))
+    copy.cells = [nbformat.from_dict(dict(cell)) for cell in nb.cells if shown_in(cell, lang)]
+    others = ",".join(other for other in LANGUAGES if other != lang)
+    line = (f'languages = "{lang}"  # this copy holds the {lang} text only; '
+            f"bulkimpact notebooks --to-ipynb --lang {others} writes another")
+    for cell in copy.cells:
+        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
+            cell.source = _with_assignment(cell.source, "languages", line)
+    return copy
+
+
+def _with_assignment(source: str, name: str, line: str) -> str:
+    """`source` with the top-level assignment to `name` replaced by `line` (unchanged when
+    there is none)."""
+    lines = source.splitlines()
+    for node in ast.parse(source).body:
+        targets = (node.targets if isinstance(node, ast.Assign)
+                   else [node.target] if isinstance(node, ast.AnnAssign) else [])
+        if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+            lines[node.lineno - 1:node.end_lineno] = [line]
+            return "\n".join(lines)
+    return source
+
+
+def write_language_notebooks(
+    notebooks: Iterable[str | os.PathLike[str]], out_dir: str | os.PathLike[str], lang: str
+) -> list[Path]:
+    """Write an ``.ipynb`` in one language (:func:`in_language`) for each ``.py`` notebook.
+
+    A report notebook holds its prose in both languages, in markdown cells
+    tagged ``nl`` and ``en``; plain nbconvert shows every cell, so a copy for
+    plain papermill and nbconvert holds one language. The copies are not
+    paired with the ``.py`` (no jupytext ``formats``): saved from JupyterLab
+    beside the ``.py``, a copy would write one language back into it, so they
+    may not be written into a folder of the notebooks they come from.
+
+    Parameters
+    ----------
+    notebooks : iterable of path-like
+        The ``.py`` notebooks (see :func:`find_notebooks`).
+    out_dir : path-like
+        Where to write; created if missing.
+    lang : str
+        ``nl`` or ``en``.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+
+    Raises
+    ------
+    ValueError
+        If `out_dir` is the folder of one of `notebooks`, or `lang` is not a language.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     src = pathlib.Path(d, "00_demo.py")
+    ...     _ = src.write_text('# %% [markdown] tags=["nl"]\\n# # Titel\\n\\n'
+    ...                        '# %% [markdown] tags=["en"]\\n# # Title\\n\\n'
+    ...                        '# %% tags=["parameters"]\\nlanguages = "nl,en"\\n')
+    ...     [out] = write_language_notebooks([src], pathlib.Path(d, "nl"), "nl")
+    ...     nb = nbformat.read(out, as_version=4)
+    ...     [c.source[:16] for c in nb.cells], "jupytext" in nb.metadata
+    (['# Titel', 'languages = "nl"'], False)
+    """
+    folder = Path(out_dir)
+    sources = [Path(source) for source in notebooks]
+    for source in sources:
+        if folder.resolve() == source.parent.resolve():
+            raise ValueError(
+                f"{folder}: the notebooks in one language may not be written beside the .py "
+                f"notebooks they come from (JupyterLab would pair them and save one language "
+                f"back into {source.name}); give another folder with --out DIR")
+    written = []
+    for source in sources:
+        nb = in_language(read_notebook(source), lang)
+        nb.metadata.pop("jupytext", None)
+        target = folder / f"{source.stem}.ipynb"
+        atomic_write(target, nbformat.writes(nb) + "\n")
         written.append(target)
     return written

@@ -4,14 +4,15 @@ The driver, not the notebook, writes it, so every report says the same
 things in the same place: whether the inventory is the bundled fictional one,
 that the bundled rulebook is an illustrative assumption, the inputs with their
 SHA-256, the openness variant, every parameter and the seed, the package
-version and whether the run succeeded.
+version and whether the run succeeded. Its first block, the notice on
+fictional data, is the one a notebook run without the driver shows itself
+(:mod:`bulkimpact.report.notice`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-import os
 import subprocess
 from pathlib import Path  # noqa: F401  (the examples use it)
 from types import SimpleNamespace
@@ -20,8 +21,8 @@ import bulkimpact
 from bulkimpact.present.i18n import date, document_title, reading_label, reading_name
 from bulkimpact.report.files import InputFile
 from bulkimpact.report.jobs import OK, Job
+from bulkimpact.report.notice import fictional_notice_html, is_bundled
 from bulkimpact.report.templating import macros
-from bulkimpact.resources import bundled_name
 
 __all__ = [
     "BANNER_TAG",
@@ -42,50 +43,6 @@ ERROR_ANCHOR = "bulkimpact-error"
 
 GENERATED_CLASS = "bi-generated"
 """Class of the one line that holds the generation time (the only time in a report)."""
-
-def is_bundled(path: str | os.PathLike[str], kind: str) -> bool:
-    """Tell whether `path` is one of bulkimpact's bundled files of `kind`.
-
-    Bundled files are package data (:mod:`bulkimpact.resources`): the
-    repository's ``data/`` in a source checkout, ``bulkimpact/_bundled/data/``
-    in an installed wheel.
-
-    Parameters
-    ----------
-    path : path-like
-    kind : {"synthetic", "rulebooks"}
-        Bundled fictional inventories or bundled illustrative rulebooks.
-
-    Returns
-    -------
-    bool
-
-    Examples
-    --------
-    >>> from bulkimpact.resources import bundled
-    >>> is_bundled(bundled("data/synthetic/baseline.yaml"), "synthetic")
-    True
-    >>> is_bundled("/tmp/my_inventory.yaml", "synthetic")
-    False
-    """
-    name = bundled_name(path)
-    return name is not None and name.startswith(f"data/{kind}/")
-
-
-def fictional_notice_html(inventories: list[InputFile], rulebooks: list[InputFile],
-                          lang: str = "en") -> str:
-    """The warning paragraphs on fictional data and on the rulebook's status.
-
-    Examples
-    --------
-    >>> rb = InputFile(Path("/r/default.yaml"), "data/rulebooks/default.yaml", "0" * 64,
-    ...                illustrative=True)
-    >>> inv = InputFile(Path("/srv/inv.yaml"), "/srv/inv.yaml", "1" * 64)
-    >>> text = fictional_notice_html([inv], [rb])
-    >>> "Analyst-supplied inventory" in text, "Illustrative rulebook" in text
-    (True, True)
-    """
-    return str(macros("provenance.html.j2", lang).fictional_notice(inventories, rulebooks))
 
 
 def input_file_html(file: InputFile, lang: str = "en") -> str:

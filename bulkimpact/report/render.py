@@ -16,8 +16,7 @@ import nbformat
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
-from bulkimpact.present.bilingual import output_language
-from bulkimpact.present.i18n import LANGUAGES
+from bulkimpact.present.bilingual import output_language, output_role, shown_in
 from bulkimpact.resources import package_file
 
 __all__ = [
@@ -82,7 +81,10 @@ def language_view(nb: nbformat.NotebookNode, lang: str | None) -> nbformat.Noteb
 
     A markdown cell tagged with another language is dropped, and so is an
     output tagged with another language (:mod:`bulkimpact.present.bilingual`);
-    untagged cells and outputs stay. `nb` is not modified.
+    untagged cells and outputs stay. A page in a language also leaves out the
+    notice a notebook shows itself for runs without the batch (role
+    ``banner``, :mod:`bulkimpact.report.notice`): the batch opens the page with
+    its own banner. `nb` is not modified.
 
     Examples
     --------
@@ -96,17 +98,23 @@ def language_view(nb: nbformat.NotebookNode, lang: str | None) -> nbformat.Noteb
     >>> view = language_view(nbformat.v4.new_notebook(cells=[nl, en, code]), "en")
     >>> [c.source for c in view.cells[:-1]], [o.data["text/plain"] for o in view.cells[-1].outputs]
     (['Question'], ['yes'])
+    >>> code.outputs.append(nbformat.v4.new_output(
+    ...     "display_data", {"text/plain": "Fictional data."},
+    ...     metadata={"bulkimpact": {"lang": "en", "role": "banner"}}))
+    >>> [o.data["text/plain"] for o in language_view(nbformat.v4.new_notebook(cells=[code]),
+    ...                                              "en").cells[0].outputs]
+    ['yes']
     """
     if lang is None:
         return nb
     view = nbformat.from_dict(dict(nb))
     cells = []
     for cell in nb.cells:
-        tags = set(cell.metadata.get("tags", []))
-        if (tags & set(LANGUAGES)) - {lang}:
+        if not shown_in(cell, lang):
             continue
         if cell.cell_type == "code" and cell.get("outputs"):
-            outputs = [o for o in cell.outputs if output_language(o) in (None, lang)]
+            outputs = [o for o in cell.outputs
+                       if output_language(o) in (None, lang) and output_role(o) != "banner"]
             if not outputs:
                 continue
             cell = nbformat.from_dict({**cell, "outputs": outputs})
