@@ -48,7 +48,17 @@ from IPython.display import HTML
 from bulkimpact.analysis import load_analysis
 from bulkimpact.persons import distinct_persons
 from bulkimpact.present import bilingual as bl
-from bulkimpact.present import downloads, findings, plots, tables
+from bulkimpact.present import (
+    captions,
+    dispute_findings,
+    downloads,
+    figures,
+    inventory_findings,
+    reading_findings,
+    rule_findings,
+    rule_plots,
+    tables,
+)
 from bulkimpact.present.verdict import verdict_sentence, verdict_sentences
 
 bl.set_languages(languages)
@@ -82,23 +92,24 @@ show_notice(analysis.rulebook, analysis.inventory)
 verdicts = {r: a.verdict for r, a in readings.items()}
 # the first sentence names the reading and the condition under which the answer changes
 bl.finding(lambda lang: verdict_sentence(openness, analysis.verdict, lang) + " "
-           + findings.overview_finding(ev, rb, openness, lang))
+           + dispute_findings.overview_finding(ev, rb, openness, lang))
 # kernboodschappen: each reading's verdict with its conditions, then both claims measured
 bl.verdict(lambda lang: [*verdict_sentences(verdicts, lang),
-                         *findings.verdict_sentences(ev, rb, lang)[:2]])
+                         *dispute_findings.verdict_sentences(ev, rb, lang)[:2]])
 
 # %%
 bl.verdict(lambda lang: tables.table(
     headline, lang, ["under_protected", "escalated", "escalated_slight", "total_burden"],
-    index="rule", caption=findings.figure_caption("headline", lang)))
+    index="rule", caption=captions.figure_caption("headline", lang)))
 
 # %%
-bl.verdict(lambda lang: HTML(plots.figure_html(
-    plots.frontier_by_reading({r: e.to_frame() for r, e in evaluations.items()},
-                              {r: e.pareto for r, e in evaluations.items()},
-                              findings.readings_frontier_title(ev, openness, lang), lang=lang),
-    alt=findings.readings_frontier_alt(evaluations, lang),
-    caption=findings.figure_caption("frontier", lang))))
+bl.verdict(lambda lang: HTML(figures.figure_html(
+    rule_plots.frontier_by_reading({r: e.to_frame() for r, e in evaluations.items()},
+                                   {r: e.pareto for r, e in evaluations.items()},
+                                   rule_findings.readings_frontier_title(ev, openness, lang),
+                                   lang=lang),
+    alt=rule_findings.readings_frontier_alt(evaluations, lang),
+    caption=captions.figure_caption("frontier", lang))))
 
 # %% [markdown] tags=["nl"]
 # ## Werkwijze
@@ -182,7 +193,7 @@ bl.verdict(lambda lang: HTML(plots.figure_html(
 
 # %%
 bl.each(lambda lang: "\n".join(f"- {line}" for line in
-                               findings.readings_verdict(evaluations, rb, lang)))
+                               dispute_findings.readings_verdict(evaluations, rb, lang)))
 
 # %% [markdown] tags=["nl"]
 # ### Beste afwegingen en omslagpunt, in de lezing van dit rapport
@@ -191,7 +202,8 @@ bl.each(lambda lang: "\n".join(f"- {line}" for line in
 # ### Frontier and break-even, under this report's reading
 
 # %%
-bl.each(lambda lang: "\n".join(f"- {line}" for line in findings.verdict_details(ev, rb, lang)))
+bl.each(lambda lang: "\n".join(f"- {line}"
+                               for line in dispute_findings.verdict_details(ev, rb, lang)))
 
 # %% [markdown] tags=["nl"]
 # ### Per beslisregel
@@ -200,7 +212,8 @@ bl.each(lambda lang: "\n".join(f"- {line}" for line in findings.verdict_details(
 # ### Per decision rule
 
 # %%
-bl.each(lambda lang: "\n".join(f"- {line}" for line in findings.policy_findings(ev, rb, lang)))
+bl.each(lambda lang: "\n".join(f"- {line}"
+                               for line in dispute_findings.policy_findings(ev, rb, lang)))
 
 # %% [markdown] tags=["nl"]
 # ### De inventaris in één oogopslag
@@ -212,12 +225,12 @@ bl.each(lambda lang: "\n".join(f"- {line}" for line in findings.policy_findings(
 G = analysis.graph
 levels = analysis.levels_by_openness([openness])
 bl.each(lambda lang: [
-    findings.inventory_glance(
+    inventory_findings.inventory_glance(
         G.number_of_nodes(), sum(d.persons for d in analysis.inventory.datasets),
         distinct_persons(G, G.nodes), sum(1 for n in G if G.degree(n) > 0),
         G.number_of_edges(), len(analysis.sets), sum(1 for s in analysis.sets if s.raised),
         max_set_size, lang),
-    tables.table(findings.level_counts_frame(levels, rb), lang, index="level")])
+    tables.table(inventory_findings.level_counts_frame(levels, rb), lang, index="level")])
 
 # %% [markdown] tags=["nl"]
 # ### De lezingen van het openbaarheidscriterium
@@ -230,7 +243,7 @@ bl.each(lambda lang: [
 
 # %%
 bl.each(lambda lang: "\n".join(f"- {line}" for line in
-                               findings.reading_definitions(rb, list(readings), lang)))
+                               reading_findings.reading_definitions(rb, list(readings), lang)))
 
 # %% [markdown] tags=["nl"]
 # ### Invoer en instellingen
@@ -241,7 +254,7 @@ bl.each(lambda lang: "\n".join(f"- {line}" for line in
 # The package validated the parameters before anything was computed.
 
 # %%
-bl.each(lambda lang: tables.table(findings.parameters_frame(analysis, lang), lang,
+bl.each(lambda lang: tables.table(inventory_findings.parameters_frame(analysis, lang), lang,
                                   index="parameter"))
 
 # %% [markdown] tags=["nl"]

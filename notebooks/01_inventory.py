@@ -35,7 +35,15 @@ from IPython.display import HTML
 
 from bulkimpact.analysis import load_analysis
 from bulkimpact.present import bilingual as bl
-from bulkimpact.present import downloads, findings, plots, tables
+from bulkimpact.present import (
+    captions,
+    downloads,
+    figures,
+    inventory_findings,
+    reading_plots,
+    rulebook_names,
+    tables,
+)
 
 bl.set_languages(languages)
 analysis = load_analysis(inventory, rulebook, openness, seed)
@@ -49,7 +57,7 @@ table_of_datasets = (datasets.drop(columns=["level"])
                      .assign(level=levels[openness],
                              **{f"level_{r}": levels[r] for r in levels.columns}))
 _ = downloads.csv(table_of_datasets, out_dir, "datasets")
-rules = findings.rulebook_frame(rb).reset_index().assign(rule=[r.id for r in rb.rules])
+rules = rulebook_names.rulebook_frame(rb).reset_index().assign(rule=[r.id for r in rb.rules])
 _ = downloads.csv(rules.set_index("rule"), out_dir, "rulebook")
 
 # %%
@@ -65,7 +73,7 @@ show_notice(analysis.rulebook, analysis.inventory)
 # ## Finding
 
 # %%
-bl.finding(lambda lang: findings.inventory_finding(levels[openness], rb, openness, lang))
+bl.finding(lambda lang: inventory_findings.inventory_finding(levels[openness], rb, openness, lang))
 
 # %% [markdown] tags=["nl"]
 # ## Werkwijze
@@ -107,7 +115,7 @@ bl.finding(lambda lang: findings.inventory_finding(levels[openness], rb, opennes
 # ### What the levels mean
 
 # %%
-bl.each(lambda lang: tables.table(findings.level_meanings_frame(rb, lang), lang,
+bl.each(lambda lang: tables.table(rulebook_names.level_meanings_frame(rb, lang), lang,
                                   ["level_number", "level_meaning"], index="level"))
 
 # %% [markdown] tags=["nl"]
@@ -119,11 +127,12 @@ bl.each(lambda lang: tables.table(findings.level_meanings_frame(rb, lang), lang,
 # %%
 counts = analysis.level_counts(levels)
 bl.each(lambda lang: [
-    HTML(plots.figure_html(
-        plots.levels_by_variant(counts, findings.inventory_levels_title(levels, rb, lang),
-                                lang=lang),
-        alt=plots.levels_alt(counts, lang), caption=findings.figure_caption("levels", lang))),
-    tables.table(findings.level_counts_frame(levels, rb), lang, index="level")])
+    HTML(figures.figure_html(
+        reading_plots.levels_by_variant(
+            counts, inventory_findings.inventory_levels_title(levels, rb, lang), lang=lang),
+        alt=reading_plots.levels_alt(counts, lang),
+        caption=captions.figure_caption("levels", lang))),
+    tables.table(inventory_findings.level_counts_frame(levels, rb), lang, index="level")])
 
 # %% [markdown] tags=["nl"]
 # ### De bulkdatasets
@@ -140,7 +149,7 @@ bl.each(lambda lang: [
 # %%
 link = downloads.href(out_dir, "datasets.csv")
 bl.each(lambda lang: tables.table(
-    findings.datasets_table_frame(analysis, lang), lang,
+    inventory_findings.datasets_table_frame(analysis, lang), lang,
     ["source", "persons", "public", "identifiable", "level", "categories", "criteria"],
     index="dataset", top=25, download=link))
 
@@ -156,7 +165,7 @@ bl.each(lambda lang: tables.table(
 # rulebook words them.
 
 # %%
-bl.each(lambda lang: tables.table(findings.rulebook_frame(rb, lang), lang, index="criterion"))
+bl.each(lambda lang: tables.table(rulebook_names.rulebook_frame(rb, lang), lang, index="criterion"))
 
 # %% [markdown] tags=["nl"]
 # ## Kanttekeningen

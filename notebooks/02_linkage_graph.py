@@ -36,13 +36,13 @@ from IPython.display import HTML
 
 from bulkimpact.analysis import load_analysis
 from bulkimpact.present import bilingual as bl
-from bulkimpact.present import downloads, findings, plots, tables
+from bulkimpact.present import captions, downloads, figures, linkage_findings, linkage_plots, tables
 
 bl.set_languages(languages)
 analysis = load_analysis(inventory, rulebook, openness, seed)
 G = analysis.graph
 giant = max((len(c) for c in nx.connected_components(G)), default=0)
-links = findings.links_frame(analysis)
+links = linkage_findings.links_frame(analysis)
 links_csv = downloads.csv(links, out_dir, "links")
 
 # %%
@@ -58,7 +58,7 @@ show_notice(analysis.rulebook, analysis.inventory)
 # ## Finding
 
 # %%
-bl.finding(lambda lang: findings.linkage_finding(G, lang))
+bl.finding(lambda lang: linkage_findings.linkage_finding(G, lang))
 
 # %% [markdown] tags=["nl"]
 # ## Werkwijze
@@ -88,11 +88,12 @@ bl.finding(lambda lang: findings.linkage_finding(G, lang))
 # %%
 names = analysis.rulebook.level_names()
 bl.each(lambda lang: [
-    HTML(plots.figure_html(
-        plots.linkage_graph(G, names, findings.linkage_title(giant, G.number_of_nodes(), lang),
-                            seed=seed, lang=lang),
-        alt=findings.linkage_alt(G, lang), caption=findings.figure_caption("graph", lang))),
-    "\n".join(f"- {line}" for line in findings.components_text(G, lang))])
+    HTML(figures.figure_html(
+        linkage_plots.linkage_graph(
+            G, names, linkage_findings.linkage_title(giant, G.number_of_nodes(), lang),
+            seed=seed, lang=lang),
+        alt=linkage_findings.linkage_alt(G, lang), caption=captions.figure_caption("graph", lang))),
+    "\n".join(f"- {line}" for line in linkage_findings.components_text(G, lang))])
 
 # %% [markdown] tags=["nl"]
 # ### Waarlangs de koppelingen lopen
@@ -101,9 +102,9 @@ bl.each(lambda lang: [
 # ### What carries the links
 
 # %%
-bl.each(lambda lang: HTML(plots.figure_html(
-    plots.links_by_channel(G, findings.channel_title(G, lang), lang=lang),
-    alt=findings.channel_alt(G, lang), caption=findings.figure_caption("channels", lang))))
+bl.each(lambda lang: HTML(figures.figure_html(
+    linkage_plots.links_by_channel(G, linkage_findings.channel_title(G, lang), lang=lang),
+    alt=linkage_findings.channel_alt(G, lang), caption=captions.figure_caption("channels", lang))))
 
 # %% [markdown] tags=["nl"]
 # ### De koppelingen met de meeste gekoppelde personen
@@ -120,8 +121,8 @@ bl.each(lambda lang: HTML(plots.figure_html(
 # %%
 overrides = int((links["overlap_source"] == "override").sum())
 bl.each(lambda lang: [
-    findings.links_text(len(links), overrides, lang),
-    tables.table(findings.links_frame(analysis, lang), lang,
+    linkage_findings.links_text(len(links), overrides, lang),
+    tables.table(linkage_findings.links_frame(analysis, lang), lang,
                  ["a", "b", "linked_through", "expected_overlap", "expected_links", "strength",
                   "overlap_source"], top=top, download=links_csv)])
 

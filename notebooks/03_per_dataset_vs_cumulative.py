@@ -37,7 +37,14 @@ from IPython.display import HTML
 from bulkimpact.analysis import load_analysis
 from bulkimpact.persons import distinct_linked_persons
 from bulkimpact.present import bilingual as bl
-from bulkimpact.present import downloads, findings, plots, tables
+from bulkimpact.present import (
+    captions,
+    combination_findings,
+    combination_plots,
+    downloads,
+    figures,
+    tables,
+)
 from bulkimpact.present.verdict import grounding_sentence
 
 bl.set_languages(languages)
@@ -48,8 +55,8 @@ raised = sets[sets["raised"]]
 by_kind = raised["kind"].value_counts().to_dict()
 persons = distinct_linked_persons(analysis.graph,
                                   [(s.members, s.persons) for s in analysis.sets if s.raised])
-groups = plots.raised_groups(sets)
-mosaic = findings.mosaic_frame(analysis)
+groups = combination_plots.raised_groups(sets)
+mosaic = combination_findings.mosaic_frame(analysis)
 mosaic_csv = downloads.csv(mosaic, out_dir, "raised_combinations")
 _ = downloads.csv(sets, out_dir, "combinations")
 
@@ -70,7 +77,8 @@ record = analysis.to_json(readings=False)
 # the first sentence names the reading, what is grounded, and what was not judged
 bl.finding(lambda lang: grounding_sentence(openness, record["exposure_set_counts"],
                                            record["not_judged"], lang) + " "
-           + findings.cumulative_finding(len(raised), len(sets), by_kind, persons, lang))
+           + combination_findings.cumulative_finding(len(raised), len(sets), by_kind, persons,
+                                                     lang))
 
 # %% [markdown] tags=["nl"]
 # ## Werkwijze
@@ -98,11 +106,12 @@ bl.finding(lambda lang: grounding_sentence(openness, record["exposure_set_counts
 # ### Which jumps, how often, how large
 
 # %%
-bl.each(lambda lang: HTML(plots.figure_html(
-    plots.raised_sets(sets, names, findings.raised_title(groups, len(raised), names, lang),
-                      lang=lang),
-    alt=findings.raised_alt(groups, len(raised), names, lang),
-    caption=findings.figure_caption("raised", lang))))
+bl.each(lambda lang: HTML(figures.figure_html(
+    combination_plots.raised_sets(
+        sets, names, combination_findings.raised_title(groups, len(raised), names, lang),
+        lang=lang),
+    alt=combination_findings.raised_alt(groups, len(raised), names, lang),
+    caption=captions.figure_caption("raised", lang))))
 
 # %% [markdown] tags=["nl"]
 # ### Het mozaïek: welke soorten gegevens waar samenkomen
@@ -117,8 +126,8 @@ bl.each(lambda lang: HTML(plots.figure_html(
 
 # %%
 bl.each(lambda lang: [
-    findings.mosaic_rule_text(analysis, lang),
-    tables.table(findings.mosaic_frame(analysis, top, lang), lang,
+    combination_findings.mosaic_rule_text(analysis, lang),
+    tables.table(combination_findings.mosaic_frame(analysis, top, lang), lang,
                  ["combination", "member_categories", "member_levels", "combined_level",
                   "rules_only_together", "linked_persons"],
                  top=top, download=mosaic_csv)])

@@ -48,7 +48,18 @@ from IPython.display import HTML
 
 from bulkimpact.analysis import load_analysis
 from bulkimpact.present import bilingual as bl
-from bulkimpact.present import downloads, findings, plots, tables
+from bulkimpact.present import (
+    captions,
+    dispute_findings,
+    downloads,
+    exploration_findings,
+    exploration_plots,
+    figures,
+    names,
+    rule_findings,
+    rule_plots,
+    tables,
+)
 from bulkimpact.present.i18n import rule_name
 from bulkimpact.present.verdict import (
     decision_map_alt,
@@ -85,7 +96,7 @@ show_notice(analysis.rulebook, analysis.inventory)
 
 # %%
 bl.finding(lambda lang: verdict_sentence(openness, analysis.verdict, lang) + " "
-           + findings.rules_finding(ev, lang=lang))
+           + rule_findings.rules_finding(ev, lang=lang))
 
 # %% [markdown] tags=["nl"]
 # ## Werkwijze
@@ -161,12 +172,12 @@ rules_download = downloads.csv(frame.drop(columns=["status"], errors="ignore"), 
                                "rules")
 bl.each(lambda lang: [
     tables.policy_table(frame, lang=lang, download=rules_download,
-                        caption=findings.caption("rules", lang)),
-    HTML(plots.figure_html(
-        plots.policy_frontier(frame, findings.frontier_title(ev, lang), pareto=ev.pareto,
+                        caption=captions.caption("rules", lang)),
+    HTML(figures.figure_html(
+        rule_plots.policy_frontier(frame, rule_findings.frontier_title(ev, lang), pareto=ev.pareto,
                               lang=lang),
-        alt=findings.frontier_alt(frame, ev.pareto, lang=lang),
-        caption=findings.caption("frontier", lang)))])
+        alt=rule_findings.frontier_alt(frame, ev.pareto, lang=lang),
+        caption=captions.caption("frontier", lang)))])
 
 # %% [markdown] tags=["nl"]
 # ### Welke regel is het goedkoopst, en onder welke voorwaarden?
@@ -193,9 +204,9 @@ verdicts = {r: a.verdict for r, a in analysis.readings().items()}
 
 
 def decision_map(lang):
-    fig = decision_map_figure(verdicts, findings.caption("decision_map_title", lang), lang)
-    return [HTML(plots.figure_html(fig, alt=decision_map_alt(verdicts, lang),
-                                   caption=findings.caption("decision_map", lang))),
+    fig = decision_map_figure(verdicts, captions.caption("decision_map_title", lang), lang)
+    return [HTML(figures.figure_html(fig, alt=decision_map_alt(verdicts, lang),
+                                   caption=captions.caption("decision_map", lang))),
             *verdict_sentences(verdicts, lang)]
 
 
@@ -223,14 +234,14 @@ regimes_download = downloads.csv(regimes, out_dir, "regimes")
 
 
 def regime_figure(lang):
-    text = findings.regimes_text(regimes, ev, lang=lang)
+    text = rule_findings.regimes_text(regimes, ev, lang=lang)
     out = []
     if len(escalated_any):
-        fig = plots.regime_heatmap(escalated_any, level_names, text["title"], lang=lang)
-        out.append(HTML(plots.figure_html(
-            fig, alt=plots.regimes_alt(escalated_any, level_names, lang=lang),
-            caption=findings.caption("regimes", lang))))
-    return [*out, text["summary"], HTML(findings.download_note(regimes_download, lang))]
+        fig = rule_plots.regime_heatmap(escalated_any, level_names, text["title"], lang=lang)
+        out.append(HTML(figures.figure_html(
+            fig, alt=rule_plots.regimes_alt(escalated_any, level_names, lang=lang),
+            caption=captions.caption("regimes", lang))))
+    return [*out, text["summary"], HTML(captions.download_note(regimes_download, lang))]
 
 
 bl.each(regime_figure)
@@ -265,14 +276,14 @@ sweep_download = downloads.csv(mean.rename_axis(columns=None), out_dir, "sweep_s
 
 
 def sweep_figure(lang):
-    text = findings.sweep_text(mean, len(ok) // len(config.policies), sweep_datasets,
+    text = exploration_findings.sweep_text(mean, len(ok) // len(config.policies), sweep_datasets,
                                sweep_replicates, len(failed), lang=lang)
     shares = {p: tables.Column(rule_name(p, lang), "share") for p in mean.columns}
-    return [HTML(plots.figure_html(plots.density_sweep(ok, text["title"], lang=lang),
+    return [HTML(figures.figure_html(exploration_plots.density_sweep(ok, text["title"], lang=lang),
                                    alt=text["alt"], caption=text["caption"])),
             text["summary"],
             tables.table(mean, lang, index="density", extra=shares, download=sweep_download,
-                         caption=findings.caption("density", lang))]
+                         caption=captions.caption("density", lang))]
 
 
 bl.each(sweep_figure)
@@ -300,13 +311,13 @@ sensitivity_download = downloads.csv(sensitivity, out_dir, "sensitivity")
 
 
 def sensitivity_figure(lang):
-    text = findings.sensitivity_text(sensitivity, lang=lang)
-    quantities = {q: findings.quantity_name(q, lang) for q in HEADLINE_QUANTITIES}
-    fig = plots.tornado(sensitivity, quantities, text["title"], lang=lang)
-    return [HTML(plots.figure_html(fig, alt=text["alt"], caption=text["caption"])),
+    text = exploration_findings.sensitivity_text(sensitivity, lang=lang)
+    quantities = {q: names.quantity_name(q, lang) for q in HEADLINE_QUANTITIES}
+    fig = exploration_plots.tornado(sensitivity, quantities, text["title"], lang=lang)
+    return [HTML(figures.figure_html(fig, alt=text["alt"], caption=text["caption"])),
             "\n".join(f"- {line}" for line in text["sentences"]),
             tables.sensitivity_table(sensitivity, lang, download=sensitivity_download,
-                                     caption=findings.caption("sensitivity", lang))]
+                                     caption=captions.caption("sensitivity", lang))]
 
 
 bl.each(sensitivity_figure)
@@ -332,14 +343,14 @@ robustness_download = downloads.csv(flat.rename_axis("rule"), out_dir, "robustne
 
 
 def robustness_figure(lang):
-    text = findings.robustness_text(summary, robustness_draws, lang=lang)
+    text = exploration_findings.robustness_text(summary, robustness_draws, lang=lang)
     metrics = {m: tables.heading(m, lang) for m in ("under_protected", "total_burden")}
-    fig = plots.robustness_intervals(summary, metrics, text["title"], lang=lang)
-    return [HTML(plots.figure_html(fig, alt=text["alt"], caption=text["caption"])),
+    fig = exploration_plots.robustness_intervals(summary, metrics, text["title"], lang=lang)
+    return [HTML(figures.figure_html(fig, alt=text["alt"], caption=text["caption"])),
             tables.interval_table(summary, ["under_protected", "escalated", "escalated_slight",
                                             "total_burden"], lang,
                                   download=robustness_download,
-                                  caption=findings.caption("robustness", lang))]
+                                  caption=captions.caption("robustness", lang))]
 
 
 bl.each(robustness_figure)
@@ -361,8 +372,8 @@ bl.each(robustness_figure)
 
 # %%
 bl.each(lambda lang: "\n".join(
-    f"- {line}" for line in [*findings.dispute_verdict(ev, analysis.rulebook, lang=lang),
-                             findings.burden_share(ev, lang=lang)] if line))
+    f"- {line}" for line in [*dispute_findings.dispute_verdict(ev, analysis.rulebook, lang=lang),
+                             rule_findings.burden_share(ev, lang=lang)] if line))
 
 # %% [markdown] tags=["nl"]
 # ## Kanttekeningen

@@ -52,7 +52,15 @@ from IPython.display import HTML
 from bulkimpact.analysis import ParameterError, load_analysis
 from bulkimpact.persons import distinct_persons
 from bulkimpact.present import bilingual as bl
-from bulkimpact.present import downloads, findings, plots, tables
+from bulkimpact.present import (
+    captions,
+    downloads,
+    figures,
+    inventory_findings,
+    reading_findings,
+    reading_plots,
+    tables,
+)
 from bulkimpact.present.i18n import level_name
 from bulkimpact.present.verdict import verdict_sentences
 
@@ -84,7 +92,7 @@ show_notice(analysis.rulebook, analysis.inventory)
 # the first sentences: each compared reading's verdict, with the condition that changes it
 bl.finding(lambda lang: " ".join(verdict_sentences({v: analysis.with_openness(v).verdict
                                                     for v in compare}, lang)) + " "
-           + findings.openness_finding(levels, compare, distinct,
+           + reading_findings.openness_finding(levels, compare, distinct,
                                        [a.evaluation, b.evaluation], lang=lang))
 
 # %% [markdown] tags=["nl"]
@@ -157,9 +165,9 @@ bl.finding(lambda lang: " ".join(verdict_sentences({v: analysis.with_openness(v)
 
 # %%
 bl.each(lambda lang: tables.table(
-    findings.readings_frame(analysis.rulebook, compare, lang=lang), lang,
+    reading_findings.readings_frame(analysis.rulebook, compare, lang=lang), lang,
     ["counts_as_public", "never_public", "reading_source"], index="reading",
-    caption=findings.caption("readings", lang)))
+    caption=captions.caption("readings", lang)))
 
 # %% [markdown] tags=["nl"]
 # ### Bulkdatasets die van niveau veranderen
@@ -174,7 +182,7 @@ level_names = [lv.name for lv in analysis.rulebook.levels]
 def changed_frame(lang):
     """The datasets that change level, their source, size and level under each reading."""
     frame = pd.DataFrame(
-        {"source": [findings.source_name(analysis.inventory.dataset(d).source, lang)
+        {"source": [inventory_findings.source_name(analysis.inventory.dataset(d).source, lang)
                     for d in changed_ids],
          "persons": [analysis.inventory.dataset(d).persons for d in changed_ids]},
         index=pd.Index(changed_ids, name="dataset"))
@@ -195,18 +203,18 @@ changed_download = downloads.csv(
         persons=[analysis.inventory.dataset(d).persons for d in changed_ids]
     ).rename_axis("dataset"), out_dir, "datasets_changing_level")
 bl.each(lambda lang: [
-    findings.openness_changes(levels, compare, distinct, records, lang=lang),
+    reading_findings.openness_changes(levels, compare, distinct, records, lang=lang),
     tables.table(changed_frame(lang), lang, index="dataset", extra=level_columns(lang),
-                 caption=findings.caption("changed_datasets", lang),
+                 caption=captions.caption("changed_datasets", lang),
                  download=changed_download)])
 
 # %%
 counts = analysis.level_counts(levels)
-bl.each(lambda lang: HTML(plots.figure_html(
-    plots.levels_by_variant(counts, findings.levels_title(len(changed_ids), compare, lang),
-                            lang=lang),
-    alt=plots.levels_alt(counts, lang=lang),
-    caption=findings.caption("levels_by_reading", lang))))
+bl.each(lambda lang: HTML(figures.figure_html(
+    reading_plots.levels_by_variant(
+        counts, reading_findings.levels_title(len(changed_ids), compare, lang), lang=lang),
+    alt=reading_plots.levels_alt(counts, lang=lang),
+    caption=captions.caption("levels_by_reading", lang))))
 
 # %% [markdown] tags=["nl"]
 # ### Combinaties en beslisregels onder elke lezing
@@ -237,9 +245,9 @@ comparison_download = downloads.csv(
                                                                     strict=True)},
               names=["reading", "rule"]), out_dir, "rules_by_reading")
 bl.each(lambda lang: [
-    findings.sets_moved(len(moved), len(sa.keys() | sb.keys()), lang=lang),
+    reading_findings.sets_moved(len(moved), len(sa.keys() | sb.keys()), lang=lang),
     tables.policy_table(side, metrics, lang=lang, download=comparison_download,
-                        caption=findings.caption("rules_by_reading", lang))])
+                        caption=captions.caption("rules_by_reading", lang))])
 
 # %% [markdown] tags=["nl"]
 # ## Wat dit betekent
@@ -257,7 +265,7 @@ bl.each(lambda lang: [
 
 # %%
 bl.each(lambda lang: "\n".join(
-    f"- {line}" for line in findings.readings_compared(
+    f"- {line}" for line in reading_findings.readings_compared(
         dict(zip(compare, (a.evaluation, b.evaluation), strict=True)), lang=lang)))
 
 # %% [markdown] tags=["nl"]

@@ -44,7 +44,7 @@ from IPython.display import HTML
 
 from bulkimpact.analysis import ParameterError, load_analysis
 from bulkimpact.present import bilingual as bl
-from bulkimpact.present import downloads, plots, tables
+from bulkimpact.present import downloads, figures, tables, validation_plots
 from bulkimpact.present import validation as compare
 from bulkimpact.synth import (
     calibration_table,
@@ -176,11 +176,11 @@ shown = pd.concat([validation.flagged, edges.sort_values("links_expected", ascen
 
 def links(lang):
     text = compare.links_figure_text(validation, lang=lang)
-    fig = plots.exact_vs_estimated(edges, "links_expected", "links_exact", text["title"],
+    fig = validation_plots.exact_vs_estimated(edges, "links_expected", "links_exact", text["title"],
                                    lang=lang)
     return [compare.agreement_sentence(validation, lang=lang) + " "
             + compare.flag_sentence(validation, lang=lang),
-            HTML(plots.figure_html(fig, alt=text["alt"], caption=text["caption"])),
+            HTML(figures.figure_html(fig, alt=text["alt"], caption=text["caption"])),
             tables.table(compare.pairs_frame(shown, lang), lang, pair_columns, top=20,
                          download=pairs_download)]
 

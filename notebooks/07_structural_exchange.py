@@ -25,7 +25,7 @@ from IPython.display import HTML
 
 from bulkimpact.exchange import assess_exchange, load_exchange_log
 from bulkimpact.present import bilingual as bl
-from bulkimpact.present import downloads, exchange_plots, plots
+from bulkimpact.present import downloads, exchange_plots, figures
 from bulkimpact.present import exchange_findings as ef
 from bulkimpact.resources import BUNDLED_EXCHANGE_LOG, BUNDLED_RULEBOOK, resolve_input
 from bulkimpact.rulebook import load_rulebook
@@ -210,7 +210,7 @@ bl.each(lambda lang: [ef.inputs_sentence(assessment, lang), ef.log_source(assess
 # expected shared persons the link rests on.
 
 # %%
-bl.each(lambda lang: HTML(plots.figure_html(
+bl.each(lambda lang: HTML(figures.figure_html(
     exchange_plots.partner_timelines(assessment, ef.timeline_title(assessment, lang), lang),
     alt=" ".join(ef.partner_sentences(assessment, lang)).replace("**", ""),
     caption=ef.timeline_caption(assessment, lang))))

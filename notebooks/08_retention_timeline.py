@@ -26,7 +26,7 @@ from IPython.display import HTML
 
 from bulkimpact.analysis import load_analysis
 from bulkimpact.present import bilingual as bl
-from bulkimpact.present import downloads, plots
+from bulkimpact.present import downloads, figures
 from bulkimpact.present import timeline_findings as tf
 from bulkimpact.present import timeline_plots as tp
 from bulkimpact.timeline import heaviest_linker, parse_change, retention_timeline, what_if
@@ -156,7 +156,7 @@ bl.each(lambda lang: " ".join(tf.whatif_sentences(scenario, lang)[:1]) if scenar
 # %%
 retention_csv = downloads.csv(timeline.retention_frame(), out_dir, "retention")
 bl.each(lambda lang: [
-    HTML(plots.figure_html(tp.retention_gantt(timeline, tf.gantt_title(timeline, lang), lang),
+    HTML(figures.figure_html(tp.retention_gantt(timeline, tf.gantt_title(timeline, lang), lang),
                            alt=tf.gantt_alt(timeline, lang))),
     "\n".join(f"- {s}" for s in [*tf.retention_sentences(timeline, lang),
                                   *tf.retention_law_sentences(timeline, lang)]),
@@ -178,7 +178,7 @@ record_json = downloads.json_file(
     {**timeline.to_json(), "what_if": scenario.to_json() if scenario else None},
     out_dir, "timeline")
 bl.each(lambda lang: [
-    HTML(plots.figure_html(tp.rules_over_time(timeline, tf.rules_title(timeline, lang), lang),
+    HTML(figures.figure_html(tp.rules_over_time(timeline, tf.rules_title(timeline, lang), lang),
                            alt=tf.rules_alt(timeline, lang))),
     tf.solver_sentence(timeline, lang),
     tf.peak_table(timeline, lang, download=steps_csv)])
@@ -196,7 +196,7 @@ bl.each(lambda lang: [
 # %%
 diff_csv = downloads.csv(scenario.diff_frame(), out_dir, "what_if") if scenario else None
 bl.each(lambda lang: tf.no_whatif_sentence(lang) if scenario is None else [
-    HTML(plots.figure_html(
+    HTML(figures.figure_html(
         tp.rules_over_time(timeline, tf.whatif_title(scenario, lang), lang,
                            compare=scenario.scenario),
         alt=" ".join(tf.whatif_sentences(scenario, lang)))),

@@ -121,9 +121,9 @@ def test_the_checks_see_a_violation() -> None:
     """The import walk resolves relative imports, also inside functions: a core module
     importing presentation or a command line would be caught."""
     assert "bulkimpact.assessor" in [t for _l, t in imports(PACKAGE / "timeline" / "steps.py")]
-    source = "def f():\n    from ..present import findings\n    from .cli import configure\n"
+    source = "def f():\n    from ..present import rule_findings\n    from .cli import configure\n"
     targets = [t for _line, t in imports_in(source, "bulkimpact.timeline")]
-    assert "bulkimpact.present.findings" in targets
+    assert "bulkimpact.present.rule_findings" in targets
     assert "bulkimpact.timeline.cli" in targets
 
 

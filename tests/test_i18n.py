@@ -21,7 +21,7 @@ import pytest
 from bulkimpact.analysis import load_analysis
 from bulkimpact.assessor import evaluate_policies
 from bulkimpact.examples import toy_graph, toy_rulebook
-from bulkimpact.present import findings, i18n
+from bulkimpact.present import dispute_findings, i18n, names, phrases, reading_findings
 from bulkimpact.rulebook import load_rulebook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,12 +62,12 @@ def _ids(message) -> list[str]:
 def _sentences(main, evaluations: dict, rulebook, levels: pd.DataFrame, persons: pd.Series,
                lang: str) -> dict[str, list[str]]:
     return {
-        "policy_findings": findings.policy_findings(main, rulebook, lang=lang),
-        "dispute_verdict": findings.dispute_verdict(main, rulebook, lang=lang),
-        "readings_verdict": findings.readings_verdict(evaluations, rulebook, lang=lang),
-        "openness_findings": findings.openness_findings(levels, list(levels.columns), persons,
-                                                        lang=lang),
-        "openness_unchanged": findings.openness_findings(
+        "policy_findings": dispute_findings.policy_findings(main, rulebook, lang=lang),
+        "dispute_verdict": dispute_findings.dispute_verdict(main, rulebook, lang=lang),
+        "readings_verdict": dispute_findings.readings_verdict(evaluations, rulebook, lang=lang),
+        "openness_findings": reading_findings.openness_findings(levels, list(levels.columns),
+                                                                persons, lang=lang),
+        "openness_unchanged": reading_findings.openness_findings(
             levels.assign(same=levels.iloc[:, 0])[[levels.columns[0], "same"]],
             [levels.columns[0], "same"], persons, lang=lang),
     }
@@ -154,26 +154,26 @@ def test_dutch_numbers_in_the_baseline(baseline) -> None:
 
 
 def test_plural_forms_and_unknown_nouns() -> None:
-    assert findings.plural(1, "dataset", lang="nl") == "1 bulkdataset"
-    assert findings.plural(2, "dataset", lang="nl") == "2 bulkdatasets"
-    assert findings.plural(1, "exposure set", lang="nl") == "1 combinatie"
-    assert findings.plural(3, "combination", lang="nl") == "3 combinaties"
-    assert findings.plural(1, "distinct person", lang="nl") == "1 persoon"
-    assert findings.plural(1000, "distinct person", lang="nl") == "1.000 verschillende personen"
-    assert findings.plural(1.0, "link") == "1 link"
-    assert findings.plural(0.6, "person") == "1 person"  # the form follows the shown number
-    assert findings.plural(2, "sheep", "sheep") == "2 sheep"  # English nouns outside the list
+    assert names.plural(1, "dataset", lang="nl") == "1 bulkdataset"
+    assert names.plural(2, "dataset", lang="nl") == "2 bulkdatasets"
+    assert names.plural(1, "exposure set", lang="nl") == "1 combinatie"
+    assert names.plural(3, "combination", lang="nl") == "3 combinaties"
+    assert names.plural(1, "distinct person", lang="nl") == "1 persoon"
+    assert names.plural(1000, "distinct person", lang="nl") == "1.000 verschillende personen"
+    assert names.plural(1.0, "link") == "1 link"
+    assert names.plural(0.6, "person") == "1 person"  # the form follows the shown number
+    assert names.plural(2, "sheep", "sheep") == "2 sheep"  # English nouns outside the list
     with pytest.raises(ValueError, match="no 'nl' plural for 'sheep'"):
-        findings.plural(2, "sheep", lang="nl")
+        names.plural(2, "sheep", lang="nl")
 
 
 def test_openness_sentence_takes_the_verb_in_both_numbers() -> None:
     persons = pd.Series({"a": 10, "b": 5})
     one = pd.DataFrame({"services": [1, 2], "ctivd": [2, 2]}, index=["a", "b"])
     two = pd.DataFrame({"services": [1, 3], "ctivd": [2, 2]}, index=["a", "b"])
-    (nl1,) = findings.openness_findings(one, ["services", "ctivd"], persons, lang="nl")
-    (nl2,) = findings.openness_findings(two, ["services", "ctivd"], persons, lang="nl")
-    (en2,) = findings.openness_findings(two, ["services", "ctivd"], persons)
+    (nl1,) = reading_findings.openness_findings(one, ["services", "ctivd"], persons, lang="nl")
+    (nl2,) = reading_findings.openness_findings(two, ["services", "ctivd"], persons, lang="nl")
+    (en2,) = reading_findings.openness_findings(two, ["services", "ctivd"], persons)
     assert "verandert 1 bulkdataset van niveau" in nl1 and "1 daarvan gaat" in nl1
     assert "veranderen 2 bulkdatasets van niveau" in nl2 and "1 daarvan gaat" in nl2
     assert "2 datasets change level" in en2 and "; 1 goes up." in en2
@@ -182,18 +182,19 @@ def test_openness_sentence_takes_the_verb_in_both_numbers() -> None:
 def test_english_is_the_default_and_unchanged(toy) -> None:
     rb = toy_rulebook()
     ev = evaluate_policies(toy_graph("services"), rb)
-    assert findings.policy_findings(ev, rb) == findings.policy_findings(ev, rb, lang="en")
-    assert findings.dispute_verdict(ev, rb) == toy["en"]["dispute_verdict"]
+    assert (dispute_findings.policy_findings(ev, rb)
+            == dispute_findings.policy_findings(ev, rb, lang="en"))
+    assert dispute_findings.dispute_verdict(ev, rb) == toy["en"]["dispute_verdict"]
     assert toy["en"]["dispute_verdict"][2] == (
         "Frontier: **per dataset** and **authorisation per use** are not beaten on both "
         "under-protected combinations and total burden by any other rule.")
-    assert findings.percent(1, 3) == "33%" and findings.plural(12000, "person") == "12,000 persons"
+    assert phrases.percent(1, 3) == "33%" and names.plural(12000, "person") == "12,000 persons"
 
 
 def test_an_unknown_language_is_refused() -> None:
     with pytest.raises(ValueError, match="not one of nl, en"):
-        findings.dispute_verdict(evaluate_policies(toy_graph(), toy_rulebook()), toy_rulebook(),
-                                 lang="fr")
+        dispute_findings.dispute_verdict(evaluate_policies(toy_graph(), toy_rulebook()),
+                                         toy_rulebook(), lang="fr")
 
 
 # --- locale formats -------------------------------------------------------------------------
@@ -271,7 +272,7 @@ def test_catalogue_names_match_the_bundled_rulebook() -> None:
     assert set(i18n.RULES) == set(POLICIES)
     for rule in POLICIES:
         assert i18n.rule_name(rule, "nl") != i18n.rule_name(rule, "en")
-        assert i18n.rule_meaning(rule, "en") == findings.RULE_MEANING[rule]
+        assert i18n.rule_meaning(rule, "en") == phrases.RULE_MEANING[rule]
 
 
 def test_catalogues_ship_as_package_data() -> None:

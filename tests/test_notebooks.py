@@ -26,13 +26,9 @@ import pytest
 from bulkimpact.analysis import load_analysis
 from bulkimpact.evaluate import cheapest_full_protection
 from bulkimpact.persons import distinct_persons
-from bulkimpact.present.findings import (
-    dispute_verdict,
-    frontier_title,
-    openness_changes,
-    readings_verdict,
-    rules_finding,
-)
+from bulkimpact.present.dispute_findings import dispute_verdict, readings_verdict
+from bulkimpact.present.reading_findings import openness_changes
+from bulkimpact.present.rule_findings import frontier_title, rules_finding
 from bulkimpact.report.render import external_loads
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,7 +79,7 @@ def test_overview_states_both_claims_as_computed(suite, analysis) -> None:
 
 
 def test_inventory_states_its_finding_and_downloads_every_dataset(suite, analysis) -> None:
-    from bulkimpact.present.findings import inventory_finding
+    from bulkimpact.present.inventory_findings import inventory_finding
 
     text = suite["01_inventory"]["text"]
     levels = analysis.levels_by_openness()["ctivd"]

@@ -15,7 +15,7 @@ from PIL import Image
 
 from bulkimpact.analysis import load_analysis
 from bulkimpact.policies import POLICIES
-from bulkimpact.present import panel, plots
+from bulkimpact.present import figures, panel
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,7 +38,7 @@ def test_the_panel_figure_names_rules_and_readings_as_the_reports_do(baseline) -
 
 def test_the_panel_figure_keeps_its_title_and_legend_whole(baseline) -> None:
     fig = panel.frontier_figure(baseline)
-    with matplotlib.rc_context(plots.STYLE):
+    with matplotlib.rc_context(figures.STYLE):
         fig.set_dpi(panel._SCREEN_DPI)
         renderer = FigureCanvasAgg(fig).get_renderer()
         fig.draw(renderer)

@@ -13,7 +13,13 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from bulkimpact.analysis import load_analysis
-from bulkimpact.present import plots
+from bulkimpact.present import (
+    combination_plots,
+    exploration_plots,
+    figures,
+    linkage_plots,
+    rule_plots,
+)
 from bulkimpact.present.i18n import rule_name
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,7 +51,7 @@ def node_markers(fig):
 def label_problems(fig) -> tuple[list, list]:
     """Pairs of node labels that overlap, and labels that cover a node marker."""
     renderer = drawn(fig)
-    labels = [t for t in fig.axes[0].texts if t.get_gid() == plots.NODE_LABEL_GID]
+    labels = [t for t in fig.axes[0].texts if t.get_gid() == linkage_plots.NODE_LABEL_GID]
     boxes = [t.get_window_extent(renderer) for t in labels]
     pairs = [(labels[i].get_text(), labels[j].get_text())
              for i, j in itertools.combinations(range(len(boxes)), 2)
@@ -62,12 +68,13 @@ def label_problems(fig) -> tuple[list, list]:
 
 def test_baseline_graph_labels_overlap_neither_each_other_nor_any_marker(baseline) -> None:
     G = baseline.graph
-    fig = plots.linkage_graph(G, baseline.rulebook.level_names(), "Baseline", seed=0)
+    fig = linkage_plots.linkage_graph(G, baseline.rulebook.level_names(), "Baseline", seed=0)
     pairs, covering = label_problems(fig)
     assert pairs == []
     assert covering == []
     # every dataset is named on the figure: by its label, or by a number and the key
-    labels = {t.get_text() for t in fig.axes[0].texts if t.get_gid() == plots.NODE_LABEL_GID}
+    labels = {t.get_text() for t in fig.axes[0].texts
+              if t.get_gid() == linkage_plots.NODE_LABEL_GID}
     key = " ".join(t.get_text() for t in fig.texts)
     assert all(n in labels or f"= {n}" in key for n in G.nodes)
 
@@ -76,12 +83,13 @@ def test_baseline_graph_labels_overlap_neither_each_other_nor_any_marker(baselin
 @pytest.mark.parametrize("seed", [0, 1])
 def test_every_bundled_graph_keeps_its_labels_clear(inventory: str, seed: int) -> None:
     analysis = load_analysis(str(ROOT / inventory))
-    fig = plots.linkage_graph(analysis.graph, analysis.rulebook.level_names(), "T", seed=seed)
+    fig = linkage_plots.linkage_graph(analysis.graph, analysis.rulebook.level_names(), "T",
+                                      seed=seed)
     assert label_problems(fig) == ([], [])
 
 
 def test_graph_markers_do_not_hide_each_other(baseline) -> None:
-    fig = plots.linkage_graph(baseline.graph, baseline.rulebook.level_names(), "T")
+    fig = linkage_plots.linkage_graph(baseline.graph, baseline.rulebook.level_names(), "T")
     drawn(fig)
     centres, radii = node_markers(fig)
     for i, j in itertools.combinations(range(len(centres)), 2):
@@ -90,16 +98,17 @@ def test_graph_markers_do_not_hide_each_other(baseline) -> None:
 
 def test_drawing_leaves_matplotlib_global_state_alone(baseline) -> None:
     before = dict(matplotlib.rcParams)
-    plots.linkage_graph(baseline.graph, baseline.rulebook.level_names(), "T")
-    plots.regime_heatmap(baseline.evaluation.regimes(), baseline.rulebook.level_names(), "T")
+    linkage_plots.linkage_graph(baseline.graph, baseline.rulebook.level_names(), "T")
+    rule_plots.regime_heatmap(baseline.evaluation.regimes(), baseline.rulebook.level_names(), "T")
     assert dict(matplotlib.rcParams) == before
-    assert "matplotlib.pyplot" not in plots.__dict__
+    for module in (figures, linkage_plots, rule_plots):
+        assert "matplotlib.pyplot" not in module.__dict__
 
 
 def test_regime_heatmap_writes_every_level_with_the_own_level_first(baseline) -> None:
     regimes = baseline.evaluation.regimes()
     names = baseline.rulebook.level_names()
-    fig = plots.regime_heatmap(regimes, names, "Title")
+    fig = rule_plots.regime_heatmap(regimes, names, "Title")
     ax = fig.axes[0]
     assert ax.get_xticklabels()[0].get_text() == "own level"
     assert len(ax.get_yticklabels()) == len(regimes)
@@ -117,7 +126,7 @@ def test_regime_heatmap_writes_every_level_with_the_own_level_first(baseline) ->
     assert all(f"{i} {n}" in legend for i, n in enumerate(names))
     raised_by = regimes.drop(columns="own_level").gt(regimes["own_level"], axis=0).sum()
     for lang in ("en", "nl"):
-        alt = plots.regimes_alt(regimes, names, lang=lang)
+        alt = rule_plots.regimes_alt(regimes, names, lang=lang)
         for rule, n in raised_by.items():
             name = rule_name(rule, lang)
             if lang == "en":
@@ -126,7 +135,7 @@ def test_regime_heatmap_writes_every_level_with_the_own_level_first(baseline) ->
                 assert (f"{name}: plaatst {n} bulkdataset" if n else
                         f"{name}: plaatst geen enkele zwaarder") in alt
     assert len(alt) < 1500  # many datasets are counted per level, not listed one by one
-    dutch = plots.regime_heatmap(regimes, names, "Titel", lang="nl").axes[0]
+    dutch = rule_plots.regime_heatmap(regimes, names, "Titel", lang="nl").axes[0]
     assert dutch.get_xticklabels()[0].get_text() == "eigen niveau"
     assert "hele\ncomponent" in [t.get_text() for t in dutch.get_xticklabels()]
 
@@ -134,10 +143,10 @@ def test_regime_heatmap_writes_every_level_with_the_own_level_first(baseline) ->
 def test_raised_sets_draws_one_row_per_jump_and_kind_with_the_counts(baseline) -> None:
     sets = baseline.sets_frame()
     raised = sets[sets["raised"]]
-    groups = plots.raised_groups(sets)
+    groups = combination_plots.raised_groups(sets)
     assert groups["count"].sum() == len(raised)
     assert len(groups) == len(raised.groupby(["member_level", "level", "kind"]))
-    fig = plots.raised_sets(sets, baseline.rulebook.level_names(), "T")
+    fig = combination_plots.raised_sets(sets, baseline.rulebook.level_names(), "T")
     left = fig.axes[0]
     assert len(left.get_yticklabels()) == len(groups)
     counts = sorted(int(t.get_text().replace(",", "")) for t in left.texts)
@@ -151,7 +160,7 @@ def test_density_sweep_sets_equal_markers_side_by_side() -> None:
         "density": [0.1] * 3 + [0.2] * 3, "policy": ["per_dataset", "use_based", "component"] * 2,
         "escalated": [0, 0, 2, 0, 0, 4], "n_datasets": 4, "under_protected": [3, 0, 0, 5, 0, 0],
         "largest_component": [2, 2, 2, 4, 4, 4]})
-    fig = plots.density_sweep(frame, "T")
+    fig = exploration_plots.density_sweep(frame, "T")
     drawn(fig)
     for ax in fig.axes:
         points = [tuple(np.round(line.get_transform().transform(line.get_xydata())[0], 3))
@@ -164,6 +173,7 @@ def test_robustness_intervals_marks_intervals_of_zero_width() -> None:
     cols = pd.MultiIndex.from_product([["under_protected"], ["low", "median", "high"]])
     summary = pd.DataFrame([[0.0, 0.0, 0.0], [2.0, 5.0, 9.0]],
                            index=["component", "per_dataset"], columns=cols)
-    fig = plots.robustness_intervals(summary, {"under_protected": "under-protected"}, "T")
+    fig = exploration_plots.robustness_intervals(summary, {"under_protected": "under-protected"},
+                                                 "T")
     notes = [t.get_text() for t in fig.axes[0].texts]
     assert notes == ["same in every draw"]

@@ -18,8 +18,8 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
 from .exchange_findings import shared_persons_phrase
+from .figures import LEVEL_COLOURS, styled, subplots
 from .i18n import LOCALES, NP_, level_name, translator
-from .plots import LEVEL_COLOURS, _styled, _subplots
 
 if TYPE_CHECKING:
     from ..exchange import ExchangeAssessment
@@ -34,7 +34,7 @@ def _fig(lang: str, message: str) -> str:
     return translator(lang).pgettext("figure", message)
 
 
-@_styled
+@styled
 def partner_timelines(a: ExchangeAssessment, title: str, lang: str = "en") -> Figure:
     """One panel per partner: each exchange's own level (dots provided, squares received) and
     the cumulative level over the window (a step line), the crossing date marked with the
@@ -52,7 +52,7 @@ def partner_timelines(a: ExchangeAssessment, title: str, lang: str = "en") -> Fi
     """
     names = a.rulebook.level_names()
     partners = list(a.timelines)
-    fig, axes = _subplots(len(partners), 1, sharex=True, squeeze=False,
+    fig, axes = subplots(len(partners), 1, sharex=True, squeeze=False,
                           figsize=(10, 1.3 + 1.55 * len(partners)))
     axes = axes[:, 0]
     end = a.log.last_date()

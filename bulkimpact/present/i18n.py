@@ -1,6 +1,6 @@
 """Dutch and English: message catalogues, locale formats and the glossary.
 
-The computed sentences (:mod:`bulkimpact.present.findings`) take their words
+The computed sentences (the ``*_findings`` modules of :mod:`bulkimpact.present`) take their words
 from gettext message catalogues, one per language, in
 ``bulkimpact/present/locale/<lang>/LC_MESSAGES/bulkimpact.po``. The ``.po``
 files are the only form kept: they are read with Babel and turned into
@@ -630,7 +630,12 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"
 TEMPLATES = _HERE.parent / "report" / "templates" / "pages"
 #: Modules the messages are extracted from.
 SOURCES = ("../registry.py", "../sensitivity.py", "../verdict.py", "i18n.py", "verdict.py",
-           "names.py", "findings.py", "tables.py", "plots.py", "validation.py", "downloads.py",
+           "names.py", "phrases.py", "dispute_findings.py", "rule_findings.py",
+           "exploration_findings.py", "reading_findings.py", "rulebook_names.py",
+           "inventory_findings.py", "linkage_findings.py", "combination_findings.py",
+           "captions.py", "tables.py", "figures.py", "reading_plots.py", "linkage_plots.py",
+           "combination_plots.py", "rule_plots.py", "exploration_plots.py",
+           "validation_plots.py", "validation.py", "downloads.py",
            "exchange_findings.py", "exchange_plots.py", "timeline_findings.py",
            "timeline_plots.py")
 _PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)\}")

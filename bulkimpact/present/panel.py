@@ -6,7 +6,7 @@ inventory, the openness reading and the decision rules' parameters (``k``,
 (destroyed) or on again, and the headline table
 (:meth:`~bulkimpact.analysis.Analysis.headline_frame` formatted with
 :func:`~bulkimpact.present.tables.policy_table`) and the frontier of the chosen
-reading (:func:`~bulkimpact.present.plots.frontier_by_reading`) follow, within
+reading (:func:`~bulkimpact.present.rule_plots.frontier_by_reading`) follow, within
 a second on the bundled baseline. In a notebook (``notebooks/scenario_panel.py``)::
 
     from bulkimpact.analysis import load_analysis
@@ -55,7 +55,7 @@ from ..inventory import Inventory, load_inventory
 from ..parameters import ParameterError, policy_params
 from ..registry import PANEL
 from ..resources import bundled_inventories, display_name
-from . import plots, tables
+from . import figures, rule_plots, tables
 from .i18n import reading_name, rule_name
 
 __all__ = ["Scenario", "ScenarioPanel", "TABLE_METRICS", "scenario_panel", "without_datasets"]
@@ -160,7 +160,7 @@ def frontier_figure(analysis: Analysis) -> Any:
     title = (f"Under the {reading}, {rule_name(best)} protects every combination at the "
              "lowest burden" if best else f"Under the {reading}, no rule protects every "
                                           "combination")
-    return plots.frontier_by_reading({analysis.openness: ev.to_frame()},
+    return rule_plots.frontier_by_reading({analysis.openness: ev.to_frame()},
                                      {analysis.openness: ev.pareto},
                                      textwrap.fill(title, TITLE_WIDTH))
 
@@ -177,12 +177,12 @@ def frontier_html(analysis: Analysis) -> str:
 
 
 def _figure_html(fig: Any, alt: str) -> str:
-    """Like :func:`~bulkimpact.present.plots.figure_html`, drawn for the screen: a lower
+    """Like :func:`~bulkimpact.present.figures.figure_html`, drawn for the screen: a lower
     resolution and light compression take a third off the time and half the bytes sent to
     the browser (reports keep ``figure_html``). Saved with its tight bounding box, so the
     title and the legend below the axes are never cut off."""
     buffer = io.BytesIO()
-    with matplotlib.rc_context(plots.STYLE):
+    with matplotlib.rc_context(figures.STYLE):
         fig.savefig(buffer, format="png", dpi=_SCREEN_DPI, bbox_inches="tight",
                     pad_inches=0.1, metadata={"Software": None},
                     pil_kwargs={"compress_level": 1})

@@ -19,8 +19,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from .figures import LEVEL_COLOURS, POLICY_COLOURS, styled, subplots
 from .i18n import LOCALES, NP_, level_name, rule_name, translator
-from .plots import LEVEL_COLOURS, POLICY_COLOURS, _styled, _subplots
 
 if TYPE_CHECKING:
     from ..timeline import Timeline
@@ -53,7 +53,7 @@ def _span(timeline: Timeline) -> tuple[dt.date, dt.date]:
     return min(days), max(days)
 
 
-@_styled
+@styled
 def retention_gantt(timeline: Timeline, title: str, lang: str = "en") -> Figure:
     """One bar per dataset from acquisition to the day it ends, coloured by its own level,
     with its relevance deadline, extensions and destruction marked.
@@ -72,7 +72,7 @@ def retention_gantt(timeline: Timeline, title: str, lang: str = "en") -> Figure:
     names = timeline.analysis.rulebook.level_names()
     start, end = _span(timeline)
     ids = list(timeline.retention)
-    fig, ax = _subplots(figsize=(11, 1.6 + 0.24 * len(ids)))
+    fig, ax = subplots(figsize=(11, 1.6 + 0.24 * len(ids)))
     for y, n in enumerate(ids):
         r = timeline.retention[n]
         begin = r.acquired or start
@@ -116,7 +116,7 @@ def retention_gantt(timeline: Timeline, title: str, lang: str = "en") -> Figure:
     return fig
 
 
-@_styled
+@styled
 def rules_over_time(timeline: Timeline, title: str, lang: str = "en",
                     compare: Timeline | None = None) -> Figure:
     """Two panels over time, one line per decision rule: under-protected exposure sets
@@ -133,7 +133,7 @@ def rules_over_time(timeline: Timeline, title: str, lang: str = "en",
     ['onvoldoende beschermde combinaties', 'zwaarder geplaatste bulkdatasets']
     """
     start, end = _span(timeline)
-    fig, (top, bottom) = _subplots(2, 1, sharex=True, figsize=(10, 6.4))
+    fig, (top, bottom) = subplots(2, 1, sharex=True, figsize=(10, 6.4))
     metrics = (("under_protected", top, NP_("figure", "under-protected combinations")),
                ("escalated", bottom, NP_("figure", "escalated datasets")))
     runs = [(timeline, "-", 2.0)] + ([(compare, "--", 1.6)] if compare is not None else [])

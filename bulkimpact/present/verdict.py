@@ -91,10 +91,10 @@ def decision_map_figure(verdicts: dict[str, Verdict], title: str, lang: str = "e
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    from .plots import POLICY_COLOURS, _subplots
+    from .figures import POLICY_COLOURS, subplots
 
     t = translator(lang)
-    fig, axes = _subplots(1, len(verdicts), figsize=(4.2 * len(verdicts) + 1.0, 4.8),
+    fig, axes = subplots(1, len(verdicts), figsize=(4.2 * len(verdicts) + 1.0, 4.8),
                           sharex=True, sharey=True, squeeze=False)
     seen: list[str] = []
     for ax, (reading, v) in zip(axes[0], verdicts.items(), strict=True):
