@@ -44,12 +44,20 @@ from IPython.display import HTML
 
 from bulkimpact.analysis import ParameterError, load_analysis
 from bulkimpact.present import bilingual as bl
-from bulkimpact.present import downloads, figures, tables, validation_plots
+from bulkimpact.present import (
+    downloads,
+    figures,
+    mosaic_findings,
+    record_names,
+    tables,
+    validation_plots,
+)
 from bulkimpact.present import validation as compare
 from bulkimpact.synth import (
     calibration_table,
     mosaic_example,
     population_table,
+    reconcile,
     uniqueness_table,
     validate_inventory,
 )
@@ -118,7 +126,7 @@ unique = uniqueness_table(population)
 calibration = calibration_table(population)
 bl.each(lambda lang: [
     compare.uniqueness_sentence(unique, calibration, uniqueness_persons, lang=lang),
-    tables.table(unique.assign(qi=[compare.field_names(q, lang) for q in unique["qi"]],
+    tables.table(unique.assign(qi=[record_names.field_names(q, lang) for q in unique["qi"]],
                                percent_unique=100 * unique["fraction_unique"],
                                synthetic_persons=unique["persons"]), lang,
                  ["qi", "synthetic_persons", "unique", "percent_unique"])])
@@ -157,7 +165,7 @@ def coverage(lang):
                                        "scale", "realised_datasets"])]
     if len(missing):
         out.append(tables.table(
-            missing.assign(reason=[compare.reason_text(r, lang) for r in missing["reason"]]),
+            missing.assign(reason=[record_names.reason_text(r, lang) for r in missing["reason"]]),
             lang, ["dataset", "population", "persons", "reason"]))
     return out
 
@@ -223,20 +231,20 @@ bl.each(lambda lang: [compare.equal_cells_sentence(validation, lang=lang)] + (
 # shares something they can realise.
 
 # %%
-pairs = compare.compare_with_graph(validation, analysis.inventory, analysis.graph,
-                                   analysis.rulebook)
-counts = compare.reconciliation_counts(pairs)
-differing = pairs[pairs["status"] != compare.BOTH]
+pairs = reconcile.compare_with_graph(validation, analysis.inventory, analysis.graph,
+                                     analysis.rulebook)
+counts = reconcile.reconciliation_counts(pairs)
+differing = pairs[pairs["status"] != reconcile.BOTH]
 worlds_vs_graph_download = downloads.csv(pairs, out_dir, "worlds_vs_graph")
 
 
 def reconciliation(lang):
-    named = counts.assign(pair_status=[compare.status_name(s, lang) for s in counts["status"]])
+    named = counts.assign(pair_status=[record_names.status_name(s, lang) for s in counts["status"]])
     out = [compare.reconciliation_sentence(pairs, analysis.rulebook, lang=lang) + " "
            + compare.override_sentence(validation, lang=lang),
            tables.table(named, lang, ["pair_status", "pairs"])]
     if len(differing):
-        frame = differing.assign(pair_status=[compare.status_name(s, lang)
+        frame = differing.assign(pair_status=[record_names.status_name(s, lang)
                                               for s in differing["status"]])
         # The particulars are worded in English by the validation; the Dutch page names the
         # status only.
@@ -269,10 +277,10 @@ bl.each(reconciliation)
 # %%
 example = mosaic.examples(5)
 bl.each(lambda lang: [
-    compare.mosaic_sentence(mosaic, lang=lang),
-    tables.table(compare.mosaic_frame(mosaic, lang), lang, ["measure", "value"]),
-    compare.examples_note(mosaic, len(example), ADULT_AGE, REFERENCE_DATE, lang=lang),
-    compare.examples_table(example, lang)])
+    mosaic_findings.mosaic_sentence(mosaic, lang=lang),
+    tables.table(mosaic_findings.mosaic_frame(mosaic, lang), lang, ["measure", "value"]),
+    mosaic_findings.examples_note(mosaic, len(example), ADULT_AGE, REFERENCE_DATE, lang=lang),
+    mosaic_findings.examples_table(example, lang)])
 
 # %% [markdown] tags=["nl"]
 # ## Wat dit betekent
@@ -283,7 +291,7 @@ bl.each(lambda lang: [
 # %%
 bl.each(lambda lang: "\n".join(
     f"- {line}" for line in [*compare.verdict(validation, lang=lang),
-                             compare.mosaic_verdict(mosaic, mosaic_persons, lang=lang)]))
+                             mosaic_findings.mosaic_verdict(mosaic, mosaic_persons, lang=lang)]))
 
 # %% [markdown] tags=["nl"]
 # ## Kanttekeningen

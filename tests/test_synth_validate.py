@@ -13,16 +13,9 @@ from helpers import dataset, field, key_field
 from bulkimpact.inventory import parse_inventory
 from bulkimpact.linkage import build_linkage_graph
 from bulkimpact.present.validation import (
-    APART,
-    BOTH,
-    FEW_LINKS,
-    NOT_REALISED,
-    QI_THRESHOLD,
-    compare_with_graph,
     coverage_sentence,
     equal_cells_sentence,
     flag_sentence,
-    reconciliation_counts,
     reconciliation_sentence,
 )
 from bulkimpact.synth import (
@@ -30,6 +23,15 @@ from bulkimpact.synth import (
     mosaic_example,
     reference_populations,
     validate_inventory,
+)
+from bulkimpact.synth.reconcile import (
+    APART,
+    BOTH,
+    FEW_LINKS,
+    NOT_REALISED,
+    QI_THRESHOLD,
+    compare_with_graph,
+    reconciliation_counts,
 )
 from bulkimpact.synth.validate import tail_probability
 

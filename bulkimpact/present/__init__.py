@@ -22,6 +22,7 @@ what they present, sentences in ``*_findings``, figures in ``*_plots``:
 - combinations: :mod:`~bulkimpact.present.combination_findings`,
   :mod:`~bulkimpact.present.combination_plots`;
 - the record level: :mod:`~bulkimpact.present.validation`,
+  :mod:`~bulkimpact.present.record_names`, :mod:`~bulkimpact.present.mosaic_findings`,
   :mod:`~bulkimpact.present.validation_plots`;
 - exchange and timeline: :mod:`~bulkimpact.present.exchange_findings`,
   :mod:`~bulkimpact.present.exchange_plots`, :mod:`~bulkimpact.present.timeline_findings`,

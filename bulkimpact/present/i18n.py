@@ -635,7 +635,8 @@ SOURCES = ("../registry.py", "../sensitivity.py", "../verdict.py", "i18n.py", "v
            "inventory_findings.py", "linkage_findings.py", "combination_findings.py",
            "captions.py", "tables.py", "figures.py", "reading_plots.py", "linkage_plots.py",
            "combination_plots.py", "rule_plots.py", "exploration_plots.py",
-           "validation_plots.py", "validation.py", "downloads.py",
+           "validation_plots.py", "validation.py", "record_names.py", "mosaic_findings.py",
+           "downloads.py",
            "exchange_findings.py", "exchange_plots.py", "timeline_findings.py",
            "timeline_plots.py")
 _PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)\}")

@@ -101,7 +101,7 @@ def _channel(name: str, lang: str) -> str:
         return translator(lang).gettext("quasi-identifiers")
     if lang == "en":
         return name  # the key namespace as the inventory names it
-    from .validation import field_names  # keys named for Dutch readers where known
+    from .record_names import field_names  # keys named for Dutch readers where known
 
     return field_names(name, lang)
 

@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..persons import distinct_linked_persons
 from ..registry import HEADLINE
 from .i18n import NN_, NP_, level_name, persons_figure, rule_name, translator
 from .tables import Column, Table, table
@@ -97,11 +96,6 @@ def _peak(timeline: Timeline) -> TimelineStep:
     return max(timeline.steps, key=lambda s: len(s.raised))
 
 
-def _linked(step: TimelineStep) -> float:
-    """Expected distinct persons linked in the step's raised sets (per-dataset's gap)."""
-    return distinct_linked_persons(step.graph, ((s.members, s.persons) for s in step.raised))
-
-
 def timeline_finding(timeline: Timeline, lang: str = "en") -> str:
     """The one-line finding: the day most combinations were under-protected per dataset."""
     t = translator(lang)
@@ -121,7 +115,7 @@ def timeline_finding(timeline: Timeline, lang: str = "en") -> str:
         "linking {persons} distinct persons (expected); {span}.").format(
         date=when, held=_n("dataset", len(peak.held), lang),
         sets=_n("combination", len(peak.raised), lang),
-        persons=persons_figure(_linked(peak), lang),
+        persons=persons_figure(peak.raised_linked_persons, lang),
         span=span)
 
 

@@ -1,256 +1,41 @@
 """A validation beside the linkage graph and the closed forms, in tables and sentences.
 
 :func:`~bulkimpact.synth.validate.validate_inventory` counts, per pair of
-realised datasets, what the closed forms predict. This module says what a
-reader needs from it: which datasets could not be realised and why, which
-pairs the worlds and the graph both hold and why the others differ, which
-counts lie outside the sampling error of their estimate, and where the
-equal-cells model of the linkage graph falls short of the counts. Every
-sentence is computed from these results.
+realised datasets, what the closed forms predict; the :class:`~bulkimpact.synth.Validation`
+it returns carries its agreement with them, and :mod:`bulkimpact.synth.reconcile` sets its
+pairs beside the linkage graph. This module says what a reader needs from those results:
+which datasets could not be realised and why, which pairs the worlds and the graph both hold
+and why the others differ, which counts lie outside the sampling error of their estimate,
+and where the equal-cells model of the linkage graph falls short of the counts. It computes
+nothing itself. Names of fields, statuses and flags: :mod:`bulkimpact.present.record_names`;
+the mosaic: :mod:`bulkimpact.present.mosaic_findings`.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pandas as pd
 
-from ..estimates import QiCells
-from ..inventory import Inventory
-from ..linkage import edge_estimate
-from ..persons import PopulationTree, tree_cells
 from ..rulebook import Rulebook
-from ..synth.validate import ALPHA, Validation, realisable_keys
-from ..taxonomy import Taxonomy, default_taxonomy
-from .i18n import NN_, NP_, translator
+from ..synth.reconcile import (
+    APART,
+    BOTH,
+    FEW_LINKS,
+    NOT_REALISED,
+    OTHER,
+    QI_THRESHOLD,
+    UNREALISABLE,
+)
+from ..synth.validate import ALPHA, Validation
+from .i18n import NN_, translator
 from .names import plural
+from .record_names import field_names, flag_names, reason_text
 
-__all__ = [
-    "BOTH",
-    "compare_with_graph",
-    "reconciliation_counts",
-    "coverage_sentence",
-    "reconciliation_sentence",
-    "flag_sentence",
-    "equal_cells_sentence",
-    "override_sentence",
-    "agreement",
-    "verdict",
-    "count_format",
-    "STATUS_NAMES",
-    "FIELD_NAMES",
-    "FLAG_NAMES",
-    "MOSAIC_MEASURES",
-    "status_name",
-    "field_names",
-    "flag_names",
-    "reason_text",
-    "uniqueness_sentence",
-    "agreement_sentence",
-    "links_figure_text",
-    "pairs_frame",
-    "mosaic_frame",
-    "mosaic_sentence",
-    "examples_note",
-    "examples_table",
-    "mosaic_verdict",
-    "validation_finding",
-]
-
-BOTH = "realised and in the graph"
-QI_THRESHOLD = "realised, not in the graph: quasi-identifiers too rarely unique at full size"
-FEW_LINKS = "realised, not in the graph: fewer expected links than the minimum"
-OTHER = "realised, not in the graph: other"
-NOT_REALISED = "in the graph, not realised: a dataset is not realised"
-APART = "in the graph, not realised: the datasets are realised in different worlds"
-UNREALISABLE = "in the graph, not realised: linked only through fields the world lacks"
-_ORDER = [BOTH, QI_THRESHOLD, FEW_LINKS, OTHER, NOT_REALISED, APART, UNREALISABLE]
-
-
-def compare_with_graph(validation: Validation, inventory: Inventory, graph: Any,
-                       rulebook: Rulebook, taxonomy: Taxonomy | None = None) -> pd.DataFrame:
-    """Every pair that a world realises or the graph links, and why the two differ.
-
-    Parameters
-    ----------
-    validation : Validation
-    inventory : Inventory
-    graph : networkx.Graph
-        The linkage graph of the same inventory (:func:`bulkimpact.build_linkage_graph`).
-    rulebook : Rulebook
-        Its ``linkage`` thresholds decide which estimated pairs are edges.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per pair: ``a``, ``b``, ``in_graph``, ``realised``,
-        ``worlds``, ``status`` (one of the module's categories, e.g.
-        :data:`BOTH`) and ``reason`` (the particulars).
-
-    Notes
-    -----
-    A realised pair is not an edge when, at the inventory's full size,
-    :func:`bulkimpact.linkage.edge_estimate` finds its shared
-    quasi-identifiers unique in fewer than ``qi_min_unique_fraction`` of a
-    set (and it shares no key), or expects fewer than ``min_expected_links``
-    links. The world is scaled down but a field's cells are not (36,500
-    dates of birth), so the same fields make far more of a small extract
-    unique. An edge is not realised when a dataset has no synthetic person,
-    when its datasets live in different worlds (the graph then assumes
-    random draws within their common population), or when it links only
-    through fields the synthetic population does not hold.
-    """
-    taxonomy = taxonomy or default_taxonomy()
-    edges = validation.edges
-    worlds: dict[tuple[str, str], list[str]] = {}
-    for a, b, w in zip(edges.get("a", []), edges.get("b", []), edges.get("world", []),
-                       strict=True):
-        worlds.setdefault(_pair(a, b), []).append(w)
-    placed = dict(zip(validation.datasets["dataset"], validation.datasets["worlds"],
-                      strict=True))
-    missing = validation.not_realised
-    pairs = set(worlds) | {_pair(a, b) for a, b in graph.edges()}
-    rows = []
-    for a, b in sorted(pairs):
-        in_graph, realised = graph.has_edge(a, b), (a, b) in worlds
-        if realised and in_graph:
-            status, reason = BOTH, ""
-        elif realised:
-            status, reason = _why_not_an_edge(inventory.dataset(a), inventory.dataset(b),
-                                              inventory, rulebook, taxonomy)
-        elif a in missing or b in missing:
-            status = NOT_REALISED
-            reason = "; ".join(f"{d}: {missing[d]}" for d in (a, b) if d in missing)
-        elif not set(placed[a].split(", ")) & set(placed[b].split(", ")):
-            status = APART
-            common = graph.edges[a, b].get("population")
-            reason = (f"{a} in {placed[a]}, {b} in {placed[b]}; the graph assumes random "
-                      f"draws within {common!r}")
-        else:
-            status = UNREALISABLE
-            reason = f"the graph links them through {_channels(graph.edges[a, b])}"
-        rows.append({"a": a, "b": b, "in_graph": in_graph, "realised": realised,
-                     "worlds": ", ".join(worlds.get((a, b), [])), "status": status,
-                     "reason": reason})
-    table = pd.DataFrame(rows, columns=["a", "b", "in_graph", "realised", "worlds", "status",
-                                        "reason"])
-    order = table["status"].map({s: i for i, s in enumerate(_ORDER)})
-    return table.iloc[order.argsort(kind="stable")].reset_index(drop=True)
-
-
-def _pair(a: str, b: str) -> tuple[str, str]:
-    return (a, b) if a <= b else (b, a)
-
-
-def _channels(edge: dict[str, Any]) -> str:
-    return ", ".join(list(edge.get("keys", [])) + list(edge.get("qis", []))) or "nothing"
-
-
-def _why_not_an_edge(a: Any, b: Any, inventory: Inventory, rulebook: Rulebook,
-                     taxonomy: Taxonomy) -> tuple[str, str]:
-    """Status and particulars of a realised pair that the graph does not link."""
-    est = edge_estimate(a, b, inventory, rulebook, taxonomy)
-    shared_keys = set(realisable_keys(a)) & set(realisable_keys(b))
-    qi_a, qi_b = a.quasi_identifiers(taxonomy), b.quasi_identifiers(taxonomy)
-    shared_qis = sorted(set(qi_a) & set(qi_b))
-    minimum = rulebook.linkage.min_expected_links
-    if est is None and not shared_keys and shared_qis:
-        # the uniqueness the graph used: each set's population, its own cells where it has them
-        shared = {q: min(qi_a[q], qi_b[q]) for q in shared_qis}
-        tree = PopulationTree.of(inventory)
-        qis = {d.id: QiCells(shared, *tree_cells(tree, d.population)) for d in (a, b)}
-        unique = {d.id: qis[d.id].fraction_unique(d.persons) for d in (a, b)}
-        least = min(unique, key=unique.__getitem__)
-        cells = (f"{qis[least].cells:,.0f} equal cells"
-                 if qis[least].uniqueness_model == "uniform" else "the population's cell sizes")
-        return QI_THRESHOLD, (f"{' + '.join(shared_qis)}: {cells} leave a share "
-                              f"of {unique[least]:.2g} of {least} unique, below the "
-                              f"rulebook's {rulebook.linkage.qi_min_unique_fraction:.0%}")
-    if est is not None and est["expected_links"] < minimum:
-        return FEW_LINKS, f"{est['expected_links']:.2g} expected links (minimum {minimum:g})"
-    return OTHER, "the graph's estimate differs from the world's pairing"
-
-
-def reconciliation_counts(table: pd.DataFrame) -> pd.DataFrame:
-    """Pairs per status, in a fixed order (statuses with no pair left out).
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"status": [BOTH, BOTH, APART]})
-    >>> reconciliation_counts(t).to_dict("list")  # doctest: +NORMALIZE_WHITESPACE
-    {'status': ['realised and in the graph',
-                'in the graph, not realised: the datasets are realised in different worlds'],
-     'pairs': [2, 1]}
-    """
-    counts = table["status"].value_counts()
-    return pd.DataFrame({"status": [s for s in _ORDER if s in counts],
-                         "pairs": [int(counts[s]) for s in _ORDER if s in counts]})
-
-
-#: The pair statuses of :func:`compare_with_graph`, as readers see them: status → message.
-STATUS_NAMES = {
-    BOTH: NP_("pair status", "realised and in the graph"),
-    QI_THRESHOLD: NP_("pair status", "realised, not in the graph: quasi-identifiers too rarely "
-                                     "unique at full size"),
-    FEW_LINKS: NP_("pair status", "realised, not in the graph: fewer expected links than the "
-                                  "minimum"),
-    OTHER: NP_("pair status", "realised, not in the graph: other"),
-    NOT_REALISED: NP_("pair status", "in the graph, not realised: a dataset is not realised"),
-    APART: NP_("pair status", "in the graph, not realised: the datasets are realised in "
-                              "different worlds"),
-    UNREALISABLE: NP_("pair status", "in the graph, not realised: linked only through fields "
-                                     "the world lacks"),
-}
-
-#: Fields that link records (keys and quasi-identifiers), named for readers: id → message.
-FIELD_NAMES = {
-    "date_of_birth": NP_("field", "date of birth"), "birth_year": NP_("field", "year of birth"),
-    "pc4": NP_("field", "postcode (4 digits)"), "postcode": NP_("field", "postcode"),
-    "sex": NP_("field", "sex"), "email": NP_("field", "e-mail"), "phone": NP_("field", "phone"),
-    "ip": NP_("field", "IP address"), "iban": NP_("field", "IBAN"),
-    "username": NP_("field", "user name"), "device": NP_("field", "device"),
-    "passport": NP_("field", "passport number"),
-    "licence_plate": NP_("field", "licence plate"),
-    "name_dob": NP_("field", "name and date of birth"),
-}
-
-#: The counts a flag names (``overlap``, ``links``, ``false links``): id → message.
-FLAG_NAMES = {"overlap": NP_("flag", "shared persons"), "links": NP_("flag", "links"),
-              "false links": NP_("flag", "false links")}
-
-
-def status_name(status: str, lang: str = "en") -> str:
-    """A pair status in the language (as given when unknown).
-
-    Examples
-    --------
-    >>> status_name(BOTH, "nl")
-    'gerealiseerd en in de koppelgraaf'
-    """
-    if status not in STATUS_NAMES:
-        return status
-    return translator(lang).pgettext("pair status", STATUS_NAMES[status])
-
-
-def field_names(fields: str, lang: str = "en", sep: str = " + ") -> str:
-    """Field ids (``"date_of_birth,pc4"`` or ``"date_of_birth + pc4"``) named in the language.
-
-    Examples
-    --------
-    >>> field_names("date_of_birth,pc4", "nl"), field_names("sex + postcode", "en")
-    ('geboortedatum + postcode (4 cijfers)', 'sex + postcode')
-    """
-    t = translator(lang)
-    ids = [f.strip() for f in fields.replace(" + ", ",").split(",") if f.strip()]
-    return sep.join(t.pgettext("field", FIELD_NAMES[f]) if f in FIELD_NAMES else f for f in ids)
-
-
-def flag_names(flag: str, lang: str = "en") -> str:
-    """A pair's flag (``"overlap, links"``) in the language ("" when none)."""
-    t = translator(lang)
-    ids = [f.strip() for f in flag.split(",") if f.strip()]
-    return ", ".join(t.pgettext("flag", FLAG_NAMES[f]) if f in FLAG_NAMES else f for f in ids)
+__all__ = ["coverage_sentence", "reconciliation_sentence", "flag_sentence",
+           "equal_cells_sentence", "override_sentence", "verdict", "count_format",
+           "uniqueness_sentence", "agreement_sentence", "links_figure_text", "pairs_frame",
+           "validation_finding"]
 
 
 def _reason_kind(reason: str) -> str:
@@ -258,36 +43,6 @@ def _reason_kind(reason: str) -> str:
         return "fewer"
     if reason.startswith("population ") and " lies outside " in reason:
         return "outside"
-    return reason
-
-
-def reason_text(reason: str, lang: str = "en") -> str:
-    """Why a dataset is not realised, in the language (English as the validation words it).
-
-    Examples
-    --------
-    >>> reason_text("population 'region_a' lies outside 'nl_residents'", "nl")
-    'populatie region_a valt buiten nl_residents'
-    >>> print(reason_text("fewer than one synthetic person: 400 persons at one synthetic person "
-    ...                   "per 596,667 give 0.00067", "nl"))  # doctest: +NORMALIZE_WHITESPACE
-    minder dan één synthetische persoon: bij één synthetische persoon per 596.667 echte blijft
-    er 0,00067 over
-    """
-    if lang == "en":
-        return reason
-    t = translator(lang)
-    m = re.match(r"population '(.+)' lies outside '(.+)'$", reason)
-    if m:
-        return t.gettext("population {population} lies outside {reference}").format(
-            population=m.group(1), reference=m.group(2))
-    m = re.search(r"at one synthetic person per ([\d,]+) give ([0-9.e+-]+)$", reason)
-    if m:
-        return t.gettext("fewer than one synthetic person: at one synthetic person per {ratio} "
-                         "real ones, {expected} remain").format(
-            ratio=t.number(int(m.group(1).replace(",", ""))),
-            expected=t.decimal(float(m.group(2))))
-    if reason == "not realised":
-        return t.gettext("not realised")
     return reason
 
 
@@ -429,7 +184,7 @@ def flag_sentence(validation: Validation, lang: str = "en") -> str:
     edges = validation.edges
     if not len(edges):
         return t.gettext("No pair was realised, so no count could be checked.")
-    checks = 2 * len(edges) + int((edges["qis"] != "").sum())
+    checks = validation.checks
     flagged = validation.flagged
     pairs = len(edges[["a", "b"]].drop_duplicates())
     counted = (plural(len(edges), "pair", lang=lang) if pairs == len(edges) else
@@ -461,21 +216,16 @@ def equal_cells_sentence(validation: Validation, lang: str = "en") -> str:
     estimates per quasi-identifier set.
     """
     t = translator(lang)
-    edges = validation.edges
-    if not len(edges) or "qi_links_exact" not in edges:
+    w = validation.equal_cells_shortfall()
+    if w is None:
         return t.gettext("No pair joins on quasi-identifiers.")
-    qi = edges.dropna(subset=["qi_links_exact"])
-    off = edges[edges["equal_cells_off"] & (edges["flag"].str.find("links") < 0)]
-    totals = qi.groupby("qis")[["qi_links_exact", "qi_links_expected",
-                                "qi_links_expected_skewed"]].sum()
-    worst = (totals["qi_links_exact"] - totals["qi_links_expected"]).idxmax()
-    w = totals.loc[worst]
+    off = validation.off_only_with_equal_cells
     text = t.gettext(
         "On {qis}, equal cells predict {expected} true links over {pairs} where {counted} are "
         "counted; the population's own cell sizes predict {skewed}.").format(
-        qis=field_names(worst, lang), expected=t.decimal(w["qi_links_expected"], 1),
-        pairs=plural(int((qi["qis"] == worst).sum()), "pair", lang=lang),
-        counted=t.number(w["qi_links_exact"]), skewed=t.decimal(w["qi_links_expected_skewed"], 1))
+        qis=field_names(w["qis"], lang), expected=t.decimal(w["expected"], 1),
+        pairs=plural(w["pairs"], "pair", lang=lang),
+        counted=t.number(w["counted"]), skewed=t.decimal(w["skewed"], 1))
     if len(off):
         item = t.gettext("{a} × {b} on {qis}: {equal} links with equal cells, {skewed} with the "
                          "population's cells, {counted} counted")
@@ -528,41 +278,6 @@ def override_sentence(validation: Validation, lang: str = "en") -> str:
         listed=", ".join(f"{r.a} × {r.b}" for r in stated.itertuples()))
 
 
-def agreement(validation: Validation) -> dict[str, float]:
-    """Headline agreement of a validation.
-
-    Returns
-    -------
-    dict
-        ``within``: share of exact overlaps within three standard deviations
-        of the hypergeometric estimate; ``deviation``: summed absolute
-        difference of exact and expected links over the summed expectation
-        (skew-aware QI links); ``deviation_equal_cells``: the same with equal
-        cells; ``flagged``: counts outside their sampling error;
-        ``by_chance``: how many of those chance alone would give.
-
-    Examples
-    --------
-    >>> e = pd.DataFrame({"a": ["x"], "b": ["y"], "qis": [""], "overlap_z": [1.0],
-    ...                   "links_exact": [90], "links_expected": [100.0],
-    ...                   "links_expected_equal_cells": [100.0], "flag": [""]})
-    >>> agreement(Validation(e, pd.DataFrame(), pd.DataFrame(), 1_000, 0))["deviation"]
-    0.1
-    """
-    edges = validation.edges
-    z = edges["overlap_z"].replace([float("inf"), float("-inf")], float("nan")).dropna()
-
-    def deviation(column: str) -> float:
-        return float((edges["links_exact"] - edges[column]).abs().sum()
-                     / max(edges[column].sum(), 1e-9))
-
-    checks = 2 * len(edges) + int((edges["qis"] != "").sum())
-    return {"within": float((z.abs() <= 3).mean()) if len(z) else float("nan"),
-            "deviation": deviation("links_expected"),
-            "deviation_equal_cells": deviation("links_expected_equal_cells"),
-            "flagged": float(len(validation.flagged)), "by_chance": checks * ALPHA}
-
-
 def verdict(validation: Validation, lang: str = "en") -> list[str]:
     """What the validation says about the closed forms, one sentence per finding.
 
@@ -572,11 +287,11 @@ def verdict(validation: Validation, lang: str = "en") -> list[str]:
     give (at least three).
     """
     t = translator(lang)
-    a = agreement(validation)
+    a = validation.agreement()
     values = {"within": t.percent(a["within"], 1), "deviation": t.decimal(100 * a["deviation"], 1)
               + "%", "flagged": t.number(a["flagged"]),
               "chance": t.significant(a["by_chance"], 2)}
-    if _agrees(a):
+    if validation.agrees:
         first = t.gettext(
             "The closed forms, with quasi-identifiers on the population's own cell sizes, agree "
             "with the counts within sampling error ({within} of overlaps within three standard "
@@ -609,11 +324,6 @@ def verdict(validation: Validation, lang: str = "en") -> list[str]:
                                "sampling error too (total link deviation {deviation}).").format(
             deviation=equal))
     return lines
-
-
-def _agrees(a: dict[str, float]) -> bool:
-    return (a["within"] >= 0.95 and a["deviation"] <= 0.1
-            and a["flagged"] <= max(3.0, 3 * a["by_chance"]))
 
 
 def count_format(x: float) -> str:
@@ -668,7 +378,7 @@ def uniqueness_sentence(table: pd.DataFrame, calibration: pd.DataFrame, persons:
 def agreement_sentence(validation: Validation, lang: str = "en") -> str:
     """Overlaps within their sampling error, and the summed deviation of the links."""
     t = translator(lang)
-    a = agreement(validation)
+    a = validation.agreement()
     return t.gettext(
         "**{within}** of exact overlaps lie within three standard deviations of the "
         "hypergeometric estimate (about 99.7% expected if the formula holds). Summed over all "
@@ -682,10 +392,10 @@ def agreement_sentence(validation: Validation, lang: str = "en") -> str:
 def links_figure_text(validation: Validation, lang: str = "en") -> dict[str, str]:
     """Title, alt text and caption of the figure of counted against estimated links."""
     t = translator(lang)
-    a = agreement(validation)
+    a = validation.agreement()
     deviation = _pct(a["deviation"], t)
     title = (t.gettext("Counted links follow the estimates (total deviation {deviation})")
-             if _agrees(a) else
+             if validation.agrees else
              t.gettext("Counted links depart from the estimates (total deviation {deviation})"))
     alt = t.gettext("Log-log scatter of estimated (x) against counted (y) links for {pairs} of "
                     "datasets, with the identity line; total deviation {deviation}.")
@@ -705,115 +415,15 @@ def pairs_frame(edges: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
                         flag=[flag_names(f, lang) for f in edges["flag"]])
 
 
-#: The measures of :meth:`bulkimpact.synth.mosaic.MosaicResult.summary`: English → message.
-MOSAIC_MEASURES = {
-    "persons in forum leak": NP_("mosaic", "persons in the forum leak"),
-    "persons in shop list": NP_("mosaic", "persons in the shop list"),
-    "persons in both (truth)": NP_("mosaic", "persons in both (truth)"),
-    "record pairs linked": NP_("mosaic", "record pairs linked"),
-    "persons named (correct links)": NP_("mosaic", "persons named (correct links)"),
-    "named with a health condition": NP_("mosaic", "named with a health condition"),
-    "wrong links": NP_("mosaic", "wrong links"),
-}
-
-
-def mosaic_frame(mosaic: Any, lang: str = "en") -> pd.DataFrame:
-    """The mosaic's counts (``measure``, ``value``) with the measures named in `lang`."""
-    t = translator(lang)
-    summary = mosaic.summary()
-    return summary.assign(measure=[t.pgettext("mosaic", MOSAIC_MEASURES[m])
-                                   if m in MOSAIC_MEASURES else m for m in summary["measure"]])
-
-
-def mosaic_sentence(mosaic: Any, lang: str = "en") -> str:
-    """What joining the fictional forum leak and shop list reveals, in counts."""
-    t = translator(lang)
-    return t.ngettext(
-        "Of {forum} forum records and {shop} shop records, {shared} are in both. Joining on "
-        "date of birth, postcode and sex links {pairs} record pairs: **{named} is named** "
-        "(e-mail and phone now sit next to the forum record), **{sensitive} of them with a "
-        "health condition**, and {false} links are wrong (a different person, wrongly "
-        "attributed).",
-        "Of {forum} forum records and {shop} shop records, {shared} are in both. Joining on "
-        "date of birth, postcode and sex links {pairs} record pairs: **{named} are named** "
-        "(e-mail and phone now sit next to their forum record), **{sensitive} of them with a "
-        "health condition**, and {false} links are wrong (a different person, wrongly "
-        "attributed).", mosaic.named).format(
-        forum=t.number(mosaic.forum_persons), shop=t.number(mosaic.shop_persons),
-        shared=plural(mosaic.shared_persons, "person", lang=lang),
-        pairs=t.number(len(mosaic.linked)), named=plural(mosaic.named, "person", lang=lang),
-        sensitive=t.number(mosaic.named_sensitive), false=t.number(mosaic.false_links))
-
-
-def examples_note(mosaic: Any, shown: int, adult_age: int, reference_date: Any,
-                  lang: str = "en") -> str:
-    """The warning above the example rows: synthetic, adults only, masked."""
-    t = translator(lang)
-    return t.gettext(
-        "**Synthetic example rows, not real people.** {shown} of the {sensitive} persons the "
-        "join names with a health condition: e-mail and phone from the shop list beside the "
-        "forum's health flag. Every person here was generated by bulkimpact; only adults (aged "
-        "{age} or over on {date}, the synthetic population's reference date) are shown, phone "
-        "numbers and postcodes are masked and marked SYNTH, and the e-mail addresses use the "
-        "reserved `.example` domain. The counts above use the unmasked synthetic records.").format(
-        shown=t.number(shown), sensitive=t.number(mosaic.named_sensitive), age=adult_age,
-        date=t.date(str(reference_date)))
-
-
-#: Columns of the example rows (:meth:`~bulkimpact.synth.mosaic.MosaicResult.examples`), in order.
-_EXAMPLE_COLUMNS = [
-    ("synthetic", NP_("column", "synthetic")), ("e-mail (shop)", NP_("column", "e-mail (shop)")),
-    ("phone (shop, masked)", NP_("column", "phone (shop, masked)")),
-    ("date of birth", NP_("column", "date of birth")), ("age", NP_("column", "age")),
-    ("postcode (masked)", NP_("column", "postcode (masked)")), ("sex", NP_("column", "sex")),
-    ("health condition (forum)", NP_("column", "health condition (forum)")),
-]
-
-
-#: Sex as the synthetic population codes it: code → message (Dutch V for F).
-_SEX = {"F": NP_("sex", "F"), "M": NP_("sex", "M")}
-
-
-def examples_table(examples: pd.DataFrame, lang: str = "en") -> Any:
-    """The synthetic example rows as a report table, marked synthetic in `lang`."""
-    from . import tables
-
-    t = translator(lang)
-    frame = examples.rename(columns={c: "age" for c in examples.columns
-                                     if str(c).startswith("age on ")})
-    frame = frame.assign(synthetic=t.gettext("yes: invented person"),
-                         **{"health condition (forum)": t.gettext("yes")})
-    if "date of birth" in frame:
-        frame["date of birth"] = [t.date(d) for d in frame["date of birth"]]
-    if "sex" in frame:
-        frame["sex"] = [t.pgettext("sex", _SEX[v]) if v in _SEX else v for v in frame["sex"]]
-    ids = {c: f"example_{i}" for i, (c, _) in enumerate(_EXAMPLE_COLUMNS)}
-    extra = {ids[c]: tables.Column(h, "count" if c == "age" else "text")
-             for c, h in _EXAMPLE_COLUMNS}
-    shown = frame[[c for c, _ in _EXAMPLE_COLUMNS if c in frame]].rename(columns=ids)
-    return tables.table(shown, lang, extra=extra, caption=t.gettext(
-        "Synthetic persons (invented by bulkimpact), masked for display"))
-
-
-def mosaic_verdict(mosaic: Any, persons: int, lang: str = "en") -> str:
-    """The mosaic in one sentence: two innocuous sets together name sensitive persons."""
-    t = translator(lang)
-    return t.gettext(
-        "The mosaic is concrete: two sets that each hold nothing that names a person with a "
-        "health condition together name {named} such persons in a synthetic population of "
-        "{persons}.").format(named=t.number(mosaic.named_sensitive),
-                             persons=t.number(persons))
-
-
 def validation_finding(validation: Validation, mosaic: Any, persons: int,
                        lang: str = "en") -> str:
     """06's one-line finding: do the closed forms hold, and what does the mosaic show."""
     t = translator(lang)
-    a = agreement(validation)
+    a = validation.agreement()
     head = (t.gettext("Counted person by person in synthetic worlds, the linkage estimates hold "
                       "within sampling error: {within} of overlaps lie within three standard "
                       "deviations and the links differ by {deviation} in total.")
-            if _agrees(a) else
+            if validation.agrees else
             t.gettext("Counted person by person in synthetic worlds, the linkage estimates "
                       "deviate more than sampling error explains: {within} of overlaps lie "
                       "within three standard deviations and the links differ by {deviation} in "

@@ -9,8 +9,9 @@ reviewer can see concretely how combining two innocuous sets names people.
 - :mod:`~bulkimpact.synth.measure`: exact uniqueness, overlap and links (DuckDB).
 - :mod:`~bulkimpact.synth.validate`: exact versus analytic per pair of an inventory,
   in one world per reference population.
-- the validation beside the linkage graph, with the sentences a report states, is
-  presentation: :mod:`bulkimpact.present.validation`.
+- :mod:`~bulkimpact.synth.reconcile`: the validation's pairs beside the linkage graph, and
+  why the two differ (the sentences a report states are presentation:
+  :mod:`bulkimpact.present.validation`).
 - :mod:`~bulkimpact.synth.mosaic`: two innocuous extracts that together name persons.
 - :mod:`~bulkimpact.synth.cli`: ``bulkimpact synth population|uniqueness|validate``.
 """

@@ -306,6 +306,87 @@ class Validation:
         """Rows whose count lies outside the sampling error of its estimate."""
         return self.edges[self.edges["flag"] != ""] if len(self.edges) else self.edges
 
+    @property
+    def checks(self) -> int:
+        """Counts set beside an estimate: each pair's overlap and links, and its links
+        through quasi-identifiers where it joins on them."""
+        return 2 * len(self.edges) + int((self.edges["qis"] != "").sum())
+
+    def agreement(self) -> dict[str, float]:
+        """Headline agreement of the counts with the closed forms.
+
+        Returns
+        -------
+        dict
+            ``within``: share of exact overlaps within three standard deviations
+            of the hypergeometric estimate; ``deviation``: summed absolute
+            difference of exact and expected links over the summed expectation
+            (skew-aware QI links); ``deviation_equal_cells``: the same with equal
+            cells; ``flagged``: counts outside their sampling error;
+            ``by_chance``: how many of those chance alone would give.
+
+        Examples
+        --------
+        >>> e = pd.DataFrame({"a": ["x"], "b": ["y"], "qis": [""], "overlap_z": [1.0],
+        ...                   "links_exact": [90], "links_expected": [100.0],
+        ...                   "links_expected_equal_cells": [100.0], "flag": [""]})
+        >>> Validation(e, pd.DataFrame(), pd.DataFrame(), 1_000, 0).agreement()["deviation"]
+        0.1
+        """
+        edges = self.edges
+        z = edges["overlap_z"].replace([float("inf"), float("-inf")], float("nan")).dropna()
+
+        def deviation(column: str) -> float:
+            return float((edges["links_exact"] - edges[column]).abs().sum()
+                         / max(edges[column].sum(), 1e-9))
+
+        return {"within": float((z.abs() <= 3).mean()) if len(z) else float("nan"),
+                "deviation": deviation("links_expected"),
+                "deviation_equal_cells": deviation("links_expected_equal_cells"),
+                "flagged": float(len(self.flagged)), "by_chance": self.checks * ALPHA}
+
+    @property
+    def agrees(self) -> bool:
+        """Whether the closed forms agree with the counts: at least 95% of overlaps within
+        three standard deviations, the summed link deviation at most 10%, and no more counts
+        flagged than three times what chance would give (at least three)."""
+        a = self.agreement()
+        return (a["within"] >= 0.95 and a["deviation"] <= 0.1
+                and a["flagged"] <= max(3.0, 3 * a["by_chance"]))
+
+    def equal_cells_shortfall(self) -> dict[str, Any] | None:
+        """The quasi-identifier set whose counted links exceed the equal-cells estimate (the
+        linkage graph's model) most: ``qis``, ``pairs`` joining on it, and summed over them
+        ``counted`` links, ``expected`` with equal cells and ``skewed`` with the population's
+        own cells. None when no pair joins on quasi-identifiers.
+
+        Examples
+        --------
+        >>> e = pd.DataFrame({"qis": ["sex", "pc4", "pc4"], "qi_links_exact": [5, 9, 3],
+        ...                   "qi_links_expected": [5.0, 4.0, 2.0],
+        ...                   "qi_links_expected_skewed": [5.0, 8.0, 3.0]})
+        >>> Validation(e, pd.DataFrame(), pd.DataFrame(), 1_000, 0).equal_cells_shortfall()
+        {'qis': 'pc4', 'pairs': 2, 'counted': 12.0, 'expected': 6.0, 'skewed': 11.0}
+        """
+        edges = self.edges
+        if not len(edges) or "qi_links_exact" not in edges:
+            return None
+        qi = edges.dropna(subset=["qi_links_exact"])
+        totals = qi.groupby("qis")[["qi_links_exact", "qi_links_expected",
+                                    "qi_links_expected_skewed"]].sum()
+        worst = (totals["qi_links_exact"] - totals["qi_links_expected"]).idxmax()
+        w = totals.loc[worst]
+        return {"qis": worst, "pairs": int((qi["qis"] == worst).sum()),
+                "counted": float(w["qi_links_exact"]), "expected": float(w["qi_links_expected"]),
+                "skewed": float(w["qi_links_expected_skewed"])}
+
+    @property
+    def off_only_with_equal_cells(self) -> pd.DataFrame:
+        """Rows whose links lie outside the sampling error under equal cells but not under
+        the population's own cells (their links are not flagged)."""
+        edges = self.edges
+        return edges[edges["equal_cells_off"] & (edges["flag"].str.find("links") < 0)]
+
     def to_frame(self) -> pd.DataFrame:
         """The per-pair table."""
         return self.edges

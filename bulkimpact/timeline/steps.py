@@ -19,7 +19,7 @@ from .._version import __version__
 from ..assessor import Assessor, WarmStart
 from ..combinations import ExposureSet
 from ..evaluate import Evaluation
-from ..persons import distinct_persons
+from ..persons import distinct_linked_persons, distinct_persons
 from ..registry import TIMELINE, units
 from .retention import (
     RETENTION_RULE,
@@ -91,6 +91,12 @@ class TimelineStep:
     def raised(self) -> tuple[ExposureSet, ...]:
         """The exposure sets heavier than each of their members on its own."""
         return tuple(s for s in self.evaluation.sets if s.raised)
+
+    @property
+    def raised_linked_persons(self) -> float:
+        """Expected distinct persons linked in the raised sets (what per-dataset assessment
+        leaves under-protected that day)."""
+        return distinct_linked_persons(self.graph, ((s.members, s.persons) for s in self.raised))
 
     @property
     def days(self) -> int | None:
