@@ -4,7 +4,8 @@ Three layers: the core (data, model, decision, time, exploration, record level) 
 presentation (``bulkimpact.present``) shows results and computes nothing; the faces (every
 command line, the report driver) call both. The core never imports presentation or a
 command line; presentation never imports a command line; each decision rule is defined once
-(``bulkimpact.policies``) and only the decision layer makes rule results.
+(``bulkimpact.policies``) and only the decision layer makes rule results. Presentation derives
+no linkage estimate, and each of its modules is small enough to read at once.
 """
 
 from __future__ import annotations
@@ -46,17 +47,21 @@ def imports(path: Path) -> list[tuple[int, str]]:
     return imports_in(path.read_text(encoding="utf-8"), package)
 
 
+def source_module(node: ast.ImportFrom, package: str) -> str:
+    """The module a ``from … import`` in a module of ``package`` imports from, absolute."""
+    if not node.level:
+        return node.module or ""
+    base = package.split(".")
+    base = base[: len(base) - (node.level - 1)]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
 def imports_in(source: str, package: str) -> list[tuple[int, str]]:
     """The bulkimpact modules ``source``, a module of ``package``, imports, absolute."""
     found = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package.split(".")
-                base = base[: len(base) - (node.level - 1)]
-                target = ".".join(base + ([node.module] if node.module else []))
-            else:
-                target = node.module or ""
+            target = source_module(node, package)
             if target.startswith("bulkimpact"):
                 found.append((node.lineno, target))
                 # "from . import cli" or "from bulkimpact import present"
@@ -141,3 +146,86 @@ def test_presentation_modules_import_each_other_without_a_circle() -> None:
                 if target in known and is_presentation(target) and target != name:
                     G.add_edge(name, target)
     assert list(nx.simple_cycles(G)) == []
+
+
+#: Lines a presentation module may have. A module should be read at once: about ten screens,
+#: one concept. After the split by concept the sentence and figure modules are under 420
+#: lines; tables, the exchange and the timeline pages sit just under 500. A module that
+#: outgrows the budget presents two things and should be split, not granted more lines.
+LINE_BUDGET = 500
+#: Modules over the budget, each at most its present length until it is split: the message
+#: catalogues, locale formats, names and catalogue maintenance of ``i18n`` (a split would
+#: move ``python -m bulkimpact.present.i18n update`` and what the report driver imports).
+OVER_BUDGET = {"bulkimpact.present.i18n": 717}
+
+
+def test_each_presentation_module_can_be_read_at_once() -> None:
+    long = {name: n for name, path in modules().items() if is_presentation(name)
+            and (n := len(path.read_text(encoding="utf-8").splitlines()))
+            > OVER_BUDGET.get(name, LINE_BUDGET)}
+    assert long == {}
+
+
+#: The modules that derive linkage estimates: overlaps, uniqueness and links (closed forms
+#: and cells), the linkage graph, distinct persons, the combinations judged in the graph, and
+#: the record level's synthetic population, extracts, exact counts and mosaic.
+ESTIMATING = ("bulkimpact.estimates", "bulkimpact.cells", "bulkimpact.linkage",
+              "bulkimpact.persons", "bulkimpact.combinations", "bulkimpact.synth.population",
+              "bulkimpact.synth.extracts", "bulkimpact.synth.measure", "bulkimpact.synth.mosaic")
+#: The record-level package: its results (classes) and constants are shown, its functions
+#: compute.
+RECORD_LEVEL = "bulkimpact.synth"
+
+
+def estimate_derivations(source: str, package: str) -> list[str]:
+    """What a module of ``package`` imports that would let it derive a linkage estimate: any
+    import from (or of) an :data:`ESTIMATING` module, a record-level module imported whole,
+    and a function imported from the record-level package."""
+    import importlib
+    import inspect
+
+    def estimating(module: str) -> bool:
+        return any(module == m or module.startswith(m + ".") for m in ESTIMATING)
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [f"line {node.lineno}: {a.name}" for a in node.names
+                      if estimating(a.name) or a.name.startswith(RECORD_LEVEL)]
+        elif isinstance(node, ast.ImportFrom):
+            target = source_module(node, package)
+            for alias in node.names:
+                full = f"{target}.{alias.name}"
+                if estimating(target) or estimating(full):
+                    found.append(f"line {node.lineno}: {full}")
+                elif target == RECORD_LEVEL or target.startswith(RECORD_LEVEL + "."):
+                    value = getattr(importlib.import_module(target), alias.name, None)
+                    if value is None or inspect.ismodule(value) or inspect.isfunction(value):
+                        found.append(f"line {node.lineno}: {full}")
+    return found
+
+
+def test_presentation_derives_no_linkage_estimate() -> None:
+    """Presentation shows the estimates the core derived: it imports nothing from the modules
+    that derive them, and from the record level only result classes and constants (the
+    reconciliation with the graph is :mod:`bulkimpact.synth.reconcile`'s, the agreement the
+    :class:`~bulkimpact.synth.Validation`'s own)."""
+    found = {name: bad for name, path in modules().items() if is_presentation(name)
+             and (bad := estimate_derivations(path.read_text(encoding="utf-8"),
+                                              name.rsplit(".", 1)[0]))}
+    assert found == {}
+
+
+def test_the_estimate_check_sees_a_derivation() -> None:
+    """The imports the record-level validation page had before its computations moved to
+    ``bulkimpact.synth`` are each caught; a result class and a constant are not."""
+    old = ("from ..estimates import QiCells\n"
+           "from ..linkage import edge_estimate\n"
+           "from ..synth.validate import ALPHA, Validation, realisable_keys\n"
+           "def f():\n    from ..persons import distinct_linked_persons\n"
+           "    from ..synth import reconcile\n")
+    assert estimate_derivations(old, "bulkimpact.present") == [
+        "line 1: bulkimpact.estimates.QiCells", "line 2: bulkimpact.linkage.edge_estimate",
+        "line 3: bulkimpact.synth.validate.realisable_keys",
+        "line 5: bulkimpact.persons.distinct_linked_persons",
+        "line 6: bulkimpact.synth.reconcile"]
