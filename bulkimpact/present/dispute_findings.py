@@ -105,10 +105,10 @@ def dispute_verdict(evaluation: Evaluation, rulebook: Rulebook, lang: str = "en"
     >>> from bulkimpact.assessor import evaluate_policies
     >>> ev = evaluate_policies(toy_graph("services"), toy_rulebook())
     >>> print(dispute_verdict(ev, toy_rulebook())[0])
-    Computed on fictional data, on the CTIVD's point: per-dataset assessment leaves 1 of 2
+    The CTIVD's point, computed on fictional data: per-dataset assessment leaves 1 of 2
     combinations under-protected, with 4,000 distinct persons linked in them.
     >>> print(dispute_verdict(ev, toy_rulebook(), lang="nl")[0])
-    Doorgerekend op fictieve gegevens, bij het punt van de CTIVD: wie elke bulkdataset
+    Het punt van de CTIVD, doorgerekend op fictieve gegevens: wie elke bulkdataset
     afzonderlijk beoordeelt, laat 1 van de 2 combinaties onvoldoende beschermd, met de
     gekoppelde gegevens van 4.000 verschillende personen.
     """
@@ -248,7 +248,7 @@ def verdict_sentences(evaluation: Evaluation, rulebook: Rulebook, lang: str = "e
     >>> from bulkimpact.assessor import evaluate_policies
     >>> ev = evaluate_policies(toy_graph("services"), toy_rulebook())
     >>> len(verdict_sentences(ev, toy_rulebook())), verdict_sentences(ev, toy_rulebook(), "nl")[0]
-    (3, 'Doorgerekend op fictieve gegevens, bij het punt van de CTIVD: wie elke bulkdataset \
+    (3, 'Het punt van de CTIVD, doorgerekend op fictieve gegevens: wie elke bulkdataset \
 afzonderlijk beoordeelt, laat 1 van de 2 combinaties onvoldoende beschermd, met de gekoppelde \
 gegevens van 4.000 verschillende personen.')
     """

@@ -148,9 +148,9 @@ def inventory_finding(levels: pd.Series, rulebook: Rulebook, reading: str,
     >>> from bulkimpact.examples import toy_rulebook
     >>> lv = pd.Series({"a": 1, "b": 2, "c": 3, "d": 0})
     >>> print(inventory_finding(lv, toy_rulebook(), "ctivd"))
-    Judged each on its own nature, in line with the Tijdelijke regeling, 2 of 4 datasets sit in
-    a regime heavier than light under the CTIVD reading; 2 are of very slight intrusion
-    (1 outside the regime, 1 light).
+    Judged each on its own nature, as the Tijdelijke regeling prescribes (here with the
+    illustrative rulebook), 2 of 4 datasets sit in a regime heavier than light under the CTIVD
+    reading; 2 are of very slight intrusion (1 outside the regime, 1 light).
     """
     t = translator(lang)
     low = rulebook.low_intrusion_level
