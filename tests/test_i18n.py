@@ -1,6 +1,6 @@
 """Dutch and English: catalogues complete, sentences rendered, formats per locale, glossary.
 
-The computed sentences of :mod:`bulkimpact.present.findings` come from the
+The computed sentences of :mod:`bulkimpact.present` (its ``*_findings`` modules) come from the
 message catalogues of :mod:`bulkimpact.present.i18n`. These tests hold that
 every message the code uses is translated into Dutch, that a Dutch sentence
 shows Dutch numbers and plural forms and no English, that the English

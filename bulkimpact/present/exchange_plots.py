@@ -3,7 +3,7 @@
 The words of a figure (axes, legend) come from the catalogue (context
 ``figure``) in the page's language; the title, which states the finding, is
 computed by the caller. Drawn under the house style of
-:mod:`bulkimpact.present.plots`, without pyplot.
+:mod:`bulkimpact.present.figures`, without pyplot.
 """
 
 from __future__ import annotations
