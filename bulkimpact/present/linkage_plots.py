@@ -311,7 +311,7 @@ def linkage_graph(G: nx.Graph, level_names: Sequence[str], title: str, seed: int
     level_legend(ax, level_names, lang, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_title(title, loc="left")
     note = figure_words(lang, NP_("figure", "Node size: persons in the dataset. Line width: link "
-                                    "strength (expected links / smaller set)."))
+                                            "strength (expected links / smaller set)."))
     linked = [c for c in nx.connected_components(G) if len(c) > 1]
     if len(linked) > 1 and max(map(len, linked)) > 6:
         note += " " + figure_words(lang, NP_("figure", "Right: smaller linked groups."))

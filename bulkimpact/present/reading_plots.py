@@ -77,4 +77,5 @@ def levels_alt(counts: pd.DataFrame, lang: str = "en") -> str:
             for i in counts.index) for v in counts.columns)
     # TRANSLATORS: alt text of the bar chart; {readings} lists the counts per reading.
     return figure_words(lang, NP_("figure", "Grouped bar chart of datasets per level for each "
-                                    "openness reading: {readings}.")).format(readings=readings)
+                                            "openness reading: {readings}.")).format(
+        readings=readings)

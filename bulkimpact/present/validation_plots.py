@@ -44,7 +44,7 @@ def exact_vs_estimated(frame: pd.DataFrame, x: str, y: str, title: str,
     ax.set_xlabel(figure_words(lang, NP_("figure", "estimated: {what} (log scale)")).format(
         what=heading(x, lang).replace("_", " ")))
     ax.set_ylabel(figure_words(lang, NP_("figure", "counted in the synthetic world: {what} "
-                                           "(log scale)")).format(
+                                                   "(log scale)")).format(
         what=heading(y, lang).replace("_", " ")))
     ax.legend(frameon=False)
     ax.grid(alpha=0.3, which="both")
