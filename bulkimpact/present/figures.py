@@ -29,14 +29,10 @@ __all__ = ["LEVEL_COLOURS", "POLICY_COLOURS", "POLICY_MARKERS", "STYLE", "styled
 
 # Okabe–Ito palette (colour-blind safe); levels ordered light → dark.
 LEVEL_COLOURS = ["#D9D9D9", "#56B4E9", "#E69F00", "#D55E00", "#882255", "#332288"]
-
-
 POLICY_COLOURS = {
     "per_dataset": "#0072B2", "component": "#D55E00", "k_hop": "#E69F00",
     "threshold": "#CC79A7", "minimal_escalation": "#009E73", "use_based": "#56B4E9",
 }
-
-
 POLICY_MARKERS = {"per_dataset": "o", "component": "s", "k_hop": "^", "threshold": "D",
                   "minimal_escalation": "*", "use_based": "P"}
 
@@ -127,6 +123,8 @@ def level_label(label: object, lang: str = "en") -> str:
 
 
 def level_legend(ax, level_names: Sequence[str], lang: str = "en", **kwargs) -> None:
+    """A legend of the levels' colours on ``ax``, each level numbered and named in `lang`;
+    ``kwargs`` place it (``loc``, ``bbox_to_anchor``)."""
     handles = [Line2D([], [], marker="o", linestyle="", markersize=10,
                       markerfacecolor=LEVEL_COLOURS[i], markeredgecolor="#333333",
                       label=f"{i} {level_name(name, lang)}") for i, name in enumerate(level_names)]

@@ -54,18 +54,41 @@ def rule_text(name: str, t: Translator) -> str:
 
 
 def count_text(x: float, t: Translator) -> str:
+    """A count (or an expected count) as a whole number in the translator's language.
+
+    Examples
+    --------
+    >>> count_text(1259319.4, translator("nl")), count_text(1259319.4, translator("en"))
+    ('1.259.319', '1,259,319')
+    """
     return t.number(x)
 
 
 def cost_text(x: float, t: Translator) -> str:
+    """Cost units with one decimal, in the translator's language.
+
+    Examples
+    --------
+    >>> cost_text(1234.56, translator("nl")), cost_text(0.5, translator("en"))
+    ('1.234,6', '0.5')
+    """
     return t.decimal(x, 1)
 
 
 def param_text(v: object, t: Translator) -> str:
+    """A parameter's value: a number in the translator's language, anything else as written.
+
+    Examples
+    --------
+    >>> param_text(0.5, translator("nl")), param_text(True, translator("nl"))
+    ('0,5', 'True')
+    """
     return t.decimal(v) if isinstance(v, numbers.Real) and not isinstance(v, bool) else str(v)
 
 
 def slight_text(o: PolicyOutcome, rulebook: Rulebook, t: Translator) -> str:
+    """The escalated datasets of very slight intrusion on their own, split into those outside
+    the regime and those at the rulebook's light level."""
     light = level_name(rulebook.levels[rulebook.low_intrusion_level].name, t.lang)
     # TRANSLATORS: the escalated datasets at or below the rulebook's light level on their
     # own, the ministers' "zeer geringe inbreuk"; {light} is the level's name.
@@ -76,6 +99,13 @@ def slight_text(o: PolicyOutcome, rulebook: Rulebook, t: Translator) -> str:
 
 
 def bold_rules(names: Sequence[str], t: Translator) -> str:
+    """Rules by their names, in bold, joined as a list in the translator's language.
+
+    Examples
+    --------
+    >>> bold_rules(["component", "per_dataset"], translator("nl"))
+    '**hele component** en **per bulkdataset afzonderlijk**'
+    """
     return t.join([f"**{rule_text(n, t)}**" for n in names])
 
 
@@ -85,4 +115,11 @@ def capitalised(text: str) -> str:
 
 
 def bold_rule(name: str, lang: str) -> str:
+    """A rule by its name in the language, in bold (Markdown).
+
+    Examples
+    --------
+    >>> bold_rule("component", "en")
+    '**whole component**'
+    """
     return f"**{rule_name(name, lang)}**"
