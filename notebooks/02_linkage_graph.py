@@ -136,3 +136,8 @@ bl.each(lambda lang: [
 #   match quality) assume independent draws from the population; report 06 checks them
 #   against a record-level synthetic population.
 # - The inventory is **fictional**; the datasets and their overlaps are made up.
+
+# %%
+from bulkimpact.present.scope import not_judged_note
+
+bl.each(lambda lang: not_judged_note(analysis.not_judged, lang))

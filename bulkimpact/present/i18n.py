@@ -612,7 +612,7 @@ TEMPLATES = _HERE.parent / "report" / "templates" / "pages"
 SOURCES = ("../registry.py", "../sensitivity.py", "../verdict.py", "i18n.py", "verdict.py",
            "names.py", "findings.py", "tables.py", "plots.py", "validation.py", "downloads.py",
            "exchange_findings.py", "exchange_plots.py", "timeline_findings.py",
-           "timeline_plots.py")
+           "timeline_plots.py", "scope.py")
 _PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import hashlib
 import html
 import io
 from collections.abc import Mapping, Sequence
@@ -25,6 +26,7 @@ from matplotlib.patches import Rectangle
 
 from ..registry import METRICS
 from .i18n import NP_, level_name, reading_name, rule_name, significant, translator
+from .legibility import smallest_text_px, summary_alt
 from .names import ASSUMPTION_NAMES, assumption_name, kind_name
 
 __all__ = [
@@ -50,8 +52,9 @@ __all__ = [
     "exact_vs_estimated",
 ]
 
-# Okabe–Ito palette (colour-blind safe); levels ordered light → dark.
-LEVEL_COLOURS = ["#D9D9D9", "#56B4E9", "#E69F00", "#D55E00", "#882255", "#332288"]
+# Okabe–Ito palette (colour-blind safe); levels ordered light → dark: CAM02-UCS lightness
+# falls with the level (bulkimpact.present.legibility.palette_distances; tests/test_plots.py).
+LEVEL_COLOURS = ["#D9D9D9", "#E69F00", "#56B4E9", "#D55E00", "#882255", "#332288"]
 POLICY_COLOURS = {
     "per_dataset": "#0072B2", "component": "#D55E00", "k_hop": "#E69F00",
     "threshold": "#CC79A7", "minimal_escalation": "#009E73", "use_based": "#56B4E9",
@@ -114,11 +117,21 @@ def figure_html(fig: Figure, alt: str, caption: str = "") -> str:
     buffer = io.BytesIO()
     with matplotlib.rc_context(STYLE):
         fig.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
+        dpi = matplotlib.rcParams["savefig.dpi"]
+    smallest = smallest_text_px(fig, fig.dpi if dpi == "figure" else dpi)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
+    # the alt text summarises; the rest of the description is the image's long description
+    alt, rest = summary_alt(alt)
+    described, longdesc = "", ""
+    if rest:
+        anchor = "bi-desc-" + hashlib.sha256(rest.encode()).hexdigest()[:10]
+        described = f' aria-describedby="{anchor}"'
+        longdesc = f'<p class="bi-sr-only" id="{anchor}">{html.escape(rest)}</p>'
     return (f'<figure class="bulkimpact-figure" style="margin:1em 0">'
-            f'<img style="max-width:100%" alt="{html.escape(alt, quote=True)}" '
-            f'src="data:image/png;base64,{data}"/>{cap}</figure>')
+            f'<img style="max-width:100%" alt="{html.escape(alt, quote=True)}"{described} '
+            f'data-min-font-px="{smallest:.2f}" '
+            f'src="data:image/png;base64,{data}"/>{longdesc}{cap}</figure>')
 
 
 def show_figure(fig: Figure, alt: str, caption: str = "") -> None:

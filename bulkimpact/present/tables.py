@@ -49,8 +49,8 @@ from .i18n import (
 from .names import assumption_name
 
 __all__ = ["COLUMNS", "Column", "KINDS", "SOLVER_STATUS", "Table", "cell", "heading", "table",
-           "solver_status", "numeric_kind",
-           "POLICY_COLUMNS", "policy_table", "sensitivity_table", "interval_table"]
+           "solver_status", "numeric_kind", "COMPACT_COLUMNS", "POLICY_COLUMNS",
+           "SHORT_POLICY_COLUMNS", "policy_table", "sensitivity_table", "interval_table"]
 
 #: How a column's values are written.
 KINDS = ("count", "decimal", "cost", "rate", "share", "significant", "yesno", "rule", "level",
@@ -387,6 +387,20 @@ def table(frame: pd.DataFrame, lang: str = "en", columns: Sequence[str] | None =
 
 #: The metrics the rules table shows, in order (:data:`bulkimpact.registry.TABLE`).
 POLICY_COLUMNS = TABLE
+
+#: Short headings of the headline metrics, for a table with a column per metric and reading
+#: (the index's verdict: twelve numbers a row must fit a laptop screen). Its caption names
+#: the unit of the burden.
+COMPACT_COLUMNS: dict[str, Column] = {key: Column(heading, METRICS[key].kind) for key, heading in (
+    ("under_protected", NP_("column", "combinations under-protected")),
+    ("escalated", NP_("column", "datasets escalated")),
+    ("escalated_slight", NP_("column", "of which very slight intrusion")),
+    ("total_burden", NP_("column", "total burden")))}
+
+#: The few metrics of the short rules table (report 04 and the panel): fits a laptop screen
+#: without scrolling sideways; every other metric is in the appendix and the download.
+SHORT_POLICY_COLUMNS = ["under_protected", "under_protected_persons", "escalated",
+                        "escalated_slight", "total_burden"]
 
 
 def policy_table(frame: pd.DataFrame, columns: list[str] | None = None,
