@@ -938,7 +938,7 @@ def frontier_by_reading(frames: Mapping[str, pd.DataFrame], pareto: Mapping[str,
 
     Rules on the frontier (no other rule is better on both) have a heavy
     outline, are labelled "(frontier)" and joined by a dashed step line.
-    Panels share neither axis: readings differ in scale.
+    Panels share both axes, so readings compare at a glance.
 
     Examples
     --------
@@ -953,13 +953,18 @@ def frontier_by_reading(frames: Mapping[str, pd.DataFrame], pareto: Mapping[str,
     ('lezing van de CTIVD', 'onvoldoende beschermde combinaties')
     """
     fig, axes = _subplots(1, len(frames), figsize=(min(6.2 * len(frames), 19), 6.0),
-                             squeeze=False)
+                          sharex=True, sharey=True, squeeze=False)
     for ax, (reading, frame) in zip(axes[0], frames.items(), strict=True):
         _frontier_panel(ax, frame, pareto.get(reading, ()), x, y, lang)
         ax.set_xlabel(_axis_label(x, lang))
         ax.set_ylabel(_axis_label(y, lang))
         if reading:
             ax.set_title(reading_name(reading, lang), fontsize=12)
+    # shared axes: limits that hold every reading's points (each panel set its own)
+    x_top = max(max(float(f[x].max()) for f in frames.values()), 1)
+    y_top = max(max(float(f[y].max()) for f in frames.values()), 1)
+    axes[0][0].set_xlim(left=-0.05 * x_top, right=x_top * 1.45)
+    axes[0][0].set_ylim(bottom=-0.08 * y_top, top=y_top * 1.2)
     fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
     names = list(dict.fromkeys(n for frame in frames.values() for n in frame.index))
     handles = [Line2D([], [], marker=POLICY_MARKERS.get(n, "o"), linestyle="", markersize=10,
@@ -1068,7 +1073,7 @@ def density_sweep(frame: pd.DataFrame, title: str, lang: str = "en") -> Figure:
     df = frame.assign(share=frame["escalated"] / frame["n_datasets"],
                       giant=frame["largest_component"] / frame["n_datasets"])
     mean = df.groupby(["density", "policy"])[["share", "under_protected", "giant"]].mean()
-    fig, (ax1, ax2) = _subplots(1, 2, figsize=(13, 5.4))
+    fig, (ax1, ax2) = _subplots(1, 2, figsize=(13, 5.4), sharex=True)
     policies = list(mean.index.get_level_values("policy").unique())
     x = np.array(sorted(mean.index.get_level_values("density").unique()), dtype=float)
     wide = mean.unstack("policy").reindex(x)
@@ -1123,7 +1128,7 @@ def robustness_intervals(summary: pd.DataFrame, metrics: Mapping[str, str],
     'buren tot k stappen'
     """
     fig, axes = _subplots(1, len(metrics), figsize=(6.2 * len(metrics), 0.55 * len(summary) + 2),
-                          squeeze=False)
+                          sharey=True, squeeze=False)
     policies = list(summary.index)
     y = np.arange(len(policies))
     same = _fig(lang, NP_("figure", "same in every draw"))
