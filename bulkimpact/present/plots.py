@@ -952,12 +952,19 @@ def frontier_by_reading(frames: Mapping[str, pd.DataFrame], pareto: Mapping[str,
     >>> fig.axes[0].get_title(), fig.axes[0].get_ylabel()
     ('lezing van de CTIVD', 'onvoldoende beschermde combinaties')
     """
-    fig, axes = _subplots(1, len(frames), figsize=(min(6.2 * len(frames), 19), 6.0),
-                          sharex=True, sharey=True, squeeze=False)
-    for ax, (reading, frame) in zip(axes[0], frames.items(), strict=True):
+    import textwrap
+
+    # At most 13 inches: shown at page width (~1170 px), 9-point text stays above 11 px.
+    width = 9.0 if len(frames) == 1 else min(4.2 * len(frames) + 0.6, 13.0)
+    fig, axes = _subplots(1, len(frames), figsize=(width, 5.8), sharex=True, sharey=True,
+                          squeeze=False)
+    for i, (ax, (reading, frame)) in enumerate(zip(axes[0], frames.items(), strict=True)):
         _frontier_panel(ax, frame, pareto.get(reading, ()), x, y, lang)
-        ax.set_xlabel(_axis_label(x, lang))
-        ax.set_ylabel(_axis_label(y, lang))
+        # shared axes: the burden named once, under the middle panel; the count at the left
+        if i == len(frames) // 2:
+            ax.set_xlabel(textwrap.fill(_axis_label(x, lang), 70))
+        if i == 0:
+            ax.set_ylabel(_axis_label(y, lang))
         if reading:
             ax.set_title(reading_name(reading, lang), fontsize=12)
     # shared axes: limits that hold every reading's points (each panel set its own)
@@ -965,7 +972,8 @@ def frontier_by_reading(frames: Mapping[str, pd.DataFrame], pareto: Mapping[str,
     y_top = max(max(float(f[y].max()) for f in frames.values()), 1)
     axes[0][0].set_xlim(left=-0.05 * x_top, right=x_top * 1.45)
     axes[0][0].set_ylim(bottom=-0.08 * y_top, top=y_top * 1.2)
-    fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
+    fig.suptitle(textwrap.fill(title, int(8 * width)), x=0.01, ha="left", fontsize=13,
+                 fontweight="bold")
     names = list(dict.fromkeys(n for frame in frames.values() for n in frame.index))
     handles = [Line2D([], [], marker=POLICY_MARKERS.get(n, "o"), linestyle="", markersize=10,
                       markerfacecolor=POLICY_COLOURS.get(n, "#000000"),
@@ -973,11 +981,11 @@ def frontier_by_reading(frames: Mapping[str, pd.DataFrame], pareto: Mapping[str,
     handles.append(Line2D([], [], color="#555555", linestyle="--",
                           label=_fig(lang, NP_("figure", "frontier (heavy outline): no rule "
                                                          "better on both"))))
-    fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), 4), frameon=False,
-               fontsize=10)
-    rows = -(-len(handles) // 4)
+    columns = min(len(handles), 4 if width > 10 else 3)
+    fig.legend(handles=handles, loc="lower center", ncol=columns, frameon=False, fontsize=10)
+    rows = -(-len(handles) // columns)
     fig.text(0.99, 0.995, _fig(lang, NP_("figure", "better: towards the bottom left")),
-             ha="right", va="top", fontsize=9,
+             ha="right", va="top", fontsize=10,
              color="#555555")
     fig.tight_layout(rect=(0, 0.06 * rows + 0.02, 1, 0.97))
     return fig
