@@ -157,21 +157,16 @@ bl.each(lambda lang: [
 # ### Welke regel is het goedkoopst, en onder welke voorwaarden?
 # Alle regels worden op dezelfde manier geprijsd: de eenmalige kosten van een zwaarder regime,
 # plus over de periode de jaarlijkse kosten van het bewaren en gebruiken van elke bulkdataset
-# in zijn regime en van elke toestemming per gebruik. Toestemming per gebruik plaatst geen
-# bulkdataset zwaarder, maar betaalt voor elk gebruik van een combinatie die zwaarder weegt dan
-# haar delen; zij beschermt alleen als voor elk gebruik vooraf toestemming wordt gevraagd. De
-# kaart toont per lezing welke regel die niets onvoldoende beschermd laat het goedkoopst is, bij
-# elke combinatie van gebruiksfrequentie en periode; de stippellijn is berekend, niet afgelezen
-# uit het raster.
+# in zijn regime en van elke toestemming per gebruik. De kaart toont per lezing welke regel die
+# niets onvoldoende beschermd laat het goedkoopst is, bij elke combinatie van
+# gebruiksfrequentie en periode; de stippellijn is berekend, niet afgelezen uit het raster.
 
 # %% [markdown] tags=["en"]
 # ### Which rule is cheapest, and under which conditions?
 # Every rule is priced the same way: the one-off cost of a heavier regime, plus over the horizon
 # the yearly cost of holding and using every dataset in its regime and of every authorisation
-# per use. Authorisation per use escalates nothing but pays for every use of a combination
-# heavier than its parts; it protects only if every use is authorised beforehand. The map shows,
-# per reading, which rule that leaves nothing under-protected is cheapest at each use rate and
-# horizon; the dashed line is computed, not read off the grid.
+# per use. The map shows, per reading, which rule that leaves nothing under-protected is
+# cheapest at each use rate and horizon; the dashed line is computed, not read off the grid.
 
 # %%
 verdicts = {r: a.verdict for r, a in analysis.readings().items()}
@@ -202,17 +197,13 @@ bl.each(decision_map)
 # accept.
 
 # %%
+# both claims (the first two lines) are the finding's above; the rest reads them together
 bl.each(lambda lang: "\n".join(
-    f"- {line}" for line in [*findings.dispute_verdict(ev, analysis.rulebook, lang=lang),
+    f"- {line}" for line in [*findings.dispute_verdict(ev, analysis.rulebook, lang=lang)[2:],
                              findings.burden_share(ev, lang=lang)] if line))
 
 # %% [markdown] tags=["nl"]
 # ## Kanttekeningen
-# - Minimale ophoging is optimaal (bewezen, zonder marge) voor de beoordeelde combinaties:
-#   koppelingen, onderzoeken en gekoppelde combinaties tot het opgegeven aantal bulkdatasets
-#   die zwaarder wegen dan hun delen. Wie buren tot k stappen of hele componenten als
-#   combinatie beoordeelt, vraagt meer. Het optimum is niet monotoon: een nieuwe bulkdataset
-#   kan een ophoging van de ene naar de andere bulkdataset verplaatsen.
 # - Toestemming per gebruik veronderstelt dat **elk gebruik vooraf wordt toegestaan**, op het
 #   niveau van de combinatie; de lasten tellen die toestemmingen, niet de schade van een
 #   gebruik dat ertussendoor glipt. De kosten per niveau, de gebruiksfrequenties en de
@@ -223,11 +214,6 @@ bl.each(lambda lang: "\n".join(
 
 # %% [markdown] tags=["en"]
 # ## Caveats
-# - Minimal escalation is optimal (proven, zero gap) for the combinations judged: links,
-#   investigations and linked combinations of up to the stated number of datasets heavier than
-#   their parts. Judging k-hop neighbourhoods or whole components as combinations demands
-#   more. Its optimum is not monotone: a new dataset can move an escalation from one dataset
-#   to another.
 # - Authorisation per use assumes that **every use is authorised before it happens**, at the
 #   combination's level; the burden counts those authorisations, not the harm of a use that
 #   slips through. The costs per level, the use rates and the horizon are assumptions; the map

@@ -239,6 +239,11 @@ bl.each(robustness_figure)
 
 # %% [markdown] tags=["nl"]
 # ## Kanttekeningen
+# - Minimale ophoging is optimaal (bewezen, zonder marge) voor de beoordeelde combinaties:
+#   koppelingen, onderzoeken en gekoppelde combinaties tot het opgegeven aantal bulkdatasets
+#   die zwaarder wegen dan hun delen. Wie buren tot k stappen of hele componenten als
+#   combinatie beoordeelt, vraagt meer. Het optimum is niet monotoon: een nieuwe bulkdataset
+#   kan een ophoging van de ene naar de andere bulkdataset verplaatsen.
 # - Zijn meerdere ophogingen even goedkoop, dan neemt het model die met de minste
 #   bulkdatasets, en daarna die met de minste records (geteld in duizendtallen). Welke
 #   bulkdatasets worden opgehoogd, en dus ook hoeveel personen, hangt daardoor niet af van een
@@ -250,6 +255,11 @@ bl.each(robustness_figure)
 
 # %% [markdown] tags=["en"]
 # ## Caveats
+# - Minimal escalation is optimal (proven, zero gap) for the combinations judged: links,
+#   investigations and linked combinations of up to the stated number of datasets heavier than
+#   their parts. Judging k-hop neighbourhoods or whole components as combinations demands
+#   more. Its optimum is not monotone: a new dataset can move an escalation from one dataset
+#   to another.
 # - Where several escalations cost the same, the model takes the one that raises the fewest
 #   datasets, then the one that raises the fewest records (counted in thousands). Which
 #   datasets are raised, and so how many persons, does not depend on a solver's chance choice.

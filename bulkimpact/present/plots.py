@@ -956,8 +956,8 @@ def frontier_by_reading(frames: Mapping[str, pd.DataFrame], pareto: Mapping[str,
 
     # At most 13 inches: shown at page width (~1170 px), 9-point text stays above 11 px.
     width = 9.0 if len(frames) == 1 else min(4.2 * len(frames) + 0.6, 13.0)
-    fig, axes = _subplots(1, len(frames), figsize=(width, 5.8), sharex=True, sharey=True,
-                          squeeze=False)
+    fig, axes = _subplots(1, len(frames), figsize=(width, 5.8 if len(frames) > 1 else 4.8),
+                          sharex=True, sharey=True, squeeze=False)
     for i, (ax, (reading, frame)) in enumerate(zip(axes[0], frames.items(), strict=True)):
         _frontier_panel(ax, frame, pareto.get(reading, ()), x, y, lang)
         # shared axes: the burden named once, under the middle panel; the count at the left
