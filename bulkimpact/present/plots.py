@@ -111,7 +111,7 @@ def figure_html(fig: Figure, alt: str, caption: str = "") -> str:
     >>> figure_html(fig, alt="a rising line") == figure_html(fig, alt="a rising line")
     True
     """
-    title = _figure_title(fig)
+    title = " ".join(_figure_title(fig).split())  # a wrapped title reads as one line
     if title and not alt.startswith(title):
         alt = f"{title}. {alt}"  # the finding first, for screen readers and search
     buffer = io.BytesIO()

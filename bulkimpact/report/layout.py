@@ -124,7 +124,9 @@ class PageLayout:
     scroll_width : float
         The page's width; above :attr:`width` the page scrolls sideways.
     viewport_height : float
-        The window's height: one screen.
+        What the window shows of the page: one screenful. Chromium's window of 768 pixels
+        keeps part of them for its bars, as a browser on a 768-pixel-high laptop screen does
+        (625 pixels with Debian's chromium 150).
     tables, figures : tuple
         Every table and image of the page, in document order.
     """
@@ -138,7 +140,7 @@ class PageLayout:
 
     @property
     def screens(self) -> float:
-        """The page's height in screens (window heights).
+        """The page's height in screenfuls (:attr:`viewport_height`).
 
         Examples
         --------
