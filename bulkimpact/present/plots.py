@@ -924,7 +924,8 @@ def policy_frontier(frame: pd.DataFrame, title: str, x: str = "total_burden",
     --------
     >>> f = pd.DataFrame({"total_burden": [0, 5], "under_protected": [4, 0]},
     ...                  index=["per_dataset", "component"])
-    >>> policy_frontier(f, "Trade-off", pareto=["per_dataset", "component"]).axes[0].get_ylabel()
+    >>> fig = policy_frontier(f, "Trade-off", pareto=["per_dataset", "component"])
+    >>> fig.axes[0].get_ylabel().replace(chr(10), " ")
     'under-protected combinations'
     """
     return frontier_by_reading({"": frame}, {"": tuple(pareto)}, title, x=x, y=y, lang=lang)
@@ -949,7 +950,7 @@ def frontier_by_reading(frames: Mapping[str, pd.DataFrame], pareto: Mapping[str,
     >>> [ax.get_title() for ax in fig.axes]
     ["services' reading", 'CTIVD reading']
     >>> fig = frontier_by_reading({"ctivd": f}, {"ctivd": ["per_dataset"]}, "T", lang="nl")
-    >>> fig.axes[0].get_title(), fig.axes[0].get_ylabel()
+    >>> fig.axes[0].get_title(), fig.axes[0].get_ylabel().replace(chr(10), " ")
     ('lezing van de CTIVD', 'onvoldoende beschermde combinaties')
     """
     import textwrap
@@ -963,8 +964,8 @@ def frontier_by_reading(frames: Mapping[str, pd.DataFrame], pareto: Mapping[str,
         # shared axes: the burden named once, under the middle panel; the count at the left
         if i == len(frames) // 2:
             ax.set_xlabel(textwrap.fill(_axis_label(x, lang), 70))
-        if i == 0:
-            ax.set_ylabel(_axis_label(y, lang))
+        if i == 0:  # on two lines in a single, lower panel
+            ax.set_ylabel(textwrap.fill(_axis_label(y, lang), 26 if len(frames) == 1 else 80))
         if reading:
             ax.set_title(reading_name(reading, lang), fontsize=12)
     # shared axes: limits that hold every reading's points (each panel set its own)
@@ -984,9 +985,10 @@ def frontier_by_reading(frames: Mapping[str, pd.DataFrame], pareto: Mapping[str,
     columns = min(len(handles), 4 if width > 10 else 3)
     fig.legend(handles=handles, loc="lower center", ncol=columns, frameon=False, fontsize=10)
     rows = -(-len(handles) // columns)
-    fig.text(0.99, 0.995, _fig(lang, NP_("figure", "better: towards the bottom left")),
-             ha="right", va="top", fontsize=10,
-             color="#555555")
+    # in the last panel's top right corner, which a frontier leaves empty (dominated)
+    axes[0][-1].text(0.99, 0.98, _fig(lang, NP_("figure", "better: towards the bottom left")),
+                     transform=axes[0][-1].transAxes, ha="right", va="top", fontsize=10,
+                     color="#555555")
     fig.tight_layout(rect=(0, 0.06 * rows + 0.02, 1, 0.97))
     return fig
 
