@@ -24,6 +24,7 @@ from .combinations import (
     EXPOSURE_KINDS,
     SET_PERSON_UNITS,
     ExposureSet,
+    NotJudged,
     exposure_set_counts,
     exposure_sets_frame,
 )
@@ -209,9 +210,7 @@ class Analysis:
             "illustrative_rulebook": self.rulebook.illustrative,
             "bulkimpact_version": __version__,
         }
-        from .combinations import not_judged
-        record["not_judged"] = not_judged(G, self.rulebook, self.params.max_set_size,
-                                          self.params.max_sets).to_json()
+        record["not_judged"] = self.not_judged.to_json()
         # this reading's verdict as conditions (each reading's is under "readings")
         record["verdict"] = self.verdict.to_json()
         if readings:
@@ -225,6 +224,16 @@ class Analysis:
                     **a.verdict.to_json()}
                 for r, a in self.readings().items()}
         return record
+
+    @cached_property
+    def not_judged(self) -> NotJudged:
+        """What the exposure sets leave out: the linked combinations one dataset larger than
+        ``max_set_size`` that are heavier than all their parts
+        (:func:`bulkimpact.combinations.not_judged`)."""
+        from .combinations import not_judged
+
+        return not_judged(self.graph, self.rulebook, self.params.max_set_size,
+                          self.params.max_sets)
 
     @cached_property
     def verdict(self) -> Verdict:

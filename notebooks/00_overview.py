@@ -99,8 +99,8 @@ bl.verdict(lambda lang: [*verdict_sentences(verdicts, lang),
 
 # %%
 bl.verdict(lambda lang: tables.table(
-    headline, lang, ["under_protected", "escalated", "escalated_slight", "total_burden"],
-    index="rule", caption=captions.figure_caption("headline", lang)))
+    headline, lang, list(tables.COMPACT_COLUMNS), index="rule", extra=tables.COMPACT_COLUMNS,
+    caption=captions.figure_caption("headline", lang)))
 
 # %%
 bl.verdict(lambda lang: HTML(figures.figure_html(
@@ -304,3 +304,8 @@ bl.each(lambda lang: tables.table(inventory_findings.parameters_frame(analysis, 
 #   linked parts (one no heavier than a part is protected whenever the part is, and is not
 #   counted twice). Larger combinations can be heavier still. Linkage counts are
 #   expectations under stated assumptions (independent draws, match quality per key).
+
+# %%
+from bulkimpact.present.scope import not_judged_note
+
+bl.each(lambda lang: not_judged_note(analysis.not_judged, lang))

@@ -189,3 +189,8 @@ bl.each(lambda lang: tables.table(rulebook_names.rulebook_frame(rb, lang), lang,
 # - What counts as "publicly accessible" depends on the reading of the openness criterion;
 #   the Method above gives the positions of the services and the CTIVD with their source.
 # - "Records" are the persons in a dataset; a person in two datasets counts twice.
+
+# %%
+from bulkimpact.present.scope import not_judged_note
+
+bl.each(lambda lang: not_judged_note(analysis.not_judged, lang))

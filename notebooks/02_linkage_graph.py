@@ -148,3 +148,8 @@ bl.each(lambda lang: [
 #   known, and from `(1 − 1/C)^(n−1)` otherwise; links are the overlap times the key's match
 #   quality. Report 06 checks these estimates against a record-level synthetic population.
 # - The inventory is **fictional**; the datasets and their overlaps are made up.
+
+# %%
+from bulkimpact.present.scope import not_judged_note
+
+bl.each(lambda lang: not_judged_note(analysis.not_judged, lang))

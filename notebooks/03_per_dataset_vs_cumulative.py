@@ -166,3 +166,8 @@ bl.each(lambda lang: [
 #   combinations (k-hop neighbourhoods, whole components) can be added with the `include`
 #   parameter of `bulkimpact assess`.
 # - The inventory is **fictional** and the rulebook an **illustrative assumption**.
+
+# %%
+from bulkimpact.present.scope import not_judged_note
+
+bl.each(lambda lang: not_judged_note(analysis.not_judged, lang))

@@ -38,10 +38,6 @@ t = 0.01  # strong links only: link strength at least t
 use_rate = 0.1  # uses a year of each possible combination outside investigations
 horizon_years = None  # years the burden counts; None: the inventory's mean planned retention
 max_set_size = 3  # largest linked combination judged (datasets)
-sweep_densities = [0.0, 0.02, 0.04, 0.06, 0.08, 0.1, 0.15, 0.2, 0.3]  # key probability
-sweep_replicates = 10  # random inventories per density
-sweep_datasets = 30  # datasets in each random inventory
-robustness_draws = 50  # Monte Carlo draws of all assumptions at once
 
 # %%
 from IPython.display import HTML
@@ -52,28 +48,16 @@ from bulkimpact.present import (
     captions,
     dispute_findings,
     downloads,
-    exploration_findings,
-    exploration_plots,
     figures,
-    names,
     rule_findings,
     rule_plots,
     tables,
 )
-from bulkimpact.present.i18n import rule_name
 from bulkimpact.present.verdict import (
     decision_map_alt,
     decision_map_figure,
     verdict_sentence,
     verdict_sentences,
-)
-from bulkimpact.sensitivity import HEADLINE_QUANTITIES, tornado
-from bulkimpact.sweep import (
-    SweepConfig,
-    expand_scenarios,
-    robustness,
-    run_sweep,
-    summarise_robustness,
 )
 
 bl.set_languages(languages)
@@ -133,7 +117,9 @@ bl.finding(lambda lang: verdict_sentence(openness, analysis.verdict, lang) + " "
 #   vooraf laten toestaan, op het niveau van die combinatie.
 #
 # Lasten staan in kosteneenheden: de kosten van een ophoging per niveau en van één toestemming
-# komen uit het regelboek en zijn aannamen.
+# komen uit het regelboek en zijn aannamen. Alle cijfers per beslisregel, het regime van elke
+# bulkdataset, de verkenning over koppeldichtheid en de gevoeligheid voor de aannamen staan in
+# de [bijlage bij dit rapport](04_decision_rules_appendix.nl.html).
 #
 # ### Alle beslisregels op deze inventaris
 
@@ -163,7 +149,9 @@ bl.finding(lambda lang: verdict_sentence(openness, analysis.verdict, lang) + " "
 #   authorised beforehand, at that combination's level.
 #
 # Burdens are in cost units: the cost of an escalation per level and of one authorisation come
-# from the rulebook and are assumptions.
+# from the rulebook and are assumptions. Every figure per decision rule, the regime of each
+# dataset, the sweep over linkage density and the sensitivity to the assumptions are in the
+# [appendix to this report](04_decision_rules_appendix.en.html).
 #
 # ### All decision rules on this inventory
 
@@ -171,7 +159,7 @@ bl.finding(lambda lang: verdict_sentence(openness, analysis.verdict, lang) + " "
 rules_download = downloads.csv(frame.drop(columns=["status"], errors="ignore"), out_dir,
                                "rules")
 bl.each(lambda lang: [
-    tables.policy_table(frame, lang=lang, download=rules_download,
+    tables.policy_table(frame, tables.SHORT_POLICY_COLUMNS, lang=lang, download=rules_download,
                         caption=captions.caption("rules", lang)),
     HTML(figures.figure_html(
         rule_plots.policy_frontier(frame, rule_findings.frontier_title(ev, lang), pareto=ev.pareto,
@@ -183,21 +171,16 @@ bl.each(lambda lang: [
 # ### Welke regel is het goedkoopst, en onder welke voorwaarden?
 # Alle regels worden op dezelfde manier geprijsd: de eenmalige kosten van een zwaarder regime,
 # plus over de periode de jaarlijkse kosten van het bewaren en gebruiken van elke bulkdataset
-# in zijn regime en van elke toestemming per gebruik. Toestemming per gebruik plaatst geen
-# bulkdataset zwaarder, maar betaalt voor elk gebruik van een combinatie die zwaarder weegt dan
-# haar delen; zij beschermt alleen als voor elk gebruik vooraf toestemming wordt gevraagd. De
-# kaart toont per lezing welke regel die niets onvoldoende beschermd laat het goedkoopst is, bij
-# elke combinatie van gebruiksfrequentie en periode; de stippellijn is berekend, niet afgelezen
-# uit het raster.
+# in zijn regime en van elke toestemming per gebruik. De kaart toont per lezing welke regel die
+# niets onvoldoende beschermd laat het goedkoopst is, bij elke combinatie van
+# gebruiksfrequentie en periode; de stippellijn is berekend, niet afgelezen uit het raster.
 
 # %% [markdown] tags=["en"]
 # ### Which rule is cheapest, and under which conditions?
 # Every rule is priced the same way: the one-off cost of a heavier regime, plus over the horizon
 # the yearly cost of holding and using every dataset in its regime and of every authorisation
-# per use. Authorisation per use escalates nothing but pays for every use of a combination
-# heavier than its parts; it protects only if every use is authorised beforehand. The map shows,
-# per reading, which rule that leaves nothing under-protected is cheapest at each use rate and
-# horizon; the dashed line is computed, not read off the grid.
+# per use. The map shows, per reading, which rule that leaves nothing under-protected is
+# cheapest at each use rate and horizon; the dashed line is computed, not read off the grid.
 
 # %%
 verdicts = {r: a.verdict for r, a in analysis.readings().items()}
@@ -211,149 +194,6 @@ def decision_map(lang):
 
 
 bl.each(decision_map)
-
-# %% [markdown] tags=["nl"]
-# ### Regime per bulkdataset onder elke regel
-# Eerst het eigen niveau, dan het regime dat elke regel toekent; ophogingen zijn wat van de
-# eerste kolom afwijkt (omlijnd, met een pijl). Bulkdatasets die onder elke regel hun eigen
-# niveau houden, staan niet in de figuur; ze worden eronder geteld. De hele tabel staat in de
-# download.
-
-# %% [markdown] tags=["en"]
-# ### Regime per dataset under each rule
-# The own level first, then the regime each rule assigns; escalations are what differs from
-# the first column (outlined, with an arrow). Datasets that keep their own level under every
-# rule are left out of the picture and counted below it. The whole table is in the download.
-
-# %%
-regimes = ev.regimes()
-level_names = analysis.rulebook.level_names()
-escalated_any = regimes[regimes.drop(columns="own_level").gt(regimes["own_level"], axis=0)
-                        .any(axis=1)]
-regimes_download = downloads.csv(regimes, out_dir, "regimes")
-
-
-def regime_figure(lang):
-    text = rule_findings.regimes_text(regimes, ev, lang=lang)
-    out = []
-    if len(escalated_any):
-        fig = rule_plots.regime_heatmap(escalated_any, level_names, text["title"], lang=lang)
-        out.append(HTML(figures.figure_html(
-            fig, alt=rule_plots.regimes_alt(escalated_any, level_names, lang=lang),
-            caption=captions.caption("regimes", lang))))
-    return [*out, text["summary"], HTML(captions.download_note(regimes_download, lang))]
-
-
-bl.each(regime_figure)
-
-# %% [markdown] tags=["nl"]
-# ### Verkenning over koppeldichtheid: waar de regel ‘hele component’ bijna alles ophoogt
-# Willekeurige, verzonnen inventarissen (met vaste startwaarde) waarin elke bulkdataset elk
-# van tien soorten sleutels met een gegeven kans bevat. Naarmate die dichtheid groeit, ontstaat
-# één groot verbonden geheel (percolatie) en trekt de regel ‘hele component’ de meeste
-# bulkdatasets naar het zwaarste regime daarin; minimale ophoging heeft veel minder
-# ophogingen nodig.
-
-# %% [markdown] tags=["en"]
-# ### Sweep over linkage density: where the whole-component rule escalates nearly everything
-# Random fictional inventories (seeded) in which each dataset holds each of ten kinds of key
-# with the given probability. As density grows, a giant linked component appears
-# (percolation) and the whole-component rule drags most datasets into the heaviest regime it
-# contains; minimal escalation needs far fewer escalations.
-
-# %%
-config = SweepConfig(seed=seed, replicates=sweep_replicates,
-                     rulebook=analysis.rulebook_path,
-                     grid={"density": sweep_densities, "n_datasets": [sweep_datasets],
-                           "openness": [openness]},
-                     params={"k": k, "t": t})
-sweep = run_sweep(expand_scenarios(config), config.policies, config.params, serial=True)
-failed = sweep[sweep["error"] != ""]
-ok = sweep[sweep["error"] == ""]
-mean = ok.groupby(["density", "policy"])["escalated"].mean().unstack() / sweep_datasets
-mean = mean[[p for p in config.policies if p in mean.columns]]
-sweep_download = downloads.csv(mean.rename_axis(columns=None), out_dir, "sweep_share_escalated")
-
-
-def sweep_figure(lang):
-    text = exploration_findings.sweep_text(mean, len(ok) // len(config.policies), sweep_datasets,
-                               sweep_replicates, len(failed), lang=lang)
-    shares = {p: tables.Column(rule_name(p, lang), "share") for p in mean.columns}
-    return [HTML(figures.figure_html(exploration_plots.density_sweep(ok, text["title"], lang=lang),
-                                   alt=text["alt"], caption=text["caption"])),
-            text["summary"],
-            tables.table(mean, lang, index="density", extra=shares, download=sweep_download,
-                         caption=captions.caption("density", lang))]
-
-
-bl.each(sweep_figure)
-
-# %% [markdown] tags=["nl"]
-# ### Wat als: één aanname tegelijk
-# Elke aanname achter de kerncijfers gaat naar de onder- en de bovenkant van haar bereik,
-# terwijl de andere blijven zoals aangenomen: de schattingen van koppelingen (overlap, aantal
-# mogelijke waarden van quasi-identificerende gegevens, koppelkwaliteit), de eigen aannamen van
-# het regelboek (drempels voor aantallen personen, het aandeel unieke personen waarboven
-# gegevens herleidbaar worden, het aantal categorieën voor een breed profiel, de kosten van een
-# toestemming) en de gebruiksfrequentie van combinaties buiten onderzoeken.
-
-# %% [markdown] tags=["en"]
-# ### What changes if: one assumption at a time
-# Every assumption behind the headline is moved to the low and to the high end of its range,
-# the others held as stated: the linkage estimates (overlaps, quasi-identifier cardinalities,
-# match quality), the rulebook's own assumptions (person thresholds, the share unique for
-# quasi-identifiers to identify, the number of categories that make a broad-profile mosaic,
-# the cost of an authorisation) and the use rate of combinations outside investigations.
-
-# %%
-sensitivity = tornado(analysis.inventory, analysis.rulebook, openness, analysis.params)
-sensitivity_download = downloads.csv(sensitivity, out_dir, "sensitivity")
-
-
-def sensitivity_figure(lang):
-    text = exploration_findings.sensitivity_text(sensitivity, lang=lang)
-    quantities = {q: names.quantity_name(q, lang) for q in HEADLINE_QUANTITIES}
-    fig = exploration_plots.tornado(sensitivity, quantities, text["title"], lang=lang)
-    return [HTML(figures.figure_html(fig, alt=text["alt"], caption=text["caption"])),
-            "\n".join(f"- {line}" for line in text["sentences"]),
-            tables.sensitivity_table(sensitivity, lang, download=sensitivity_download,
-                                     caption=captions.caption("sensitivity", lang))]
-
-
-bl.each(sensitivity_figure)
-
-# %% [markdown] tags=["nl"]
-# ### Robuustheid: alle aannamen tegelijk getrokken
-# Een Monte-Carlosimulatie over dezelfde bereiken (vermenigvuldigingsfactoren log-uniform,
-# de andere uniform). Intervallen lopen van het 5e tot het 95e percentiel van de trekkingen.
-
-# %% [markdown] tags=["en"]
-# ### Robustness: all assumptions drawn at once
-# Monte Carlo over the same ranges (multiplicative factors log-uniform, the others uniform).
-# Intervals run from the 5th to the 95th percentile of the draws.
-
-# %%
-draws = robustness(analysis.inventory, analysis.rulebook, openness, draws=robustness_draws,
-                   seed=seed, params=analysis.params)
-summary = summarise_robustness(draws)
-summary = summary.reindex([p for p in ev.outcomes if p in summary.index])
-flat = summary.copy()
-flat.columns = [f"{metric}_{q}" for metric, q in summary.columns]
-robustness_download = downloads.csv(flat.rename_axis("rule"), out_dir, "robustness")
-
-
-def robustness_figure(lang):
-    text = exploration_findings.robustness_text(summary, robustness_draws, lang=lang)
-    metrics = {m: tables.heading(m, lang) for m in ("under_protected", "total_burden")}
-    fig = exploration_plots.robustness_intervals(summary, metrics, text["title"], lang=lang)
-    return [HTML(figures.figure_html(fig, alt=text["alt"], caption=text["caption"])),
-            tables.interval_table(summary, ["under_protected", "escalated", "escalated_slight",
-                                            "total_burden"], lang,
-                                  download=robustness_download,
-                                  caption=captions.caption("robustness", lang))]
-
-
-bl.each(robustness_figure)
 
 # %% [markdown] tags=["nl"]
 # ## Wat dit betekent
@@ -371,42 +211,32 @@ bl.each(robustness_figure)
 # accept.
 
 # %%
+# both claims (the first two lines) are the finding's above; the rest reads them together
 bl.each(lambda lang: "\n".join(
-    f"- {line}" for line in [*dispute_findings.dispute_verdict(ev, analysis.rulebook, lang=lang),
-                             rule_findings.burden_share(ev, lang=lang)] if line))
+    f"- {line}"
+    for line in [*dispute_findings.dispute_verdict(ev, analysis.rulebook, lang=lang)[2:],
+                 rule_findings.burden_share(ev, lang=lang)] if line))
 
 # %% [markdown] tags=["nl"]
 # ## Kanttekeningen
-# - Minimale ophoging is optimaal (bewezen, zonder marge) voor de beoordeelde combinaties:
-#   koppelingen, onderzoeken en gekoppelde combinaties tot het opgegeven aantal bulkdatasets
-#   die zwaarder wegen dan hun delen. Wie buren tot k stappen of hele componenten als
-#   combinatie beoordeelt, vraagt meer. Het optimum is niet monotoon: een nieuwe bulkdataset
-#   kan een ophoging van de ene naar de andere bulkdataset verplaatsen.
-# - Zijn meerdere ophogingen even goedkoop, dan neemt het model die met de minste
-#   bulkdatasets, en daarna die met de minste records (geteld in duizendtallen). Welke
-#   bulkdatasets worden opgehoogd, en dus ook hoeveel personen, hangt daardoor niet af van een
-#   toevallige keuze van de rekenmethode.
 # - Toestemming per gebruik veronderstelt dat **elk gebruik vooraf wordt toegestaan**, op het
 #   niveau van de combinatie; de lasten tellen die toestemmingen, niet de schade van een
 #   gebruik dat ertussendoor glipt. De kosten per niveau, de gebruiksfrequenties en de
-#   tijdshorizon zijn aannamen; het omslagpunt en de tornadodiagrammen hierboven laten hun
-#   gewicht zien.
-# - De inventarissen van de verkenning zijn willekeurig en verzonnen. Het regelboek is een
-#   illustratieve aanname: de criteria van de Tijdelijke regeling zijn niet volledig openbaar.
+#   tijdshorizon zijn aannamen; de kaart hierboven en de
+#   [bijlage](04_decision_rules_appendix.nl.html) laten hun gewicht zien.
+# - Het regelboek is een illustratieve aanname: de criteria van de Tijdelijke regeling zijn
+#   niet volledig openbaar.
 
 # %% [markdown] tags=["en"]
 # ## Caveats
-# - Minimal escalation is optimal (proven, zero gap) for the combinations judged: links,
-#   investigations and linked combinations of up to the stated number of datasets heavier than
-#   their parts. Judging k-hop neighbourhoods or whole components as combinations demands
-#   more. Its optimum is not monotone: a new dataset can move an escalation from one dataset
-#   to another.
-# - Where several escalations cost the same, the model takes the one that raises the fewest
-#   datasets, then the one that raises the fewest records (counted in thousands). Which
-#   datasets are raised, and so how many persons, does not depend on a solver's chance choice.
 # - Authorisation per use assumes that **every use is authorised before it happens**, at the
 #   combination's level; the burden counts those authorisations, not the harm of a use that
-#   slips through. The costs per level, the use rates and the horizon are assumptions; the
-#   break-even rate and the tornado charts above show their weight.
-# - The sweep's inventories are random and fictional. The rulebook is an illustrative
-#   assumption: the criteria of the Tijdelijke regeling are not public in full.
+#   slips through. The costs per level, the use rates and the horizon are assumptions; the map
+#   above and the [appendix](04_decision_rules_appendix.en.html) show their weight.
+# - The rulebook is an illustrative assumption: the criteria of the Tijdelijke regeling are
+#   not public in full.
+
+# %%
+from bulkimpact.present.scope import not_judged_note
+
+bl.each(lambda lang: not_judged_note(analysis.not_judged, lang))

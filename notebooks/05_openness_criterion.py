@@ -295,3 +295,8 @@ bl.each(lambda lang: "\n".join(
 #   law does not govern the Dutch services.
 # - Numbers of distinct persons are expectations: datasets are taken as independent draws from
 #   their reference population, unless the inventory states a known overlap.
+
+# %%
+from bulkimpact.present.scope import not_judged_note
+
+bl.each(lambda lang: not_judged_note(analysis.not_judged, lang))

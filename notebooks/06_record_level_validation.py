@@ -324,3 +324,8 @@ bl.each(lambda lang: "\n".join(
 #   check the formulas at their own scale, not the graph's numbers.
 # - Sub-populations (adults) are random subsets, not selected by age, and every set is drawn
 #   independently of the others.
+
+# %%
+from bulkimpact.present.scope import not_judged_note
+
+bl.each(lambda lang: not_judged_note(analysis.not_judged, lang))

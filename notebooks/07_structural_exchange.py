@@ -295,3 +295,8 @@ bl.each(lambda lang: [ef.sensitivity_sentence(assessment, lang),
 # - **Not judged.** Whether the legal basis suffices, whether a provision is lawful
 #   (necessary, proportionate, careful) and the partner's duty of secrecy lie outside this
 #   computation, which only weighs the exchange with a partner as a whole.
+
+# %%
+from bulkimpact.present.scope import exchange_not_judged_note
+
+bl.each(exchange_not_judged_note)

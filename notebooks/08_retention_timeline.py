@@ -247,3 +247,8 @@ bl.each(lambda lang: tf.no_whatif_sentence(lang) if scenario is None else [
 # - **Persons.** Person figures are expected numbers of distinct persons under the linkage
 #   graph's assumptions (independent draws from the reference populations unless an overlap
 #   is stated).
+
+# %%
+from bulkimpact.present.scope import not_judged_note
+
+bl.each(lambda lang: not_judged_note(analysis.not_judged, lang, over_time=True))

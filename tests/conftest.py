@@ -88,7 +88,7 @@ def small_inventory(tmp_path: Path) -> Path:
 
 #: Parameters that keep each notebook to seconds (defaults are sized for reports).
 TINY = {
-    "04_decision_rules": {"sweep_densities": [0.0, 0.2], "sweep_replicates": 2,
+    "04_decision_rules_appendix": {"sweep_densities": [0.0, 0.2], "sweep_replicates": 2,
                           "sweep_datasets": 8, "robustness_draws": 4},
     "06_record_level_validation": {"world_persons": 30_000, "uniqueness_persons": 20_000,
                                    "mosaic_persons": 20_000},

@@ -187,8 +187,15 @@ def estimate_derivations(source: str, package: str) -> list[str]:
     def estimating(module: str) -> bool:
         return any(module == m or module.startswith(m + ".") for m in ESTIMATING)
 
+    tree = ast.parse(source)
+    # imports for annotations only (``if TYPE_CHECKING:``) never run, so derive nothing
+    typing_only = {id(n) for block in ast.walk(tree) if isinstance(block, ast.If)
+                   and isinstance(block.test, ast.Name) and block.test.id == "TYPE_CHECKING"
+                   for n in ast.walk(block)}
     found = []
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
         if isinstance(node, ast.Import):
             found += [f"line {node.lineno}: {a.name}" for a in node.names
                       if estimating(a.name) or a.name.startswith(RECORD_LEVEL)]
@@ -218,12 +225,14 @@ def test_presentation_derives_no_linkage_estimate() -> None:
 
 def test_the_estimate_check_sees_a_derivation() -> None:
     """The imports the record-level validation page had before its computations moved to
-    ``bulkimpact.synth`` are each caught; a result class and a constant are not."""
+    ``bulkimpact.synth`` are each caught; a result class, a constant and an import for
+    annotations only are not."""
     old = ("from ..estimates import QiCells\n"
            "from ..linkage import edge_estimate\n"
            "from ..synth.validate import ALPHA, Validation, realisable_keys\n"
            "def f():\n    from ..persons import distinct_linked_persons\n"
-           "    from ..synth import reconcile\n")
+           "    from ..synth import reconcile\n"
+           "if TYPE_CHECKING:\n    from ..combinations import NotJudged\n")
     assert estimate_derivations(old, "bulkimpact.present") == [
         "line 1: bulkimpact.estimates.QiCells", "line 2: bulkimpact.linkage.edge_estimate",
         "line 3: bulkimpact.synth.validate.realisable_keys",

@@ -29,6 +29,7 @@ from bulkimpact.persons import distinct_persons
 from bulkimpact.present.dispute_findings import dispute_verdict, readings_verdict
 from bulkimpact.present.reading_findings import openness_changes
 from bulkimpact.present.rule_findings import frontier_title, rules_finding
+from bulkimpact.present.tables import heading as column_heading
 from bulkimpact.report.render import external_loads
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,7 +107,8 @@ def test_cumulative_counts_the_raised_combinations(suite, analysis) -> None:
 
 def test_decision_rules_sweep_and_robustness_ran(suite, analysis) -> None:
     text = suite["04_decision_rules"]["text"]
-    assert "Failed scenarios: 0." in text
+    appendix = suite["04_decision_rules_appendix"]["text"]
+    assert "Failed scenarios: 0." in appendix
     ev = analysis.evaluation
     best = cheapest_full_protection(ev)
     assert best is not None
@@ -122,7 +124,7 @@ def test_decision_rules_sweep_and_robustness_ran(suite, analysis) -> None:
         assert sentence in text
     tip = next(t for t in analysis.verdict.tipping_points if t["assumption"] == "use_rate")
     assert tip["value"] == pytest.approx(ev.break_even_use_rate)
-    assert "moves a headline figure most" in text
+    assert "moves a headline figure most" in appendix
 
 
 def test_openness_reports_the_datasets_that_change(suite, analysis) -> None:
@@ -325,3 +327,108 @@ def test_notebook_07_states_the_computed_findings_in_both_languages(suite, defau
         json.dumps(a.to_json() | {"log": a.to_json()["log"] | {
             "path": json.loads((files / "exchange.json").read_text())["log"]["path"]}}))
     assert (files / "window_sensitivity.csv").read_text().startswith("window_days,")
+
+
+# --- pages for people: what was not judged, a few screens, nothing cut off at 1366×768 ------
+
+
+def test_every_page_says_what_it_did_not_judge(suite, analysis) -> None:
+    from bulkimpact.present.scope import exchange_not_judged_note, not_judged_note
+
+    assert analysis.not_judged.heavier_larger_sets > 0  # the baseline leaves some out
+    for stem, lang, page in _pages(suite):
+        if stem.startswith("07_"):
+            note = exchange_not_judged_note(lang)
+        else:
+            note = not_judged_note(analysis.not_judged, lang, over_time=stem.startswith("08_"))
+        assert note._repr_html_() in page, f"{stem}.{lang}: no not-judged box"
+    # the count is the JSON's
+    record = json.loads(next(suite["__out__"].rglob("assessment.json")).read_text())
+    assert record["not_judged"] == analysis.not_judged.to_json()
+
+
+def test_every_alt_text_is_a_summary(suite) -> None:
+    out = suite["__out__"]
+    pages = {f"{stem}.{lang}": page for stem, lang, page in _pages(suite)}
+    pages |= {name: (out / name).read_text("utf-8") for name in ("index.html", "index.en.html")}
+    seen = 0
+    for name, page in pages.items():
+        for alt in re.findall(r'<img [^>]*alt="([^"]*)"', page):
+            alt = unescape(alt)
+            seen += 1
+            assert alt.strip(), f"{name}: an image without alt text"
+            assert len(alt) <= 400, f"{name}: alt of {len(alt)} characters: {alt[:80]}…"
+            assert len(re.findall(r"[.!?](?:\s|$)", alt)) <= 4, f"{name}: {alt}"
+    assert seen >= 20
+
+
+def test_report_04_is_short_and_its_appendix_holds_the_detail(suite) -> None:
+    for lang in ("nl", "en"):
+        short = suite["04_decision_rules"]["pages"][lang]
+        appendix = suite["04_decision_rules_appendix"]["pages"][lang]
+        assert f'href="04_decision_rules_appendix.{lang}.html"' in short
+        # what moved: every metric per rule, the regimes, the sweep, what-if, the draws
+        for moved in ("escalation_cost", "authorisations"):
+            assert html.escape(column_heading(moved, lang)) in appendix
+            assert html.escape(column_heading(moved, lang)) not in short
+        for download in ("regimes.csv", "sweep_share_escalated.csv", "sensitivity.csv",
+                         "robustness.csv"):
+            assert f"04_decision_rules_appendix_files/{download}" in appendix
+            assert f"04_decision_rules_files/{download}" not in short
+        assert appendix.count("<img") >= 4 and short.count("<img") == 2  # frontier and map
+
+
+@pytest.fixture(scope="module")
+def layouts(suite) -> dict:
+    """The index and reports 00 and 04 laid out in Chromium at 1366×768 (both languages)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bulkimpact.report.layout import measure_page
+    from bulkimpact.report.screenshots import find_chromium
+
+    if find_chromium() is None:
+        pytest.skip("chromium not installed (apt-get install chromium)")
+    out = suite["__out__"]
+    pages = [out / "index.html", out / "index.en.html",
+             *sorted((out / "baseline").glob("*.html"))]
+    with ThreadPoolExecutor(2) as pool:
+        return dict(zip([p.relative_to(out).as_posix() for p in pages],
+                        pool.map(measure_page, pages), strict=True))
+
+
+#: Report 04 at 1366×768: at most this many screens (the detail is in its appendix).
+SCREENS_04 = 6
+
+
+def test_report_04_fits_a_few_screens(layouts) -> None:
+    for lang in ("nl", "en"):
+        layout = layouts[f"baseline/04_decision_rules.{lang}.html"]
+        assert layout.screens <= SCREENS_04, f"04.{lang}: {layout.screens:.1f} screens"
+        appendix = layouts[f"baseline/04_decision_rules_appendix.{lang}.html"]
+        assert appendix.screens > SCREENS_04  # the detail did move
+
+
+def test_verdict_and_rules_tables_need_no_sideways_scrolling_at_1366(layouts) -> None:
+    for name, layout in layouts.items():
+        assert layout.scroll_width <= layout.width, f"{name} scrolls sideways"
+    for name in ("index.html", "index.en.html"):
+        verdict = [t for t in layouts[name].tables if t.in_verdict]
+        assert verdict and not any(t.scrolls for t in verdict), (name, verdict)
+    for lang in ("nl", "en"):
+        rules = [t for t in layouts[f"baseline/04_decision_rules.{lang}.html"].tables
+                 if t.cls == "bi-table"]
+        assert len(rules) == 1 and not rules[0].scrolls, rules
+        overview = layouts[f"baseline/00_overview.{lang}.html"]
+        assert not any(t.scrolls for t in overview.tables if t.cls == "bi-table")
+
+
+def test_figure_text_is_at_least_11_px_at_1366(layouts) -> None:
+    from bulkimpact.present.legibility import MIN_TEXT_PX
+
+    figures = 0
+    for name, layout in layouts.items():
+        for figure in layout.figures:
+            figures += 1
+            assert figure.shown_font_px >= MIN_TEXT_PX, (
+                f"{name}: text of {figure.shown_font_px:.1f} px in “{figure.alt[:60]}”")
+    assert figures >= 20

@@ -3,7 +3,9 @@ kept apart, the regime heat map and the grouped raised combinations drawn from t
 
 from __future__ import annotations
 
+import html
 import itertools
+import re
 from pathlib import Path
 
 import matplotlib
@@ -177,3 +179,100 @@ def test_robustness_intervals_marks_intervals_of_zero_width() -> None:
                                                  "T")
     notes = [t.get_text() for t in fig.axes[0].texts]
     assert notes == ["same in every draw"]
+
+
+# --- figures for people (issue 21 item 5) ------------------------------------------------
+
+_ALT = re.compile(r'<img [^>]*alt="([^"]*)"')
+
+
+def test_alt_text_is_a_summary_and_the_rest_is_the_long_description(baseline) -> None:
+    regimes = baseline.evaluation.regimes()
+    names = baseline.rulebook.level_names()
+    full = rule_plots.regimes_alt(regimes, names, lang="nl")
+    title = "Hele component plaatst de meeste bulkdatasets zwaarder"
+    assert len(full) > 400  # the description a long figure gets: more than a summary
+    fig = rule_plots.regime_heatmap(regimes, names, title, lang="nl")
+    page = figures.figure_html(fig, alt=full)
+    alt = html.unescape(_ALT.search(page).group(1))
+    assert len(alt) <= 400
+    # sentences counted on their own: every ".", "!" or "?" before a space or the end
+    assert len(re.findall(r"[.!?](?:\s|$)", alt)) <= 4
+    assert alt.startswith(title + ".")  # the finding first
+    anchor = re.search(r'aria-describedby="([^"]+)"', page).group(1)
+    rest = re.search(rf'<p class="bi-sr-only" id="{anchor}">(.*?)</p>', page).group(1)
+    said = " ".join(f"{alt} {html.unescape(rest)}".split())
+    assert said == " ".join(f"{title}. {full}".split())  # nothing lost
+
+
+def test_a_short_alt_text_needs_no_long_description() -> None:
+    fig, ax = figures.subplots()
+    ax.plot([0, 1], [0, 1])
+    page = figures.figure_html(fig, alt="A rising line.")
+    assert 'alt="A rising line."' in page and "aria-describedby" not in page
+
+
+def test_figures_are_marked_with_their_smallest_text_in_image_pixels() -> None:
+    fig, ax = figures.subplots()
+    ax.set_title("Big", fontsize=20)
+    ax.set_xlabel("small", fontsize=7)
+    px = float(re.search(r'data-min-font-px="([0-9.]+)"', figures.figure_html(fig, "x")).group(1))
+    assert px == pytest.approx(7 * figures.STYLE["savefig.dpi"] / 72, abs=0.01)
+
+
+def test_level_colours_are_distinct_also_to_colour_blind_readers_and_in_greyscale() -> None:
+    # Criterion: every two levels at least 10 ΔE' apart in CAM02-UCS, for normal vision and
+    # for simulated full protan, deutan and tritan deficiency; lightness falls with the
+    # level (at least 3 J' a step), so heavier reads darker in greyscale too.
+    from bulkimpact.present.legibility import lightness, palette_distances
+
+    distances = palette_distances(figures.LEVEL_COLOURS)
+    assert min(distances.values()) >= 10, distances
+    steps = np.diff(lightness(figures.LEVEL_COLOURS))
+    assert (steps <= -3).all(), steps
+    # the check can fail: two oranges are too close for a deutan reader
+    assert palette_distances(["#E69F00", "#F0A000"])["deuteranomaly"] < 10
+
+
+def _shares(fig, axis: str) -> bool:
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    group = getattr(axes[0], f"get_shared_{axis}_axes")()
+    return all(group.joined(axes[0], ax) for ax in axes[1:])
+
+
+def test_panels_compared_side_by_side_share_their_axes(baseline) -> None:
+    from bulkimpact.present.verdict import decision_map_figure
+
+    readings = baseline.readings()
+    frames = {r: a.evaluation.to_frame() for r, a in readings.items()}
+    fig = rule_plots.frontier_by_reading(frames, {r: a.evaluation.pareto
+                                             for r, a in readings.items()}, "T")
+    assert len(fig.axes) == 3 and _shares(fig, "x") and _shares(fig, "y")
+    # shared limits hold every reading's points
+    bottom, top = fig.axes[0].get_ylim()
+    assert all(bottom < f["under_protected"].min() and f["under_protected"].max() < top
+               for f in frames.values())
+    fig = decision_map_figure({r: a.verdict for r, a in readings.items()}, "Map")
+    assert _shares(fig, "x") and _shares(fig, "y")
+    sweep = pd.DataFrame({"density": [0.1, 0.1, 0.2, 0.2], "policy": ["component", "k_hop"] * 2,
+                          "escalated": [1, 0, 3, 1], "n_datasets": 4, "under_protected": 0,
+                          "largest_component": [2, 2, 4, 4]})
+    assert _shares(exploration_plots.density_sweep(sweep, "S"), "x")
+
+
+def test_decision_map_draws_the_computed_tipping_line(baseline) -> None:
+    from bulkimpact.present.verdict import decision_map_figure
+
+    verdicts = {r: a.verdict for r, a in baseline.readings().items()}
+    fig = decision_map_figure(verdicts, "Map")
+    drawn_lines = 0
+    for ax, v in zip(fig.axes, verdicts.values(), strict=False):
+        points = [(h, r) for h, r in zip(v.decision_map["horizon_years"],
+                                         v.decision_map.get("tipping_use_rate", []),
+                                         strict=False) if r is not None]
+        dashed = [line for line in ax.lines if line.get_linestyle() == "--"]
+        if points:
+            assert len(dashed) == 1
+            assert np.allclose(dashed[0].get_xydata(), points)
+            drawn_lines += 1
+    assert drawn_lines >= 1  # the baseline flips within the map under some reading

@@ -64,3 +64,38 @@ def test_a_page_that_needs_the_network_is_caught(tmp_path):
     assert set(shot.requests) == {"https://example.org/pixel.png",
                                   "http://cdn.example.org/require.js"}
     assert png_size(tmp_path / "leaky.png") == (400, 300)
+
+
+def test_layout_probe_sees_a_table_that_scrolls_sideways_and_small_figure_text(tmp_path):
+    import base64
+    import io
+
+    from PIL import Image
+
+    from bulkimpact.report.layout import measure_page
+
+    cells = "".join(f"<td>{'x' * 30}</td>" for _ in range(60))
+    buffer = io.BytesIO()
+    Image.new("RGB", (2000, 10), "white").save(buffer, format="png")
+    pixel = base64.b64encode(buffer.getvalue()).decode()
+    page = tmp_path / "page.html"
+    page.write_text(
+        '<html><body style="margin:0"><div style="overflow-x:auto">'
+        f"<table><caption>wide</caption><tr>{cells}</tr></table></div>"
+        "<table><caption>narrow</caption><tr><td>1</td></tr></table>"
+        # a 2000-pixel image with 16-pixel text, shown at 1000 pixels: its text is 8 pixels
+        f'<img style="width:1000px" data-min-font-px="16" alt="a" '
+        f'src="data:image/png;base64,{pixel}">'
+        '<div style="height:3000px"></div></body></html>')
+    layout = measure_page(page)
+    assert layout.width == 1366 and layout.scroll_width == 1366  # the wide table scrolls inside
+    wide, narrow = layout.tables
+    assert (wide.caption, wide.scrolls) == ("wide", True)
+    assert (narrow.caption, narrow.scrolls) == ("narrow", False)
+    # a screenful is what the window shows of the page: 768 pixels less the browser's bars
+    assert 500 < layout.viewport_height <= 768
+    assert 3000 < layout.height and layout.screens == pytest.approx(
+        layout.height / layout.viewport_height)
+    [figure] = layout.figures
+    assert (figure.natural_width, figure.shown_width) == (2000, 1000)
+    assert figure.shown_font_px == pytest.approx(8.0)

@@ -100,7 +100,7 @@ def density_sweep(frame: pd.DataFrame, title: str, lang: str = "en") -> Figure:
     df = frame.assign(share=frame["escalated"] / frame["n_datasets"],
                       giant=frame["largest_component"] / frame["n_datasets"])
     mean = df.groupby(["density", "policy"])[["share", "under_protected", "giant"]].mean()
-    fig, (ax1, ax2) = subplots(1, 2, figsize=(13, 5.4))
+    fig, (ax1, ax2) = subplots(1, 2, figsize=(13, 5.4), sharex=True)
     policies = list(mean.index.get_level_values("policy").unique())
     x = np.array(sorted(mean.index.get_level_values("density").unique()), dtype=float)
     wide = mean.unstack("policy").reindex(x)
@@ -158,7 +158,7 @@ def robustness_intervals(summary: pd.DataFrame, metrics: Mapping[str, str],
     'buren tot k stappen'
     """
     fig, axes = subplots(1, len(metrics), figsize=(6.2 * len(metrics), 0.55 * len(summary) + 2),
-                          squeeze=False)
+                          sharey=True, squeeze=False)
     policies = list(summary.index)
     y = np.arange(len(policies))
     same = figure_words(lang, NP_("figure", "same in every draw"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import hashlib
 import html
 import io
 from collections.abc import Sequence
@@ -21,14 +22,16 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from .i18n import NP_, level_name, rule_name, significant, translator
+from .legibility import smallest_text_px, summary_alt
 
 __all__ = ["LEVEL_COLOURS", "POLICY_COLOURS", "POLICY_MARKERS", "STYLE", "styled", "subplots",
            "figure_html", "show_figure", "figure_words", "level_label", "level_legend",
            "policy_handles", "locale_ticks"]
 
 
-# Okabe–Ito palette (colour-blind safe); levels ordered light → dark.
-LEVEL_COLOURS = ["#D9D9D9", "#56B4E9", "#E69F00", "#D55E00", "#882255", "#332288"]
+# Okabe–Ito palette (colour-blind safe); levels ordered light → dark: CAM02-UCS lightness
+# falls with the level (bulkimpact.present.legibility.palette_distances; tests/test_plots.py).
+LEVEL_COLOURS = ["#D9D9D9", "#E69F00", "#56B4E9", "#D55E00", "#882255", "#332288"]
 POLICY_COLOURS = {
     "per_dataset": "#0072B2", "component": "#D55E00", "k_hop": "#E69F00",
     "threshold": "#CC79A7", "minimal_escalation": "#009E73", "use_based": "#56B4E9",
@@ -85,17 +88,27 @@ def figure_html(fig: Figure, alt: str, caption: str = "") -> str:
     >>> figure_html(fig, alt="a rising line") == figure_html(fig, alt="a rising line")
     True
     """
-    title = _figure_title(fig)
+    title = " ".join(_figure_title(fig).split())  # a wrapped title reads as one line
     if title and not alt.startswith(title):
         alt = f"{title}. {alt}"  # the finding first, for screen readers and search
     buffer = io.BytesIO()
     with matplotlib.rc_context(STYLE):
         fig.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
+        dpi = matplotlib.rcParams["savefig.dpi"]
+    smallest = smallest_text_px(fig, fig.dpi if dpi == "figure" else dpi)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
+    # the alt text summarises; the rest of the description is the image's long description
+    alt, rest = summary_alt(alt)
+    described, longdesc = "", ""
+    if rest:
+        anchor = "bi-desc-" + hashlib.sha256(rest.encode()).hexdigest()[:10]
+        described = f' aria-describedby="{anchor}"'
+        longdesc = f'<p class="bi-sr-only" id="{anchor}">{html.escape(rest)}</p>'
     return (f'<figure class="bulkimpact-figure" style="margin:1em 0">'
-            f'<img style="max-width:100%" alt="{html.escape(alt, quote=True)}" '
-            f'src="data:image/png;base64,{data}"/>{cap}</figure>')
+            f'<img style="max-width:100%" alt="{html.escape(alt, quote=True)}"{described} '
+            f'data-min-font-px="{smallest:.2f}" '
+            f'src="data:image/png;base64,{data}"/>{longdesc}{cap}</figure>')
 
 
 def show_figure(fig: Figure, alt: str, caption: str = "") -> None:

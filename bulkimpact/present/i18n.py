@@ -636,9 +636,9 @@ SOURCES = ("../registry.py", "../sensitivity.py", "../verdict.py", "i18n.py", "v
            "captions.py", "tables.py", "figures.py", "reading_plots.py", "linkage_plots.py",
            "combination_plots.py", "rule_plots.py", "exploration_plots.py",
            "validation_plots.py", "validation.py", "record_names.py", "mosaic_findings.py",
-           "downloads.py",
+           "downloads.py", "exploration_tables.py",
            "exchange_findings.py", "exchange_plots.py", "timeline_findings.py",
-           "timeline_plots.py")
+           "timeline_plots.py", "scope.py")
 _PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 

@@ -201,7 +201,8 @@ def policy_frontier(frame: pd.DataFrame, title: str, x: str = "total_burden",
     --------
     >>> f = pd.DataFrame({"total_burden": [0, 5], "under_protected": [4, 0]},
     ...                  index=["per_dataset", "component"])
-    >>> policy_frontier(f, "Trade-off", pareto=["per_dataset", "component"]).axes[0].get_ylabel()
+    >>> fig = policy_frontier(f, "Trade-off", pareto=["per_dataset", "component"])
+    >>> fig.axes[0].get_ylabel().replace(chr(10), " ")
     'under-protected combinations'
     """
     return frontier_by_reading({"": frame}, {"": tuple(pareto)}, title, x=x, y=y, lang=lang)
@@ -215,7 +216,7 @@ def frontier_by_reading(frames: Mapping[str, pd.DataFrame], pareto: Mapping[str,
 
     Rules on the frontier (no other rule is better on both) have a heavy
     outline, are labelled "(frontier)" and joined by a dashed step line.
-    Panels share neither axis: readings differ in scale.
+    Panels share both axes, so readings compare at a glance.
 
     Examples
     --------
@@ -226,18 +227,31 @@ def frontier_by_reading(frames: Mapping[str, pd.DataFrame], pareto: Mapping[str,
     >>> [ax.get_title() for ax in fig.axes]
     ["services' reading", 'CTIVD reading']
     >>> fig = frontier_by_reading({"ctivd": f}, {"ctivd": ["per_dataset"]}, "T", lang="nl")
-    >>> fig.axes[0].get_title(), fig.axes[0].get_ylabel()
+    >>> fig.axes[0].get_title(), fig.axes[0].get_ylabel().replace(chr(10), " ")
     ('lezing van de CTIVD', 'onvoldoende beschermde combinaties')
     """
-    fig, axes = subplots(1, len(frames), figsize=(min(6.2 * len(frames), 19), 6.0),
-                             squeeze=False)
-    for ax, (reading, frame) in zip(axes[0], frames.items(), strict=True):
+    import textwrap
+
+    # At most 13 inches: shown at page width (~1170 px), 9-point text stays above 11 px.
+    width = 9.0 if len(frames) == 1 else min(4.2 * len(frames) + 0.6, 13.0)
+    fig, axes = subplots(1, len(frames), figsize=(width, 5.8 if len(frames) > 1 else 4.8),
+                         sharex=True, sharey=True, squeeze=False)
+    for i, (ax, (reading, frame)) in enumerate(zip(axes[0], frames.items(), strict=True)):
         _frontier_panel(ax, frame, pareto.get(reading, ()), x, y, lang)
-        ax.set_xlabel(_axis_label(x, lang))
-        ax.set_ylabel(_axis_label(y, lang))
+        # shared axes: the burden named once, under the middle panel; the count at the left
+        if i == len(frames) // 2:
+            ax.set_xlabel(textwrap.fill(_axis_label(x, lang), 70))
+        if i == 0:  # on two lines in a single, lower panel
+            ax.set_ylabel(textwrap.fill(_axis_label(y, lang), 26 if len(frames) == 1 else 80))
         if reading:
             ax.set_title(reading_name(reading, lang), fontsize=12)
-    fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
+    # shared axes: limits that hold every reading's points (each panel set its own)
+    x_top = max(max(float(f[x].max()) for f in frames.values()), 1)
+    y_top = max(max(float(f[y].max()) for f in frames.values()), 1)
+    axes[0][0].set_xlim(left=-0.05 * x_top, right=x_top * 1.45)
+    axes[0][0].set_ylim(bottom=-0.08 * y_top, top=y_top * 1.2)
+    fig.suptitle(textwrap.fill(title, int(8 * width)), x=0.01, ha="left", fontsize=13,
+                 fontweight="bold")
     names = list(dict.fromkeys(n for frame in frames.values() for n in frame.index))
     handles = [Line2D([], [], marker=POLICY_MARKERS.get(n, "o"), linestyle="", markersize=10,
                       markerfacecolor=POLICY_COLOURS.get(n, "#000000"),
@@ -245,11 +259,13 @@ def frontier_by_reading(frames: Mapping[str, pd.DataFrame], pareto: Mapping[str,
     handles.append(Line2D([], [], color="#555555", linestyle="--",
                           label=figure_words(lang, NP_("figure", "frontier (heavy outline): no "
                                                                  "rule better on both"))))
-    fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), 4), frameon=False,
-               fontsize=10)
-    rows = -(-len(handles) // 4)
-    fig.text(0.99, 0.995, figure_words(lang, NP_("figure", "better: towards the bottom left")),
-             ha="right", va="top", fontsize=9,
-             color="#555555")
+    columns = min(len(handles), 4 if width > 10 else 3)
+    fig.legend(handles=handles, loc="lower center", ncol=columns, frameon=False, fontsize=10)
+    rows = -(-len(handles) // columns)
+    # in the last panel's top right corner, which a frontier leaves empty (dominated)
+    axes[0][-1].text(0.99, 0.98, figure_words(lang, NP_("figure",
+                                                        "better: towards the bottom left")),
+                     transform=axes[0][-1].transAxes, ha="right", va="top", fontsize=10,
+                     color="#555555")
     fig.tight_layout(rect=(0, 0.06 * rows + 0.02, 1, 0.97))
     return fig
