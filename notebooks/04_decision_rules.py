@@ -116,10 +116,11 @@ bl.finding(lambda lang: verdict_sentence(openness, analysis.verdict, lang) + " "
 # - **toestemming per gebruik**: niets ophogen, maar elk gebruik van een zwaardere combinatie
 #   vooraf laten toestaan, op het niveau van die combinatie.
 #
-# Lasten staan in kosteneenheden: de kosten van een ophoging per niveau en van één toestemming
-# komen uit het regelboek en zijn aannamen. Alle cijfers per beslisregel, het regime van elke
-# bulkdataset, de verkenning over koppeldichtheid en de gevoeligheid voor de aannamen staan in
-# de [bijlage bij dit rapport](04_decision_rules_appendix.nl.html).
+# Lasten staan in kosteneenheden: de eenmalige kosten, de jaarlijkse kosten en de kosten per
+# gebruik van elk niveau komen uit het regelboek en zijn aannamen. Alle cijfers per
+# beslisregel, het regime van elke bulkdataset, de verkenning over koppeldichtheid en de
+# gevoeligheid voor de aannamen staan in de
+# [bijlage bij dit rapport](04_decision_rules_appendix.nl.html).
 #
 # ### Alle beslisregels op deze inventaris
 
@@ -148,8 +149,8 @@ bl.finding(lambda lang: verdict_sentence(openness, analysis.verdict, lang) + " "
 # - **authorisation per use**: escalate nothing, but have every use of a heavier combination
 #   authorised beforehand, at that combination's level.
 #
-# Burdens are in cost units: the cost of an escalation per level and of one authorisation come
-# from the rulebook and are assumptions. Every figure per decision rule, the regime of each
+# Burdens are in cost units: each level's one-off, yearly and per-use costs come from the
+# rulebook and are assumptions. Every figure per decision rule, the regime of each
 # dataset, the sweep over linkage density and the sensitivity to the assumptions are in the
 # [appendix to this report](04_decision_rules_appendix.en.html).
 #

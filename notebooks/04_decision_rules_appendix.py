@@ -95,15 +95,16 @@ bl.finding(lambda lang:
 # ## Werkwijze
 # Dezelfde inventaris, hetzelfde regelboek en dezelfde parameters als rapport 04; de zes
 # beslisregels staan daar en in de begrippenlijst beschreven. Lasten staan in kosteneenheden:
-# de kosten per niveau en van één toestemming komen uit het regelboek en zijn aannamen.
+# de eenmalige kosten, de jaarlijkse kosten en de kosten per gebruik van elk niveau komen uit
+# het regelboek en zijn aannamen.
 #
 # ### Alle cijfers per beslisregel
 
 # %% [markdown] tags=["en"]
 # ## Method
 # The same inventory, rulebook and parameters as report 04; the six decision rules are
-# described there and in the glossary. Burdens are in cost units: the costs per level and of
-# one authorisation come from the rulebook and are assumptions.
+# described there and in the glossary. Burdens are in cost units: each level's one-off,
+# yearly and per-use costs come from the rulebook and are assumptions.
 #
 # ### Every figure per decision rule
 

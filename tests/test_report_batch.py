@@ -161,8 +161,7 @@ def test_banner_names_inputs_with_hashes_parameters_and_version(batch, workdir, 
     assert "Analyst-supplied inventory" in banner and "Fictional data." not in banner
     assert "Illustrative rulebook." in banner
     # The rulebook's label of the variant, and the injected value.
-    assert ("services' reading: Services' reading (leaked and purchased data count as publicly "
-            "accessible)") in banner
+    assert "services' reading: leaked and purchased data count as publicly accessible" in banner
     assert "openness = 'services'</span> <span class=\"bi-muted\">(set by the batch)" in banner
     assert "n_rows = 4</span> <span class=\"bi-muted\">(notebook default)" in banner
     assert "seed = 0" in banner

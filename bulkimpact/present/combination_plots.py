@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from .figures import LEVEL_COLOURS, figure_words, styled, subplots
-from .i18n import NP_, level_name, translator
+from .i18n import NP_, level_name, persons_rounded, translator
 from .names import kind_name
 
 __all__ = ["raised_groups", "raised_sets"]
@@ -95,7 +95,7 @@ def raised_sets(frame: pd.DataFrame, level_names: Sequence[str], title: str,
         # TRANSLATORS: the largest combination of a row; {members} "a + b", {persons} a number.
         largest = (figure_words(lang, NP_("figure", "largest: {members} ({persons})"))
                    if g.count > 1 else "{members} ({persons})").format(
-            members=g.largest.replace(", ", " + "), persons=t.number(g.persons_max))
+            members=g.largest.replace(", ", " + "), persons=persons_rounded(g.persons_max, lang))
         ax2.annotate(largest,
                      (max(g.persons_max, 1.0), yi + 0.27), ha="right", va="bottom",
                      fontsize=9, color="#333333")

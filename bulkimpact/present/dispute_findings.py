@@ -196,8 +196,8 @@ def readings_verdict(evaluations: Mapping[str, Evaluation], rulebook: Rulebook,
     >>> rb = toy_rulebook()
     >>> evs = {r: evaluate_policies(toy_graph(r), rb) for r in ("services", "ctivd")}
     >>> print(readings_verdict(evs, rb)[0])
-    Under the services' reading ("Services' reading (leaked and purchased data count as
-    publicly accessible)"): the component rule escalates 3 of 3 datasets, 3 of very
+    Under the services' reading ("leaked and purchased data count as publicly accessible"):
+    the component rule escalates 3 of 3 datasets, 3 of very
     slight intrusion on their own (0 outside the regime, 3 light); per-dataset assessment
     leaves 1 combination under-protected.
     >>> print(readings_verdict(evs, rb, lang="nl")[1])
@@ -278,8 +278,9 @@ def overview_finding(evaluation: Evaluation, rulebook: Rulebook, reading: str,
     >>> print(overview_finding(ev, toy_rulebook(), "ctivd"))
     Under the CTIVD reading, judging each bulk dataset on its own leaves 2 of 2 combinations
     under-protected, and weighing whole linked components together escalates 3 of 3 datasets,
-    2 of them of very slight intrusion on their own. Every combination is protected at the
-    lowest burden by **authorisation per use**, without escalating any dataset.
+    2 of them of very slight intrusion on their own. With the stated assumptions, every
+    combination is protected at the lowest burden by **authorisation per use**, without
+    escalating any dataset.
     """
     t = translator(lang)
     o = evaluation.outcomes
@@ -301,13 +302,13 @@ def overview_finding(evaluation: Evaluation, rulebook: Rulebook, reading: str,
     best = cheapest_full_protection(evaluation)
     if best is not None and o[best].escalated:
         parts.append(t.gettext(
-            "Every combination is protected at the lowest burden by **{rule}**, which "
-            "escalates {datasets}.").format(rule=rule_name(best, lang),
+            "With the stated assumptions, every combination is protected at the lowest burden "
+            "by **{rule}**, which escalates {datasets}.").format(rule=rule_name(best, lang),
                                   datasets=plural(o[best].escalated, "dataset", lang=lang)))
     elif best is not None:
         parts.append(t.gettext(
-            "Every combination is protected at the lowest burden by **{rule}**, without "
-            "escalating any dataset.").format(rule=rule_name(best, lang)))
+            "With the stated assumptions, every combination is protected at the lowest burden "
+            "by **{rule}**, without escalating any dataset.").format(rule=rule_name(best, lang)))
     else:
         parts.append(t.gettext("No decision rule leaves every combination protected."))
     return " ".join(parts)

@@ -147,7 +147,7 @@ READINGS: dict[str, str] = {k: r.label for k, r in _READINGS.items()}
 
 #: The bundled rulebook's openness labels, verbatim (a test holds them to the file).
 #: They are translated by their text, so a rulebook that words a reading otherwise
-#: keeps its own label. The Dutch says only what counts as publicly accessible:
+#: keeps its own label. Both languages say only what counts as publicly accessible:
 #: sentences name the reading itself with :func:`reading_name`.
 READING_LABELS = (
     NP_("reading label",
