@@ -265,7 +265,10 @@ NOT_ON_DUTCH_PAGES = ("Baseline inventory (fictional)", "Illustrative default ru
                       "ctivd, None", "status van de oplosser", "low_intrusion_level", "Heatmap",
                       "frontier are beaten", "Beter is: naar linksonder", "per geval",
                       "Als-dan", "als-dan", "Het oordeel", "reactie van de ministers",
-                      "De CTIVD:", "letterlijk genomen", "optimal", "openness <span")
+                      "De CTIVD:", "letterlijk genomen", "optimal", "openness <span",
+                      # and what a policy writer's read found after them
+                      "(notebook default)", "(batch)", "Doorgerekend op fictieve gegevens, bij",
+                      "CTIVD, uitgebreid tot", "conform de Tijdelijke regeling, vallen")
 
 
 def test_the_dutch_pages_hold_none_of_the_english_the_issue_lists(suite) -> None:
@@ -293,6 +296,32 @@ def test_index_opens_with_the_verdict_and_each_report_finding(suite) -> None:
             if not re.match(r"^[a-z]+:", href):
                 assert (out / href.split("#")[0]).is_file(), f"{name}: {href}"
     assert (out / "assessment.json").exists() or any(out.rglob("assessment.json"))
+
+
+def test_index_lists_each_assumption_once_and_marks_what_the_draws_vary(suite) -> None:
+    """One list of all assumptions: each varied one at a time (linking to where), each named
+    once, the ones the verdict's draws also vary marked "drawn" with their range if it
+    differs."""
+    from bulkimpact.present.i18n import translator
+    from bulkimpact.sensitivity import ASSUMPTIONS
+    from bulkimpact.verdict import DRAWN
+
+    drawn = {sensitivity: note for sensitivity, note in DRAWN.values()}
+    out = suite["__out__"]
+    for lang, name, word in (("nl", "index.html", "getrokken"), ("en", "index.en.html", "drawn")):
+        t = translator(lang)
+        page = unescape((out / name).read_text("utf-8"))
+        items = re.findall(r"<li>(.*?)</li>", page.split('class="bi-assumptions"', 1)[1]
+                           .split("</ul>", 1)[0], re.DOTALL)
+        assert len(items) == len(ASSUMPTIONS), name
+        for key, a in ASSUMPTIONS.items():
+            label = t.pgettext("assumption", a.label)
+            item = next(i for i in items if i.startswith(label))
+            assert (f"<em>{word}</em>" in item) == (key in drawn), (name, key)
+            if drawn.get(key):
+                assert t.pgettext("assumption", drawn[key]) in item, (name, key)
+        intro = page.split('class="bi-assumptions"', 1)[0][-800:]  # the paragraph above
+        assert re.search(r'href="[^"]*04_decision_rules_appendix\.[a-z.]*html"', intro), name
 
 
 # --- notebook 07 (from tests/test_exchange.py: it reads the shared run) ---------------

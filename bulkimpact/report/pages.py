@@ -203,8 +203,12 @@ def index_page(results: Sequence[JobResult], seconds: float,
         label=t.pgettext("assumption", a.label), drawn=key in drawn,
         note=t.pgettext("assumption", drawn[key]) if drawn.get(key) else None)
         for key, a in ASSUMPTIONS.items()]
-    overview_04 = next((row.href for rows in scenarios.values() for row in rows
-                        if row.job.notebook.stem.startswith("04_")), None)
+    # where the assumptions are varied: the appendix to report 04 (what-if and the draws),
+    # else report 04 itself
+    reports_04 = sorted((row.job.notebook.stem != "04_decision_rules_appendix", row.href)
+                        for rows in scenarios.values() for row in rows
+                        if row.job.notebook.stem.startswith("04_"))
+    overview_04 = reports_04[0][1] if reports_04 else None
     cite = SimpleNamespace(version=bulkimpact.__version__,
                            when=local_moment(generated_at, lang) or "–",
                            inputs=", ".join(f.shown for f in (*inventories, *rulebooks)))
