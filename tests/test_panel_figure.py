@@ -29,7 +29,7 @@ def test_the_panel_figure_names_rules_and_readings_as_the_reports_do(baseline) -
     fig = panel.frontier_figure(baseline)
     title = " ".join(fig._suptitle.get_text().split())
     assert title == ("Under the CTIVD reading, authorisation per use protects every "
-                     "combination at the lowest burden")
+                     "combination at the lowest burden with the stated assumptions")
     alt = re.search(r'alt="([^"]*)"', panel.frontier_html(baseline)).group(1)
     for code_name in (n for n in POLICIES if "_" in n):  # "whole component" is a name
         assert code_name not in title and code_name not in alt, code_name

@@ -50,13 +50,12 @@ import matplotlib
 import pandas as pd
 
 from ..analysis import HEADLINE_METRICS, Analysis
-from ..evaluate import cheapest_full_protection
 from ..inventory import Inventory, load_inventory
 from ..parameters import ParameterError, policy_params
 from ..registry import PANEL
 from ..resources import bundled_inventories, display_name
-from . import figures, rule_plots, tables
-from .i18n import reading_name, rule_name
+from . import figures, rule_findings, rule_plots, tables
+from .i18n import rule_name
 
 __all__ = ["Scenario", "ScenarioPanel", "TABLE_METRICS", "scenario_panel", "without_datasets"]
 
@@ -155,11 +154,7 @@ def frontier_figure(analysis: Analysis) -> Any:
     """The frontier of the analysis's own reading, titled with the rules' and readings'
     names as the reports write them ("authorisation per use", not ``use_based``)."""
     ev = analysis.evaluation
-    reading = reading_name(analysis.openness)
-    best = cheapest_full_protection(ev)
-    title = (f"Under the {reading}, {rule_name(best)} protects every combination at the "
-             "lowest burden" if best else f"Under the {reading}, no rule protects every "
-                                          "combination")
+    title = rule_findings.readings_frontier_title(ev, analysis.openness)
     return rule_plots.frontier_by_reading({analysis.openness: ev.to_frame()},
                                      {analysis.openness: ev.pareto},
                                      textwrap.fill(title, TITLE_WIDTH))

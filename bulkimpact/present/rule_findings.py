@@ -155,7 +155,7 @@ def readings_frontier_title(evaluation: Evaluation, reading: str, lang: str = "e
     >>> ev = evaluate_policies(toy_graph("ctivd"), toy_rulebook())
     >>> readings_frontier_title(ev, "ctivd", "nl")
     'In de lezing van de CTIVD beschermt toestemming per gebruik elke combinatie tegen de \
-laagste lasten'
+laagste lasten bij de gestelde aannamen'
     """
     t = translator(lang)
     best = cheapest_full_protection(evaluation)
@@ -163,8 +163,8 @@ laagste lasten'
         return t.gettext("Under the {reading}, no rule protects every combination").format(
             reading=reading_name(reading, lang))
     return t.gettext("Under the {reading}, {rule} protects every combination at the lowest "
-                     "burden").format(reading=reading_name(reading, lang),
-                                      rule=rule_name(best, lang))
+                     "burden with the stated assumptions").format(
+        reading=reading_name(reading, lang), rule=rule_name(best, lang))
 
 
 def readings_frontier_alt(evaluations: Mapping[str, Evaluation], lang: str = "en") -> str:
