@@ -15,7 +15,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bulkimpact.cli import main
 from bulkimpact.resources import bundled
 
 BIN = Path(sys.executable).parent
@@ -37,6 +36,8 @@ def test_exported_notebook_runs_with_plain_papermill_from_any_directory(
     exported = tmp_path / "exported"
     # The export in process (tests/test_wheel.py runs the installed `bulkimpact notebooks
     # --to-ipynb`); papermill below is the plain command a user types.
+    from bulkimpact.cli import main
+
     monkeypatch.chdir(tmp_path)
     written = main(["notebooks", "--to-ipynb", "--only", "01", "--out", str(exported)])
     assert written == 0, capsys.readouterr().err
