@@ -234,10 +234,14 @@ def staged_page(out: Path) -> bool:
     return any(out.glob(".bulkimpact/partial-*/*/00_tiny.en.html"))
 
 
-def test_sigkill_leaves_the_previous_result_intact_and_no_worker_writing(project):
+def test_sigkill_leaves_the_previous_result_intact_and_no_worker_writing(project, capsys,
+                                                                       monkeypatch):
+    # The runs before and after the killed one are in process (only the killed one needs a
+    # process of its own), which spares two Python start-ups and imports.
+    monkeypatch.chdir(project)
     out = project / "out"
-    first = start_report(project, "--inventory", "first.yaml", "--out", "out")
-    assert first.wait(timeout=300) == 0, first.communicate()
+    assert main(report_cli(project, "--inventory", "first.yaml", "--out", "out")) == 0, \
+        capsys.readouterr()
     before = files_under(out)
     assert "first/00_tiny.en.html" in before and "first/01_tiny.en.html" in before
     # Rerun with a slow second notebook and kill the whole process group once the first
@@ -259,8 +263,8 @@ def test_sigkill_leaves_the_previous_result_intact_and_no_worker_writing(project
     [partial] = out.glob(".bulkimpact/partial-*")
     assert "unfinished run" in (partial / "PARTIAL.txt").read_text("utf-8")
     # The next run removes the partial folder and replaces the result in one step.
-    again = start_report(project, "--inventory", "first.yaml", "--out", "out", "--only", "00")
-    assert again.wait(timeout=300) == 0, again.communicate()
+    assert main(report_cli(project, "--inventory", "first.yaml", "--out", "out", "--only",
+                           "00")) == 0, capsys.readouterr()
     assert not list(out.glob(".bulkimpact/partial-*"))
     assert sorted(files_under(out)) == sorted(before)  # 01 carried over, 00 made anew
 
@@ -281,11 +285,14 @@ def test_workers_die_with_the_driver(project):
     assert not (out / "first").exists()
 
 
-def test_two_runs_into_one_folder_both_end_up_in_the_index(project):
-    runs = [start_report(project, "--inventory", name, "--out", "out", "--only", "00")
-            for name in ("first.yaml", "second.yaml")]
-    outputs = [run.communicate(timeout=300) for run in runs]
-    assert [run.returncode for run in runs] == [0, 0], outputs
+def test_two_runs_into_one_folder_both_end_up_in_the_index(project, capsys, monkeypatch):
+    # One run in a process of its own, the other in this one at the same time.
+    monkeypatch.chdir(project)
+    other = start_report(project, "--inventory", "first.yaml", "--out", "out", "--only", "00")
+    here = main(report_cli(project, "--inventory", "second.yaml", "--out", "out", "--only",
+                           "00"))
+    output = other.communicate(timeout=300)
+    assert [other.returncode, here] == [0, 0], (output, capsys.readouterr())
     index = (project / "out" / "index.html").read_text("utf-8")
     assert 'href="first/00_tiny.nl.html"' in index and 'href="second/00_tiny.nl.html"' in index
     # They were serialised by the lock: both results are whole.
