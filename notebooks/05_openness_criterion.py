@@ -237,7 +237,7 @@ def set_levels(x):
 sa, sb = set_levels(a), set_levels(b)
 moved = [m for m in sa.keys() & sb.keys() if sa[m] != sb[m]]
 metrics = ["under_protected", "under_protected_persons", "escalated", "escalated_slight",
-           "escalation_cost"]
+           "total_burden"]
 side = pd.concat({v: x.evaluation.to_frame()[metrics] for v, x in zip(compare, (a, b),
                                                                        strict=True)}, axis=1)
 comparison_download = downloads.csv(
