@@ -157,7 +157,6 @@ class _Pricing:
         self.stated_uses = np.array([np.nan if u is None else float(u) for u in stated])
         self.default_uses = np.isnan(self.stated_uses)
         raised = [s for s in evaluation.sets if s.raised]
-        self.raised = raised
         above = [s for s in raised if s.level > max(own[n] for n in s.members)]
         #: sets authorised case by case: investigations (level, uses a year), others (level)
         self.investigations = (np.array([s.level for s in above if s.uses_per_year > 0],
@@ -168,22 +167,25 @@ class _Pricing:
                                  dtype=np.intp)
         self.minimal = "minimal_escalation" in outcomes
         self.rows = assessor.scope().cover_rows(raised) if self.minimal else frozenset()
-        # rows that share no dataset: each needs its own escalation (the lower bound's rows)
+        self.index = {n: i for i, n in enumerate(self.nodes)}
+        self.pack(self.rows)
+
+    def pack(self, rows: frozenset) -> None:
+        """Keep the lower bound's rows: of ``rows``, highest level first, those that share no
+        dataset with a row kept before (each needs its own escalation)."""
         packed: list[Row] = []
         used: set[str] = set()
-        for row in sorted(self.rows, key=lambda r: (-r[1], len(r[0]), r[0])):
+        for row in sorted(rows, key=lambda r: (-r[1], len(r[0]), r[0])):
             if used.isdisjoint(row[0]):
                 packed.append(row)
                 used.update(row[0])
         self.packed = packed
-        index = {n: i for i, n in enumerate(self.nodes)}
-        self.packed_members = np.array([index[n] for members, _ in packed for n in members],
+        sizes = [len(m) for m, _ in packed]
+        self.packed_members = np.array([self.index[n] for m, _ in packed for n in m],
                                        dtype=np.intp)
-        self.packed_starts = np.cumsum([0] + [len(m) for m, _ in packed[:-1]], dtype=np.intp)
-        self.packed_levels = np.repeat([lv for _, lv in packed],
-                                       [len(m) for m, _ in packed]).astype(np.intp)
-        self.packed_own = np.array([own[n] for members, _ in packed for n in members],
-                                   dtype=np.intp)
+        self.packed_starts = np.cumsum([0, *sizes[:-1]], dtype=np.intp)
+        self.packed_levels = np.repeat([lv for _, lv in packed], sizes).astype(np.intp)
+        self.packed_own = np.array([self.own[n] for m, _ in packed for n in m], dtype=np.intp)
 
     def levels(self, regime: Mapping[str, int]) -> np.ndarray:
         """A regime's level of every dataset, in node order."""

@@ -336,3 +336,75 @@ def test_groups_of_strong_links_equal_the_components_of_the_subgraph(n: int, dat
     order = list(scope.graph)
     firsts = [min(order.index(n) for n in g) for g in groups]
     assert firsts == sorted(firsts)
+
+
+# --- the verdict's prices of a draw -------------------------------------------------------
+
+
+def _plain_lower_bound(prices, horizon: float) -> float:
+    """The lower bound as verdict._Prices.lower_bound computed it one dataset at a time."""
+    from bulkimpact.policies import escalation_criteria, step_cost
+
+    params = prices.params.model_copy(update={"horizon_years": horizon})
+    costs, _records = escalation_criteria(prices.assessor.graph, prices.rulebook, params)
+    added = sum(min(sum(step_cost(costs[n], lv) for lv in range(prices.own[n] + 1, level + 1))
+                    for n in members) for members, level in prices.packed)
+    return horizon * prices.base + added
+
+
+def _verdict_cases():
+    """The bundled baseline as assessed, and the same graph with stated uses a year on every
+    other dataset (the path of dataset_uses that does not take the default rate)."""
+    from bulkimpact.analysis import load_analysis
+    from bulkimpact.assessor import Assessor
+
+    a = load_analysis("data/synthetic/baseline.yaml")
+    yield a.assessor, a.evaluation
+    G = a.graph.copy()
+    for i, n in enumerate(G):
+        if i % 2:
+            G.nodes[n]["uses_per_year"] = 3.7 * i
+    stated = Assessor(G, a.rulebook, a.assessor.params)
+    yield stated, stated.evaluate()
+
+
+def test_the_verdicts_draw_prices_equal_regime_cost_and_the_authorisation_line() -> None:
+    """Each draw's fixed-rule lines, base cost, authorisation line, the lines of escalated
+    regimes and the lower bound are the very floats of the functions one by one, for cost
+    scales and default use rates that are not round."""
+    import random
+
+    from bulkimpact.evaluate import authorisation_burden_line, regime_cost
+    from bulkimpact.verdict import _Prices
+
+    rng = random.Random(3)
+    for assessor, evaluation in _verdict_cases():
+        G, first = assessor.graph, _Prices(assessor, evaluation)
+        assert first.packed and first.fixed  # the bound and the fixed rules are exercised
+        raised = [s for s in evaluation.sets if s.raised]
+        for factors in [(1.0, 1.0, 1.0), (0.7310, 1.93, 0.5123), (1.37, 0.611, 1.777)]:
+            p = _Prices(assessor, evaluation, *factors, pricing=first.pricing)
+            rb, params = p.rulebook, p.params
+            for name, line in p.fixed.items():
+                assert line == regime_cost(G, evaluation.outcomes[name].regime, rb, params)
+            assert p.base == regime_cost(G, p.own, rb, params)[1]
+            assert p.line == authorisation_burden_line(raised, p.own, rb)
+            assert p.line[0] + p.line[1] > 0
+            for _ in range(20):
+                regime = {n: rng.randint(lv, rb.max_level) for n, lv in p.own.items()}
+                assert p._regime_cost(regime) == regime_cost(G, regime, rb, params)
+            for horizon in (0.5, 1.5, 2.345, 30.0):
+                assert p.lower_bound(horizon) == _plain_lower_bound(p, horizon)
+        # rows below the top level too (the bundled rows are all at it): pairs and triples
+        # one or two levels above their members' own
+        names, top = list(first.own), assessor.rulebook.max_level
+        rows = frozenset(
+            (tuple(names[i:i + 2 + i % 3]),
+             min(top, max(first.own[n] for n in names[i:i + 2 + i % 3]) + 1 + i % 2))
+            for i in range(0, len(names) - 3, 2))
+        first.pricing.pack(rows)
+        assert {lv for _, lv in first.pricing.packed} > {top}
+        for factors in [(1.0, 1.0, 1.0), (0.7310, 1.93, 0.5123)]:
+            p = _Prices(assessor, evaluation, *factors, pricing=first.pricing)
+            for horizon in (0.5, 2.345):
+                assert p.lower_bound(horizon) == _plain_lower_bound(p, horizon)
