@@ -797,13 +797,54 @@ def not_judged(G: nx.Graph, rulebook: Rulebook, max_set_size: int | None = 3,
             heavier += level > best_part
         return 0
 
+    outside = _neighbours_outside(adj, layer)
     try:
+        if _surely_too_many(outside, max_set_size + 1, max_sets):
+            raise _TooMany
         _grow(adj, layer, count_heavier)
     except _TooMany:
-        bound = sum(len({v for n in part for v in adj[n]} - part)
-                    for part, level in layer.items() if level < top) // 2
+        bound = sum(outside[part] for part, level in layer.items() if level < top) // 2
         return NotJudged(max_set_size, bound, False)
     return NotJudged(max_set_size, heavier, True)
+
+
+def _surely_too_many(outside: Mapping[frozenset[str], int], size: int, max_sets: int) -> bool:
+    """Whether more than ``max_sets`` connected sets of ``size`` datasets grow from the sets
+    one smaller whose ``outside`` neighbours are counted: each grows from at most ``size``
+    of them (one per member dropped), so more than ``size × max_sets`` ways to grow one mean
+    more than ``max_sets`` sets, and counting them one by one would stop anyway.
+
+    Examples
+    --------
+    >>> outside = {frozenset("ab"): 5, frozenset("bc"): 4}
+    >>> _surely_too_many(outside, 3, 2), _surely_too_many(outside, 3, 3)
+    (True, False)
+    """
+    return sum(outside.values()) > size * max_sets
+
+
+def _neighbours_outside(adj: Mapping[str, Mapping[str, Any]],
+                        layer: Iterable[frozenset[str]]) -> dict[frozenset[str], int]:
+    """For each set of ``layer``, how many datasets outside it are linked to one of its
+    members (``len({v for n in part for v in adj[n]} - part)``, on bit masks).
+
+    Examples
+    --------
+    >>> G = nx.path_graph("abcd")
+    >>> parts = [frozenset("ab"), frozenset("bc"), frozenset("abcd")]
+    >>> [_neighbours_outside(G._adj, parts)[p] for p in parts]
+    [1, 2, 0]
+    """
+    bit = {n: 1 << i for i, n in enumerate(adj)}
+    links = {n: sum(bit[v] for v in adj[n]) for n in adj}
+    out: dict[frozenset[str], int] = {}
+    for part in layer:
+        inside = reached = 0
+        for n in part:
+            inside |= bit[n]
+            reached |= links[n]
+        out[part] = (reached & ~inside).bit_count()
+    return out
 
 
 class _TooMany(Exception):

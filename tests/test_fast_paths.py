@@ -408,3 +408,55 @@ def test_the_verdicts_draw_prices_equal_regime_cost_and_the_authorisation_line()
             p = _Prices(assessor, evaluation, *factors, pricing=first.pricing)
             for horizon in (0.5, 2.345):
                 assert p.lower_bound(horizon) == _plain_lower_bound(p, horizon)
+
+
+# --- not_judged: a count that would stop is not started -----------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(random_graphs(min_nodes=5, max_nodes=8), st.integers(1, 12), st.sampled_from([2, 3]))
+def test_not_judged_skips_only_counts_that_would_stop(G: nx.Graph, max_sets: int,
+                                                      size: int) -> None:
+    """Where the ways to grow a larger set exceed its size × max_sets, not_judged returns
+    the bound at once; counting one by one (the check switched off) stops at max_sets and
+    gives the same bound, and where the check does not fire the counts are the same too."""
+    import pytest
+
+    from bulkimpact import combinations
+
+    try:
+        fast = combinations.not_judged(G, RULEBOOK, size, max_sets)
+    except combinations.ExposureSetLimitError:
+        return  # the sets judged are already too many: refused before the check
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(combinations, "_surely_too_many", lambda *_args: False)
+        plain = combinations.not_judged(G, RULEBOOK, size, max_sets)
+    assert fast == plain
+
+
+def test_not_judged_check_fires_and_agrees_on_a_dense_graph() -> None:
+    """A complete graph of 8: 56 triples, each with 5 datasets outside it: 280 ways to grow
+    one of the 70 sets of 4. With max_sets 60 (280 > 4 × 60) the count is not started; the
+    one-by-one count stops at 60 with the same bound."""
+    import pytest
+
+    from bulkimpact import combinations
+
+    G = nx.Graph()
+    for i in range(8):
+        add_node(G, f"d{i}", level=1, categories=[CATEGORIES[i % len(CATEGORIES)]],
+                 identifiable=False, persons=5_000, public=False)
+    for a, b in itertools.combinations(list(G), 2):
+        add_edge(G, a, b, 50.0)
+    fired = []
+    real = combinations._surely_too_many
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(combinations, "_surely_too_many",
+                   lambda *args: fired.append(real(*args)) or fired[-1])
+        fast = combinations.not_judged(G, RULEBOOK, 3, 60)
+    assert fired == [True] and not fast.exact
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(combinations, "_surely_too_many", lambda *_args: False)
+        assert combinations.not_judged(G, RULEBOOK, 3, 60) == fast
+    assert not real(combinations._neighbours_outside(
+        G._adj, [frozenset(t) for t in itertools.combinations(G, 3)]), 4, 70)
