@@ -158,8 +158,22 @@ class Analysis:
         With ``readings``, ``readings`` holds each headline reading's policy
         figures and Pareto set, so the headline table can be recomputed.
         """
+        from .combinations import not_judged
+
+        G = self.graph  # built once, before any thread asks for it
+
+        def count_not_judged() -> dict[str, Any]:
+            return not_judged(G, self.rulebook, self.params.max_set_size,
+                              self.params.max_sets).to_json()
+
         if readings:
-            self.evaluate_readings()
+            # counted while the readings are solved (HiGHS lets this thread run meanwhile)
+            with ThreadPoolExecutor(max_workers=1) as side:
+                counting = side.submit(count_not_judged)
+                self.evaluate_readings()
+                left_out = counting.result()
+        else:
+            left_out = count_not_judged()
         G, ev = self.graph, self.evaluation
         record: dict[str, Any] = {
             "inventory": self.inventory_path,
@@ -209,9 +223,7 @@ class Analysis:
             "illustrative_rulebook": self.rulebook.illustrative,
             "bulkimpact_version": __version__,
         }
-        from .combinations import not_judged
-        record["not_judged"] = not_judged(G, self.rulebook, self.params.max_set_size,
-                                          self.params.max_sets).to_json()
+        record["not_judged"] = left_out
         # this reading's verdict as conditions (each reading's is under "readings")
         record["verdict"] = self.verdict.to_json()
         if readings:
