@@ -460,3 +460,30 @@ def test_not_judged_check_fires_and_agrees_on_a_dense_graph() -> None:
         assert combinations.not_judged(G, RULEBOOK, 3, 60) == fast
     assert not real(combinations._neighbours_outside(
         G._adj, [frozenset(t) for t in itertools.combinations(G, 3)]), 4, 70)
+
+
+@settings(max_examples=60, deadline=None)
+@given(random_graphs(min_nodes=3, max_nodes=8))
+def test_triples_scored_at_once_equal_the_triples_grown_from_the_links(G: nx.Graph) -> None:
+    """not_judged's layer of connected triples (_triple_levels) is the layer it grew before:
+    every connected triple grown from the links, at cumulative_level's level (the top level
+    without scoring where a part is at the top)."""
+    from bulkimpact.combinations import _grow, _triple_levels, cumulative_level
+    from bulkimpact.taxonomy import default_taxonomy
+
+    taxonomy, top = default_taxonomy(), RULEBOOK.max_level
+
+    def level_of(members: frozenset[str], best_part: int) -> int:
+        if best_part >= top:
+            return top
+        return cumulative_level(G, tuple(sorted(members)), RULEBOOK, taxonomy).level
+
+    links = {frozenset(e): cumulative_level(G, tuple(sorted(e)), RULEBOOK, taxonomy).level
+             for e in G.edges}
+    reference = _grow(G._adj, links, level_of)
+    t, _best, level = _triple_levels(G, RULEBOOK, taxonomy, 10**6, RuntimeError)
+    nodes = list(G)
+    fast = {frozenset(nodes[j] for j in row[:3]): int(lv)
+            for row, lv in zip(t.tolist(), level.tolist(), strict=True)}
+    assert fast == reference
+    assert len(t) == len(reference)  # each triple once
