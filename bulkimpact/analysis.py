@@ -24,6 +24,7 @@ from .combinations import (
     EXPOSURE_KINDS,
     SET_PERSON_UNITS,
     ExposureSet,
+    NotJudged,
     exposure_set_counts,
     exposure_sets_frame,
 )
@@ -158,22 +159,14 @@ class Analysis:
         With ``readings``, ``readings`` holds each headline reading's policy
         figures and Pareto set, so the headline table can be recomputed.
         """
-        from .combinations import not_judged
-
-        G = self.graph  # built once, before any thread asks for it
-
-        def count_not_judged() -> dict[str, Any]:
-            return not_judged(G, self.rulebook, self.params.max_set_size,
-                              self.params.max_sets).to_json()
-
         if readings:
-            # counted while the readings are solved (HiGHS lets this thread run meanwhile)
+            _ = self.graph  # built once, before any thread asks for it
+            # what the exposure sets leave out, counted while the readings are solved (HiGHS
+            # lets this thread run meanwhile)
             with ThreadPoolExecutor(max_workers=1) as side:
-                counting = side.submit(count_not_judged)
+                counting = side.submit(lambda: self.not_judged)
                 self.evaluate_readings()
-                left_out = counting.result()
-        else:
-            left_out = count_not_judged()
+                counting.result()
         G, ev = self.graph, self.evaluation
         record: dict[str, Any] = {
             "inventory": self.inventory_path,
@@ -223,7 +216,7 @@ class Analysis:
             "illustrative_rulebook": self.rulebook.illustrative,
             "bulkimpact_version": __version__,
         }
-        record["not_judged"] = left_out
+        record["not_judged"] = self.not_judged.to_json()
         # this reading's verdict as conditions (each reading's is under "readings")
         record["verdict"] = self.verdict.to_json()
         if readings:
@@ -237,6 +230,16 @@ class Analysis:
                     **a.verdict.to_json()}
                 for r, a in self.readings().items()}
         return record
+
+    @cached_property
+    def not_judged(self) -> NotJudged:
+        """What the exposure sets leave out: the linked combinations one dataset larger than
+        ``max_set_size`` that are heavier than all their parts
+        (:func:`bulkimpact.combinations.not_judged`)."""
+        from .combinations import not_judged
+
+        return not_judged(self.graph, self.rulebook, self.params.max_set_size,
+                          self.params.max_sets)
 
     @cached_property
     def verdict(self) -> Verdict:
