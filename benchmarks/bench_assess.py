@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -48,21 +49,29 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     print(f"python {platform.python_version()}; {os.cpu_count()} CPUs; load average "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    times = []
+    times, cpus = [], []
     with tempfile.TemporaryDirectory() as tmp:
         for seed in range(args.seeds):
             path = write_inventory(seed, args.size, args.density, Path(tmp))
+            load = os.getloadavg()[0]
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
             out = subprocess.run([sys.executable, "-m", "bulkimpact", "assess", str(path),
                                   "--json"], capture_output=True, text=True, check=True)
             elapsed = time.perf_counter() - start
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
             record = json.loads(out.stdout)
             status = record["policies"]["minimal_escalation"]["status"]
             times.append(elapsed)
+            cpus.append(cpu)
             print(f"seed {seed}: {len(record['datasets'])} datasets, {len(record['edges'])} "
                   f"links, {len(record['exposure_sets'])} exposure sets, readings "
-                  f"{sorted(record['readings'])}, minimal escalation {status}: {elapsed:.2f} s")
-    print(f"median {statistics.median(times):.2f} s, max {max(times):.2f} s")
+                  f"{sorted(record['readings'])}, minimal escalation {status}: {elapsed:.2f} s "
+                  f"wall, {cpu:.2f} s CPU (user + sys); load {load:.2f} before, "
+                  f"{os.getloadavg()[0]:.2f} after")
+    print(f"median {statistics.median(times):.2f} s, max {max(times):.2f} s; CPU median "
+          f"{statistics.median(cpus):.2f} s, max {max(cpus):.2f} s")
     return 0
 
 

@@ -599,7 +599,6 @@ def _chains(G: nx.Graph, rulebook: Rulebook, taxonomy: Taxonomy, max_size: int,
     nodes = list(G.nodes)
     order = {n: i for i, n in enumerate(nodes)}
     top = rulebook.max_level
-    scorer = _SetLevels(G, rulebook, taxonomy)
 
     def key(members: frozenset[str]) -> tuple[str, ...]:
         return tuple(sorted(members, key=order.__getitem__))
@@ -612,42 +611,12 @@ def _chains(G: nx.Graph, rulebook: Rulebook, taxonomy: Taxonomy, max_size: int,
             "Lower max_set_size, raise max_sets, or judge 'edge' and "
             "'investigation' only")
 
-    # The links, numbered in G.edges order: their linked persons and levels.
-    edge_id: dict[str, dict[str, int]] = {n: {} for n in nodes}
-    for i, (u, v) in enumerate(G.edges):
-        edge_id[u][v] = edge_id[v][u] = i
-    # The last entry of each: no link (an open triple's third pair).
-    pair_persons = np.array([*_link_persons(G), 0.0])
-    pair_level = np.append(link_levels(G, rulebook, taxonomy, scorer), 0)
     kept: dict[tuple[str, ...], Combination] = {}
-    examined = 0
-
-    # Size 3: every connected triple is a centre v with two neighbours u, w; a triangle is met
-    # from each corner, so it is taken from its first corner only.
-    triples: list[tuple[int, int, int, int, int, int]] = []  # u, v, w and their three links
-    for v in nodes if max_size >= 3 else ():
-        ids_v = edge_id[v]
-        nbrs = sorted(ids_v, key=order.__getitem__)
-        for i, u in enumerate(nbrs):
-            ids_u = edge_id[u]
-            for w in nbrs[i + 1:]:
-                third = ids_u.get(w, -1)
-                if third >= 0 and order[v] > min(order[u], order[w]):
-                    continue
-                triples.append((order[u], order[v], order[w], ids_v[u], ids_v[w], third))
-        if len(triples) > max_sets:
-            raise refuse()
-    examined = len(triples)
+    t, best, level = (_triple_levels(G, rulebook, taxonomy, max_sets, refuse) if max_size >= 3
+                      else (np.empty((0, 3), dtype=np.intp), np.empty(0), np.empty(0)))
+    examined = len(t)
     layer: dict[frozenset[str], int] = {}
-    if triples:
-        t = np.array(triples, dtype=np.intp)
-        best = np.maximum.reduce([pair_level[t[:, 3]], pair_level[t[:, 4]],
-                                  pair_level[t[:, 5]]])  # -1 is the no-link entry, level 0
-        persons = np.maximum.reduce([pair_persons[t[:, 3]], pair_persons[t[:, 4]],
-                                     pair_persons[t[:, 5]]])
-        level = np.full(len(t), top, dtype=np.int64)  # a part at the top: so is the whole
-        below = best < top
-        level[below] = scorer.levels([t[below, 0], t[below, 1], t[below, 2]], persons[below])
+    if len(t):
         for i in np.flatnonzero(level > best):
             c = cumulative_level(G, key(frozenset(nodes[j] for j in t[i, :3])), rulebook,
                                  taxonomy)
@@ -674,6 +643,53 @@ def _chains(G: nx.Graph, rulebook: Rulebook, taxonomy: Taxonomy, max_size: int,
         layer = _grow(adj, layer, level_of)
     return dict(sorted(kept.items(), key=lambda kv: (len(kv[0]),
                                                      [order[n] for n in kv[0]])))
+
+
+def _triple_levels(G: nx.Graph, rulebook: Rulebook, taxonomy: Taxonomy, max_sets: int,
+                   refuse: Callable[[], Exception]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every connected set of three datasets, scored all at once (:class:`_SetLevels`).
+
+    Returns the node positions of each triple (columns 0–2), the level of its heaviest
+    link and its level (the top level without scoring where a link is at the top: so is the
+    whole). More than ``max_sets`` triples raise ``refuse()``.
+    """
+    nodes = list(G.nodes)
+    order = {n: i for i, n in enumerate(nodes)}
+    top = rulebook.max_level
+    scorer = _SetLevels(G, rulebook, taxonomy)
+    # The links, numbered in G.edges order: their linked persons and levels.
+    edge_id: dict[str, dict[str, int]] = {n: {} for n in nodes}
+    for i, (u, v) in enumerate(G.edges):
+        edge_id[u][v] = edge_id[v][u] = i
+    # The last entry of each: no link (an open triple's third pair).
+    pair_persons = np.array([*_link_persons(G), 0.0])
+    pair_level = np.append(link_levels(G, rulebook, taxonomy, scorer), 0)
+    # Every connected triple is a centre v with two neighbours u, w; a triangle is met from
+    # each corner, so it is taken from its first corner only.
+    triples: list[tuple[int, int, int, int, int, int]] = []  # u, v, w and their three links
+    for v in nodes:
+        ids_v = edge_id[v]
+        nbrs = sorted(ids_v, key=order.__getitem__)
+        for i, u in enumerate(nbrs):
+            ids_u = edge_id[u]
+            for w in nbrs[i + 1:]:
+                third = ids_u.get(w, -1)
+                if third >= 0 and order[v] > min(order[u], order[w]):
+                    continue
+                triples.append((order[u], order[v], order[w], ids_v[u], ids_v[w], third))
+        if len(triples) > max_sets:
+            raise refuse()
+    if not triples:
+        return np.empty((0, 6), dtype=np.intp), np.empty(0, np.int64), np.empty(0, np.int64)
+    t = np.array(triples, dtype=np.intp)
+    best = np.maximum.reduce([pair_level[t[:, 3]], pair_level[t[:, 4]],
+                              pair_level[t[:, 5]]])  # -1 is the no-link entry, level 0
+    persons = np.maximum.reduce([pair_persons[t[:, 3]], pair_persons[t[:, 4]],
+                                 pair_persons[t[:, 5]]])
+    level = np.full(len(t), top, dtype=np.int64)  # a part at the top: so is the whole
+    below = best < top
+    level[below] = scorer.levels([t[below, 0], t[below, 1], t[below, 2]], persons[below])
+    return t, best, level
 
 
 def _grow(adj: Mapping[str, Mapping[str, Any]], layer: Mapping[frozenset[str], int],
@@ -769,21 +785,31 @@ def not_judged(G: nx.Graph, rulebook: Rulebook, max_set_size: int | None = 3,
     adj, top = G._adj, rulebook.max_level
     examined = 0
 
+    def refuse() -> ExposureSetLimitError:
+        return ExposureSetLimitError(
+            f"counting the combinations not judged means examining more than "
+            f"max_sets={max_sets:,} connected combinations of up to {max_set_size} "
+            "datasets; lower max_set_size or raise max_sets")
+
     def level_of(members: frozenset[str], best_part: int) -> int:
         nonlocal examined
         examined += 1
         if examined > max_sets:
-            raise ExposureSetLimitError(
-                f"counting the combinations not judged means examining more than "
-                f"max_sets={max_sets:,} connected combinations of up to {max_set_size} "
-                "datasets; lower max_set_size or raise max_sets")
+            raise refuse()
         if best_part >= top:  # a part at the top: so is the whole
             return top
         return cumulative_level(G, tuple(sorted(members)), rulebook, taxonomy).level
 
-    layer = {frozenset(e): cumulative_level(G, tuple(sorted(e)), rulebook, taxonomy).level
-             for e in G.edges}
-    for _size in range(3, max_set_size + 1):
+    if max_set_size >= 3:  # the triples scored all at once, as the chains are
+        t, _best, level = _triple_levels(G, rulebook, taxonomy, max_sets, refuse)
+        nodes = list(G.nodes)
+        layer = {frozenset((nodes[u], nodes[v], nodes[w])): int(lv)
+                 for (u, v, w), lv in zip(t[:, :3].tolist(), level.tolist(), strict=True)}
+        examined = len(layer)
+    else:
+        layer = {frozenset(e): cumulative_level(G, tuple(sorted(e)), rulebook, taxonomy).level
+                 for e in G.edges}
+    for _size in range(4, max_set_size + 1):
         layer = _grow(adj, layer, level_of)
     examined, heavier = 0, 0
 
@@ -797,13 +823,54 @@ def not_judged(G: nx.Graph, rulebook: Rulebook, max_set_size: int | None = 3,
             heavier += level > best_part
         return 0
 
+    outside = _neighbours_outside(adj, layer)
     try:
+        if _surely_too_many(outside, max_set_size + 1, max_sets):
+            raise _TooMany
         _grow(adj, layer, count_heavier)
     except _TooMany:
-        bound = sum(len({v for n in part for v in adj[n]} - part)
-                    for part, level in layer.items() if level < top) // 2
+        bound = sum(outside[part] for part, level in layer.items() if level < top) // 2
         return NotJudged(max_set_size, bound, False)
     return NotJudged(max_set_size, heavier, True)
+
+
+def _surely_too_many(outside: Mapping[frozenset[str], int], size: int, max_sets: int) -> bool:
+    """Whether more than ``max_sets`` connected sets of ``size`` datasets grow from the sets
+    one smaller whose ``outside`` neighbours are counted: each grows from at most ``size``
+    of them (one per member dropped), so more than ``size × max_sets`` ways to grow one mean
+    more than ``max_sets`` sets, and counting them one by one would stop anyway.
+
+    Examples
+    --------
+    >>> outside = {frozenset("ab"): 5, frozenset("bc"): 4}
+    >>> _surely_too_many(outside, 3, 2), _surely_too_many(outside, 3, 3)
+    (True, False)
+    """
+    return sum(outside.values()) > size * max_sets
+
+
+def _neighbours_outside(adj: Mapping[str, Mapping[str, Any]],
+                        layer: Iterable[frozenset[str]]) -> dict[frozenset[str], int]:
+    """For each set of ``layer``, how many datasets outside it are linked to one of its
+    members (``len({v for n in part for v in adj[n]} - part)``, on bit masks).
+
+    Examples
+    --------
+    >>> G = nx.path_graph("abcd")
+    >>> parts = [frozenset("ab"), frozenset("bc"), frozenset("abcd")]
+    >>> [_neighbours_outside(G._adj, parts)[p] for p in parts]
+    [1, 2, 0]
+    """
+    bit = {n: 1 << i for i, n in enumerate(adj)}
+    links = {n: sum(bit[v] for v in adj[n]) for n in adj}
+    out: dict[frozenset[str], int] = {}
+    for part in layer:
+        inside = reached = 0
+        for n in part:
+            inside |= bit[n]
+            reached |= links[n]
+        out[part] = (reached & ~inside).bit_count()
+    return out
 
 
 class _TooMany(Exception):

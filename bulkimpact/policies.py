@@ -525,9 +525,17 @@ def _integer_costs(c: np.ndarray) -> np.ndarray | None:
     return None
 
 
-#: Largest objective coefficient sum folded into one integer objective: HiGHS then still
-#: tells integer objective values apart exactly.
+#: Largest coefficient sum of one objective taken in whole units: below it each unit is
+#: told from :func:`_integer_costs`'s noise (2⁻⁴⁰ of a coefficient's size) and HiGHS tells
+#: integer objective values apart exactly.
 _EXACT = 2.0 ** 40
+#: Largest coefficient sum of objectives folded into one, each of them whole below
+#: :data:`_EXACT`: the folded coefficients are exact whole numbers, so every regime's value is
+#: one too, far below 2⁵³ (held exactly in a double). 2⁴⁴, not 2⁴⁰ as before: the 300-dataset
+#: benchmark's blocks fold cost, datasets and records to sums of 2⁴¹·⁶–2⁴²·¹, and one folded
+#: solve took 5.4 s where the cost and the tie-break solved in turn took 7.2 + 10.0 s, with
+#: the same regime (benchmarks/README.md, issue 17).
+_FOLDED = 2.0 ** 44
 
 
 def _lexicographic(objectives: Sequence[np.ndarray], constraints: list[LinearConstraint],
@@ -536,9 +544,10 @@ def _lexicographic(objectives: Sequence[np.ndarray], constraints: list[LinearCon
 
     Objectives in whole units (:func:`_integer_costs`) fold into one: the one
     after ``a`` takes weight 1 and ``a`` the weight ``max(rest) + 1``, so a
-    unit of ``a`` outweighs any difference in the rest, while the sum stays
-    below :data:`_EXACT`. What does not fold is solved in turn, each optimum
-    held as a budget in the next solve.
+    unit of ``a`` outweighs any difference in the rest, while each objective's
+    sum stays below :data:`_EXACT` and the folded sum below :data:`_FOLDED`.
+    What does not fold is solved in turn, each optimum held as a budget in the
+    next solve.
 
     Examples
     --------
@@ -554,11 +563,11 @@ def _lexicographic(objectives: Sequence[np.ndarray], constraints: list[LinearCon
     stages: list[tuple[np.ndarray, bool]] = []  # (objective, in whole units)
     for c in reversed(objectives):
         units = _integer_costs(c)
-        if units is not None and stages and stages[-1][1]:
+        if units is not None and units.sum() < _EXACT and stages and stages[-1][1]:
             tail = stages[-1][0]
             weight = float(tail.sum()) + 1.0
             folded = weight * units + tail
-            if float(folded.sum()) < _EXACT:
+            if float(folded.sum()) < _FOLDED:
                 stages[-1] = (folded, True)
                 continue
         stages.append((units, True) if units is not None and units.sum() < _EXACT

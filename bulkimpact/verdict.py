@@ -35,18 +35,20 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from .evaluate import Evaluation, authorisation_burden_line, regime_cost
-from .policies import Row, escalate, escalation_criteria, step_cost
+from .evaluate import Evaluation
+from .parameters import DEFAULT_HORIZON_YEARS, PolicyParams
+from .policies import Row, escalate, escalation_criteria
 from .registry import NP_
 
 if TYPE_CHECKING:
     from .assessor import Assessor
+    from .rulebook import Rulebook
 
 __all__ = ["Verdict", "verdict", "USE_RATES", "HORIZONS", "DRAWS", "MAX_HORIZON_YEARS",
            "DRAW_RANGES", "DRAWN"]
@@ -134,6 +136,126 @@ class Verdict:
                 "exact": self.exact, "solves": self.solves}
 
 
+class _Pricing:
+    """What pricing regimes needs that no draw changes (one reading's graph and evaluation).
+
+    A draw scales cost schedules and the datasets' default use rate; the datasets, their own
+    levels, the sets authorised case by case and the cover rows stay. The sums of
+    :func:`~bulkimpact.evaluate.regime_cost`, :func:`~bulkimpact.evaluate.
+    authorisation_burden_line` and the lower bound's step costs are taken here over arrays,
+    term by term in the same order as those functions add them one by one (``np.cumsum`` adds
+    left to right), so every figure is the same float (``tests/test_fast_paths.py``).
+    """
+
+    def __init__(self, assessor: Assessor, evaluation: Evaluation) -> None:
+        G = assessor.graph
+        nodes = G.nodes
+        self.nodes = list(nodes)
+        outcomes = evaluation.outcomes
+        own = next(iter(outcomes.values())).own_level if outcomes else {}
+        #: the datasets' own levels as the evaluation gives them (the rules' starting point)
+        self.own = own
+        #: the graph's own levels, weights and stated uses a year, in node order
+        self.graph_own = np.array([int(nodes[n]["level"]) for n in self.nodes], dtype=np.intp)
+        self.weight = np.array([float(nodes[n].get("cost", 1.0)) for n in self.nodes])
+        stated = [nodes[n].get("uses_per_year") for n in self.nodes]
+        self.stated_uses = np.array([np.nan if u is None else float(u) for u in stated])
+        self.default_uses = np.isnan(self.stated_uses)
+        raised = [s for s in evaluation.sets if s.raised]
+        above = [s for s in raised if s.level > max(own[n] for n in s.members)]
+        #: sets authorised case by case: investigations (level, uses a year), others (level)
+        self.investigations = (np.array([s.level for s in above if s.uses_per_year > 0],
+                                        dtype=np.intp),
+                               np.array([float(s.uses_per_year) for s in above
+                                         if s.uses_per_year > 0]))
+        self.possible = np.array([s.level for s in above if not s.uses_per_year > 0],
+                                 dtype=np.intp)
+        self.minimal = "minimal_escalation" in outcomes
+        self.rows = assessor.scope().cover_rows(raised) if self.minimal else frozenset()
+        self.index = {n: i for i, n in enumerate(self.nodes)}
+        self.pack(self.rows)
+
+    def pack(self, rows: frozenset) -> None:
+        """Keep the lower bound's rows: of ``rows``, highest level first, those that share no
+        dataset with a row kept before (each needs its own escalation)."""
+        packed: list[Row] = []
+        used: set[str] = set()
+        for row in sorted(rows, key=lambda r: (-r[1], len(r[0]), r[0])):
+            if used.isdisjoint(row[0]):
+                packed.append(row)
+                used.update(row[0])
+        self.packed = packed
+        sizes = [len(m) for m, _ in packed]
+        self.packed_members = np.array([self.index[n] for m, _ in packed for n in m],
+                                       dtype=np.intp)
+        self.packed_starts = np.cumsum([0, *sizes[:-1]], dtype=np.intp)
+        self.packed_levels = np.repeat([lv for _, lv in packed], sizes).astype(np.intp)
+        self.packed_own = np.array([self.own[n] for m, _ in packed for n in m], dtype=np.intp)
+
+    def levels(self, regime: Mapping[str, int]) -> np.ndarray:
+        """A regime's level of every dataset, in node order."""
+        return np.fromiter(map(regime.__getitem__, self.nodes), dtype=np.intp,
+                           count=len(self.nodes))
+
+    def uses(self, params: PolicyParams) -> np.ndarray:
+        """Each dataset's uses a year (:func:`~bulkimpact.policies.dataset_uses`)."""
+        return np.where(self.default_uses, float(params.dataset_use_rate), self.stated_uses)
+
+    def regime_cost(self, levels: np.ndarray, schedules: _Schedules,
+                    uses: np.ndarray) -> tuple[float, float]:
+        """:func:`~bulkimpact.evaluate.regime_cost` of a regime's ``levels``."""
+        own, one_off = self.graph_own, schedules.one_off
+        once = np.where(levels > own, self.weight * (one_off[levels] - one_off[own]), 0.0)
+        yearly = schedules.holding[levels] + uses * schedules.use[levels]
+        return _sum(once), _sum(yearly)
+
+    def authorisation_line(self, schedules: _Schedules) -> tuple[float, float]:
+        """:func:`~bulkimpact.evaluate.authorisation_burden_line` of the raised sets."""
+        levels, uses = self.investigations
+        return _sum(uses * schedules.auth[levels]), _sum(schedules.auth[self.possible])
+
+    def escalation_bound(self, schedules: _Schedules, uses: np.ndarray,
+                         horizon: float) -> float:
+        """The lower bound's escalations: per packed row, the cheapest member's steps from
+        its own level to the row's (:func:`~bulkimpact.policies.escalation_criteria`'s step
+        costs at ``horizon``), summed over the rows."""
+        if not self.packed:
+            return 0
+        horizon = horizon or DEFAULT_HORIZON_YEARS
+        o, py, pu = schedules.one_off, schedules.holding, schedules.use
+        weight = self.weight[self.packed_members]
+        h_uses = horizon * uses[self.packed_members]
+        own, target = self.packed_own, self.packed_levels
+        total = np.zeros(len(weight))
+        for lv in range(1, len(o)):
+            step = (weight * (o[lv] - o[lv - 1]) + horizon * (py[lv] - py[lv - 1])
+                    + h_uses * (pu[lv] - pu[lv - 1]))
+            total = np.where((lv > own) & (lv <= target), total + step, total)
+        return _sum(np.minimum.reduceat(total, self.packed_starts))
+
+
+class _Schedules(NamedTuple):
+    """A rulebook's cost per level (arrays indexed by level): placing a dataset there once,
+    holding it a year, one use of it, one authorised use of a combination."""
+
+    one_off: np.ndarray
+    holding: np.ndarray
+    use: np.ndarray
+    auth: np.ndarray
+
+    @classmethod
+    def of(cls, rulebook: Rulebook) -> _Schedules:
+        levels = range(rulebook.max_level + 1)
+        return cls(*(np.array([f(lv) for lv in levels], dtype=float)
+                     for f in (rulebook.one_off_cost, rulebook.per_year_cost,
+                               rulebook.dataset_use_cost, rulebook.authorisation_cost)))
+
+
+def _sum(terms: np.ndarray) -> float:
+    """``sum(terms)`` added left to right, as Python's ``sum`` adds them."""
+    return float(np.cumsum(terms)[-1]) if len(terms) else 0.0
+
+
 class _Prices:
     """Every protecting rule's cost as a function of the use rate and the horizon."""
 
@@ -141,7 +263,8 @@ class _Prices:
                  per_year_factor: float = 1.0, per_use_factor: float = 1.0,
                  dataset_use_rate_factor: float = 1.0,
                  regimes: set[tuple[tuple[str, int], ...]] | None = None,
-                 rows: frozenset | None = None, budget: _Budget | None = None) -> None:
+                 rows: frozenset | None = None, budget: _Budget | None = None,
+                 pricing: _Pricing | None = None) -> None:
         a, params = assessor, assessor.params
         rulebook = a.rulebook
         if per_year_factor != 1.0:
@@ -151,41 +274,39 @@ class _Prices:
         self.params = params.model_copy(update={
             "dataset_use_rate": params.dataset_use_rate * dataset_use_rate_factor})
         self.assessor, self.rulebook = a, rulebook
-        G = a.graph
+        #: what no draw changes, shared by the draws of one reading
+        self.pricing = pricing if pricing is not None else _Pricing(a, evaluation)
+        pricing = self.pricing
+        self._schedules = _Schedules.of(rulebook)
+        self._uses = pricing.uses(self.params)
         outcomes = evaluation.outcomes
-        own = next(iter(outcomes.values())).own_level if outcomes else {}
-        self.own = own
+        self.own = pricing.own
         #: fixed-regime rules that protect everything: name -> (one-off, yearly)
-        self.fixed = {name: regime_cost(G, o.regime, rulebook, self.params)
+        self.fixed = {name: self._regime_cost(o.regime)
                       for name, o in outcomes.items()
                       if name in _FIXED and o.under_protected == 0}
-        raised = [s for s in evaluation.sets if s.raised]
-        self.base = regime_cost(G, own, rulebook, self.params)[1]
-        self.line = authorisation_burden_line(raised, own, rulebook)
+        self.base = self._regime_cost(self.own)[1]
+        self.line = pricing.authorisation_line(self._schedules)
         self.use_based = "use_based" in outcomes
-        self.minimal = "minimal_escalation" in outcomes
-        self.rows = rows if rows is not None else (
-            a.scope().cover_rows(raised) if self.minimal else frozenset())
+        self.minimal = pricing.minimal
+        self.rows = rows if rows is not None else pricing.rows
         #: the regimes minimal escalation has found (datasets raised), shared between prices
         #: of other cost scales: each is a feasible regime whatever the costs
         self.regimes = regimes if regimes is not None else set()
         self._lines: dict[tuple[tuple[str, int], ...], tuple[float, float]] = {}
         self.budget = budget if budget is not None else _Budget()
-        # rows that share no dataset: each needs its own escalation (the lower bound's rows)
-        packed: list[Row] = []
-        used: set[str] = set()
-        for row in sorted(self.rows, key=lambda r: (-r[1], len(r[0]), r[0])):
-            if used.isdisjoint(row[0]):
-                packed.append(row)
-                used.update(row[0])
-        self.packed = packed
+        self.packed = pricing.packed
+
+    def _regime_cost(self, regime: Mapping[str, int]) -> tuple[float, float]:
+        """:func:`~bulkimpact.evaluate.regime_cost` at this draw's costs."""
+        return self.pricing.regime_cost(self.pricing.levels(regime), self._schedules,
+                                        self._uses)
 
     @property
     def candidates(self) -> set[tuple[float, float]]:
         """The (one-off, yearly) lines of the regimes minimal escalation has found."""
         for regime in self.regimes - self._lines.keys():
-            self._lines[regime] = regime_cost(self.assessor.graph, {**self.own, **dict(regime)},
-                                              self.rulebook, self.params)
+            self._lines[regime] = self._regime_cost({**self.own, **dict(regime)})
         return {self._lines[r] for r in self.regimes}
 
     def use_based_cost(self, rate: float, horizon: float, compliance: float) -> float | None:
@@ -199,10 +320,7 @@ class _Prices:
         """A lower bound of minimal escalation's whole cost at ``horizon``: holding and using
         every dataset at its own level, plus, for rows that share no dataset, the cheapest
         way to raise one member of each far enough (each needs its own escalation)."""
-        params = self.params.model_copy(update={"horizon_years": horizon})
-        costs, _records = escalation_criteria(self.assessor.graph, self.rulebook, params)
-        added = sum(min(sum(step_cost(costs[n], lv) for lv in range(self.own[n] + 1, level + 1))
-                        for n in members) for members, level in self.packed)
+        added = self.pricing.escalation_bound(self._schedules, self._uses, horizon)
         return horizon * self.base + added
 
     def minimal_cost(self, horizon: float) -> float:
@@ -219,8 +337,7 @@ class _Prices:
         escalated = escalate(list(self.rows), self.own, costs, a.order, params.time_limit,
                              None, records, tie_break=False).escalated
         self.regimes.add(tuple(sorted(escalated.items())))
-        once, yearly = regime_cost(a.graph, {**self.own, **escalated}, self.rulebook,
-                                   self.params)
+        once, yearly = self._regime_cost({**self.own, **escalated})
         return once + horizon * yearly
 
     def costs(self, rate: float, horizon: float, compliance: float,
@@ -393,7 +510,7 @@ def verdict(assessor: Assessor, evaluation: Evaluation, draws: int = DRAWS,
         # each draw prices the rules at its own cost scales; minimal escalation starts from
         # the regimes found so far and is solved again only where it could be the cheapest
         drawn = _Prices(assessor, evaluation, *key, regimes=prices.regimes, rows=prices.rows,
-                        budget=prices.budget)
+                        budget=prices.budget, pricing=prices.pricing)
         best = _cheapest(drawn.costs(r, h, c, exact=False), order)
         if best is not None:
             wins[best] += 1

@@ -336,3 +336,154 @@ def test_groups_of_strong_links_equal_the_components_of_the_subgraph(n: int, dat
     order = list(scope.graph)
     firsts = [min(order.index(n) for n in g) for g in groups]
     assert firsts == sorted(firsts)
+
+
+# --- the verdict's prices of a draw -------------------------------------------------------
+
+
+def _plain_lower_bound(prices, horizon: float) -> float:
+    """The lower bound as verdict._Prices.lower_bound computed it one dataset at a time."""
+    from bulkimpact.policies import escalation_criteria, step_cost
+
+    params = prices.params.model_copy(update={"horizon_years": horizon})
+    costs, _records = escalation_criteria(prices.assessor.graph, prices.rulebook, params)
+    added = sum(min(sum(step_cost(costs[n], lv) for lv in range(prices.own[n] + 1, level + 1))
+                    for n in members) for members, level in prices.packed)
+    return horizon * prices.base + added
+
+
+def _verdict_cases():
+    """The bundled baseline as assessed, and the same graph with stated uses a year on every
+    other dataset (the path of dataset_uses that does not take the default rate)."""
+    from bulkimpact.analysis import load_analysis
+    from bulkimpact.assessor import Assessor
+
+    a = load_analysis("data/synthetic/baseline.yaml")
+    yield a.assessor, a.evaluation
+    G = a.graph.copy()
+    for i, n in enumerate(G):
+        if i % 2:
+            G.nodes[n]["uses_per_year"] = 3.7 * i
+    stated = Assessor(G, a.rulebook, a.assessor.params)
+    yield stated, stated.evaluate()
+
+
+def test_the_verdicts_draw_prices_equal_regime_cost_and_the_authorisation_line() -> None:
+    """Each draw's fixed-rule lines, base cost, authorisation line, the lines of escalated
+    regimes and the lower bound are the very floats of the functions one by one, for cost
+    scales and default use rates that are not round."""
+    import random
+
+    from bulkimpact.evaluate import authorisation_burden_line, regime_cost
+    from bulkimpact.verdict import _Prices
+
+    rng = random.Random(3)
+    for assessor, evaluation in _verdict_cases():
+        G, first = assessor.graph, _Prices(assessor, evaluation)
+        assert first.packed and first.fixed  # the bound and the fixed rules are exercised
+        raised = [s for s in evaluation.sets if s.raised]
+        for factors in [(1.0, 1.0, 1.0), (0.7310, 1.93, 0.5123), (1.37, 0.611, 1.777)]:
+            p = _Prices(assessor, evaluation, *factors, pricing=first.pricing)
+            rb, params = p.rulebook, p.params
+            for name, line in p.fixed.items():
+                assert line == regime_cost(G, evaluation.outcomes[name].regime, rb, params)
+            assert p.base == regime_cost(G, p.own, rb, params)[1]
+            assert p.line == authorisation_burden_line(raised, p.own, rb)
+            assert p.line[0] + p.line[1] > 0
+            for _ in range(20):
+                regime = {n: rng.randint(lv, rb.max_level) for n, lv in p.own.items()}
+                assert p._regime_cost(regime) == regime_cost(G, regime, rb, params)
+            for horizon in (0.5, 1.5, 2.345, 30.0):
+                assert p.lower_bound(horizon) == _plain_lower_bound(p, horizon)
+        # rows below the top level too (the bundled rows are all at it): pairs and triples
+        # one or two levels above their members' own
+        names, top = list(first.own), assessor.rulebook.max_level
+        rows = frozenset(
+            (tuple(names[i:i + 2 + i % 3]),
+             min(top, max(first.own[n] for n in names[i:i + 2 + i % 3]) + 1 + i % 2))
+            for i in range(0, len(names) - 3, 2))
+        first.pricing.pack(rows)
+        assert {lv for _, lv in first.pricing.packed} > {top}
+        for factors in [(1.0, 1.0, 1.0), (0.7310, 1.93, 0.5123)]:
+            p = _Prices(assessor, evaluation, *factors, pricing=first.pricing)
+            for horizon in (0.5, 2.345):
+                assert p.lower_bound(horizon) == _plain_lower_bound(p, horizon)
+
+
+# --- not_judged: a count that would stop is not started -----------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(random_graphs(min_nodes=5, max_nodes=8), st.integers(1, 12), st.sampled_from([2, 3]))
+def test_not_judged_skips_only_counts_that_would_stop(G: nx.Graph, max_sets: int,
+                                                      size: int) -> None:
+    """Where the ways to grow a larger set exceed its size × max_sets, not_judged returns
+    the bound at once; counting one by one (the check switched off) stops at max_sets and
+    gives the same bound, and where the check does not fire the counts are the same too."""
+    import pytest
+
+    from bulkimpact import combinations
+
+    try:
+        fast = combinations.not_judged(G, RULEBOOK, size, max_sets)
+    except combinations.ExposureSetLimitError:
+        return  # the sets judged are already too many: refused before the check
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(combinations, "_surely_too_many", lambda *_args: False)
+        plain = combinations.not_judged(G, RULEBOOK, size, max_sets)
+    assert fast == plain
+
+
+def test_not_judged_check_fires_and_agrees_on_a_dense_graph() -> None:
+    """A complete graph of 8: 56 triples, each with 5 datasets outside it: 280 ways to grow
+    one of the 70 sets of 4. With max_sets 60 (280 > 4 × 60) the count is not started; the
+    one-by-one count stops at 60 with the same bound."""
+    import pytest
+
+    from bulkimpact import combinations
+
+    G = nx.Graph()
+    for i in range(8):
+        add_node(G, f"d{i}", level=1, categories=[CATEGORIES[i % len(CATEGORIES)]],
+                 identifiable=False, persons=5_000, public=False)
+    for a, b in itertools.combinations(list(G), 2):
+        add_edge(G, a, b, 50.0)
+    fired = []
+    real = combinations._surely_too_many
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(combinations, "_surely_too_many",
+                   lambda *args: fired.append(real(*args)) or fired[-1])
+        fast = combinations.not_judged(G, RULEBOOK, 3, 60)
+    assert fired == [True] and not fast.exact
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(combinations, "_surely_too_many", lambda *_args: False)
+        assert combinations.not_judged(G, RULEBOOK, 3, 60) == fast
+    assert not real(combinations._neighbours_outside(
+        G._adj, [frozenset(t) for t in itertools.combinations(G, 3)]), 4, 70)
+
+
+@settings(max_examples=60, deadline=None)
+@given(random_graphs(min_nodes=3, max_nodes=8))
+def test_triples_scored_at_once_equal_the_triples_grown_from_the_links(G: nx.Graph) -> None:
+    """not_judged's layer of connected triples (_triple_levels) is the layer it grew before:
+    every connected triple grown from the links, at cumulative_level's level (the top level
+    without scoring where a part is at the top)."""
+    from bulkimpact.combinations import _grow, _triple_levels, cumulative_level
+    from bulkimpact.taxonomy import default_taxonomy
+
+    taxonomy, top = default_taxonomy(), RULEBOOK.max_level
+
+    def level_of(members: frozenset[str], best_part: int) -> int:
+        if best_part >= top:
+            return top
+        return cumulative_level(G, tuple(sorted(members)), RULEBOOK, taxonomy).level
+
+    links = {frozenset(e): cumulative_level(G, tuple(sorted(e)), RULEBOOK, taxonomy).level
+             for e in G.edges}
+    reference = _grow(G._adj, links, level_of)
+    t, _best, level = _triple_levels(G, RULEBOOK, taxonomy, 10**6, RuntimeError)
+    nodes = list(G)
+    fast = {frozenset(nodes[j] for j in row[:3]): int(lv)
+            for row, lv in zip(t.tolist(), level.tolist(), strict=True)}
+    assert fast == reference
+    assert len(t) == len(reference)  # each triple once

@@ -709,3 +709,26 @@ def test_readings_evaluated_side_by_side_equal_one_after_another() -> None:
         assert a.evaluation.rows() == b.evaluation.rows()
         assert {n: o.regime for n, o in a.evaluation.outcomes.items()} == {
             n: o.regime for n, o in b.evaluation.outcomes.items()}
+
+
+def test_criteria_folding_past_two_to_the_forty_are_solved_once(monkeypatch) -> None:
+    """Hand-solved: one row {a, b} at level 2, both at 1; each costs 3,000,000 whole units,
+    so the cost ties; one dataset either way, so the count ties; b has fewer records
+    (100,000 against 200,000 thousands). Folded, the objective's coefficients sum to about
+    2^42.3 (tail weight 900,003 × 6,000,000): below 2^44, so one solve, and it picks b."""
+    import bulkimpact.policies as policies
+
+    calls = []
+    real = policies._solve
+
+    def counted(*args, **kwargs):
+        calls.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(policies, "_solve", counted)
+    escalated = policies.escalate([(("a", "b"), 2)], {"a": 1, "b": 1},
+                                  {"a": 3_000_000.0, "b": 3_000_000.0}, ["a", "b"], 60.0,
+                                  None, {"a": 200_000, "b": 100_000}).escalated
+    assert escalated == {"b": 2}
+    assert len(calls) == 1
+    assert 2.0 ** 40 < float(calls[0].sum()) < policies._FOLDED == 2.0 ** 44
