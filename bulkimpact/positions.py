@@ -5,7 +5,7 @@ position the reports attribute to the CTIVD, the services, the ministers or
 the Evaluatiecommissie Wiv 2017, with the exact words of the source, the
 document as it identifies itself (kind, date, reference) and the page and
 section. The reports cite a row by its id; :func:`citation` writes the source
-of a row as a reader cites it, :func:`quoted` the quotation with its source.
+of a row as a reader cites it.
 
 A memo that reports someone else's position (seed 000 summarises the CTIVD's
 report and the draft policy response) is marked ``reported``: the words are
@@ -41,7 +41,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from .problems import InputError, problems_from_validation_error, read_yaml
 from .resources import package_file
 
-__all__ = ["Document", "Position", "PositionTable", "load_positions", "citation", "quoted",
+__all__ = ["Document", "Position", "PositionTable", "load_positions", "citation",
            "normalise_quote", "POSITIONS_PATH"]
 
 #: The bundled table, package data.
@@ -156,24 +156,6 @@ def load_positions(path: str | Path | None = None) -> PositionTable:
 def citation(position_id: str, lang: str) -> str:
     """The source of row `position_id` of the bundled table, in `lang`."""
     return load_positions().citation(position_id, lang)
-
-
-def quoted(position_id: str, lang: str) -> str:
-    """The quotation of row `position_id` between quotation marks, followed by its source.
-
-    The words stay Dutch in both languages (they are the source's); the English
-    adds the paraphrase first.
-
-    Examples
-    --------
-    >>> quoted("evaluatiecommissie-beleidsregels", "nl")[:60]
-    '‘Dat sluit ook aan bij het oordeel van de Evaluatiecommissie'
-    >>> quoted("ctivd-amvb", "en")[:63]
-    'The CTIVD proposes an order in council (AMvB) under art. 96 Wiv'
-    """
-    p = load_positions().position(position_id)
-    words = f"‘{normalise_quote(p.quote)}’ ({citation(position_id, lang)})"
-    return words if lang == "nl" else f"{p.what.en} In the source's words: {words}"
 
 
 def normalise_quote(text: str) -> str:
