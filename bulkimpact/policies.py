@@ -34,7 +34,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import networkx as nx
 import numpy as np
 from scipy import sparse
-from scipy.optimize import LinearConstraint
 
 from .combinations import ExposureSet
 from .parameters import DEFAULT_HORIZON_YEARS, PolicyParams, policy_params
@@ -42,6 +41,16 @@ from .parameters import DEFAULT_HORIZON_YEARS, PolicyParams, policy_params
 if TYPE_CHECKING:
     from .assessor import Scope
     from .rulebook import Rulebook
+
+
+class LinearConstraint(NamedTuple):
+    """Rows ``lb <= A @ x <= ub`` of a MILP (the fields of :class:`scipy.optimize.
+    LinearConstraint`, whose module costs 0.2 s to import and which :func:`_milp`, solving
+    through highspy, only reads); ``lb`` and ``ub`` are numbers or one per row."""
+
+    A: Any
+    lb: Any
+    ub: Any
 
 __all__ = [
     "PolicyResult",
