@@ -131,6 +131,8 @@ def _estimate(
         if pops not in commons:
             commons[pops] = tree.random_overlap_population(*pops)
         common = commons[pops]
+    # what the estimate rests on, as facts the reports word in each language
+    facts: dict[str, Any] = {"keys": bool(shared_keys), "qis_shared": shared_qis}
     if known is not None:
         overlap, source = known, "override"
         assumptions.append("overlap stated by the analyst")
@@ -139,6 +141,7 @@ def _estimate(
     else:
         population, size = common
         overlap, source = expected_overlap(a.persons, b.persons, size), "estimate"
+        facts.update(population=population, population_size=float(size))
         assumptions.append(f"independent random draws from population {population!r} "
                            f"({size:,.0f} persons)")
     qualities = [keys_a[k] * keys_b[k] for k in shared_keys]
@@ -154,6 +157,8 @@ def _estimate(
     joint = QiCells(shared, *(tree_cells(tree, common[0]) if common is not None
                               else (max(pop_a[0], pop_b[0]), None)))
     if shared_qis:
+        facts.update(qi_used=qi_used, qi_model=joint.uniqueness_model,
+                     qi_cells=float(joint.cells), qi_population=common[0] if common else None)
         cells_text = (f"the cell sizes of population {common[0]!r} (skewed postcodes, ages)"
                       if joint.uniqueness_model == "population_cells"
                       else f"{joint.cells:,.0f} equally likely cells")
@@ -179,6 +184,7 @@ def _estimate(
         "source": source,
         "population": common[0] if common is not None else None,
         "assumptions": assumptions,
+        "assumption_facts": facts,
     }
 
 
@@ -250,7 +256,10 @@ def build_linkage_graph(
         ``population``, ``population_size``, ``level``, ``rules`` and ``profile``.
         Edges: ``keys``, ``qis``, ``expected_overlap``, ``expected_links``,
         ``false_links``, ``strength``, ``source`` (``"estimate"`` or
-        ``"override"``), ``assumptions``. Graph attributes: ``openness``,
+        ``"override"``), ``assumptions`` (in English words, as the JSON gives them) and
+        ``assumption_facts`` (the same as facts: ``keys``, ``qis_shared``, and where they
+        apply ``population``, ``population_size``, ``qi_used``, ``qi_model``, ``qi_cells``
+        and ``qi_population``, for reports to word). Graph attributes: ``openness``,
         ``investigations`` (id → dataset ids), ``uses_per_year`` (id →
         uses), ``levels`` (names), ``low_intrusion_level``, ``populations``
         (:class:`~bulkimpact.persons.PopulationTree`), ``known_overlaps``

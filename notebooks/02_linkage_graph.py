@@ -43,7 +43,8 @@ analysis = load_analysis(inventory, rulebook, openness, seed)
 G = analysis.graph
 giant = max((len(c) for c in nx.connected_components(G)), default=0)
 links = linkage_findings.links_frame(analysis)
-links_csv = downloads.csv(links, out_dir, "links")
+links_csv = downloads.csv(links, out_dir, "links",
+                          dutch=linkage_findings.links_frame(analysis, "nl"))
 
 # %%
 # What the data are, shown by the notebook itself when no batch adds its banner.

@@ -97,6 +97,18 @@ def test_linkage_graph_names_the_largest_component(suite, analysis) -> None:
             in suite["02_linkage_graph"]["text"])
 
 
+def test_the_dutch_links_spreadsheet_words_its_assumptions_in_dutch(suite, analysis) -> None:
+    """The links' assumptions are facts the core gives and the reports word: the Dutch
+    spreadsheet of report 02 has them in Dutch, the CSV as the JSON gives them."""
+    sheets = list(suite["__out__"].rglob("02_linkage_graph_files/links.nl.csv"))
+    assert sheets, "report 02 wrote no Dutch spreadsheet of its links"
+    dutch = sheets[0].read_text("utf-8-sig")
+    english = sheets[0].with_name("links.csv").read_text("utf-8")
+    assert "onafhankelijke trekkingen uit populatie" in dutch
+    assert "independent random draws" not in dutch and "quasi-identifiers" not in dutch
+    assert "independent random draws from population 'nl_residents'" in english
+
+
 def test_cumulative_counts_the_raised_combinations(suite, analysis) -> None:
     raised = sum(s.raised for s in analysis.sets)
     assert raised > 0

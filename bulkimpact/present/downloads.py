@@ -280,7 +280,8 @@ def data_dictionary(frame: pd.DataFrame) -> str:
         index=False, sep=";", lineterminator="\r\n")
 
 
-def csv(frame: pd.DataFrame, out_dir: str | os.PathLike[str] | None, name: str) -> str | None:
+def csv(frame: pd.DataFrame, out_dir: str | os.PathLike[str] | None, name: str,
+        dutch: pd.DataFrame | None = None) -> str | None:
     """Write `frame` as ``out_dir/name.csv`` (atomically); return the page's link to it.
 
     With ``out_dir=None`` nothing is written and None is returned.
@@ -288,16 +289,18 @@ def csv(frame: pd.DataFrame, out_dir: str | os.PathLike[str] | None, name: str) 
     The index is written as the first column when it is named (or has
     several levels); an unnamed default index is left out. Beside it go the
     Dutch spreadsheet ``name.nl.csv`` and its data dictionary
-    ``name.nl.kolommen.csv`` (see the module's docstring). Text that a
-    spreadsheet would run as a formula is neutralised in all three.
+    ``name.nl.kolommen.csv`` (see the module's docstring), made from `dutch`
+    where given: the same rows and columns with their text in Dutch words. Text
+    that a spreadsheet would run as a formula is neutralised in all three.
     """
     if out_dir is None:
         return None
     path = _target(out_dir, name, ".csv")
     atomic_write(path, _flat(frame).to_csv(index=False, lineterminator="\n"))
     # Excel detects UTF-8 only by its byte order mark
-    atomic_write(_target(out_dir, name, ".nl.csv"), "\ufeff" + dutch_spreadsheet(frame))
-    atomic_write(_target(out_dir, name, ".nl.kolommen.csv"), "\ufeff" + data_dictionary(frame))
+    worded = frame if dutch is None else dutch
+    atomic_write(_target(out_dir, name, ".nl.csv"), "\ufeff" + dutch_spreadsheet(worded))
+    atomic_write(_target(out_dir, name, ".nl.kolommen.csv"), "\ufeff" + data_dictionary(worded))
     return href(out_dir, path.name)
 
 

@@ -18,7 +18,8 @@ from .names import (
 from .phrases import count_text
 
 __all__ = ["linkage_title", "linkage_finding", "linkage_alt", "components_text", "channels",
-           "channel_title", "channel_alt", "OVERLAP_SOURCES", "links_frame", "links_text"]
+           "channel_title", "channel_alt", "OVERLAP_SOURCES", "links_frame", "links_text",
+           "assumption_phrases"]
 
 
 def linkage_title(giant: int, n_datasets: int, lang: str = "en") -> str:
@@ -131,8 +132,50 @@ OVERLAP_SOURCES = {"estimate": NP_("overlap", "estimate"),
                    "override": NP_("overlap", "known overlap (analyst)")}
 
 
+def assumption_phrases(facts: dict[str, Any], lang: str = "en") -> list[str]:
+    """What a link's estimate rests on, in words (the edge's ``assumption_facts``).
+
+    Examples
+    --------
+    >>> facts = {"keys": True, "qis_shared": ["date_of_birth"], "population": "nl",
+    ...          "population_size": 17_900_000.0, "qi_used": False,
+    ...          "qi_model": "population_cells", "qi_cells": 36500.0, "qi_population": "nl"}
+    >>> assumption_phrases(facts, "nl")[0]
+    'onafhankelijke trekkingen uit populatie nl (17.900.000 personen)'
+    >>> assumption_phrases({"keys": False, "qis_shared": []}, "en")
+    ['overlap stated by the analyst']
+    """
+    t = translator(lang)
+    phrases = []
+    if "population" in facts:
+        # TRANSLATORS: {population} a population's id ("nl_residents"); {size} a number.
+        phrases.append(t.gettext("independent random draws from population {population} "
+                                 "({size} persons)").format(
+            population=facts["population"], size=t.number(facts["population_size"])))
+    else:
+        phrases.append(t.gettext("overlap stated by the analyst"))
+    if facts.get("keys"):
+        phrases.append(t.gettext("exact keys link a shared person when recorded right in both "
+                                 "sets (match quality a × b)"))
+    if facts.get("qis_shared"):
+        cells = (t.gettext("the cell sizes of population {population} (skewed postcodes, "
+                           "ages)").format(population=facts["qi_population"])
+                 if facts.get("qi_model") == "population_cells" else
+                 t.gettext("{cells} equally likely cells").format(
+                     cells=t.number(facts["qi_cells"])))
+        used = (t.gettext("unique in both sets") if facts.get("qi_used")
+                else t.gettext("too few unique to link (not used)"))
+        # TRANSLATORS: {qis} the quasi-identifiers; {cells} how their cells are counted;
+        # {used} whether they link.
+        phrases.append(t.gettext("quasi-identifiers {qis}: {cells}; {used}").format(
+            qis=t.join([_channel(q, lang) for q in facts["qis_shared"]]), cells=cells,
+            used=used))
+    return phrases
+
+
 def links_frame(analysis: Any, lang: str | None = None) -> pd.DataFrame:
-    """Every link, strongest first: ids as columns; with ``lang``, the source named for readers.
+    """Every link, strongest first: ids as columns; with ``lang``, the source named for readers
+    and the assumptions worded in it (without, as the JSON words them).
 
     Columns: ``a``, ``b``, ``linked_through``, ``expected_overlap``,
     ``expected_links``, ``strength``, ``overlap_source``, ``assumptions``.
@@ -144,7 +187,8 @@ def links_frame(analysis: Any, lang: str | None = None) -> pd.DataFrame:
              "strength": e["strength"],
              "overlap_source": (t.pgettext("overlap", OVERLAP_SOURCES[e["source"]])
                                 if lang and e["source"] in OVERLAP_SOURCES else e["source"]),
-             "assumptions": "; ".join(e["assumptions"])}
+             "assumptions": "; ".join(assumption_phrases(e["assumption_facts"], lang)
+                                      if lang else e["assumptions"])}
             for a, b, e in analysis.graph.edges(data=True)]
     frame = pd.DataFrame(rows, columns=["a", "b", "linked_through",
                                         "expected_overlap", "expected_links", "strength",
