@@ -165,7 +165,8 @@ def coverage(lang):
                                        "scale", "realised_datasets"])]
     if len(missing):
         out.append(tables.table(
-            missing.assign(reason=[record_names.reason_text(r, lang) for r in missing["reason"]]),
+            missing.assign(reason=[record_names.reason_text(r, lang)
+                                   for r in missing.to_dict("records")]),
             lang, ["dataset", "population", "persons", "reason"]))
     return out
 

@@ -181,6 +181,16 @@ def test_every_dataset_is_realised_in_some_world_or_named_with_the_reason():
                       "region-roster": "region_a", "tiny": ""}
     # 50 persons of the world, 0.11 of them Dutch, are 0.000125 synthetic persons
     assert result.not_realised["tiny"].startswith("fewer than one synthetic person: 50 persons")
+    # the same as facts, which the Dutch page words (no English text parsed)
+    tiny = result.datasets.set_index("dataset").loc["tiny"]
+    assert (tiny["reason_kind"], tiny["reason_world"]) == ("fewer", "nl")
+    assert tiny["reason_ratio"] == pytest.approx(895, abs=1)
+    assert tiny["reason_expected"] == pytest.approx(0.000125)
+    from bulkimpact.present.record_names import reason_text
+
+    assert reason_text(tiny.to_dict(), "nl").startswith(
+        "minder dan één synthetische persoon: bij één synthetische persoon per 895 echte")
+    assert result.datasets.set_index("dataset").loc["nl-shop", "reason_kind"] == ""
     pairs = sorted(zip(result.edges["a"], result.edges["b"], result.edges["world"],
                        strict=True))
     assert pairs == [("global-leak", "nl-shop", "nl"), ("global-leak", "region-roster",

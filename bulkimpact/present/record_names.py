@@ -5,7 +5,8 @@ language.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping
+from typing import Any
 
 from ..synth.reconcile import (
     APART,
@@ -90,31 +91,34 @@ def flag_names(flag: str, lang: str = "en") -> str:
     return ", ".join(t.pgettext("flag", FLAG_NAMES[f]) if f in FLAG_NAMES else f for f in ids)
 
 
-def reason_text(reason: str, lang: str = "en") -> str:
-    """Why a dataset is not realised, in the language (English as the validation words it).
+def reason_text(row: Mapping[str, Any], lang: str = "en") -> str:
+    """Why a dataset is not realised, in the language, from the validation's facts
+    (:data:`bulkimpact.synth.validate.REALISED`); in English as the validation words it.
 
     Examples
     --------
-    >>> reason_text("population 'region_a' lies outside 'nl_residents'", "nl")
+    >>> reason_text({"reason": "population 'region_a' lies outside 'nl_residents'",
+    ...              "reason_kind": "outside", "population": "region_a",
+    ...              "reason_world": "nl_residents"}, "nl")
     'populatie region_a valt buiten nl_residents'
-    >>> print(reason_text("fewer than one synthetic person: 400 persons at one synthetic person "
-    ...                   "per 596,667 give 0.00067", "nl"))  # doctest: +NORMALIZE_WHITESPACE
+    >>> print(reason_text({"reason": "fewer than one synthetic person: …",
+    ...                    "reason_kind": "fewer", "reason_ratio": 596_667,
+    ...                    "reason_expected": 0.00067}, "nl"))  # doctest: +NORMALIZE_WHITESPACE
     minder dan één synthetische persoon: bij één synthetische persoon per 596.667 echte blijft
     er 0,00067 over
     """
     if lang == "en":
-        return reason
+        return str(row["reason"])
     t = translator(lang)
-    m = re.match(r"population '(.+)' lies outside '(.+)'$", reason)
-    if m:
+    kind = row.get("reason_kind")
+    if kind == "outside":
         return t.gettext("population {population} lies outside {reference}").format(
-            population=m.group(1), reference=m.group(2))
-    m = re.search(r"at one synthetic person per ([\d,]+) give ([0-9.e+-]+)$", reason)
-    if m:
+            population=row["population"], reference=row["reason_world"])
+    if kind == "fewer":
         return t.gettext("fewer than one synthetic person: at one synthetic person per {ratio} "
                          "real ones, {expected} remain").format(
-            ratio=t.number(int(m.group(1).replace(",", ""))),
-            expected=t.decimal(float(m.group(2))))
-    if reason == "not realised":
+            ratio=t.number(round(row["reason_ratio"])),
+            expected=t.significant(row["reason_expected"], 2))
+    if kind == "not_realised":
         return t.gettext("not realised")
-    return reason
+    return str(row["reason"])

@@ -30,20 +30,12 @@ from ..synth.reconcile import (
 from ..synth.validate import ALPHA, Validation
 from .i18n import NN_, translator
 from .names import plural
-from .record_names import field_names, flag_names, reason_text
+from .record_names import field_names, flag_names
 
 __all__ = ["coverage_sentence", "reconciliation_sentence", "flag_sentence",
            "equal_cells_sentence", "override_sentence", "verdict", "count_format",
            "uniqueness_sentence", "agreement_sentence", "links_figure_text", "pairs_frame",
            "validation_finding"]
-
-
-def _reason_kind(reason: str) -> str:
-    if reason.startswith("fewer than one synthetic person"):
-        return "fewer"
-    if reason.startswith("population ") and " lies outside " in reason:
-        return "outside"
-    return reason
 
 
 def coverage_sentence(validation: Validation, lang: str = "en") -> str:
@@ -52,7 +44,8 @@ def coverage_sentence(validation: Validation, lang: str = "en") -> str:
     Examples
     --------
     >>> ds = pd.DataFrame({"dataset": ["a", "b"], "worlds": ["nl", ""],
-    ...                    "reason": ["", "fewer than one synthetic person: ..."]})
+    ...                    "reason": ["", "fewer than one synthetic person: ..."],
+    ...                    "reason_kind": ["", "fewer"]})
     >>> w = pd.DataFrame({"reference": ["nl"], "scale": [0.01], "datasets": [1]})
     >>> v = Validation(pd.DataFrame(), ds, w, 1_000, 0)
     >>> print(coverage_sentence(v))  # doctest: +NORMALIZE_WHITESPACE
@@ -77,7 +70,7 @@ def coverage_sentence(validation: Validation, lang: str = "en") -> str:
     missing = ds[ds["reason"] != ""]
     if not len(missing):
         return text + " " + t.gettext("Every dataset of the inventory is realised.")
-    kinds = missing["reason"].map(_reason_kind)
+    kinds = missing["reason_kind"]
     parts = []
     for k in dict.fromkeys(kinds):
         n = plural(int((kinds == k).sum()), "dataset", lang=lang)
@@ -89,7 +82,7 @@ def coverage_sentence(validation: Validation, lang: str = "en") -> str:
             parts.append(t.gettext("{datasets} of a population outside every world "
                                    "({listed})").format(datasets=n, listed=listed))
         else:
-            parts.append(f"{n}: {reason_text(k, lang)} ({listed})")
+            parts.append(f"{n}: {t.gettext('not realised')} ({listed})")
     return text + " " + t.gettext("Not realised: {parts}.").format(parts="; ".join(parts))
 
 

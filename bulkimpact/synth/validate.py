@@ -193,18 +193,30 @@ def _memberships(inventory: Inventory, persons: int, seed: int, reference: str
     return members
 
 
+#: Why a dataset is not realised, as facts beside the English words (``reason``) that
+#: reports word in their own language: ``reason_kind`` (``outside``: its population lies
+#: outside the world's; ``fewer``: fewer than one synthetic person; ``not_realised``),
+#: ``reason_world`` (the world's reference population), ``reason_ratio`` (real persons per
+#: synthetic one) and ``reason_expected`` (synthetic persons it would get).
+REALISED = {"reason": "", "reason_kind": "", "reason_world": "", "reason_ratio": math.nan,
+            "reason_expected": math.nan}
+
+
 def _realisation(inventory: Inventory, reference: str, persons: int
-                 ) -> tuple[dict[str, tuple[str, int]], dict[str, str]]:
-    """Per dataset, (population realised, synthetic persons) in this world, or why not."""
+                 ) -> tuple[dict[str, tuple[str, int]], dict[str, dict[str, Any]]]:
+    """Per dataset, (population realised, synthetic persons) in this world, or why not
+    (the fields of :data:`REALISED`)."""
     ref_size = inventory.population_size(reference)
     scale = persons / ref_size
     realised: dict[str, tuple[str, int]] = {}
-    not_here: dict[str, str] = {}
+    not_here: dict[str, dict[str, Any]] = {}
     for d in inventory.datasets:
         size = inventory.population_size(d.population)
         if not (_encloses(inventory, reference, d.population)
                 or _encloses(inventory, d.population, reference)):
-            not_here[d.id] = f"population {d.population!r} lies outside {reference!r}"
+            not_here[d.id] = {
+                **REALISED, "reason_kind": "outside", "reason_world": reference,
+                "reason": f"population {d.population!r} lies outside {reference!r}"}
             continue
         share = min(1.0, ref_size / size)
         n = round(d.persons * scale * share)
@@ -213,8 +225,11 @@ def _realisation(inventory: Inventory, reference: str, persons: int
             inside = (persons if share == 1 else
                       f"{persons} of {d.population!r}, "
                       f"{d.persons * share:,.2g} expected inside {reference!r},")
-            not_here[d.id] = (f"fewer than one synthetic person: {inside} at one synthetic "
-                              f"person per {1 / scale:,.0f} give {d.persons * scale * share:.2g}")
+            not_here[d.id] = {
+                **REALISED, "reason_kind": "fewer", "reason_world": reference,
+                "reason_ratio": 1 / scale, "reason_expected": d.persons * scale * share,
+                "reason": (f"fewer than one synthetic person: {inside} at one synthetic "
+                           f"person per {1 / scale:,.0f} give {d.persons * scale * share:.2g}")}
             continue
         realised[d.id] = (d.population if size <= ref_size else reference, n)
     return realised, not_here
@@ -267,7 +282,8 @@ class Validation:
         One row per dataset of the inventory: ``dataset``, ``population``,
         ``persons``, ``worlds`` (the references it is realised in, comma
         separated), ``synthetic_persons`` (in the first of them) and
-        ``reason`` (why it is not realised; empty when it is).
+        ``reason`` (why it is not realised, in English words; empty when it is) and the
+        same as facts (:data:`REALISED`).
     worlds : pandas.DataFrame
         One row per world: ``reference``, ``size`` (real persons),
         ``persons`` (synthetic), ``scale`` (synthetic per real person),
@@ -538,7 +554,7 @@ def validate_inventory(inventory: Inventory | str | os.PathLike[str], persons: i
     rows: list[dict[str, Any]] = []
     worlds = []
     placed: dict[str, list[tuple[str, int]]] = {d.id: [] for d in inventory.datasets}
-    reasons: dict[str, str] = {}
+    reasons: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="bulkimpact-synth-") as tmp, _Scope(con) as scope:
         if population is None:
             if persons > IN_MEMORY_LIMIT:
@@ -589,7 +605,8 @@ def validate_inventory(inventory: Inventory | str | os.PathLike[str], persons: i
         "dataset": d.id, "population": d.population, "persons": d.persons,
         "worlds": ", ".join(r for r, _ in placed[d.id]),
         "synthetic_persons": placed[d.id][0][1] if placed[d.id] else 0,
-        "reason": "" if placed[d.id] else reasons.get(d.id, "not realised"),
+        **(REALISED if placed[d.id] else reasons.get(d.id, {
+            **REALISED, "reason": "not realised", "reason_kind": "not_realised"})),
     } for d in inventory.datasets])
     unrealised = {d.id: f for d in inventory.datasets if (f := unrealised_fields(d, taxonomy))}
     return Validation(edges, datasets, pd.DataFrame(worlds), persons, seed, unrealised)
