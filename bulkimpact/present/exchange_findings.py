@@ -219,31 +219,29 @@ def exchange_finding(a: ExchangeAssessment, lang: str = "en") -> str:
     t = translator(lang)
     v = a.verdict
     total = len(a.timelines)
+    window = window_phrase(a.window, lang)
+    if v.partners_crossing == 0:
+        return (t.gettext("Over {window}, for no partner do the data provided weigh heavier "
+                          "together than each provision on its own.") if a.provided_only else
+                t.gettext("Over {window}, for no partner do the data received and provided "
+                          "weigh heavier together than each exchange on its own.")
+                ).format(window=window)
     if a.provided_only:
-        if v.partners_crossing == 0:
-            return t.gettext("Over {window}, for no partner do the data provided weigh heavier "
-                             "together than each provision on its own.").format(
-                window=window_phrase(a.window, lang))
         # TRANSLATORS: {crossing} of {total} partners; plural by {total}.
-        return t.ngettext(
+        message = t.ngettext(
             "Over {window}, for {crossing} of {total} partner the data provided weigh heavier "
             "together than each provision on its own: first on {date}.",
             "Over {window}, for {crossing} of {total} partners the data provided weigh heavier "
-            "together than each provision on its own: first on {date}.", total).format(
-            window=window_phrase(a.window, lang), crossing=t.number(v.partners_crossing),
-            total=t.number(total), date=t.date(v.first_crossing))
-    if v.partners_crossing == 0:
-        return t.gettext("Over {window}, for no partner do the data received and provided weigh "
-                         "heavier together than each exchange on its own.").format(
-            window=window_phrase(a.window, lang))
-    # TRANSLATORS: {crossing} of {total} partners; plural by {total}.
-    return t.ngettext(
-        "Over {window}, for {crossing} of {total} partner data received and provided weigh "
-        "heavier together than each exchange on its own: first on {date}.",
-        "Over {window}, for {crossing} of {total} partners data received and provided weigh "
-        "heavier together than each exchange on its own: first on {date}.", total).format(
-        window=window_phrase(a.window, lang), crossing=t.number(v.partners_crossing),
-        total=t.number(total), date=t.date(v.first_crossing))
+            "together than each provision on its own: first on {date}.", total)
+    else:
+        # TRANSLATORS: {crossing} of {total} partners; plural by {total}.
+        message = t.ngettext(
+            "Over {window}, for {crossing} of {total} partner data received and provided "
+            "weigh heavier together than each exchange on its own: first on {date}.",
+            "Over {window}, for {crossing} of {total} partners data received and provided "
+            "weigh heavier together than each exchange on its own: first on {date}.", total)
+    return message.format(window=window, crossing=t.number(v.partners_crossing),
+                          total=t.number(total), date=t.date(v.first_crossing))
 
 
 def views_sentence(a: ExchangeAssessment, lang: str = "en") -> str:
